@@ -1,0 +1,36 @@
+// `quench info`: what this build contains and what it can see.
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "quench/backend.hpp"
+#include "quench/build_info.hpp"
+
+namespace quench::cli {
+
+namespace {
+
+int runInfo() {
+    const BuildInfo& b = buildInfo();
+    fmt::print("quench {} (commit {})\n", b.version, b.commit);
+    fmt::print("compiler: {} ({})\n", b.compiler, b.build_type);
+    fmt::print("CUDA code compiled: {}{}\n", b.cuda_compiled ? "yes" : "no",
+               b.cuda_compiled ? fmt::format(" (architectures {})", b.cuda_architectures) : "");
+    fmt::print("backends compiled in: {}\n", fmt::join(compiledBackends(), ", "));
+    for (const BackendKind kind : {BackendKind::Cpu, BackendKind::Cuda}) {
+        std::string why;
+        if (backendAvailable(kind, &why))
+            fmt::print("  {}: {}\n", backendName(kind), makeBackend(kind)->description());
+        else
+            fmt::print("  {}: not available ({})\n", backendName(kind), why);
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+CommandRunner addInfoCommand(CLI::App& app) {
+    app.add_subcommand("info", "Print the build: version, backends compiled in, BLAS, devices seen.");
+    return runInfo;
+}
+
+}  // namespace quench::cli

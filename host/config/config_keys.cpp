@@ -1,0 +1,417 @@
+// The config key table. Readers accept exactly the TOML types a key documents (a float such as 200.0
+// counts as an integer only when it is integral) and report the value as the user wrote it.
+#include "config/config_keys.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <utility>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "quench/error.hpp"
+#include "quench/rng.hpp"
+
+namespace quench::config {
+namespace {
+
+using nlohmann::json;
+
+std::string tomlTypeName(const toml::node& value) {
+    std::ostringstream out;
+    out << value.type();
+    return out.str();
+}
+
+[[noreturn]] void typeError(const ConfigKey& key, const toml::node& value) {
+    throw ConfigError(key.name, tomlText(value),
+                      fmt::format("expected {} ({}), got a TOML {}", typeName(key.type), key.allowed,
+                                  tomlTypeName(value)));
+}
+
+double readFloat(const ConfigKey& key, const toml::node& value) {
+    if (const auto* f = value.as_floating_point()) return f->get();
+    if (const auto* i = value.as_integer()) return static_cast<double>(i->get());
+    typeError(key, value);
+}
+
+// Integers may be written as integral floats (200.0), as Python scripts often produce them.
+template <class Int>
+Int readInteger(const ConfigKey& key, const toml::node& value) {
+    std::int64_t v = 0;
+    if (const auto* i = value.as_integer()) {
+        v = i->get();
+    } else if (const auto* f = value.as_floating_point()) {
+        const double d = f->get();
+        if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9.0e15) {
+            throw ConfigError(key.name, tomlText(value),
+                              fmt::format("expected an integer ({}); a float is accepted only when it is a whole "
+                                          "number",
+                                          key.allowed));
+        }
+        v = static_cast<std::int64_t>(d);
+    } else {
+        typeError(key, value);
+    }
+    if (v < std::numeric_limits<Int>::min() || v > std::numeric_limits<Int>::max()) {
+        throw ConfigError(key.name, tomlText(value), fmt::format("is out of range; allowed: {}", key.allowed));
+    }
+    return static_cast<Int>(v);
+}
+
+bool readBool(const ConfigKey& key, const toml::node& value) {
+    if (const auto* b = value.as_boolean()) return b->get();
+    typeError(key, value);
+}
+
+std::string readString(const ConfigKey& key, const toml::node& value) {
+    if (const auto* s = value.as_string()) return s->get();
+    typeError(key, value);
+}
+
+std::vector<double> readFloatArray(const ConfigKey& key, const toml::node& value) {
+    const auto* array = value.as_array();
+    if (array == nullptr) typeError(key, value);
+    std::vector<double> out;
+    for (const toml::node& element : *array) {
+        if (const auto* f = element.as_floating_point()) {
+            out.push_back(f->get());
+        } else if (const auto* i = element.as_integer()) {
+            out.push_back(static_cast<double>(i->get()));
+        } else {
+            throw ConfigError(key.name, tomlText(value),
+                              fmt::format("expected an array of numbers, but it holds {}", tomlText(element)));
+        }
+    }
+    return out;
+}
+
+// A named choice of an enum: the names are the stable strings of config files and output.
+template <class Enum>
+struct Choice {
+    const char* name;
+    Enum value;
+};
+
+template <class Enum, std::size_t Size>
+std::string choiceList(const Choice<Enum> (&choices)[Size]) {
+    std::vector<std::string> names;
+    for (const auto& c : choices) names.push_back(fmt::format("\"{}\"", c.name));
+    return fmt::format("{}", fmt::join(names, " | "));
+}
+
+template <class Enum, std::size_t Size>
+Enum readChoice(const ConfigKey& key, const toml::node& value, const Choice<Enum> (&choices)[Size]) {
+    const std::string name = readString(key, value);
+    for (const auto& c : choices) {
+        if (name == c.name) return c.value;
+    }
+    throw ConfigError(key.name, tomlText(value), fmt::format("unknown choice; allowed: {}", choiceList(choices)));
+}
+
+template <class Enum, std::size_t Size>
+std::string choiceName(Enum value, const Choice<Enum> (&choices)[Size]) {
+    for (const auto& c : choices) {
+        if (c.value == value) return c.name;
+    }
+    return "unknown";
+}
+
+const Choice<CouplingModel> kModels[] = {{"iid", CouplingModel::Iid}, {"random_mode", CouplingModel::RandomMode}};
+const Choice<ModeSpectrum> kSpectra[] = {
+    {"flat", ModeSpectrum::Flat}, {"power_law", ModeSpectrum::PowerLaw}, {"exponential", ModeSpectrum::Exponential}};
+const Choice<IntegrationMethod> kMethods[] = {{"euler_maruyama", IntegrationMethod::EulerMaruyama},
+                                              {"exponential_euler", IntegrationMethod::ExponentialEuler}};
+const Choice<Precision> kPrecisions[] = {{"fp32", Precision::Fp32}, {"fp64", Precision::Fp64}};
+
+std::string quotedList(const std::vector<std::string>& names) {
+    std::vector<std::string> quoted;
+    for (const auto& n : names) quoted.push_back(fmt::format("\"{}\"", n));
+    return fmt::format("{}", fmt::join(quoted, " | "));
+}
+
+ActivationKind readActivationKind(const ConfigKey& key, const toml::node& value) {
+    const auto kind = parseActivationKind(readString(key, value));
+    if (!kind) {
+        throw ConfigError(key.name, tomlText(value), fmt::format("unknown activation; allowed: {}", key.allowed));
+    }
+    return *kind;
+}
+
+std::string readPadePresetName(const ConfigKey& key, const toml::node& value) {
+    const std::string name = readString(key, value);
+    if (!padePreset(name)) {
+        throw ConfigError(key.name, tomlText(value), fmt::format("unknown Pade preset; allowed: {}", key.allowed));
+    }
+    return name;
+}
+
+// The lists are kept in the activation's fixed arrays until the activation is built (and checked for
+// real roots) once every key has been read.
+void storePadeList(const ConfigKey& key, const toml::node& value, double* out, int& count) {
+    std::vector<double> c = readFloatArray(key, value);
+    while (!c.empty() && c.back() == 0.0) c.pop_back();
+    if (c.empty()) {
+        throw ConfigError(key.name, tomlText(value), "needs at least one nonzero coefficient (ascending powers of x)");
+    }
+    if (static_cast<int>(c.size()) > kMaxPadeCoefficients) {
+        throw ConfigError(key.name, tomlText(value),
+                          fmt::format("may have at most {} coefficients (degree {})", kMaxPadeCoefficients,
+                                      kMaxPadeCoefficients - 1));
+    }
+    count = static_cast<int>(c.size());
+    for (int i = 0; i < count; ++i) out[i] = c[i];
+}
+
+json padeList(const double* c, int count) { return std::vector<double>(c, c + count); }
+
+std::string timeUnit() { return "tau"; }
+
+std::vector<ConfigKey> buildTable() {
+    const std::string max_n = std::to_string(kMaxNeurons);
+    const std::string max_trials = std::to_string(kMaxTrials);
+    const std::string time = timeUnit();
+    using K = KeyType;
+    return {
+        // ---- network ----
+        {"network.n", K::Integer, "", "2 to " + max_n, "number of neurons N", true,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.network.n = readInteger<int>(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.network.n; }},
+        {"network.activation", K::String, "", quotedList(activationNames()),
+         "the nonlinearity phi; erf is erf(sqrt(pi) x / 2) (gain 1 at 0), power_law is sgn(x)|x|^alpha", true,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.activation.kind = readActivationKind(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return std::string(activationName(s.network.activation.kind)); }},
+        {"network.alpha", K::Float, "", "> 0 (0 < alpha <= 1 saturates; alpha > 1 may blow up)",
+         "exponent of the power_law activation sgn(x)|x|^alpha", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.activation.alpha = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.network.activation.alpha; }},
+        {"network.threshold", K::Float, "", "any finite number",
+         "threshold of the threshold_linear activation max(0, x - threshold)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.activation.threshold = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.network.activation.threshold; }},
+        {"network.pade", K::String, "", quotedList(padePresetNames()),
+         "Pade preset approximating tanh (used when activation = \"pade\"; excludes pade_p/pade_q)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.pade_preset = readPadePresetName(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.network.pade_preset; }},
+        {"network.pade_p", K::FloatArray, "", "1 to 12 numbers, not all zero",
+         "Pade numerator P(x), coefficients in ascending powers of x (activation = \"pade\")", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             storePadeList(k, v, s.network.activation.p, s.network.activation.p_count);
+         },
+         [](const EnsembleSpec& s) -> json {
+             return padeList(s.network.activation.p, s.network.activation.p_count);
+         }},
+        {"network.pade_q", K::FloatArray, "", "1 to 12 numbers; Q(x) must have no real root",
+         "Pade denominator Q(x), coefficients in ascending powers of x (activation = \"pade\")", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             storePadeList(k, v, s.network.activation.q, s.network.activation.q_count);
+         },
+         [](const EnsembleSpec& s) -> json {
+             return padeList(s.network.activation.q, s.network.activation.q_count);
+         }},
+        // ---- coupling ----
+        {"coupling.model", K::String, "", choiceList(kModels),
+         "iid Gaussian couplings, or the random-mode model J = sum_a D_a u_a v_a^T", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.model = readChoice(k, v, kModels);
+         },
+         [](const EnsembleSpec& s) -> json { return choiceName(s.coupling.model, kModels); }},
+        {"coupling.g", K::Float, "", ">= 0; linear networks need g (1 + symmetry) < 1",
+         "coupling strength: J_ij has standard deviation g / sqrt(N)", true,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.g = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.coupling.g; }},
+        {"coupling.mean", K::Float, "", "any finite number", "mean coupling m: J_ij has mean m / N", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.mean = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.coupling.mean; }},
+        {"coupling.symmetry", K::Float, "", "-1 to 1", "partial symmetry eta = corr(J_ij, J_ji) (iid model)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.symmetry = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.coupling.symmetry; }},
+        {"coupling.zero_diagonal", K::Boolean, "", "true | false", "set the self-couplings J_ii to zero", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.zero_diagonal = readBool(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.coupling.zero_diagonal; }},
+        {"coupling.mode_ratio", K::Float, "", "> 0 and <= 4",
+         "random-mode model: number of modes P = round(mode_ratio N)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.mode_ratio = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.coupling.mode_ratio; }},
+        {"coupling.spectrum", K::String, "", choiceList(kSpectra),
+         "random-mode model: mode strengths D_a flat, ~ a^-decay, or ~ exp(-decay a / P)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.spectrum = readChoice(k, v, kSpectra);
+         },
+         [](const EnsembleSpec& s) -> json { return choiceName(s.coupling.spectrum, kSpectra); }},
+        {"coupling.spectrum_decay", K::Float, "", ">= 0", "random-mode model: decay rate of the mode spectrum",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.spectrum_decay = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.coupling.spectrum_decay; }},
+        {"coupling.overlap", K::Float, "", "-1 to 1",
+         "random-mode model: input/output mode overlap rho, v_a = rho u_a + sqrt(1 - rho^2) w_a", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.overlap = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.coupling.overlap; }},
+        // ---- noise ----
+        {"noise.sigma", K::Float, "tau^-1/2", ">= 0",
+         "noise amplitude: zero-frequency power sigma^2 (papers writing 2D have sigma^2 = 2D)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.noise.sigma = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.noise.sigma; }},
+        {"noise.tau", K::Float, time, ">= 0 (0 = white noise)",
+         "correlation time of Ornstein-Uhlenbeck noise with the same zero-frequency power", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.noise.tau = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.noise.tau; }},
+        {"noise.input", K::Float, "", "any finite number", "constant input I to every neuron", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.noise.input = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.noise.input; }},
+        // ---- integration ----
+        {"integration.dt", K::Float, time, "> 0 and <= 0.5", "time step", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.dt = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.integration.dt; }},
+        {"integration.method", K::String, "", choiceList(kMethods),
+         "integrator; exponential_euler treats the leak exactly (no dt bias of the variance)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.integration.method = readChoice(k, v, kMethods);
+         },
+         [](const EnsembleSpec& s) -> json { return choiceName(s.integration.method, kMethods); }},
+        {"integration.t_burn", K::Float, time, ">= 0", "burn-in discarded before any statistic is accumulated",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.t_burn = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.integration.t_burn; }},
+        {"integration.t_max", K::Float, time, "> 0 and >= 8 t_bin", "measured time per trial after the burn-in",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.t_max = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.integration.t_max; }},
+        {"integration.sample_interval", K::Float, time, ">= dt and <= t_max / 8",
+         "time between samples of the equal-time covariance", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.integration.sample_interval = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.integration.sample_interval; }},
+        {"integration.t_bin", K::Float, time, ">= dt and <= t_max / 8",
+         "bin length T_b of the zero-frequency covariance (bias ~ correlation time / T_b)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.t_bin = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.integration.t_bin; }},
+        {"integration.init_std", K::Float, "", ">= 0", "initial state x(0) ~ N(0, init_std^2)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.init_std = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.integration.init_std; }},
+        {"integration.blow_up", K::Float, "", "> 0", "a realization with |x| beyond this is stopped as diverged",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.blow_up = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.integration.blow_up; }},
+        {"integration.precision", K::String, "", choiceList(kPrecisions),
+         "floating-point precision of the state (statistics are always accumulated in fp64)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.integration.precision = readChoice(k, v, kPrecisions);
+         },
+         [](const EnsembleSpec& s) -> json { return choiceName(s.integration.precision, kPrecisions); }},
+        // ---- ensemble ----
+        {"ensemble.realizations", K::Integer, "", "1 to 2^32", "number R of disorder realizations (coupling matrices)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.ensemble.realizations = readInteger<std::int64_t>(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.ensemble.realizations; }},
+        {"ensemble.trials", K::Integer, "", "1 to " + max_trials,
+         "number K of independent noise trials per realization (same J)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.ensemble.trials = readInteger<int>(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.ensemble.trials; }},
+        {"ensemble.seed", K::Integer, "", "0 to 2^63 - 1",
+         "seed of every random number (couplings, noise, initial state)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             const std::int64_t seed = readInteger<std::int64_t>(k, v);
+             if (seed < 0) throw ConfigError(k.name, tomlText(v), "the seed must be 0 or greater");
+             s.ensemble.seed = static_cast<std::uint64_t>(seed);
+         },
+         [](const EnsembleSpec& s) -> json { return s.ensemble.seed; }},
+        {"ensemble.first_realization", K::Integer, "", ">= 0, first_realization + realizations <= 2^32",
+         "index of the first realization (runs first .. first + realizations - 1, e.g. to split a job)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.ensemble.first_realization = readInteger<std::int64_t>(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.ensemble.first_realization; }},
+        // ---- statistics ----
+        {"statistics.eigenvalues", K::Boolean, "", "true | false",
+         "also compute the eigenvalues of every realization's covariance (LAPACK)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.statistics.eigenvalues = readBool(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.statistics.eigenvalues; }},
+        // ---- run ----
+        {"run.threads", K::Integer, "", ">= 0 (0 = all hardware threads)", "CPU threads", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.run.threads = readInteger<int>(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.run.threads; }},
+        {"run.memory_gb", K::Float, "GB", ">= 0 (0 = 80 % of the memory free at start)",
+         "memory budget; realizations run in waves that fit it", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.run.memory_gb = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.run.memory_gb; }},
+    };
+}
+
+}  // namespace
+
+std::string_view typeName(KeyType type) {
+    switch (type) {
+    case KeyType::Integer: return "integer";
+    case KeyType::Float: return "float";
+    case KeyType::Boolean: return "boolean";
+    case KeyType::String: return "string";
+    case KeyType::FloatArray: return "array of numbers";
+    }
+    return "unknown";
+}
+
+std::string_view ConfigKey::section() const { return std::string_view(name).substr(0, name.find('.')); }
+
+std::string_view ConfigKey::field() const { return std::string_view(name).substr(name.find('.') + 1); }
+
+std::string ConfigKey::defaultText() const {
+    const json value = get(EnsembleSpec{});
+    if (value.is_string() && value.get<std::string>().empty()) return "(none)";
+    return value.dump();
+}
+
+const std::vector<ConfigKey>& configKeys() {
+    static const std::vector<ConfigKey> table = buildTable();
+    return table;
+}
+
+const std::vector<ConfigSection>& configSections() {
+    static const std::vector<ConfigSection> sections = {
+        {"network", "the neurons and their nonlinearity phi"},
+        {"coupling", "the quenched random couplings J"},
+        {"noise", "the noise and the constant input"},
+        {"integration", "time stepping, burn-in, measurement and sampling"},
+        {"ensemble", "how many realizations and trials, and the seed"},
+        {"statistics", "optional statistics"},
+        {"run", "resources of this run (do not change the results)"},
+    };
+    return sections;
+}
+
+const ConfigKey* findKey(std::string_view dotted_name) {
+    for (const auto& key : configKeys()) {
+        if (key.name == dotted_name) return &key;
+    }
+    return nullptr;
+}
+
+const ConfigSection* findSection(std::string_view name) {
+    for (const auto& section : configSections()) {
+        if (section.name == name) return &section;
+    }
+    return nullptr;
+}
+
+std::string tomlText(const toml::node& value) {
+    std::ostringstream out;
+    value.visit([&out](const auto& v) { out << v; });
+    return out.str();
+}
+
+}  // namespace quench::config

@@ -1,0 +1,205 @@
+// Step planning and the one place where an EnsembleSpec is checked. Each rule throws ConfigError
+// naming the key as it is written in a config file, so the user can fix the file directly.
+#include "quench/ensemble_spec.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "quench/error.hpp"
+#include "quench/rng.hpp"
+
+namespace quench {
+namespace {
+
+// Times are multiples of dt up to rounding; a relative slack keeps e.g. t_bin = dt from failing on the
+// last bit.
+constexpr double kTimeSlack = 1e-9;
+// Step counters go into 56 bits of the Philox counter and through doubles; stay well inside both.
+constexpr double kMaxSteps = 1e15;
+constexpr std::int64_t kMaxRealizationIndex = std::int64_t{1} << 32;
+constexpr int kMinBinsPerTrial = 8;
+
+std::string text(double value) { return fmt::format("{}", value); }
+
+void requireFinite(const char* key, double value) {
+    if (!std::isfinite(value)) throw ConfigError(key, text(value), "must be a finite number");
+}
+
+void requirePositive(const char* key, double value, const char* meaning) {
+    requireFinite(key, value);
+    if (!(value > 0.0)) throw ConfigError(key, text(value), fmt::format("{} must be greater than 0", meaning));
+}
+
+void requireNonNegative(const char* key, double value, const char* meaning) {
+    requireFinite(key, value);
+    if (value < 0.0) throw ConfigError(key, text(value), fmt::format("{} must be 0 or greater", meaning));
+}
+
+void requireInRange(const char* key, double value, double lo, double hi, const char* meaning) {
+    requireFinite(key, value);
+    if (value < lo || value > hi) {
+        throw ConfigError(key, text(value), fmt::format("{} must lie in [{}, {}]", meaning, lo, hi));
+    }
+}
+
+std::int64_t roundSteps(double time, double dt) { return std::llround(time / dt); }
+
+void validateNetwork(const NetworkSpec& network) {
+    if (network.n < 2 || network.n > kMaxNeurons) {
+        throw ConfigError("network.n", std::to_string(network.n),
+                          fmt::format("the number of neurons must be an integer from 2 to {} (the largest N the "
+                                      "random-number layout can address)",
+                                      kMaxNeurons));
+    }
+    const Activation& phi = network.activation;
+    if (phi.kind == ActivationKind::PowerLaw) {
+        requirePositive("network.alpha", phi.alpha, "the power-law exponent alpha of sgn(x)|x|^alpha");
+    }
+    if (phi.kind == ActivationKind::ThresholdLinear) requireFinite("network.threshold", phi.threshold);
+    if (phi.kind == ActivationKind::Pade) {
+        if (phi.q_count < 1 || phi.q_count > kMaxPadeCoefficients) {
+            throw ConfigError("network.pade_q", std::to_string(phi.q_count) + " coefficients",
+                              "a Pade activation needs a denominator with 1 to 12 coefficients");
+        }
+        if (phi.p_count < 1 || phi.p_count > kMaxPadeCoefficients) {
+            throw ConfigError("network.pade_p", std::to_string(phi.p_count) + " coefficients",
+                              "a Pade activation needs a numerator with 1 to 12 coefficients");
+        }
+    }
+}
+
+// The N -> infinity stability edge of the linear network: the bulk of the spectrum of J must stay left
+// of Re lambda = 1.
+void validateLinearStability(const EnsembleSpec& spec) {
+    if (spec.network.activation.kind != ActivationKind::Linear) return;
+    const CouplingSpec& c = spec.coupling;
+    if (c.model == CouplingModel::Iid) {
+        const double edge = c.g * (1.0 + c.symmetry);
+        if (edge >= 1.0) {
+            throw ConfigError("coupling.g", text(c.g),
+                              fmt::format("the linear network is unstable for g (1 + symmetry) >= 1 (here {:.6g}); "
+                                          "use g < {:.6g} or a saturating activation such as tanh",
+                                          edge, 1.0 / (1.0 + c.symmetry)));
+        }
+        return;
+    }
+    const double bound = c.g * (1.0 + std::fabs(c.overlap));
+    if (bound >= 1.0) {
+        throw ConfigError("coupling.g", text(c.g),
+                          fmt::format("the linear random-mode network is only guaranteed stable for "
+                                      "g (1 + |overlap|) < 1 (a conservative bound; here {:.6g}); use g < {:.6g} or a "
+                                      "saturating activation such as tanh",
+                                      bound, 1.0 / (1.0 + std::fabs(c.overlap))));
+    }
+}
+
+void validateCoupling(const CouplingSpec& c) {
+    requireNonNegative("coupling.g", c.g, "the coupling strength g");
+    requireFinite("coupling.mean", c.mean);
+    requireInRange("coupling.symmetry", c.symmetry, -1.0, 1.0, "the symmetry eta = corr(J_ij, J_ji)");
+    requireFinite("coupling.mode_ratio", c.mode_ratio);
+    if (!(c.mode_ratio > 0.0 && c.mode_ratio <= 4.0)) {
+        throw ConfigError("coupling.mode_ratio", text(c.mode_ratio),
+                          "the number of modes per neuron P/N must lie in (0, 4]");
+    }
+    requireNonNegative("coupling.spectrum_decay", c.spectrum_decay, "the decay rate of the mode spectrum");
+    requireInRange("coupling.overlap", c.overlap, -1.0, 1.0, "the input/output mode overlap rho");
+}
+
+void validateNoise(const NoiseSpec& noise) {
+    requireNonNegative("noise.sigma", noise.sigma, "the noise amplitude sigma");
+    requireNonNegative("noise.tau", noise.tau, "the noise correlation time tau (0 means white noise)");
+    requireFinite("noise.input", noise.input);
+}
+
+void validateIntegration(const IntegrationSpec& in) {
+    requirePositive("integration.dt", in.dt, "the time step dt");
+    if (in.dt > 0.5) {
+        throw ConfigError("integration.dt", text(in.dt),
+                          "the time step dt must be at most 0.5 (in units of the neuron time constant); smaller "
+                          "steps such as 0.01 keep the discretisation bias below 0.5 %");
+    }
+    requireNonNegative("integration.t_burn", in.t_burn, "the burn-in time t_burn");
+    requirePositive("integration.t_max", in.t_max, "the measured time t_max");
+    if ((in.t_burn + in.t_max) / in.dt > kMaxSteps) {
+        throw ConfigError("integration.t_max", text(in.t_max),
+                          fmt::format("(t_burn + t_max) / dt must stay below {:g} steps", kMaxSteps));
+    }
+    requireFinite("integration.t_bin", in.t_bin);
+    if (in.t_bin < in.dt * (1.0 - kTimeSlack)) {
+        throw ConfigError("integration.t_bin", text(in.t_bin),
+                          fmt::format("the zero-frequency bin length t_bin must be at least one time step dt = {}",
+                                      in.dt));
+    }
+    const StepPlan plan = planSteps(in);
+    if (plan.bins_per_trial < kMinBinsPerTrial) {
+        throw ConfigError("integration.t_max", text(in.t_max),
+                          fmt::format("the measured time must hold at least {} zero-frequency bins of length t_bin = {} "
+                                      "(the statistics split the data in 4 groups of consecutive bin pairs); use "
+                                      "t_max >= {} or a shorter t_bin",
+                                      kMinBinsPerTrial, in.t_bin, kMinBinsPerTrial * in.t_bin));
+    }
+    requireFinite("integration.sample_interval", in.sample_interval);
+    if (in.sample_interval < in.dt * (1.0 - kTimeSlack) || in.sample_interval > in.t_max / 8.0) {
+        throw ConfigError("integration.sample_interval", text(in.sample_interval),
+                          fmt::format("the sampling interval must lie between dt = {} and t_max / 8 = {}", in.dt,
+                                      in.t_max / 8.0));
+    }
+    requireNonNegative("integration.init_std", in.init_std, "the spread of the initial state init_std");
+    requirePositive("integration.blow_up", in.blow_up, "the divergence threshold blow_up");
+}
+
+void validateEnsemble(const EnsembleSize& e) {
+    if (e.realizations < 1 || e.realizations > kMaxRealizationIndex) {
+        throw ConfigError("ensemble.realizations", std::to_string(e.realizations),
+                          "the number of disorder realizations must be an integer from 1 to 2^32");
+    }
+    if (e.trials < 1 || e.trials > kMaxTrials) {
+        throw ConfigError("ensemble.trials", std::to_string(e.trials),
+                          fmt::format("the number of noise trials per realization must be an integer from 1 to {}",
+                                      kMaxTrials));
+    }
+    if (e.first_realization < 0 || e.first_realization > kMaxRealizationIndex - e.realizations) {
+        throw ConfigError("ensemble.first_realization", std::to_string(e.first_realization),
+                          fmt::format("realization indices are 32-bit: first_realization must be 0 or greater and "
+                                      "first_realization + realizations ({}) at most 2^32",
+                                      e.realizations));
+    }
+}
+
+void validateRun(const RunSpec& run) {
+    if (run.threads < 0) {
+        throw ConfigError("run.threads", std::to_string(run.threads),
+                          "the number of threads must be 0 (all hardware threads) or greater");
+    }
+    requireNonNegative("run.memory_gb", run.memory_gb, "the memory budget in GB (0 means 80 % of what is free)");
+}
+
+}  // namespace
+
+StepPlan planSteps(const IntegrationSpec& integration) {
+    const double dt = integration.dt;
+    StepPlan plan{};
+    plan.burn_steps = roundSteps(integration.t_burn, dt);
+    plan.measure_steps = roundSteps(integration.t_max, dt);
+    plan.sample_stride = std::max<std::int64_t>(1, roundSteps(integration.sample_interval, dt));
+    plan.bin_steps = std::max<std::int64_t>(1, roundSteps(integration.t_bin, dt));
+    plan.bins_per_trial = plan.measure_steps / plan.bin_steps;
+    return plan;
+}
+
+void validate(const EnsembleSpec& spec) {
+    validateNetwork(spec.network);
+    validateCoupling(spec.coupling);
+    validateLinearStability(spec);
+    validateNoise(spec.noise);
+    validateIntegration(spec.integration);
+    validateEnsemble(spec.ensemble);
+    validateRun(spec.run);
+}
+
+}  // namespace quench

@@ -1,0 +1,115 @@
+#include <cblas.h>
+
+#include <cmath>
+
+#include "quench/coupling.hpp"
+#include "quench/rng.hpp"
+
+namespace quench {
+
+namespace {
+
+// Normal numbers 0 .. count-1 of one stream of one realization.
+std::vector<double> normals(std::uint64_t seed, RngStream stream, std::int64_t realization, std::size_t count) {
+    std::vector<double> z((count + 3) / 4 * 4);
+    for (std::size_t block = 0; block < z.size() / 4; ++block)
+        normal4<double>(seed, stream, static_cast<std::uint64_t>(realization), block, 0u, &z[block * 4]);
+    z.resize(count);
+    return z;
+}
+
+std::vector<double> iidCoupling(const EnsembleSpec& spec, std::int64_t realization) {
+    const int n = spec.network.n;
+    const CouplingSpec& c = spec.coupling;
+    const std::size_t nn = static_cast<std::size_t>(n) * n;
+    const std::vector<double> z = normals(spec.ensemble.seed, RngStream::Coupling, realization, nn);
+    const double scale = c.g / std::sqrt(static_cast<double>(n));
+    const double shift = c.mean / n;
+    const double sym = std::sqrt((1.0 + c.symmetry) / 2.0);
+    const double anti = std::sqrt((1.0 - c.symmetry) / 2.0);
+    std::vector<double> j(nn);
+    for (int row = 0; row < n; ++row) {
+        for (int col = 0; col < n; ++col) {
+            const std::size_t e = static_cast<std::size_t>(row) * n + col;
+            const std::size_t t = static_cast<std::size_t>(col) * n + row;
+            double value;
+            if (row == col) {
+                value = c.zero_diagonal ? 0.0 : z[e];
+            } else if (row < col) {
+                value = sym * z[e] + anti * z[t];
+            } else {
+                value = sym * z[t] - anti * z[e];
+            }
+            j[e] = (row == col && c.zero_diagonal) ? 0.0 : shift + scale * value;
+        }
+    }
+    return j;
+}
+
+std::vector<double> randomModeCoupling(const EnsembleSpec& spec, std::int64_t realization) {
+    const int n = spec.network.n;
+    const CouplingSpec& c = spec.coupling;
+    const int p = modeCount(c, n);
+    const std::size_t np = static_cast<std::size_t>(n) * p;
+    const double unit = 1.0 / std::sqrt(static_cast<double>(n));
+    std::vector<double> u = normals(spec.ensemble.seed, RngStream::ModeOutput, realization, np);
+    const std::vector<double> w = normals(spec.ensemble.seed, RngStream::ModeInput, realization, np);
+    const std::vector<double> d = modeSpectrum(c, n);
+    const double rho = c.overlap;
+    const double rest = std::sqrt(1.0 - rho * rho);
+    // v_a = rho u_a + sqrt(1-rho^2) w_a; fold D_a into the input modes: J = U (V D)^T.
+    std::vector<double> vd(np);
+    for (std::size_t e = 0; e < np; ++e) {
+        const std::size_t a = e % static_cast<std::size_t>(p);
+        vd[e] = d[a] * unit * (rho * u[e] + rest * w[e]);
+    }
+    for (double& x : u) x *= unit;
+    std::vector<double> j(static_cast<std::size_t>(n) * n);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, p, 1.0, u.data(), p, vd.data(), p, 0.0, j.data(), n);
+    if (c.zero_diagonal)
+        for (int i = 0; i < n; ++i) j[static_cast<std::size_t>(i) * n + i] = 0.0;
+    return j;
+}
+
+}  // namespace
+
+std::vector<double> couplingMatrix(const EnsembleSpec& spec, std::int64_t realization) {
+    return spec.coupling.model == CouplingModel::Iid ? iidCoupling(spec, realization)
+                                                     : randomModeCoupling(spec, realization);
+}
+
+int modeCount(const CouplingSpec& coupling, int n) {
+    return std::max(1, static_cast<int>(std::lround(coupling.mode_ratio * n)));
+}
+
+std::vector<double> modeSpectrum(const CouplingSpec& coupling, int n) {
+    const int p = modeCount(coupling, n);
+    std::vector<double> d(static_cast<std::size_t>(p));
+    double sum_sq = 0.0;
+    for (int a = 0; a < p; ++a) {
+        const double rank = a + 1.0;
+        switch (coupling.spectrum) {
+        case ModeSpectrum::Flat: d[a] = 1.0; break;
+        case ModeSpectrum::PowerLaw: d[a] = std::pow(rank, -coupling.spectrum_decay); break;
+        case ModeSpectrum::Exponential: d[a] = std::exp(-coupling.spectrum_decay * rank / p); break;
+        }
+        sum_sq += d[a] * d[a];
+    }
+    const double scale = coupling.g * std::sqrt(n / sum_sq);
+    for (double& x : d) x *= scale;
+    return d;
+}
+
+double couplingEffectiveRank(const CouplingSpec& coupling, int n) {
+    if (coupling.model == CouplingModel::Iid) return n;
+    const std::vector<double> d = modeSpectrum(coupling, n);
+    double s2 = 0.0;
+    double s4 = 0.0;
+    for (const double x : d) {
+        s2 += x * x;
+        s4 += x * x * x * x;
+    }
+    return s4 > 0.0 ? s2 * s2 / s4 : 0.0;
+}
+
+}  // namespace quench

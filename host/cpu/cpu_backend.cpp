@@ -1,0 +1,101 @@
+#include "cpu/cpu_backend.hpp"
+
+#include <cblas.h>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "cpu/realization_integrator.hpp"
+#include "memory_plan.hpp"
+
+namespace quench::cpu {
+
+namespace {
+
+int hardwareThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// Serializes progress callbacks from the workers.
+class ProgressReporter {
+public:
+    ProgressReporter(const RunControl& control, std::int64_t realizations, std::int64_t steps_per_realization)
+        : control_(control), total_(realizations), total_steps_(static_cast<double>(realizations) *
+                                                                static_cast<double>(steps_per_realization)) {}
+    void steps(std::int64_t count) {
+        if (!control_.on_progress) return;
+        std::lock_guard<std::mutex> lock(mutex_);
+        steps_done_ += count;
+        report();
+    }
+    void realizationDone() {
+        if (!control_.on_progress) return;
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++done_;
+        report();
+    }
+
+private:
+    void report() {
+        control_.on_progress({done_, total_, total_steps_ > 0 ? static_cast<double>(steps_done_) / total_steps_ : 1.0});
+    }
+    const RunControl& control_;
+    std::mutex mutex_;
+    std::int64_t done_ = 0;
+    std::int64_t steps_done_ = 0;
+    const std::int64_t total_;
+    const double total_steps_;
+};
+
+}  // namespace
+
+CpuBackend::CpuBackend() = default;
+
+std::string CpuBackend::description() const {
+    return fmt::format("cpu: {} hardware threads, BLAS {}", hardwareThreads(), openblas_get_config());
+}
+
+std::vector<RealizationResult> CpuBackend::run(const EnsembleSpec& spec, const RunControl& control) {
+    validate(spec);
+    const std::int64_t count = spec.ensemble.realizations;
+    const int threads = spec.run.threads > 0 ? spec.run.threads : hardwareThreads();
+    const int workers = static_cast<int>(std::min<std::int64_t>(threads, count));
+    checkMemory(spec, cpuMemoryPlan(spec, workers));
+    // Threads go to realizations; BLAS gets what is left over (all of it for a single realization).
+    openblas_set_num_threads(std::max(1, threads / workers));
+
+    const StepPlan plan = planSteps(spec.integration);
+    ProgressReporter progress(control, count, plan.burn_steps + plan.measure_steps);
+    std::vector<RealizationResult> results(static_cast<std::size_t>(count));
+    std::atomic<std::int64_t> next{0};
+    std::atomic<bool> cancelled{false};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    IntegratorHooks hooks;
+    hooks.on_steps = [&progress](std::int64_t s) { progress.steps(s); };
+    hooks.cancelled = &cancelled;
+    hooks.keep_covariances = control.keep_covariances;
+
+    auto worker = [&]() {
+        for (std::int64_t i = next++; i < count && !cancelled.load(); i = next++) {
+            try {
+                results[static_cast<std::size_t>(i)] =
+                    integrateRealization(spec, spec.ensemble.first_realization + i, hooks);
+                progress.realizationDone();
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+                cancelled = true;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int w = 1; w < workers; ++w) pool.emplace_back(worker);
+    worker();
+    for (std::thread& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+    return results;
+}
+
+}  // namespace quench::cpu

@@ -1,0 +1,16 @@
+#pragma once
+// The reference CPU backend: realizations in parallel on threads, one BLAS GEMM per step for
+// J phi(X) over the K trials, FP64 statistics.
+#include "quench/backend.hpp"
+
+namespace quench::cpu {
+
+class CpuBackend final : public Backend {
+public:
+    CpuBackend();
+    std::string name() const override { return "cpu"; }
+    std::string description() const override;
+    std::vector<RealizationResult> run(const EnsembleSpec& spec, const RunControl& control) override;
+};
+
+}  // namespace quench::cpu

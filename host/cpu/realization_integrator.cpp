@@ -1,0 +1,282 @@
+#include "cpu/realization_integrator.hpp"
+
+#include <cblas.h>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "cpu/covariance_accumulator.hpp"
+#include "quench/coupling.hpp"
+#include "quench/error.hpp"
+#include "quench/rng.hpp"
+
+namespace quench::cpu {
+
+namespace {
+
+void gemm(int k, int n, const float* phi, const float* j, float* h) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, k, n, n, 1.0f, phi, n, j, n, 0.0f, h, n);
+}
+void gemm(int k, int n, const double* phi, const double* j, double* h) {
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, k, n, n, 1.0, phi, n, j, n, 0.0, h, n);
+}
+
+// Coefficients of one step: x' = decay x + drive_gain (h + I + eta) + kick xi.
+template <class Real>
+struct StepCoefficients {
+    Real decay, drive_gain, kick;
+    Real ou_decay = 0, ou_kick = 0;  // eta' = ou_decay eta + ou_kick xi
+    bool colored = false;
+};
+
+template <class Real>
+StepCoefficients<Real> stepCoefficients(const EnsembleSpec& spec) {
+    const double dt = spec.integration.dt;
+    const double sigma = spec.noise.sigma;
+    const bool colored = spec.noise.tau > 0.0;
+    StepCoefficients<Real> c{};
+    if (spec.integration.method == IntegrationMethod::EulerMaruyama) {
+        c.decay = Real(1.0 - dt);
+        c.drive_gain = Real(dt);
+        c.kick = Real(colored ? 0.0 : sigma * std::sqrt(dt));
+    } else {
+        // Exact for the leak with the input frozen over the step.
+        const double e = std::exp(-dt);
+        c.decay = Real(e);
+        c.drive_gain = Real(1.0 - e);
+        c.kick = Real(colored ? 0.0 : sigma * std::sqrt((1.0 - e * e) / 2.0));
+    }
+    if (colored) {
+        // Exact OU update with stationary variance sigma^2 / (2 tau).
+        const double e = std::exp(-dt / spec.noise.tau);
+        c.colored = true;
+        c.ou_decay = Real(e);
+        c.ou_kick = Real(sigma * std::sqrt((1.0 - e * e) / (2.0 * spec.noise.tau)));
+    }
+    return c;
+}
+
+// Fills out (k x n, trial-major) with the standard normals of one (stream, index_a).
+template <class Real>
+void drawNormals(std::uint64_t seed, RngStream stream, std::int64_t realization, std::uint64_t index_a, int k, int n,
+                 Real* out) {
+    const int blocks = (n + 3) / 4;
+    for (int t = 0; t < k; ++t) {
+        Real* row = out + static_cast<std::size_t>(t) * n;
+        for (int b = 0; b < blocks; ++b) {
+            Real z[4];
+            normal4<Real>(seed, stream, static_cast<std::uint64_t>(realization), index_a, noiseIndexB(t, b), z);
+            const int base = 4 * b;
+            const int count = std::min(4, n - base);
+            for (int q = 0; q < count; ++q) row[base + q] = z[q];
+        }
+    }
+}
+
+template <class Real>
+class Integrator {
+public:
+    Integrator(const EnsembleSpec& spec, std::int64_t realization, const IntegratorHooks& hooks)
+        : spec_(spec), r_(realization), hooks_(hooks), n_(spec.network.n), k_(spec.ensemble.trials),
+          plan_(planSteps(spec.integration)), split_(k_), coef_(stepCoefficients<Real>(spec)),
+          act_(spec.network.activation), acc_{CovarianceAccumulator(n_, centersOnZero(spec)), CovarianceAccumulator(n_, centersOnZero(spec))} {
+        const std::size_t kn = static_cast<std::size_t>(k_) * n_;
+        const std::vector<double> j = couplingMatrix(spec, realization);
+        j_.assign(j.begin(), j.end());
+        x_.resize(kn);
+        phi_.resize(kn);
+        h_.resize(kn);
+        xi_.resize(kn);
+        eta_.assign(kn, Real(0));
+        for (auto& b : bin_) b.assign(kn, 0.0);
+        for (auto& b : prev_bin_) b.assign(kn, 0.0);
+        rows_.resize(kn);
+        prev_rows_.resize(kn);
+        initialState();
+    }
+
+    RealizationResult run() {
+        const std::int64_t total = plan_.burn_steps + plan_.measure_steps;
+        const std::int64_t report_every = 256;
+        std::int64_t unreported = 0;
+        for (std::int64_t s = 0; s < total; ++s) {
+            step(s);
+            if (++unreported == report_every) {
+                if (hooks_.on_steps) hooks_.on_steps(unreported);
+                unreported = 0;
+                if (hooks_.cancelled != nullptr && hooks_.cancelled->load()) return {};
+            }
+        }
+        if (hooks_.on_steps && unreported > 0) hooks_.on_steps(unreported);
+        return results();
+    }
+
+private:
+    void initialState() {
+        const std::uint64_t seed = spec_.ensemble.noiseSeed();
+        drawNormals(seed, RngStream::InitialState, r_, 0, k_, n_, x_.data());
+        const Real init_std = Real(spec_.integration.init_std);
+        for (Real& v : x_) v *= init_std;
+        if (coef_.colored) {
+            drawNormals(seed, RngStream::InitialNoise, r_, 0, k_, n_, eta_.data());
+            const Real eta_std = Real(spec_.noise.sigma / std::sqrt(2.0 * spec_.noise.tau));
+            for (Real& v : eta_) v *= eta_std;
+        }
+    }
+
+    void step(std::int64_t s) {
+        const std::size_t kn = x_.size();
+        for (std::size_t e = 0; e < kn; ++e) phi_[e] = act_.value(x_[e]);
+        if (s >= plan_.burn_steps) measure(s - plan_.burn_steps);
+        gemm(k_, n_, phi_.data(), j_.data(), h_.data());
+        drawNormals(spec_.ensemble.noiseSeed(), RngStream::Noise, r_, static_cast<std::uint64_t>(s), k_, n_, xi_.data());
+        update();
+        checkFinite(s + 1);
+    }
+
+    void update() {
+        const std::size_t kn = x_.size();
+        const Real input = Real(spec_.noise.input);
+        const StepCoefficients<Real> c = coef_;
+        if (c.colored) {
+            for (std::size_t e = 0; e < kn; ++e) {
+                x_[e] = c.decay * x_[e] + c.drive_gain * (h_[e] + input + eta_[e]);
+                eta_[e] = c.ou_decay * eta_[e] + c.ou_kick * xi_[e];
+            }
+        } else {
+            for (std::size_t e = 0; e < kn; ++e)
+                x_[e] = c.decay * x_[e] + c.drive_gain * (h_[e] + input) + c.kick * xi_[e];
+        }
+    }
+
+    void checkFinite(std::int64_t s) const {
+        const Real limit = Real(spec_.integration.blow_up);
+        bool bad = false;
+        for (const Real v : x_) bad |= !(std::fabs(v) <= limit);
+        if (bad) reportDivergence(s);
+    }
+
+    [[noreturn]] void reportDivergence(std::int64_t s) const {
+        std::size_t e = 0;
+        while (e < x_.size() && std::fabs(x_[e]) <= Real(spec_.integration.blow_up)) ++e;
+        const double v = static_cast<double>(x_[e]);
+        const int trial = static_cast<int>(e / static_cast<std::size_t>(n_));
+        const int neuron = static_cast<int>(e % static_cast<std::size_t>(n_));
+        const CouplingSpec& c = spec_.coupling;
+        std::string why = std::isfinite(v) ? fmt::format("|x| = {:.3g} exceeds integration.blow_up = {:.3g}", std::fabs(v),
+                                                         spec_.integration.blow_up)
+                                           : fmt::format("x is {}", v);
+        why += fmt::format(" (neuron {}, trial {})", neuron, trial);
+        if (act_.unbounded())
+            why += fmt::format("; the activation is unbounded and g (1 + symmetry) = {:.4g}: the network is past its "
+                               "instability",
+                               c.g * (1.0 + c.symmetry));
+        else
+            why += "; reduce integration.dt or check the coupling and input";
+        throw DivergenceError(r_, s, static_cast<double>(s) * spec_.integration.dt, why);
+    }
+
+    // Equal-time samples and zero-frequency bins at measured step m (state before the update).
+    void measure(std::int64_t m) {
+        const double dt = spec_.integration.dt;
+        const std::size_t kn = x_.size();
+        for (std::size_t e = 0; e < kn; ++e) {
+            bin_[0][e] += dt * static_cast<double>(x_[e]);
+            bin_[1][e] += dt * static_cast<double>(phi_[e]);
+        }
+        if (m % plan_.sample_stride == 0) {
+            const int segment = split_.segment(m, plan_.measure_steps);
+            addSample(x_.data(), acc_[0], segment);
+            addSample(phi_.data(), acc_[1], segment);
+        }
+        if ((m + 1) % plan_.bin_steps == 0) {
+            const std::int64_t bin = m / plan_.bin_steps;
+            if (bin < plan_.bins_per_trial) closeBins(bin);
+        }
+    }
+
+    void addSample(const Real* state, CovarianceAccumulator& acc, int segment) {
+        for (int g = 0; g < kSplitGroups; ++g) {
+            const int m = gatherRows(g, segment, [&](int t, double* dst) {
+                const Real* src = state + static_cast<std::size_t>(t) * n_;
+                for (int i = 0; i < n_; ++i) dst[i] = static_cast<double>(src[i]);
+            });
+            acc.addEqualTime(rows_.data(), m, g);
+        }
+    }
+
+    void closeBins(std::int64_t bin) {
+        const int segment = split_.segment(bin, plan_.bins_per_trial);
+        for (int v = 0; v < 2; ++v) {
+            for (int g = 0; g < kSplitGroups; ++g) {
+                const int m = gatherRows(g, segment, [&](int t, double* dst) {
+                    const std::size_t off = static_cast<std::size_t>(t) * n_;
+                    std::copy(bin_[v].begin() + off, bin_[v].begin() + off + n_, dst);
+                    std::copy(prev_bin_[v].begin() + off, prev_bin_[v].begin() + off + n_,
+                              prev_rows_.data() + (dst - rows_.data()));
+                });
+                acc_[v].addBins(rows_.data(), bin > 0 ? prev_rows_.data() : nullptr, m, g);
+            }
+            std::swap(bin_[v], prev_bin_[v]);
+            std::fill(bin_[v].begin(), bin_[v].end(), 0.0);
+        }
+    }
+
+    // Copies the rows of the trials in group g (at this time segment) into rows_; returns how many.
+    template <class Copy>
+    int gatherRows(int g, int segment, Copy copy) {
+        int m = 0;
+        for (int t = 0; t < k_; ++t) {
+            if (split_.group(t, segment) != g) continue;
+            copy(t, rows_.data() + static_cast<std::size_t>(m) * n_);
+            ++m;
+        }
+        return m;
+    }
+
+    RealizationResult results() const {
+        RealizationResult out;
+        out.realization = r_;
+        out.coupling_effective_rank = couplingEffectiveRank(spec_.coupling, n_);
+        out.samples = acc_[0].samples();
+        out.bins = acc_[0].bins();
+        for (int v = 0; v < kVariableCount; ++v) {
+            const SplitCovariance et = acc_[v].equalTime();
+            const SplitCovariance zf = acc_[v].zeroFrequency(static_cast<double>(plan_.bin_steps) * spec_.integration.dt);
+            fill(out.cov[v][0], et);
+            fill(out.cov[v][1], zf);
+        }
+        return out;
+    }
+
+    void fill(CovarianceResult& out, const SplitCovariance& c) const {
+        out.stats = computeStatistics(c);
+        if (spec_.statistics.eigenvalues) out.eigenvalues = symmetricEigenvalues(c.pooled, n_);
+        if (hooks_.keep_covariances) out.matrix = c.pooled;
+    }
+
+    const EnsembleSpec& spec_;
+    const std::int64_t r_;
+    const IntegratorHooks& hooks_;
+    const int n_;
+    const int k_;
+    const StepPlan plan_;
+    const SplitPlan split_;
+    const StepCoefficients<Real> coef_;
+    const Activation act_;
+    std::vector<Real> j_, x_, phi_, h_, xi_, eta_;
+    std::array<std::vector<double>, 2> bin_, prev_bin_;  // [x, phi] current and previous bin integrals
+    std::vector<double> rows_, prev_rows_;
+    std::array<CovarianceAccumulator, 2> acc_;
+};
+
+}  // namespace
+
+RealizationResult integrateRealization(const EnsembleSpec& spec, std::int64_t realization,
+                                       const IntegratorHooks& hooks) {
+    if (spec.integration.precision == Precision::Fp64) return Integrator<double>(spec, realization, hooks).run();
+    return Integrator<float>(spec, realization, hooks).run();
+}
+
+}  // namespace quench::cpu

@@ -1,0 +1,146 @@
+#include "io/result_writer.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "config/config_loader.hpp"
+#include "io/atomic_file.hpp"
+#include "quench/build_info.hpp"
+
+namespace quench::io {
+
+namespace {
+
+using nlohmann::json;
+
+json finiteOrNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+// Applies f(variable, covariance, statistic) over the fixed nesting variable -> covariance -> statistic.
+template <class F>
+void forEachStatistic(F f) {
+    for (int v = 0; v < kVariableCount; ++v)
+        for (int c = 0; c < kCovarianceCount; ++c)
+            for (int s = 0; s < kStatisticCount; ++s)
+                f(static_cast<Variable>(v), static_cast<CovarianceKind>(c), static_cast<Statistic>(s));
+}
+
+json::json_pointer pointer(Variable v, CovarianceKind c, Statistic s) {
+    return json::json_pointer("/" + std::string(variableName(v)) + "/" + std::string(covarianceName(c)) + "/" +
+                              std::string(statisticName(s)));
+}
+
+json summaryJson(const EnsembleSummary& summary) {
+    json out = json::object();
+    forEachStatistic([&](Variable v, CovarianceKind c, Statistic s) {
+        const Estimate& e = summary.at(v, c, s);
+        out[pointer(v, c, s)] = {{"mean", finiteOrNull(e.mean)},
+                                 {"sem", finiteOrNull(e.sem)},
+                                 {"median", finiteOrNull(e.median)},
+                                 {"var", finiteOrNull(e.var)},
+                                 {"count", e.count}};
+    });
+    return out;
+}
+
+json realizationJson(const RealizationResult& r) {
+    json out = {{"realization", r.realization},
+                {"coupling_effective_rank", r.coupling_effective_rank},
+                {"samples", r.samples},
+                {"bins", r.bins}};
+    forEachStatistic([&](Variable v, CovarianceKind c, Statistic s) {
+        out[pointer(v, c, s)] = finiteOrNull(r.at(v, c).stats[static_cast<int>(s)]);
+    });
+    for (int v = 0; v < kVariableCount; ++v)
+        for (int c = 0; c < kCovarianceCount; ++c) {
+            const CovarianceResult& cov = r.cov[v][c];
+            if (cov.eigenvalues.empty()) continue;
+            out[std::string(variableName(static_cast<Variable>(v)))]
+               [std::string(covarianceName(static_cast<CovarianceKind>(c)))]["eigenvalues"] = cov.eigenvalues;
+        }
+    return out;
+}
+
+json estimatorsJson(const EnsembleSpec& spec) {
+    const StepPlan plan = planSteps(spec.integration);
+    return {
+        {"split_groups", kSplitGroups},
+        {"split",
+         spec.ensemble.trials >= kSplitGroups
+             ? "disjoint sets of trials (trial mod 4)"
+             : "disjoint time segments of each trial (fewer trials than groups)"},
+        {"corrected",
+         "auto_var, cross_var, pr, pr_over_n, m2, m3, m4 average products of covariance estimates from distinct "
+         "independent groups (U-statistics), which removes the finite-sample bias; *_raw are plug-in values of "
+         "the pooled covariance"},
+        {"equal_time", "sample covariance of the state sampled every sample_interval after t_burn, pooled "
+                       "mean subtracted"},
+        {"zero_frequency", "[Cov(b_k,b_k) + Cov(b_k,b_k+1) + Cov(b_k+1,b_k)] / t_bin over bin integrals b_k "
+                           "(lag-one correction of batch means)"},
+        {"t_bin", static_cast<double>(plan.bin_steps) * spec.integration.dt},
+        {"sample_interval", static_cast<double>(plan.sample_stride) * spec.integration.dt},
+        {"steps", {{"burn", plan.burn_steps}, {"measure", plan.measure_steps}}},
+    };
+}
+
+}  // namespace
+
+nlohmann::json resultToJson(const RunRecord& record) {
+    const BuildInfo& build = buildInfo();
+    json out;
+    out["format"] = "quench.simulate/1";
+    out["quench"] = {{"version", build.version}, {"commit", build.commit}, {"compiler", build.compiler}};
+    out["provenance"] = {{"backend", record.provenance.backend},
+                         {"backend_description", record.provenance.backend_description},
+                         {"hostname", record.provenance.hostname},
+                         {"date_utc", record.provenance.date_utc},
+                         {"command_line", record.provenance.command_line},
+                         {"wall_seconds", record.provenance.wall_seconds}};
+    out["seed"] = record.spec.ensemble.seed;
+    out["config"] = config::configToJson(record.spec);
+    out["estimators"] = estimatorsJson(record.spec);
+    out["summary"] = summaryJson(record.summary);
+    json list = json::array();
+    for (const RealizationResult& r : record.realizations) list.push_back(realizationJson(r));
+    out["realizations"] = std::move(list);
+    return out;
+}
+
+std::string resultToCsv(const RunRecord& record) {
+    std::ostringstream csv;
+    csv.precision(17);
+    csv << "realization,coupling_effective_rank,samples,bins";
+    forEachStatistic([&](Variable v, CovarianceKind c, Statistic s) {
+        csv << ',' << variableName(v) << '.' << covarianceName(c) << '.' << statisticName(s);
+    });
+    csv << '\n';
+    for (const RealizationResult& r : record.realizations) {
+        csv << r.realization << ',' << r.coupling_effective_rank << ',' << r.samples << ',' << r.bins;
+        forEachStatistic([&](Variable v, CovarianceKind c, Statistic s) {
+            const double value = r.at(v, c).stats[static_cast<int>(s)];
+            csv << ',';
+            if (std::isfinite(value)) csv << value;
+        });
+        csv << '\n';
+    }
+    return csv.str();
+}
+
+void writeResults(const RunRecord& record, const std::string& prefix) {
+    // Render both before writing either, so a failure cannot leave one without the other.
+    const std::string json_text = resultToJson(record).dump(1) + "\n";
+    const std::string csv_text = resultToCsv(record);
+    writeFileAtomically(prefix + ".json", json_text);
+    writeFileAtomically(prefix + ".csv", csv_text);
+}
+
+std::vector<std::string> nonFiniteStatistics(const EnsembleSummary& summary) {
+    std::vector<std::string> names;
+    forEachStatistic([&](Variable v, CovarianceKind c, Statistic s) {
+        if (!std::isfinite(summary.at(v, c, s).mean))
+            names.push_back(std::string(variableName(v)) + "." + std::string(covarianceName(c)) + "." +
+                            std::string(statisticName(s)));
+    });
+    return names;
+}
+
+}  // namespace quench::io

@@ -1,0 +1,177 @@
+// Statistics of one covariance matrix from its split-sample estimates.
+//
+// Plug-in estimates of quadratic and higher functionals of C are biased by the sampling noise of
+// the estimate itself: E Tr(C_hat^2) = Tr C^2 + (Tr C)^2 / K_eff. The data are split into
+// kSplitGroups independent groups with estimates C^g; for distinct groups E[C^g_ij C^h_kl] =
+// C_ij C_kl, so averaging products over distinct groups gives unbiased (U-statistic) estimates of
+// Tr C^2, Tr C^3, Tr C^4, sum_i C_ii^2 and sum_{i != j} C_ij^2. Means use the pooled matrix.
+#include <cblas.h>
+#include <lapacke.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "quench/statistics.hpp"
+
+namespace quench {
+
+namespace {
+
+using Matrix = std::vector<double>;
+
+struct EntrySums {
+    double diag = 0.0;      // sum_i C_ii
+    double off = 0.0;       // sum_{i != j} C_ij
+};
+
+EntrySums entrySums(const Matrix& c, int n) {
+    EntrySums s;
+    double total = 0.0;
+    for (const double v : c) total += v;
+    for (int i = 0; i < n; ++i) s.diag += c[static_cast<size_t>(i) * n + i];
+    s.off = total - s.diag;
+    return s;
+}
+
+// sum_ij A_ij B_ij and the diagonal part sum_i A_ii B_ii.
+struct ProductSums {
+    double all = 0.0;
+    double diag = 0.0;
+};
+
+ProductSums productSums(const Matrix& a, const Matrix& b, int n) {
+    ProductSums s;
+    s.all = cblas_ddot(static_cast<int>(a.size()), a.data(), 1, b.data(), 1);
+    for (int i = 0; i < n; ++i) {
+        const size_t k = static_cast<size_t>(i) * n + i;
+        s.diag += a[k] * b[k];
+    }
+    return s;
+}
+
+Matrix multiply(const Matrix& a, const Matrix& b, int n) {
+    Matrix c(static_cast<size_t>(n) * n);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a.data(), n, b.data(), n, 0.0,
+                c.data(), n);
+    return c;
+}
+
+// sum_ij A_ij B_ji = Tr(A B).
+double traceOfProduct(const Matrix& a, const Matrix& b, int n) {
+    double t = 0.0;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) t += a[static_cast<size_t>(i) * n + j] * b[static_cast<size_t>(j) * n + i];
+    return t;
+}
+
+struct SecondOrder {
+    double trace_sq = 0.0;   // estimate of Tr C^2
+    double diag_sq = 0.0;    // estimate of sum_i C_ii^2
+    double off_sq = 0.0;     // estimate of sum_{i != j} C_ij^2
+    double diag_prod = 0.0;  // estimate of (sum_i C_ii)^2
+    double off_prod = 0.0;   // estimate of (sum_{i != j} C_ij)^2
+};
+
+SecondOrder secondOrderRaw(const Matrix& c, int n) {
+    const ProductSums p = productSums(c, c, n);
+    const EntrySums e = entrySums(c, n);
+    return {p.all, p.diag, p.all - p.diag, e.diag * e.diag, e.off * e.off};
+}
+
+SecondOrder secondOrderSplit(const SplitCovariance& c) {
+    SecondOrder s;
+    int pairs = 0;
+    for (int g = 0; g < kSplitGroups; ++g) {
+        for (int h = g + 1; h < kSplitGroups; ++h) {
+            const ProductSums p = productSums(c.group[g], c.group[h], c.n);
+            const EntrySums eg = entrySums(c.group[g], c.n);
+            const EntrySums eh = entrySums(c.group[h], c.n);
+            s.trace_sq += p.all;
+            s.diag_sq += p.diag;
+            s.off_sq += p.all - p.diag;
+            s.diag_prod += eg.diag * eh.diag;
+            s.off_prod += eg.off * eh.off;
+            ++pairs;
+        }
+    }
+    s.trace_sq /= pairs;
+    s.diag_sq /= pairs;
+    s.off_sq /= pairs;
+    s.diag_prod /= pairs;
+    s.off_prod /= pairs;
+    return s;
+}
+
+// Tr C^3 and Tr C^4 from products of distinct groups. For symmetric matrices every ordering of
+// three factors has the same trace, and four factors have three distinct orderings.
+struct HigherOrder {
+    double trace_cube = 0.0;
+    double trace_fourth = 0.0;
+};
+
+HigherOrder higherOrderSplit(const SplitCovariance& c) {
+    static_assert(kSplitGroups == 4, "the triple and quadruple products below enumerate four groups");
+    const int n = c.n;
+    const Matrix p01 = multiply(c.group[0], c.group[1], n);
+    const Matrix p23 = multiply(c.group[2], c.group[3], n);
+    const Matrix p02 = multiply(c.group[0], c.group[2], n);
+    const Matrix p13 = multiply(c.group[1], c.group[3], n);
+    HigherOrder h;
+    h.trace_cube = (traceOfProduct(p01, c.group[2], n) + traceOfProduct(p01, c.group[3], n) +
+                    traceOfProduct(p23, c.group[0], n) + traceOfProduct(p23, c.group[1], n)) /
+                   4.0;
+    // Tr(C0 C1 C2 C3), Tr(C0 C1 C3 C2) = Tr(P01 P32), Tr(C0 C2 C1 C3).
+    const Matrix p32 = multiply(c.group[3], c.group[2], n);
+    h.trace_fourth = (traceOfProduct(p01, p23, n) + traceOfProduct(p01, p32, n) + traceOfProduct(p02, p13, n)) / 3.0;
+    return h;
+}
+
+HigherOrder higherOrderRaw(const Matrix& c, int n) {
+    const Matrix c2 = multiply(c, c, n);
+    return {traceOfProduct(c2, c, n), traceOfProduct(c2, c2, n)};
+}
+
+}  // namespace
+
+StatisticValues computeStatistics(const SplitCovariance& c) {
+    const int n = c.n;
+    const double nd = n;
+    const double pairs_off = nd * (nd - 1.0);
+    const EntrySums pooled = entrySums(c.pooled, n);
+    const SecondOrder raw = secondOrderRaw(c.pooled, n);
+    const SecondOrder split = secondOrderSplit(c);
+    const HigherOrder raw_high = higherOrderRaw(c.pooled, n);
+    const HigherOrder split_high = higherOrderSplit(c);
+
+    StatisticValues s{};
+    auto set = [&s](Statistic k, double v) { s[static_cast<int>(k)] = v; };
+    const double a = pooled.diag / nd;
+    set(Statistic::AutoMean, a);
+    set(Statistic::CrossMean, pooled.off / pairs_off);
+    set(Statistic::M1, a);
+    set(Statistic::AutoVar, split.diag_sq / nd - split.diag_prod / (nd * nd));
+    set(Statistic::CrossVar, split.off_sq / pairs_off - split.off_prod / (pairs_off * pairs_off));
+    set(Statistic::M2, split.trace_sq / nd);
+    set(Statistic::M3, split_high.trace_cube / nd);
+    set(Statistic::M4, split_high.trace_fourth / nd);
+    set(Statistic::Pr, split.diag_prod / split.trace_sq);
+    set(Statistic::PrOverN, split.diag_prod / split.trace_sq / nd);
+    set(Statistic::AutoVarRaw, raw.diag_sq / nd - raw.diag_prod / (nd * nd));
+    set(Statistic::CrossVarRaw, raw.off_sq / pairs_off - raw.off_prod / (pairs_off * pairs_off));
+    set(Statistic::M2Raw, raw.trace_sq / nd);
+    set(Statistic::M3Raw, raw_high.trace_cube / nd);
+    set(Statistic::M4Raw, raw_high.trace_fourth / nd);
+    set(Statistic::PrRaw, raw.diag_prod / raw.trace_sq);
+    set(Statistic::PrOverNRaw, raw.diag_prod / raw.trace_sq / nd);
+    return s;
+}
+
+std::vector<double> symmetricEigenvalues(const std::vector<double>& matrix, int n) {
+    std::vector<double> a = matrix;
+    std::vector<double> w(static_cast<size_t>(n));
+    const lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', n, a.data(), n, w.data());
+    if (info != 0) throw std::runtime_error("LAPACKE_dsyevd failed with info = " + std::to_string(info));
+    return w;
+}
+
+}  // namespace quench

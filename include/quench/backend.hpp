@@ -1,0 +1,41 @@
+#pragma once
+// The seam between the front end and the engines that integrate the ensemble. A backend runs the
+// realizations an EnsembleSpec asks for and hands back their statistics; it prints nothing.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "quench/ensemble_spec.hpp"
+#include "quench/realization_result.hpp"
+
+namespace quench {
+
+enum class BackendKind : int { Cpu, Cuda, Auto };
+
+struct Progress {
+    std::int64_t realizations_done = 0;
+    std::int64_t realizations_total = 0;
+    double fraction = 0.0;  // of all integration steps
+};
+
+struct RunControl {
+    std::function<void(const Progress&)> on_progress;  // called from worker threads, serialized
+    bool keep_covariances = false;                     // fill CovarianceResult::matrix
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual std::string name() const = 0;
+    virtual std::string description() const = 0;  // threads, BLAS, device
+    // Results are in realization order. Throws DivergenceError, BackendError.
+    virtual std::vector<RealizationResult> run(const EnsembleSpec& spec, const RunControl& control) = 0;
+};
+
+std::unique_ptr<Backend> makeBackend(BackendKind kind);
+std::string_view backendName(BackendKind kind);
+bool backendAvailable(BackendKind kind, std::string* why = nullptr);
+std::vector<std::string> compiledBackends();
+
+}  // namespace quench

@@ -1,0 +1,70 @@
+#pragma once
+// One set of behaviour tests, instantiated for every backend and precision. A backend that cannot
+// run here is skipped with the reason (QUENCH_REQUIRE_GPU=1 turns that skip into a failure).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <ostream>
+
+#include "quench/backend.hpp"
+
+namespace quench::testing {
+
+struct BackendCase {
+    BackendKind kind;
+    Precision precision;
+};
+
+inline std::ostream& operator<<(std::ostream& os, const BackendCase& c) {
+    return os << backendName(c.kind) << (c.precision == Precision::Fp64 ? "_fp64" : "_fp32");
+}
+
+inline std::string caseName(const ::testing::TestParamInfo<BackendCase>& info) {
+    std::string name = std::string(backendName(info.param.kind)) + (info.param.precision == Precision::Fp64 ? "Fp64" : "Fp32");
+    name[0] = static_cast<char>(std::toupper(name[0]));
+    return name;
+}
+
+class BackendTest : public ::testing::TestWithParam<BackendCase> {
+protected:
+    void SetUp() override {
+        std::string why;
+        if (!backendAvailable(GetParam().kind, &why)) {
+            if (std::getenv("QUENCH_REQUIRE_GPU") != nullptr) FAIL() << "backend required but unavailable: " << why;
+            GTEST_SKIP() << "backend unavailable: " << why;
+        }
+    }
+    std::vector<RealizationResult> run(EnsembleSpec spec, const RunControl& control = {}) const {
+        spec.integration.precision = GetParam().precision;
+        return makeBackend(GetParam().kind)->run(spec, control);
+    }
+};
+
+// Every backend compiled into this build, in both precisions.
+inline std::vector<BackendCase> allBackendCases() {
+    return {{BackendKind::Cpu, Precision::Fp64}, {BackendKind::Cpu, Precision::Fp32}};
+}
+
+// A small linear network that runs in a fraction of a second.
+inline EnsembleSpec smallLinearSpec(int n, double g) {
+    EnsembleSpec s;
+    s.network.n = n;
+    s.network.activation.kind = ActivationKind::Linear;
+    s.coupling.g = g;
+    s.noise.sigma = 1.0;
+    s.integration.dt = 0.02;
+    s.integration.t_burn = 20.0;
+    s.integration.t_max = 200.0;
+    s.integration.t_bin = 10.0;
+    s.integration.sample_interval = 0.2;
+    s.ensemble.realizations = 4;
+    s.ensemble.trials = 8;
+    s.ensemble.seed = 5;
+    return s;
+}
+
+inline double stat(const RealizationResult& r, Variable v, CovarianceKind c, Statistic s) {
+    return r.at(v, c).stats[static_cast<int>(s)];
+}
+
+}  // namespace quench::testing
