@@ -90,6 +90,33 @@ TEST_P(LinearExactTest, EachRealizationMatchesItsExactCovariances) {
     }
 }
 
+// Disorder averages over R realizations against the N = infinity closed forms, |z| < 4 with z from
+// the standard error over realizations. At N = 100 the O(1/N) finite-size offsets (e.g. E[PR/N] of
+// ZF about -0.8/N) are below two standard errors at this R (measured: |z| <= 2.2), so a failure
+// means the simulator or the closed form is wrong, not that N is finite. dt = 0.05 biases the ET
+// variance by about 0.1 %, a fraction of its standard error.
+TEST_P(LinearExactTest, DisorderAveragesMatchTheLargeNClosedForms) {
+    EnsembleSpec spec = smallLinearSpec(100, 0.5);
+    spec.integration.dt = 0.05;
+    spec.integration.t_max = 300.0;
+    spec.ensemble.realizations = 32;
+    spec.ensemble.seed = 3;
+    const EnsembleSummary s = summarize(run(spec));
+    const theory::LinearMoments zf = theory::linearZeroFrequencyIid(0.5, 1.0);
+    auto expectZ = [&](CK c, Statistic k, double theory_value, double scale) {
+        const Estimate& e = s.at(Variable::X, c, k);
+        const double z = (e.mean * scale - theory_value) / (e.sem * scale);
+        EXPECT_LT(std::fabs(z), 4.0) << covarianceName(c) << " " << statisticName(k) << ": " << e.mean * scale << " +- "
+                                     << e.sem * scale << " vs theory " << theory_value;
+    };
+    expectZ(CK::ZeroFrequency, Statistic::AutoMean, zf.auto_mean, 1.0);
+    expectZ(CK::ZeroFrequency, Statistic::CrossVar, zf.n_cross_var, spec.network.n);
+    expectZ(CK::ZeroFrequency, Statistic::M2, zf.m2, 1.0);
+    expectZ(CK::ZeroFrequency, Statistic::M3, zf.m3, 1.0);
+    expectZ(CK::ZeroFrequency, Statistic::PrOverN, zf.pr_over_n, 1.0);
+    expectZ(CK::EqualTime, Statistic::AutoMean, theory::linearEqualTimeAutoMean(0.5, 1.0), 1.0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LinearExactTest, ::testing::ValuesIn(allBackendCases()), caseName);
 
 }  // namespace

@@ -74,7 +74,14 @@ double varianceEquationResidual(const Activation& phi, double g, double sigma, d
     return delta0 * delta0 - 0.25 * s2 * s2 - 2.0 * g * g * antiderivativeVariance(phi, delta0, rule);
 }
 
-WhiteNoiseDmft solveWhiteNoiseDmft(const Activation& phi, double g, double sigma, const GaussHermiteRule& rule) {
+namespace {
+
+struct VarianceRoots {
+    double stable = 0.0;    // the physical Delta0
+    double unstable = 0.0;  // next root on the unstable branch, 0 if none
+};
+
+VarianceRoots varianceRoots(const Activation& phi, double g, double sigma, const GaussHermiteRule& rule) {
     requireCouplingAndNoise(g, sigma);
     const std::string what = "variance equation (*) at g = " + show(g) + ", sigma = " + show(sigma);
     const double hi = scanUpperEnd(phi, g, sigma, rule);
@@ -99,20 +106,33 @@ WhiteNoiseDmft solveWhiteNoiseDmft(const Activation& phi, double g, double sigma
         (slope_probe > 0.0 ? stable : unstable).push_back(root);
     }
     if (stable.empty()) {
-        if (sigma == 0.0) return fillStatistics(phi, g, sigma, 0.0, rule);  // quiescent: Delta0 = 0
+        if (sigma == 0.0) return {};  // quiescent: Delta0 = 0
         throw std::runtime_error(what + ": no stable root of (*) in [" + show(lo) + ", " + show(hi) + "]");
     }
     if (stable.size() > 1) {
         std::string roots;
-        for (double s : stable) roots += " " + show(s);
+        for (double r : stable) roots += " " + show(r);
         throw std::runtime_error(what + ": several solutions, Delta0 =" + roots);
     }
-    WhiteNoiseDmft result = fillStatistics(phi, g, sigma, stable.front(), rule);
+    VarianceRoots out{stable.front(), 0.0};
     for (double u : unstable)
-        if (u > result.delta0) {
-            result.unstable_branch_delta0 = u;
+        if (u > out.stable) {
+            out.unstable = u;
             break;
         }
+    return out;
+}
+
+}  // namespace
+
+double solveWhiteNoiseVariance(const Activation& phi, double g, double sigma, const GaussHermiteRule& rule) {
+    return varianceRoots(phi, g, sigma, rule).stable;
+}
+
+WhiteNoiseDmft solveWhiteNoiseDmft(const Activation& phi, double g, double sigma, const GaussHermiteRule& rule) {
+    const VarianceRoots roots = varianceRoots(phi, g, sigma, rule);
+    WhiteNoiseDmft result = fillStatistics(phi, g, sigma, roots.stable, rule);
+    result.unstable_branch_delta0 = roots.unstable;
     return result;
 }
 
@@ -169,8 +189,8 @@ double chaosTransitionCoupling(const Activation& phi, double sigma, const GaussH
         return 1.0 / slope;  // Delta0 -> 0: Delta0 = g^2 phi'(0)^2 Delta0
     }
     const auto excess = [&](double g) {
-        const WhiteNoiseDmft s = solveWhiteNoiseDmft(phi, g, sigma, rule);
-        return s.delta0 - g * g * s.a_phi;  // > 0: Delta(tau) convex at 0+, not chaotic
+        const double delta0 = solveWhiteNoiseVariance(phi, g, sigma, rule);
+        return delta0 - g * g * meanSquareActivation(phi, delta0, rule);  // > 0: Delta(tau) convex at 0+
     };
     double hi = 1.0;
     for (int k = 0; k < 60 && excess(hi) > 0.0; ++k) hi *= 1.5;

@@ -28,6 +28,10 @@ struct WhiteNoiseDmft {
 // Left side minus right side of (*): Delta0^2 - sigma^4/4 - 2 g^2 Var[Phi(x)], x ~ N(0, delta0).
 double varianceEquationResidual(const Activation& phi, double g, double sigma, double delta0, const GaussHermiteRule& rule);
 
+// Delta0 alone: the root of (*), with the failure policy of solveWhiteNoiseDmft below.
+double solveWhiteNoiseVariance(const Activation& phi, double g, double sigma,
+                               const GaussHermiteRule& rule = defaultGaussHermiteRule());
+
 // Solves (*) by a sign-change scan plus Brent, then fills every field. Throws std::domain_error for
 // g < 0, sigma < 0 or non-finite input; std::runtime_error when (*) has no solution (blow-up of an
 // unbounded phi: the message gives g and the critical coupling), when it has several stable roots,
