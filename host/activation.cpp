@@ -53,22 +53,28 @@ std::vector<double> trimTrailingZeros(std::vector<double> c) {
     return c;
 }
 
-std::string listText(const std::vector<double>& c) { return fmt::format("[{}]", fmt::join(c, ", ")); }
+std::string listText(const std::vector<double>& c) {
+    return fmt::format("[{}]", fmt::join(c, ", "));
+}
 
 // Checks what both lists need: finite entries, not all zero, and room in the fixed-size arrays.
 std::vector<double> checkedCoefficients(const char* key, const char* what, const std::vector<double>& raw) {
     for (const double c : raw) {
-        if (!std::isfinite(c)) throw ConfigError(key, listText(raw), fmt::format("the {} coefficients must be finite numbers", what));
+        if (!std::isfinite(c))
+            throw ConfigError(key, listText(raw),
+                              fmt::format("the {} coefficients must be finite numbers", what));
     }
     std::vector<double> c = trimTrailingZeros(raw);
     if (c.empty()) {
-        throw ConfigError(key, listText(raw),
-                          fmt::format("the {} must have at least one nonzero coefficient (ascending powers of x)", what));
+        throw ConfigError(
+            key, listText(raw),
+            fmt::format("the {} must have at least one nonzero coefficient (ascending powers of x)", what));
     }
     if (static_cast<int>(c.size()) > kMaxPadeCoefficients) {
-        throw ConfigError(key, listText(raw),
-                          fmt::format("the {} may have at most {} coefficients (degree {}); this one has degree {}",
-                                      what, kMaxPadeCoefficients, kMaxPadeCoefficients - 1, c.size() - 1));
+        throw ConfigError(
+            key, listText(raw),
+            fmt::format("the {} may have at most {} coefficients (degree {}); this one has degree {}", what,
+                        kMaxPadeCoefficients, kMaxPadeCoefficients - 1, c.size() - 1));
     }
     return c;
 }
@@ -78,13 +84,15 @@ std::vector<std::pair<double, double>> polynomialRoots(const std::vector<double>
     const int degree = static_cast<int>(c.size()) - 1;
     std::vector<double> companion(static_cast<std::size_t>(degree) * degree, 0.0);
     for (int i = 1; i < degree; ++i) companion[static_cast<std::size_t>(i) * degree + (i - 1)] = 1.0;
-    for (int i = 0; i < degree; ++i) companion[static_cast<std::size_t>(i) * degree + (degree - 1)] = -c[i] / c[degree];
+    for (int i = 0; i < degree; ++i)
+        companion[static_cast<std::size_t>(i) * degree + (degree - 1)] = -c[i] / c[degree];
     std::vector<double> re(degree), im(degree);
-    const lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', degree, companion.data(), degree, re.data(),
-                                          im.data(), nullptr, 1, nullptr, 1);
+    const lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', degree, companion.data(), degree,
+                                          re.data(), im.data(), nullptr, 1, nullptr, 1);
     if (info != 0) {
-        throw ConfigError("network.pade_q", listText(c),
-                          fmt::format("could not find the roots of the denominator (LAPACK dgeev info {})", info));
+        throw ConfigError(
+            "network.pade_q", listText(c),
+            fmt::format("could not find the roots of the denominator (LAPACK dgeev info {})", info));
     }
     std::vector<std::pair<double, double>> roots;
     for (int i = 0; i < degree; ++i) roots.emplace_back(re[i], im[i]);
@@ -96,10 +104,11 @@ void rejectRealRoots(const std::vector<double>& q) {
     if (q.size() < 2) return;
     for (const auto& [re, im] : polynomialRoots(q)) {
         if (std::fabs(im) <= 1e-9 * (1.0 + std::hypot(re, im))) {
-            throw ConfigError("network.pade_q", listText(q),
-                              fmt::format("the denominator Q(x) vanishes at the real point x = {:.6g}, so phi = P/Q "
-                                          "has a pole there; Q must have no real root (an odd-degree Q always has one)",
-                                          re));
+            throw ConfigError(
+                "network.pade_q", listText(q),
+                fmt::format("the denominator Q(x) vanishes at the real point x = {:.6g}, so phi = P/Q "
+                            "has a pole there; Q must have no real root (an odd-degree Q always has one)",
+                            re));
         }
     }
 }

@@ -33,6 +33,17 @@ TEST(Activation, DerivativesMatchFiniteDifferences) {
         for (const double x : {-2.3, -0.7, 0.11, 0.9, 3.1}) expectDerivativeMatchesFiniteDifference(a, x);
 }
 
+TEST(Activation, SinglePrecisionTanhIsAccurateToAMillionth) {
+    double worst = 0.0;
+    for (double x = -12.0; x <= 12.0; x += 1e-3) {
+        const double exact = std::tanh(x);
+        worst = std::max(worst, std::fabs(tanhOf(static_cast<float>(x)) - exact) / std::max(std::fabs(exact), 1e-30));
+    }
+    EXPECT_LT(worst, 1e-6);
+    EXPECT_EQ(tanhOf(0.0f), 0.0f);
+    EXPECT_LE(tanhOf(100.0f), 1.0f);
+}
+
 TEST(Activation, ErfHasUnitGainAtZero) { EXPECT_NEAR(make(ActivationKind::Erf).derivative(0.0), 1.0, 1e-15); }
 
 TEST(Activation, PowerLawIsOddWithTheGivenExponent) {

@@ -3,7 +3,9 @@
 // A config or CLI mistake exits with status 2 and one stderr line "quench: error: ..." naming the key
 // and the bad value, and leaves no output file (not even a temporary) behind.
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -67,7 +69,9 @@ class Cli : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        root_ = fs::temp_directory_path() / ("quench_cli_" + std::to_string(::getpid()) + "_" + info->name());
+        std::string name = info->name();  // parameterized names contain '/'
+        std::replace(name.begin(), name.end(), '/', '_');
+        root_ = fs::temp_directory_path() / ("quench_cli_" + std::to_string(::getpid()) + "_" + name);
         fs::remove_all(root_);
         work_ = root_ / "work";
         fs::create_directories(work_);
@@ -80,7 +84,8 @@ protected:
     }
 
     RunResult run(const std::vector<std::string>& args) const {
-        std::string command = "cd " + shellQuote(work_.string()) + " && timeout 60 " + shellQuote(QUENCH_BINARY);
+        std::string command =
+            "cd " + shellQuote(work_.string()) + " && timeout 60 " + shellQuote(QUENCH_BINARY);
         for (const auto& a : args) command += " " + shellQuote(a);
         const fs::path out = root_ / "logs" / "stdout";
         const fs::path err = root_ / "logs" / "stderr";
@@ -96,7 +101,8 @@ protected:
     }
 
     RunResult simulate(std::vector<std::string> extra) const {
-        std::vector<std::string> args = {"simulate", "job.toml", "--out", "result", "--backend", "cpu", "--quiet"};
+        std::vector<std::string> args = {"simulate",  "job.toml", "--out",  "result",
+                                         "--backend", "cpu",      "--quiet"};
         args.insert(args.end(), extra.begin(), extra.end());
         return run(args);
     }
@@ -196,12 +202,14 @@ TEST_F(Cli, AJobBeyondTheMemoryBudgetFailsQuicklyNamingTheNetworkSize) {
 
 TEST_F(Cli, UnwritableOutputPathIsAUsageError) {
     writeConfig(kTinyJob);
-    const RunResult r = run({"simulate", "job.toml", "--out", "/proc/nonexistent/x", "--backend", "cpu", "--quiet"});
+    const RunResult r =
+        run({"simulate", "job.toml", "--out", "/proc/nonexistent/x", "--backend", "cpu", "--quiet"});
     expectUsageError(r, {"/proc/nonexistent/x"});
 }
 
 TEST_F(Cli, MissingConfigFileIsAUsageError) {
-    expectUsageError(run({"simulate", "no_such_job.toml", "--out", "result", "--quiet"}), {"no_such_job.toml"});
+    expectUsageError(run({"simulate", "no_such_job.toml", "--out", "result", "--quiet"}),
+                     {"no_such_job.toml"});
 }
 
 TEST_F(Cli, UnknownFlagIsAUsageError) {
@@ -219,6 +227,21 @@ TEST_F(Cli, SimulateHelpDocumentsEveryConfigKey) {
         EXPECT_NE(text.find(key.name), std::string::npos) << key.name << " missing from simulate --help";
     }
 }
+
+// Every example except default.toml (about 10 s on 2 idle cores) runs in a couple of seconds.
+class CliExample : public Cli, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(CliExample, RunsAndWritesItsResults) {
+    const std::string source = std::string(QUENCH_SOURCE_DIR) + "/examples/" + GetParam() + ".toml";
+    const RunResult r = run({"simulate", source, "--out", "result", "--backend", "cpu", "--quiet"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::is_regular_file(work_ / "result.json"));
+    EXPECT_TRUE(fs::is_regular_file(work_ / "result.csv"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, CliExample,
+                         ::testing::Values("linear_iid", "tanh_chaos", "power_law", "pade",
+                                           "partial_symmetry", "random_mode", "colored_noise"));
 
 TEST_F(Cli, InfoExitsCleanly) {
     const RunResult r = run({"info"});

@@ -2,8 +2,10 @@
 // counts as an integer only when it is integral) and report the value as the user wrote it.
 #include "config/config_keys.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <sstream>
 #include <utility>
@@ -26,9 +28,9 @@ std::string tomlTypeName(const toml::node& value) {
 }
 
 [[noreturn]] void typeError(const ConfigKey& key, const toml::node& value) {
-    throw ConfigError(key.name, tomlText(value),
-                      fmt::format("expected {} ({}), got a TOML {}", typeName(key.type), key.allowed,
-                                  tomlTypeName(value)));
+    throw ConfigError(
+        key.name, tomlText(value),
+        fmt::format("expected {} ({}), got a TOML {}", typeName(key.type), key.allowed, tomlTypeName(value)));
 }
 
 double readFloat(const ConfigKey& key, const toml::node& value) {
@@ -46,17 +48,19 @@ Int readInteger(const ConfigKey& key, const toml::node& value) {
     } else if (const auto* f = value.as_floating_point()) {
         const double d = f->get();
         if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9.0e15) {
-            throw ConfigError(key.name, tomlText(value),
-                              fmt::format("expected an integer ({}); a float is accepted only when it is a whole "
-                                          "number",
-                                          key.allowed));
+            throw ConfigError(
+                key.name, tomlText(value),
+                fmt::format("expected an integer ({}); a float is accepted only when it is a whole "
+                            "number",
+                            key.allowed));
         }
         v = static_cast<std::int64_t>(d);
     } else {
         typeError(key, value);
     }
     if (v < std::numeric_limits<Int>::min() || v > std::numeric_limits<Int>::max()) {
-        throw ConfigError(key.name, tomlText(value), fmt::format("is out of range; allowed: {}", key.allowed));
+        throw ConfigError(key.name, tomlText(value),
+                          fmt::format("is out of range; allowed: {}", key.allowed));
     }
     return static_cast<Int>(v);
 }
@@ -81,8 +85,9 @@ std::vector<double> readFloatArray(const ConfigKey& key, const toml::node& value
         } else if (const auto* i = element.as_integer()) {
             out.push_back(static_cast<double>(i->get()));
         } else {
-            throw ConfigError(key.name, tomlText(value),
-                              fmt::format("expected an array of numbers, but it holds {}", tomlText(element)));
+            throw ConfigError(
+                key.name, tomlText(value),
+                fmt::format("expected an array of numbers, but it holds {}", tomlText(element)));
         }
     }
     return out;
@@ -108,7 +113,8 @@ Enum readChoice(const ConfigKey& key, const toml::node& value, const Choice<Enum
     for (const auto& c : choices) {
         if (name == c.name) return c.value;
     }
-    throw ConfigError(key.name, tomlText(value), fmt::format("unknown choice; allowed: {}", choiceList(choices)));
+    throw ConfigError(key.name, tomlText(value),
+                      fmt::format("unknown choice; allowed: {}", choiceList(choices)));
 }
 
 template <class Enum, std::size_t Size>
@@ -119,12 +125,16 @@ std::string choiceName(Enum value, const Choice<Enum> (&choices)[Size]) {
     return "unknown";
 }
 
-const Choice<CouplingModel> kModels[] = {{"iid", CouplingModel::Iid}, {"random_mode", CouplingModel::RandomMode}};
-const Choice<ModeSpectrum> kSpectra[] = {
-    {"flat", ModeSpectrum::Flat}, {"power_law", ModeSpectrum::PowerLaw}, {"exponential", ModeSpectrum::Exponential}};
+const Choice<CouplingModel> kModels[] = {{"iid", CouplingModel::Iid},
+                                         {"random_mode", CouplingModel::RandomMode}};
+const Choice<ModeSpectrum> kSpectra[] = {{"flat", ModeSpectrum::Flat},
+                                         {"power_law", ModeSpectrum::PowerLaw},
+                                         {"exponential", ModeSpectrum::Exponential}};
 const Choice<IntegrationMethod> kMethods[] = {{"euler_maruyama", IntegrationMethod::EulerMaruyama},
                                               {"exponential_euler", IntegrationMethod::ExponentialEuler}};
 const Choice<Precision> kPrecisions[] = {{"fp32", Precision::Fp32}, {"fp64", Precision::Fp64}};
+const Choice<Centering> kCenterings[] = {
+    {"auto", Centering::Auto}, {"sample_mean", Centering::SampleMean}, {"zero", Centering::Zero}};
 
 std::string quotedList(const std::vector<std::string>& names) {
     std::vector<std::string> quoted;
@@ -135,7 +145,8 @@ std::string quotedList(const std::vector<std::string>& names) {
 ActivationKind readActivationKind(const ConfigKey& key, const toml::node& value) {
     const auto kind = parseActivationKind(readString(key, value));
     if (!kind) {
-        throw ConfigError(key.name, tomlText(value), fmt::format("unknown activation; allowed: {}", key.allowed));
+        throw ConfigError(key.name, tomlText(value),
+                          fmt::format("unknown activation; allowed: {}", key.allowed));
     }
     return *kind;
 }
@@ -143,7 +154,8 @@ ActivationKind readActivationKind(const ConfigKey& key, const toml::node& value)
 std::string readPadePresetName(const ConfigKey& key, const toml::node& value) {
     const std::string name = readString(key, value);
     if (!padePreset(name)) {
-        throw ConfigError(key.name, tomlText(value), fmt::format("unknown Pade preset; allowed: {}", key.allowed));
+        throw ConfigError(key.name, tomlText(value),
+                          fmt::format("unknown Pade preset; allowed: {}", key.allowed));
     }
     return name;
 }
@@ -154,7 +166,8 @@ void storePadeList(const ConfigKey& key, const toml::node& value, double* out, i
     std::vector<double> c = readFloatArray(key, value);
     while (!c.empty() && c.back() == 0.0) c.pop_back();
     if (c.empty()) {
-        throw ConfigError(key.name, tomlText(value), "needs at least one nonzero coefficient (ascending powers of x)");
+        throw ConfigError(key.name, tomlText(value),
+                          "needs at least one nonzero coefficient (ascending powers of x)");
     }
     if (static_cast<int>(c.size()) > kMaxPadeCoefficients) {
         throw ConfigError(key.name, tomlText(value),
@@ -165,9 +178,33 @@ void storePadeList(const ConfigKey& key, const toml::node& value, double* out, i
     for (int i = 0; i < count; ++i) out[i] = c[i];
 }
 
-json padeList(const double* c, int count) { return std::vector<double>(c, c + count); }
+// Seeds are unsigned 64-bit; TOML integers are signed, so the upper half is accepted as a decimal string.
+std::uint64_t readSeed(const ConfigKey& key, const toml::node& value) {
+    if (const auto* s = value.as_string()) {
+        const std::string& digits = s->get();
+        const bool all_digits = !digits.empty() && digits.size() <= 20 &&
+                                digits.find_first_not_of("0123456789") == std::string::npos;
+        errno = 0;
+        const unsigned long long seed = all_digits ? std::strtoull(digits.c_str(), nullptr, 10) : 0;
+        if (!all_digits || errno == ERANGE) {
+            throw ConfigError(
+                key.name, tomlText(value),
+                "expected an integer; a seed given as a string must be a decimal number from 0 to 2^64 - 1");
+        }
+        return seed;
+    }
+    const std::int64_t seed = readInteger<std::int64_t>(key, value);
+    if (seed < 0) throw ConfigError(key.name, tomlText(value), "the seed must be 0 or greater");
+    return static_cast<std::uint64_t>(seed);
+}
 
-std::string timeUnit() { return "tau"; }
+json padeList(const double* c, int count) {
+    return std::vector<double>(c, c + count);
+}
+
+std::string timeUnit() {
+    return "tau";
+}
 
 std::vector<ConfigKey> buildTable() {
     const std::string max_n = std::to_string(kMaxNeurons);
@@ -177,14 +214,18 @@ std::vector<ConfigKey> buildTable() {
     return {
         // ---- network ----
         {"network.n", K::Integer, "", "2 to " + max_n, "number of neurons N", true,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.network.n = readInteger<int>(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.n = readInteger<int>(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.network.n; }},
         {"network.activation", K::String, "", quotedList(activationNames()),
          "the nonlinearity phi; erf is erf(sqrt(pi) x / 2) (gain 1 at 0), power_law is sgn(x)|x|^alpha", true,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.network.activation.kind = readActivationKind(k, v);
          },
-         [](const EnsembleSpec& s) -> json { return std::string(activationName(s.network.activation.kind)); }},
+         [](const EnsembleSpec& s) -> json {
+             return std::string(activationName(s.network.activation.kind));
+         }},
         {"network.alpha", K::Float, "", "> 0 (0 < alpha <= 1 saturates; alpha > 1 may blow up)",
          "exponent of the power_law activation sgn(x)|x|^alpha", false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
@@ -233,15 +274,23 @@ std::vector<ConfigKey> buildTable() {
         {"coupling.mean", K::Float, "", "any finite number", "mean coupling m: J_ij has mean m / N", false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.mean = readFloat(k, v); },
          [](const EnsembleSpec& s) -> json { return s.coupling.mean; }},
-        {"coupling.symmetry", K::Float, "", "-1 to 1", "partial symmetry eta = corr(J_ij, J_ji) (iid model)", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.symmetry = readFloat(k, v); },
+        {"coupling.symmetry", K::Float, "", "-1 to 1", "partial symmetry eta = corr(J_ij, J_ji) (iid model)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.symmetry = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.coupling.symmetry; }},
-        {"coupling.zero_diagonal", K::Boolean, "", "true | false", "set the self-couplings J_ii to zero", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.zero_diagonal = readBool(k, v); },
+        {"coupling.zero_diagonal", K::Boolean, "", "true | false", "set the self-couplings J_ii to zero",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.zero_diagonal = readBool(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.coupling.zero_diagonal; }},
         {"coupling.mode_ratio", K::Float, "", "> 0 and <= 4",
          "random-mode model: number of modes P = round(mode_ratio N)", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.mode_ratio = readFloat(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.mode_ratio = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.coupling.mode_ratio; }},
         {"coupling.spectrum", K::String, "", choiceList(kSpectra),
          "random-mode model: mode strengths D_a flat, ~ a^-decay, or ~ exp(-decay a / P)", false,
@@ -249,15 +298,17 @@ std::vector<ConfigKey> buildTable() {
              s.coupling.spectrum = readChoice(k, v, kSpectra);
          },
          [](const EnsembleSpec& s) -> json { return choiceName(s.coupling.spectrum, kSpectra); }},
-        {"coupling.spectrum_decay", K::Float, "", ">= 0", "random-mode model: decay rate of the mode spectrum",
-         false,
+        {"coupling.spectrum_decay", K::Float, "", ">= 0",
+         "random-mode model: decay rate of the mode spectrum", false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.coupling.spectrum_decay = readFloat(k, v);
          },
          [](const EnsembleSpec& s) -> json { return s.coupling.spectrum_decay; }},
         {"coupling.overlap", K::Float, "", "-1 to 1",
          "random-mode model: input/output mode overlap rho, v_a = rho u_a + sqrt(1 - rho^2) w_a", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.coupling.overlap = readFloat(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.overlap = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.coupling.overlap; }},
         // ---- noise ----
         {"noise.sigma", K::Float, "tau^-1/2", ">= 0",
@@ -281,13 +332,17 @@ std::vector<ConfigKey> buildTable() {
              s.integration.method = readChoice(k, v, kMethods);
          },
          [](const EnsembleSpec& s) -> json { return choiceName(s.integration.method, kMethods); }},
-        {"integration.t_burn", K::Float, time, ">= 0", "burn-in discarded before any statistic is accumulated",
-         false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.t_burn = readFloat(k, v); },
+        {"integration.t_burn", K::Float, time, ">= 0",
+         "burn-in discarded before any statistic is accumulated", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.integration.t_burn = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.integration.t_burn; }},
-        {"integration.t_max", K::Float, time, "> 0 and >= 8 t_bin", "measured time per trial after the burn-in",
-         false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.t_max = readFloat(k, v); },
+        {"integration.t_max", K::Float, time, "> 0 and >= 8 t_bin",
+         "measured time per trial after the burn-in", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.integration.t_max = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.integration.t_max; }},
         {"integration.sample_interval", K::Float, time, ">= dt and <= t_max / 8",
          "time between samples of the equal-time covariance", false,
@@ -297,14 +352,20 @@ std::vector<ConfigKey> buildTable() {
          [](const EnsembleSpec& s) -> json { return s.integration.sample_interval; }},
         {"integration.t_bin", K::Float, time, ">= dt and <= t_max / 8",
          "bin length T_b of the zero-frequency covariance (bias ~ correlation time / T_b)", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.t_bin = readFloat(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.integration.t_bin = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.integration.t_bin; }},
         {"integration.init_std", K::Float, "", ">= 0", "initial state x(0) ~ N(0, init_std^2)", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.init_std = readFloat(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.integration.init_std = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.integration.init_std; }},
-        {"integration.blow_up", K::Float, "", "> 0", "a realization with |x| beyond this is stopped as diverged",
-         false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.integration.blow_up = readFloat(k, v); },
+        {"integration.blow_up", K::Float, "", "> 0",
+         "a realization with |x| beyond this is stopped as diverged", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.integration.blow_up = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.integration.blow_up; }},
         {"integration.precision", K::String, "", choiceList(kPrecisions),
          "floating-point precision of the state (statistics are always accumulated in fp64)", false,
@@ -313,41 +374,60 @@ std::vector<ConfigKey> buildTable() {
          },
          [](const EnsembleSpec& s) -> json { return choiceName(s.integration.precision, kPrecisions); }},
         // ---- ensemble ----
-        {"ensemble.realizations", K::Integer, "", "1 to 2^32", "number R of disorder realizations (coupling matrices)",
-         false,
+        {"ensemble.realizations", K::Integer, "", "1 to 2^32",
+         "number R of disorder realizations (coupling matrices)", false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.ensemble.realizations = readInteger<std::int64_t>(k, v);
          },
          [](const EnsembleSpec& s) -> json { return s.ensemble.realizations; }},
         {"ensemble.trials", K::Integer, "", "1 to " + max_trials,
          "number K of independent noise trials per realization (same J)", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.ensemble.trials = readInteger<int>(k, v); },
-         [](const EnsembleSpec& s) -> json { return s.ensemble.trials; }},
-        {"ensemble.seed", K::Integer, "", "0 to 2^63 - 1",
-         "seed of every random number (couplings, noise, initial state)", false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
-             const std::int64_t seed = readInteger<std::int64_t>(k, v);
-             if (seed < 0) throw ConfigError(k.name, tomlText(v), "the seed must be 0 or greater");
-             s.ensemble.seed = static_cast<std::uint64_t>(seed);
+             s.ensemble.trials = readInteger<int>(k, v);
          },
+         [](const EnsembleSpec& s) -> json { return s.ensemble.trials; }},
+        {"ensemble.seed", K::Integer, "",
+         "0 to 2^64 - 1 (TOML integers stop at 2^63 - 1: write larger seeds as a string, "
+         "\"18446744073709551615\")",
+         "seed of every random number (couplings, noise, initial state)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.ensemble.seed = readSeed(k, v); },
          [](const EnsembleSpec& s) -> json { return s.ensemble.seed; }},
         {"ensemble.first_realization", K::Integer, "", ">= 0, first_realization + realizations <= 2^32",
-         "index of the first realization (runs first .. first + realizations - 1, e.g. to split a job)", false,
+         "index of the first realization (runs first .. first + realizations - 1, e.g. to split a job)",
+         false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.ensemble.first_realization = readInteger<std::int64_t>(k, v);
          },
          [](const EnsembleSpec& s) -> json { return s.ensemble.first_realization; }},
+        {"ensemble.noise_seed", K::Integer, "", "as ensemble.seed; unset = ensemble.seed",
+         "seed of the noise and initial state only: the same networks with new noise", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.ensemble.noise_seed = readSeed(k, v); },
+         [](const EnsembleSpec& s) -> json {
+             return s.ensemble.noise_seed ? json(*s.ensemble.noise_seed) : json(nullptr);
+         }},
         // ---- statistics ----
         {"statistics.eigenvalues", K::Boolean, "", "true | false",
          "also compute the eigenvalues of every realization's covariance (LAPACK)", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.statistics.eigenvalues = readBool(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.eigenvalues = readBool(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.statistics.eigenvalues; }},
+        {"statistics.center", K::String, "", choiceList(kCenterings),
+         "mean the covariances are taken about: zero is exact when phi is odd and input and coupling mean "
+         "vanish (auto picks it then); the sample mean biases C by -C_ZF / (trials t_max)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.center = readChoice(k, v, kCenterings);
+         },
+         [](const EnsembleSpec& s) -> json { return choiceName(s.statistics.center, kCenterings); }},
         // ---- run ----
         {"run.threads", K::Integer, "", ">= 0 (0 = all hardware threads)", "CPU threads", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.run.threads = readInteger<int>(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.run.threads = readInteger<int>(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.run.threads; }},
         {"run.memory_gb", K::Float, "GB", ">= 0 (0 = 80 % of the memory free at start)",
-         "memory budget; realizations run in waves that fit it", false,
+         "memory budget: a run that needs more stops before allocating and says what to reduce", false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.run.memory_gb = readFloat(k, v); },
          [](const EnsembleSpec& s) -> json { return s.run.memory_gb; }},
     };
@@ -357,18 +437,27 @@ std::vector<ConfigKey> buildTable() {
 
 std::string_view typeName(KeyType type) {
     switch (type) {
-    case KeyType::Integer: return "integer";
-    case KeyType::Float: return "float";
-    case KeyType::Boolean: return "boolean";
-    case KeyType::String: return "string";
-    case KeyType::FloatArray: return "array of numbers";
+        case KeyType::Integer:
+            return "integer";
+        case KeyType::Float:
+            return "float";
+        case KeyType::Boolean:
+            return "boolean";
+        case KeyType::String:
+            return "string";
+        case KeyType::FloatArray:
+            return "array of numbers";
     }
     return "unknown";
 }
 
-std::string_view ConfigKey::section() const { return std::string_view(name).substr(0, name.find('.')); }
+std::string_view ConfigKey::section() const {
+    return std::string_view(name).substr(0, name.find('.'));
+}
 
-std::string_view ConfigKey::field() const { return std::string_view(name).substr(name.find('.') + 1); }
+std::string_view ConfigKey::field() const {
+    return std::string_view(name).substr(name.find('.') + 1);
+}
 
 std::string ConfigKey::defaultText() const {
     const json value = get(EnsembleSpec{});
@@ -408,7 +497,21 @@ const ConfigSection* findSection(std::string_view name) {
     return nullptr;
 }
 
+// Strings in double quotes (toml++ would print 'single' literal strings, which users rarely write).
 std::string tomlText(const toml::node& value) {
+    if (const auto* s = value.as_string()) {
+        std::string quoted = "\"";
+        for (const char c : s->get()) {
+            if (c == '"' || c == '\\') quoted += '\\';
+            quoted += c;
+        }
+        return quoted + "\"";
+    }
+    if (const auto* array = value.as_array()) {
+        std::vector<std::string> elements;
+        for (const toml::node& element : *array) elements.push_back(tomlText(element));
+        return fmt::format("[{}]", fmt::join(elements, ", "));
+    }
     std::ostringstream out;
     value.visit([&out](const auto& v) { out << v; });
     return out.str();

@@ -53,7 +53,8 @@ std::string suggestion(std::string_view unknown, const std::vector<std::string>&
     if (best.empty()) {
         for (const auto& candidate : candidates) {
             const auto dot = candidate.find('.');
-            if (dot != std::string::npos && std::string_view(candidate).substr(dot + 1) == unknown) return candidate;
+            if (dot != std::string::npos && std::string_view(candidate).substr(dot + 1) == unknown)
+                return candidate;
         }
     }
     return best;
@@ -88,18 +89,31 @@ std::vector<std::string> fieldsOf(std::string_view section) {
     const auto dot = dotted.find('.');
     const std::string section = dotted.substr(0, dot);
     if (dot == std::string::npos || findSection(section) == nullptr) {
+        const std::string close_section = suggestion(section, sectionNames());
+        const std::string hint = dot != std::string::npos && !close_section.empty()
+                                     ? fmt::format(" (did you mean [{}]?)", close_section)
+                                     : didYouMean(dotted, allKeyNames());
         throw ConfigError(dotted, value_text,
                           fmt::format("unknown config key; keys are written section.key and the sections are "
                                       "{}{}",
-                                      fmt::join(sectionNames(), ", "), didYouMean(dotted, allKeyNames())));
+                                      fmt::join(sectionNames(), ", "), hint));
     }
     throw ConfigError(dotted, value_text,
                       fmt::format("unknown config key; the keys of [{}] are {}{}", section,
                                   fmt::join(fieldsOf(section), ", "), didYouMean(dotted, allKeyNames())));
 }
 
+[[noreturn]] void unknownSection(const std::string& section) {
+    const std::string close = suggestion(section, sectionNames());
+    throw ConfigError(
+        section, "[" + section + "]",
+        fmt::format("unknown config section; the sections are {}{}", fmt::join(sectionNames(), ", "),
+                    close.empty() ? std::string() : fmt::format(" (did you mean [{}]?)", close)));
+}
+
 // Reads one key and remembers that the user gave it (for the required-key check).
-void applyKey(EnsembleSpec& spec, std::set<std::string>& given, const std::string& dotted, const toml::node& value) {
+void applyKey(EnsembleSpec& spec, std::set<std::string>& given, const std::string& dotted,
+              const toml::node& value) {
     const ConfigKey* key = findKey(dotted);
     if (key == nullptr) unknownKey(dotted, tomlText(value));
     key->set(spec, value);
@@ -110,9 +124,17 @@ void applyDocument(EnsembleSpec& spec, std::set<std::string>& given, const toml:
     for (const auto& [section_key, section_node] : root) {
         const std::string section(section_key.str());
         const toml::table* table = section_node.as_table();
-        if (table == nullptr) unknownKey(section, tomlText(section_node));
-        if (findSection(section) == nullptr) unknownKey(section, "[" + section + "]");
-        for (const auto& [key, value] : *table) applyKey(spec, given, section + "." + std::string(key.str()), value);
+        if (findSection(section) == nullptr) {
+            if (table == nullptr) unknownKey(section, tomlText(section_node));
+            unknownSection(section);
+        }
+        if (table == nullptr) {
+            throw ConfigError(
+                section, tomlText(section_node),
+                fmt::format("[{}] is a section: write it as a table header followed by its keys", section));
+        }
+        for (const auto& [key, value] : *table)
+            applyKey(spec, given, section + "." + std::string(key.str()), value);
     }
 }
 
@@ -143,19 +165,22 @@ toml::table parseOverrideValue(const std::string& key, const std::string& value)
         doc.insert("value", value);
         return doc;
     }
-    throw ConfigError(key, value,
-                      "is not a valid TOML value in --set; write numbers as 0.5, strings as a bare word or in quotes, "
-                      "arrays as [0, 1], booleans as true/false");
+    throw ConfigError(
+        key, value,
+        "this --set value is not valid TOML; write numbers as 0.5, strings as a bare word or in quotes, "
+        "arrays as [0, 1], booleans as true or false");
 }
 
 void applyOverride(EnsembleSpec& spec, std::set<std::string>& given, const std::string& override_text) {
     const auto equals = override_text.find('=');
     if (equals == std::string::npos) {
-        throw ConfigError("--set", override_text, "an override must have the form section.key=value (no '=' found)");
+        throw ConfigError("--set", override_text,
+                          "an override must have the form section.key=value (no '=' found)");
     }
     const std::string key = trim(std::string_view(override_text).substr(0, equals));
     const std::string value = trim(std::string_view(override_text).substr(equals + 1));
-    if (key.empty()) throw ConfigError("--set", override_text, "an override needs a key before '=', as in network.n=100");
+    if (key.empty())
+        throw ConfigError("--set", override_text, "an override needs a key before '=', as in network.n=100");
     if (findKey(key) == nullptr) unknownKey(key, value);
     if (value.empty()) throw ConfigError(key, override_text, "the override gives no value after '='");
     const toml::table doc = parseOverrideValue(key, value);
@@ -166,13 +191,15 @@ void requireKeys(const std::set<std::string>& given) {
     for (const auto& key : configKeys()) {
         if (key.required && given.count(key.name) == 0) {
             throw ConfigError(key.name, std::string(kMissing),
-                              fmt::format("{} is required in a config file ({}; allowed: {})", key.name,
+                              fmt::format("this key is required in every config file ({}; allowed: {})",
                                           key.description, key.allowed));
         }
     }
 }
 
-std::vector<double> listOf(const double* c, int count) { return std::vector<double>(c, c + count); }
+std::vector<double> listOf(const double* c, int count) {
+    return std::vector<double>(c, c + count);
+}
 
 // Turns the activation keys into one Activation: the Pade keys matter only for activation "pade", and
 // the coefficients are checked (no real root of Q) only now that both lists are known.
@@ -187,9 +214,10 @@ void resolveActivation(NetworkSpec& network) {
     const bool has_lists = phi.p_count > 0 || phi.q_count > 0;
     const bool has_preset = !network.pade_preset.empty();
     if (has_preset && has_lists) {
-        throw ConfigError("network.pade", fmt::format("\"{}\"", network.pade_preset),
-                          "give either a Pade preset (network.pade) or explicit coefficients (network.pade_p and "
-                          "network.pade_q), not both");
+        throw ConfigError(
+            "network.pade", fmt::format("\"{}\"", network.pade_preset),
+            "give either a Pade preset (network.pade) or explicit coefficients (network.pade_p and "
+            "network.pade_q), not both");
     }
     if (!has_preset && !has_lists) {
         throw ConfigError("network.pade", std::string(kMissing),
@@ -198,15 +226,18 @@ void resolveActivation(NetworkSpec& network) {
                                       fmt::join(padePresetNames(), ", ")));
     }
     if (has_lists && phi.p_count == 0) {
-        throw ConfigError("network.pade_p", std::string(kMissing), "network.pade_q is given, so the numerator "
-                                                                   "network.pade_p is required too");
+        throw ConfigError("network.pade_p", std::string(kMissing),
+                          "network.pade_q is given, so the numerator "
+                          "network.pade_p is required too");
     }
     if (has_lists && phi.q_count == 0) {
-        throw ConfigError("network.pade_q", std::string(kMissing), "network.pade_p is given, so the denominator "
-                                                                   "network.pade_q is required too");
+        throw ConfigError("network.pade_q", std::string(kMissing),
+                          "network.pade_p is given, so the denominator "
+                          "network.pade_q is required too");
     }
-    const PadeCoefficients c = has_preset ? *padePreset(network.pade_preset)
-                                          : PadeCoefficients{listOf(phi.p, phi.p_count), listOf(phi.q, phi.q_count)};
+    const PadeCoefficients c = has_preset
+                                   ? *padePreset(network.pade_preset)
+                                   : PadeCoefficients{listOf(phi.p, phi.p_count), listOf(phi.q, phi.q_count)};
     Activation pade = makePadeActivation(c.p, c.q);
     pade.alpha = phi.alpha;
     pade.threshold = phi.threshold;
@@ -218,7 +249,8 @@ toml::table parseDocument(std::string_view toml_text, std::string_view source_na
         return toml::parse(toml_text, source_name);
     } catch (const toml::parse_error& e) {
         const toml::source_position where = e.source().begin;
-        throw ConfigError(std::string(source_name), fmt::format("line {}, column {}", where.line, where.column),
+        throw ConfigError(std::string(source_name),
+                          fmt::format("line {}, column {}", where.line, where.column),
                           fmt::format("TOML syntax error: {}", e.description()));
     }
 }
@@ -251,7 +283,9 @@ EnsembleSpec loadConfigFile(const std::string& path, const std::vector<std::stri
         throw ConfigError("CONFIG", path, "is a directory, not a TOML config file");
     }
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError("CONFIG", path, fmt::format("cannot read the config file ({})", std::strerror(errno)));
+    if (!in)
+        throw ConfigError("CONFIG", path,
+                          fmt::format("cannot read the config file ({})", std::strerror(errno)));
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) throw ConfigError("CONFIG", path, "reading the config file failed");
@@ -260,7 +294,8 @@ EnsembleSpec loadConfigFile(const std::string& path, const std::vector<std::stri
 
 nlohmann::json configToJson(const EnsembleSpec& spec) {
     nlohmann::json out = nlohmann::json::object();
-    for (const auto& key : configKeys()) out[std::string(key.section())][std::string(key.field())] = key.get(spec);
+    for (const auto& key : configKeys())
+        out[std::string(key.section())][std::string(key.field())] = key.get(spec);
     return out;
 }
 
@@ -282,7 +317,8 @@ std::string configReference() {
 
 std::string_view defaultConfigToml() {
     // Kept byte-identical to examples/default.toml (a test checks it).
-    static constexpr std::string_view kDefault = R"(# The default quench job: a noisy tanh network below the chaotic transition.
+    static constexpr std::string_view kDefault =
+        R"(# The default quench job: a noisy tanh network below the chaotic transition.
 # Run it with `quench simulate examples/default.toml`; every key is explained by
 # `quench simulate --help`. Times are in units of the neuron time constant tau.
 
@@ -298,8 +334,8 @@ g = 0.5                    # coupling strength
 sigma = 1.0                # white-noise amplitude (zero-frequency power sigma^2)
 
 [integration]
-dt = 0.05                  # time step
-method = "exponential_euler"  # exact leak, no dt bias of the variance
+dt = 0.1                   # coarse step for a quick run (~2 % variance bias); 0.01 for theory
+method = "exponential_euler"  # treats the leak exactly: less dt bias than euler_maruyama
 t_burn = 30.0              # burn-in, >> relaxation time 1 / (1 - g)
 t_max = 200.0              # measured time per trial
 sample_interval = 0.5      # equal-time covariance sampled this often

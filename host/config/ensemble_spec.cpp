@@ -23,15 +23,21 @@ constexpr double kMaxSteps = 1e15;
 constexpr std::int64_t kMaxRealizationIndex = std::int64_t{1} << 32;
 constexpr int kMinBinsPerTrial = 8;
 
-std::string text(double value) { return fmt::format("{}", value); }
+std::string text(double value) {
+    return fmt::format("{}", value);
+}
 
 void requireFinite(const char* key, double value) {
-    if (!std::isfinite(value)) throw ConfigError(key, text(value), "must be a finite number");
+    if (!std::isfinite(value)) {
+        throw ConfigError(key, text(value),
+                          "the value must be a finite number (NaN and infinity are not allowed)");
+    }
 }
 
 void requirePositive(const char* key, double value, const char* meaning) {
     requireFinite(key, value);
-    if (!(value > 0.0)) throw ConfigError(key, text(value), fmt::format("{} must be greater than 0", meaning));
+    if (!(value > 0.0))
+        throw ConfigError(key, text(value), fmt::format("{} must be greater than 0", meaning));
 }
 
 void requireNonNegative(const char* key, double value, const char* meaning) {
@@ -46,14 +52,17 @@ void requireInRange(const char* key, double value, double lo, double hi, const c
     }
 }
 
-std::int64_t roundSteps(double time, double dt) { return std::llround(time / dt); }
+std::int64_t roundSteps(double time, double dt) {
+    return std::llround(time / dt);
+}
 
 void validateNetwork(const NetworkSpec& network) {
     if (network.n < 2 || network.n > kMaxNeurons) {
-        throw ConfigError("network.n", std::to_string(network.n),
-                          fmt::format("the number of neurons must be an integer from 2 to {} (the largest N the "
-                                      "random-number layout can address)",
-                                      kMaxNeurons));
+        throw ConfigError(
+            "network.n", std::to_string(network.n),
+            fmt::format("the number of neurons must be an integer from 2 to {} (the largest N the "
+                        "random-number layout can address)",
+                        kMaxNeurons));
     }
     const Activation& phi = network.activation;
     if (phi.kind == ActivationKind::PowerLaw) {
@@ -80,20 +89,22 @@ void validateLinearStability(const EnsembleSpec& spec) {
     if (c.model == CouplingModel::Iid) {
         const double edge = c.g * (1.0 + c.symmetry);
         if (edge >= 1.0) {
-            throw ConfigError("coupling.g", text(c.g),
-                              fmt::format("the linear network is unstable for g (1 + symmetry) >= 1 (here {:.6g}); "
-                                          "use g < {:.6g} or a saturating activation such as tanh",
-                                          edge, 1.0 / (1.0 + c.symmetry)));
+            throw ConfigError(
+                "coupling.g", text(c.g),
+                fmt::format("the linear network is unstable for g (1 + symmetry) >= 1 (here {:.6g}); "
+                            "use g < {:.6g} or a saturating activation such as tanh",
+                            edge, 1.0 / (1.0 + c.symmetry)));
         }
         return;
     }
     const double bound = c.g * (1.0 + std::fabs(c.overlap));
     if (bound >= 1.0) {
-        throw ConfigError("coupling.g", text(c.g),
-                          fmt::format("the linear random-mode network is only guaranteed stable for "
-                                      "g (1 + |overlap|) < 1 (a conservative bound; here {:.6g}); use g < {:.6g} or a "
-                                      "saturating activation such as tanh",
-                                      bound, 1.0 / (1.0 + std::fabs(c.overlap))));
+        throw ConfigError(
+            "coupling.g", text(c.g),
+            fmt::format("the linear random-mode network is only guaranteed stable for "
+                        "g (1 + |overlap|) < 1 (a conservative bound; here {:.6g}); use g < {:.6g} or a "
+                        "saturating activation such as tanh",
+                        bound, 1.0 / (1.0 + std::fabs(c.overlap))));
     }
 }
 
@@ -119,9 +130,10 @@ void validateNoise(const NoiseSpec& noise) {
 void validateIntegration(const IntegrationSpec& in) {
     requirePositive("integration.dt", in.dt, "the time step dt");
     if (in.dt > 0.5) {
-        throw ConfigError("integration.dt", text(in.dt),
-                          "the time step dt must be at most 0.5 (in units of the neuron time constant); smaller "
-                          "steps such as 0.01 keep the discretisation bias below 0.5 %");
+        throw ConfigError(
+            "integration.dt", text(in.dt),
+            "the time step dt must be at most 0.5 (in units of the neuron time constant); smaller "
+            "steps such as 0.01 keep the discretisation bias below 0.5 %");
     }
     requireNonNegative("integration.t_burn", in.t_burn, "the burn-in time t_burn");
     requirePositive("integration.t_max", in.t_max, "the measured time t_max");
@@ -131,23 +143,24 @@ void validateIntegration(const IntegrationSpec& in) {
     }
     requireFinite("integration.t_bin", in.t_bin);
     if (in.t_bin < in.dt * (1.0 - kTimeSlack)) {
-        throw ConfigError("integration.t_bin", text(in.t_bin),
-                          fmt::format("the zero-frequency bin length t_bin must be at least one time step dt = {}",
-                                      in.dt));
+        throw ConfigError(
+            "integration.t_bin", text(in.t_bin),
+            fmt::format("the zero-frequency bin length t_bin must be at least one time step dt = {}", in.dt));
     }
     const StepPlan plan = planSteps(in);
     if (plan.bins_per_trial < kMinBinsPerTrial) {
-        throw ConfigError("integration.t_max", text(in.t_max),
-                          fmt::format("the measured time must hold at least {} zero-frequency bins of length t_bin = {} "
-                                      "(the statistics split the data in 4 groups of consecutive bin pairs); use "
-                                      "t_max >= {} or a shorter t_bin",
-                                      kMinBinsPerTrial, in.t_bin, kMinBinsPerTrial * in.t_bin));
+        throw ConfigError(
+            "integration.t_max", text(in.t_max),
+            fmt::format("the measured time must hold at least {} zero-frequency bins of length t_bin = {} "
+                        "(the statistics split the data in 4 groups of consecutive bin pairs); use "
+                        "t_max >= {} or a shorter t_bin",
+                        kMinBinsPerTrial, in.t_bin, kMinBinsPerTrial * in.t_bin));
     }
     requireFinite("integration.sample_interval", in.sample_interval);
     if (in.sample_interval < in.dt * (1.0 - kTimeSlack) || in.sample_interval > in.t_max / 8.0) {
         throw ConfigError("integration.sample_interval", text(in.sample_interval),
-                          fmt::format("the sampling interval must lie between dt = {} and t_max / 8 = {}", in.dt,
-                                      in.t_max / 8.0));
+                          fmt::format("the sampling interval must lie between dt = {} and t_max / 8 = {}",
+                                      in.dt, in.t_max / 8.0));
     }
     requireNonNegative("integration.init_std", in.init_std, "the spread of the initial state init_std");
     requirePositive("integration.blow_up", in.blow_up, "the divergence threshold blow_up");
@@ -159,15 +172,17 @@ void validateEnsemble(const EnsembleSize& e) {
                           "the number of disorder realizations must be an integer from 1 to 2^32");
     }
     if (e.trials < 1 || e.trials > kMaxTrials) {
-        throw ConfigError("ensemble.trials", std::to_string(e.trials),
-                          fmt::format("the number of noise trials per realization must be an integer from 1 to {}",
-                                      kMaxTrials));
+        throw ConfigError(
+            "ensemble.trials", std::to_string(e.trials),
+            fmt::format("the number of noise trials per realization must be an integer from 1 to {}",
+                        kMaxTrials));
     }
     if (e.first_realization < 0 || e.first_realization > kMaxRealizationIndex - e.realizations) {
-        throw ConfigError("ensemble.first_realization", std::to_string(e.first_realization),
-                          fmt::format("realization indices are 32-bit: first_realization must be 0 or greater and "
-                                      "first_realization + realizations ({}) at most 2^32",
-                                      e.realizations));
+        throw ConfigError(
+            "ensemble.first_realization", std::to_string(e.first_realization),
+            fmt::format("realization indices are 32-bit: first_realization must be 0 or greater and "
+                        "first_realization + realizations ({}) at most 2^32",
+                        e.realizations));
     }
 }
 
@@ -176,7 +191,8 @@ void validateRun(const RunSpec& run) {
         throw ConfigError("run.threads", std::to_string(run.threads),
                           "the number of threads must be 0 (all hardware threads) or greater");
     }
-    requireNonNegative("run.memory_gb", run.memory_gb, "the memory budget in GB (0 means 80 % of what is free)");
+    requireNonNegative("run.memory_gb", run.memory_gb,
+                       "the memory budget in GB (0 means 80 % of what is free)");
 }
 
 }  // namespace

@@ -6,7 +6,10 @@
 #include <cmath>
 #include <limits>
 
+#include "cpu/apply_activation.hpp"
 #include "cpu/covariance_accumulator.hpp"
+#include "cpu/noise_block.hpp"
+#include "cpu/thin_gemm.hpp"
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
 #include "quench/rng.hpp"
@@ -14,13 +17,6 @@
 namespace quench::cpu {
 
 namespace {
-
-void gemm(int k, int n, const float* phi, const float* j, float* h) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, k, n, n, 1.0f, phi, n, j, n, 0.0f, h, n);
-}
-void gemm(int k, int n, const double* phi, const double* j, double* h) {
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, k, n, n, 1.0, phi, n, j, n, 0.0, h, n);
-}
 
 // Coefficients of one step: x' = decay x + drive_gain (h + I + eta) + kick xi.
 template <class Real>
@@ -57,30 +53,13 @@ StepCoefficients<Real> stepCoefficients(const EnsembleSpec& spec) {
     return c;
 }
 
-// Fills out (k x n, trial-major) with the standard normals of one (stream, index_a).
-template <class Real>
-void drawNormals(std::uint64_t seed, RngStream stream, std::int64_t realization, std::uint64_t index_a, int k, int n,
-                 Real* out) {
-    const int blocks = (n + 3) / 4;
-    for (int t = 0; t < k; ++t) {
-        Real* row = out + static_cast<std::size_t>(t) * n;
-        for (int b = 0; b < blocks; ++b) {
-            Real z[4];
-            normal4<Real>(seed, stream, static_cast<std::uint64_t>(realization), index_a, noiseIndexB(t, b), z);
-            const int base = 4 * b;
-            const int count = std::min(4, n - base);
-            for (int q = 0; q < count; ++q) row[base + q] = z[q];
-        }
-    }
-}
-
 template <class Real>
 class Integrator {
 public:
     Integrator(const EnsembleSpec& spec, std::int64_t realization, const IntegratorHooks& hooks)
         : spec_(spec), r_(realization), hooks_(hooks), n_(spec.network.n), k_(spec.ensemble.trials),
           plan_(planSteps(spec.integration)), split_(k_), coef_(stepCoefficients<Real>(spec)),
-          act_(spec.network.activation), acc_{CovarianceAccumulator(n_, centersOnZero(spec)), CovarianceAccumulator(n_, centersOnZero(spec))} {
+          act_(spec.network.activation), noise_(n_, k_), acc_{CovarianceAccumulator(n_, centersOnZero(spec)), CovarianceAccumulator(n_, centersOnZero(spec))} {
         const std::size_t kn = static_cast<std::size_t>(k_) * n_;
         const std::vector<double> j = couplingMatrix(spec, realization);
         j_.assign(j.begin(), j.end());
@@ -115,54 +94,56 @@ public:
 private:
     void initialState() {
         const std::uint64_t seed = spec_.ensemble.noiseSeed();
-        drawNormals(seed, RngStream::InitialState, r_, 0, k_, n_, x_.data());
+        noise_.fill(seed, RngStream::InitialState, r_, 0, x_.data());
         const Real init_std = Real(spec_.integration.init_std);
         for (Real& v : x_) v *= init_std;
         if (coef_.colored) {
-            drawNormals(seed, RngStream::InitialNoise, r_, 0, k_, n_, eta_.data());
+            noise_.fill(seed, RngStream::InitialNoise, r_, 0, eta_.data());
             const Real eta_std = Real(spec_.noise.sigma / std::sqrt(2.0 * spec_.noise.tau));
             for (Real& v : eta_) v *= eta_std;
         }
     }
 
     void step(std::int64_t s) {
-        const std::size_t kn = x_.size();
-        for (std::size_t e = 0; e < kn; ++e) phi_[e] = act_.value(x_[e]);
+        applyActivation(act_, x_.data(), phi_.data(), x_.size());
         if (s >= plan_.burn_steps) measure(s - plan_.burn_steps);
-        gemm(k_, n_, phi_.data(), j_.data(), h_.data());
-        drawNormals(spec_.ensemble.noiseSeed(), RngStream::Noise, r_, static_cast<std::uint64_t>(s), k_, n_, xi_.data());
-        update();
-        checkFinite(s + 1);
+        couplingProduct(n_, k_, j_.data(), phi_.data(), h_.data());
+        noise_.fill(spec_.ensemble.noiseSeed(), RngStream::Noise, r_, static_cast<std::uint64_t>(s), xi_.data());
+        if (!update()) reportDivergence(s + 1);
     }
 
-    void update() {
+    // Returns false when some |x| left [0, blow_up] or became NaN (checked in the same pass).
+    bool update() {
         const std::size_t kn = x_.size();
         const Real input = Real(spec_.noise.input);
+        const Real limit = Real(spec_.integration.blow_up);
         const StepCoefficients<Real> c = coef_;
+        Real* __restrict x = x_.data();
+        const Real* __restrict h = h_.data();
+        const Real* __restrict xi = xi_.data();
+        Real* __restrict eta = eta_.data();
+        int bad = 0;
         if (c.colored) {
             for (std::size_t e = 0; e < kn; ++e) {
-                x_[e] = c.decay * x_[e] + c.drive_gain * (h_[e] + input + eta_[e]);
-                eta_[e] = c.ou_decay * eta_[e] + c.ou_kick * xi_[e];
+                x[e] = c.decay * x[e] + c.drive_gain * (h[e] + input + eta[e]);
+                eta[e] = c.ou_decay * eta[e] + c.ou_kick * xi[e];
+                bad |= !(std::fabs(x[e]) <= limit);
             }
         } else {
-            for (std::size_t e = 0; e < kn; ++e)
-                x_[e] = c.decay * x_[e] + c.drive_gain * (h_[e] + input) + c.kick * xi_[e];
+            for (std::size_t e = 0; e < kn; ++e) {
+                x[e] = c.decay * x[e] + c.drive_gain * (h[e] + input) + c.kick * xi[e];
+                bad |= !(std::fabs(x[e]) <= limit);
+            }
         }
-    }
-
-    void checkFinite(std::int64_t s) const {
-        const Real limit = Real(spec_.integration.blow_up);
-        bool bad = false;
-        for (const Real v : x_) bad |= !(std::fabs(v) <= limit);
-        if (bad) reportDivergence(s);
+        return bad == 0;
     }
 
     [[noreturn]] void reportDivergence(std::int64_t s) const {
         std::size_t e = 0;
         while (e < x_.size() && std::fabs(x_[e]) <= Real(spec_.integration.blow_up)) ++e;
         const double v = static_cast<double>(x_[e]);
-        const int trial = static_cast<int>(e / static_cast<std::size_t>(n_));
-        const int neuron = static_cast<int>(e % static_cast<std::size_t>(n_));
+        const int neuron = static_cast<int>(e / static_cast<std::size_t>(k_));
+        const int trial = static_cast<int>(e % static_cast<std::size_t>(k_));
         const CouplingSpec& c = spec_.coupling;
         std::string why = std::isfinite(v) ? fmt::format("|x| = {:.3g} exceeds integration.blow_up = {:.3g}", std::fabs(v),
                                                          spec_.integration.blow_up)
@@ -199,8 +180,7 @@ private:
     void addSample(const Real* state, CovarianceAccumulator& acc, int segment) {
         for (int g = 0; g < kSplitGroups; ++g) {
             const int m = gatherRows(g, segment, [&](int t, double* dst) {
-                const Real* src = state + static_cast<std::size_t>(t) * n_;
-                for (int i = 0; i < n_; ++i) dst[i] = static_cast<double>(src[i]);
+                for (int i = 0; i < n_; ++i) dst[i] = static_cast<double>(state[static_cast<std::size_t>(i) * k_ + t]);
             });
             acc.addEqualTime(rows_.data(), m, g);
         }
@@ -211,10 +191,12 @@ private:
         for (int v = 0; v < 2; ++v) {
             for (int g = 0; g < kSplitGroups; ++g) {
                 const int m = gatherRows(g, segment, [&](int t, double* dst) {
-                    const std::size_t off = static_cast<std::size_t>(t) * n_;
-                    std::copy(bin_[v].begin() + off, bin_[v].begin() + off + n_, dst);
-                    std::copy(prev_bin_[v].begin() + off, prev_bin_[v].begin() + off + n_,
-                              prev_rows_.data() + (dst - rows_.data()));
+                    double* prev = prev_rows_.data() + (dst - rows_.data());
+                    for (int i = 0; i < n_; ++i) {
+                        const std::size_t e = static_cast<std::size_t>(i) * k_ + t;
+                        dst[i] = bin_[v][e];
+                        prev[i] = prev_bin_[v][e];
+                    }
                 });
                 acc_[v].addBins(rows_.data(), bin > 0 ? prev_rows_.data() : nullptr, m, g);
             }
@@ -265,6 +247,8 @@ private:
     const SplitPlan split_;
     const StepCoefficients<Real> coef_;
     const Activation act_;
+    NoiseBlock noise_;
+    // State, activations, recurrent input and noise: n x k, neuron-major (element i * k + t).
     std::vector<Real> j_, x_, phi_, h_, xi_, eta_;
     std::array<std::vector<double>, 2> bin_, prev_bin_;  // [x, phi] current and previous bin integrals
     std::vector<double> rows_, prev_rows_;

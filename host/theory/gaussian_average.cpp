@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -80,9 +81,36 @@ double legendrePanel(const ScalarFunction& f, double a, double b) {
     return sum * half;
 }
 
+// Integral over [end, end + width] (width of either sign) of f with an integrable singularity of
+// its derivative or of itself (|x - end|^beta, beta > -0.9) at `end`: x = end + width t^10 turns it
+// into a smooth integrand in t.
+double singularEndPanel(const ScalarFunction& f, double end, double width) {
+    constexpr double q = 10.0;
+    const ScalarFunction mapped = [&f, end, width](double t) {
+        const double tq = std::pow(t, q - 1.0);
+        return f(end + width * tq * t) * q * tq;
+    };
+    return width * legendrePanel(mapped, 0.0, 1.0);
+}
+
+// Integral from `end` (a kink or cusp) to `other`: geometric panels (ratio 2, `levels` of them)
+// towards the end, the last sliver by the power substitution above.
+double gradedTowards(const ScalarFunction& f, double end, double other, int levels) {
+    double acc = 0.0;  // integral over the interval between end and other, positively oriented
+    double outer = other;
+    for (int level = 1; level <= levels; ++level) {
+        const double inner = end + (other - end) * std::ldexp(1.0, -level);
+        acc += legendrePanel(f, std::min(inner, outer), std::max(inner, outer));
+        outer = inner;
+    }
+    const double sliver = singularEndPanel(f, end, outer - end);  // oriented from end towards other
+    return acc + (other > end ? sliver : -sliver);
+}
+
 // Integral over [a, b] of f: uniform panels no wider than max_width, and the panels touching a
-// graded end split geometrically (ratio 2, 48 levels) so that kinks and x^alpha cusps converge.
-double compositeLegendre(const ScalarFunction& f, double a, double b, double max_width, bool grade_a, bool grade_b) {
+// graded end split geometrically so that kinks and |x|^(alpha-1) cusps converge.
+double compositeLegendre(const ScalarFunction& f, double a, double b, double max_width, bool grade_a, bool grade_b,
+                         int levels = 24) {
     if (!(b > a)) return 0.0;
     const int panels = std::max(1, static_cast<int>(std::ceil((b - a) / max_width)));
     const double h = (b - a) / panels;
@@ -96,20 +124,9 @@ double compositeLegendre(const ScalarFunction& f, double a, double b, double max
             sum += legendrePanel(f, lo, hi);
             continue;
         }
-        // Split [lo, hi] at its midpoint; grade each half towards its graded end.
         const double mid = 0.5 * (lo + hi);
-        auto graded = [&](double end, double other) {
-            double acc = 0.0;
-            double outer = other;
-            for (int level = 1; level <= 48; ++level) {
-                const double inner = end + (other - end) * std::ldexp(1.0, -level);
-                acc += (inner < outer) ? legendrePanel(f, inner, outer) : -legendrePanel(f, outer, inner);
-                outer = inner;
-            }
-            return acc;
-        };
-        sum += at_a ? graded(lo, mid) : legendrePanel(f, lo, mid);
-        sum += at_b ? -graded(hi, mid) : legendrePanel(f, mid, hi);
+        sum += at_a ? gradedTowards(f, lo, mid, levels) : legendrePanel(f, lo, mid);
+        sum += at_b ? gradedTowards(f, hi, mid, levels) : legendrePanel(f, mid, hi);
     }
     return sum;
 }
@@ -198,7 +215,7 @@ double gaussianExpectationPiecewise(const ScalarFunction& f, double variance, co
     requireVariance(variance, "variance");
     if (variance == 0.0) return f(0.0);
     const double s = std::sqrt(variance);
-    const double limit = 40.0 * s;
+    const double limit = 14.0 * s;  // exp(-98) of the Gaussian mass lies beyond
     std::vector<double> edges{-limit, limit};
     for (double b : breakpoints)
         if (b > -limit && b < limit) edges.push_back(b);
@@ -213,7 +230,7 @@ double gaussianExpectationPiecewise(const ScalarFunction& f, double variance, co
     for (std::size_t k = 0; k + 1 < edges.size(); ++k) {
         const bool grade_lo = k != 0;
         const bool grade_hi = k + 2 != edges.size();
-        sum += compositeLegendre(weighted, edges[k], edges[k + 1], 0.5 * s, grade_lo, grade_hi);
+        sum += compositeLegendre(weighted, edges[k], edges[k + 1], s, grade_lo, grade_hi);
     }
     return sum;
 }
@@ -232,6 +249,40 @@ double twoPointCorrelation(const ScalarFunction& f, double delta0, double delta,
         outer += rule.weights[j] * inner * inner;
     }
     return outer;
+}
+
+double twoPointCorrelation(const ScalarFunction& f, double delta0, double delta, const GaussHermiteRule& rule,
+                           const std::vector<double>& kinks) {
+    if (kinks.empty()) return twoPointCorrelation(f, delta0, delta, rule);
+    requireVariance(delta0, "delta0");
+    if (!(delta >= 0.0) || !(delta <= delta0))
+        throw std::domain_error("delta = " + show(delta) + ": the lagged covariance must lie in [0, delta0 = " + show(delta0) + "]");
+    const double inner_variance = delta0 - delta;
+    const double b = std::sqrt(delta);
+    double outer = 0.0;
+    for (int j = 0; j < rule.order(); ++j) {
+        const double shift = b * rule.nodes[j];
+        std::vector<double> moved;
+        for (double k : kinks) moved.push_back(k - shift);  // kinks in the variable u = a y
+        const double inner = gaussianExpectationPiecewise([&f, shift](double u) { return f(u + shift); }, inner_variance, moved);
+        outer += rule.weights[j] * inner * inner;
+    }
+    return outer;
+}
+
+std::vector<double> activationKinks(const Activation& phi) {
+    switch (phi.kind) {
+    case ActivationKind::PowerLaw: return phi.alpha == 1.0 ? std::vector<double>{} : std::vector<double>{0.0};
+    case ActivationKind::Relu: return {0.0};
+    case ActivationKind::ThresholdLinear: return {phi.threshold};
+    default: return {};
+    }
+}
+
+double activationExpectation(const Activation& phi, const ScalarFunction& f, double variance, const GaussHermiteRule& rule) {
+    const std::vector<double> kinks = activationKinks(phi);
+    if (kinks.empty()) return gaussianExpectation(f, variance, rule);
+    return gaussianExpectationPiecewise(f, variance, kinks);
 }
 
 double numericalAntiderivative(const Activation& phi, double x) {
@@ -275,34 +326,46 @@ double activationAntiderivative(const Activation& phi, double x) {
 }
 
 double meanActivation(const Activation& phi, double variance, const GaussHermiteRule& rule) {
-    return gaussianExpectation([&phi](double x) { return phi.value(x); }, variance, rule);
+    if (phi.kind == ActivationKind::Pade) return padeMean(phi, variance);  // Faddeeva closed form
+    return activationExpectation(phi, [&phi](double x) { return phi.value(x); }, variance, rule);
 }
 
 double meanSquareActivation(const Activation& phi, double variance, const GaussHermiteRule& rule) {
-    return gaussianExpectation([&phi](double x) { const double v = phi.value(x); return v * v; }, variance, rule);
+    if (phi.kind == ActivationKind::Pade) return padeMeanSquare(phi, variance);
+    return activationExpectation(phi, [&phi](double x) { const double v = phi.value(x); return v * v; }, variance, rule);
 }
 
 double effectiveGain(const Activation& phi, double variance, const GaussHermiteRule& rule) {
-    return gaussianExpectation([&phi](double x) { return phi.derivative(x); }, variance, rule);
+    if (phi.kind == ActivationKind::Pade) return padeEffectiveGain(phi, variance);
+    return activationExpectation(phi, [&phi](double x) { return phi.derivative(x); }, variance, rule);
 }
 
 double meanSquareDerivative(const Activation& phi, double variance, const GaussHermiteRule& rule) {
-    return gaussianExpectation([&phi](double x) { const double d = phi.derivative(x); return d * d; }, variance, rule);
+    // |x|^(2 alpha - 2) is not integrable at 0 for alpha <= 1/2: the honest value is +infinity.
+    if (phi.kind == ActivationKind::PowerLaw && phi.alpha <= 0.5 && variance > 0.0) return std::numeric_limits<double>::infinity();
+    return activationExpectation(phi, [&phi](double x) { const double d = phi.derivative(x); return d * d; }, variance, rule);
 }
 
 double antiderivativeVariance(const Activation& phi, double variance, const GaussHermiteRule& rule) {
-    const double mean = gaussianExpectation([&phi](double x) { return activationAntiderivative(phi, x); }, variance, rule);
+    if (phi.kind == ActivationKind::Pade) return padeAntiderivativeVariance(phi, variance, rule);
+    const double mean = activationExpectation(phi, [&phi](double x) { return activationAntiderivative(phi, x); }, variance, rule);
     // Subtract the mean inside the square: Var = E[(Phi - E Phi)^2] keeps the cancellation benign.
-    return gaussianExpectation(
+    return activationExpectation(phi, 
         [&phi, mean](double x) { const double d = activationAntiderivative(phi, x) - mean; return d * d; }, variance, rule);
 }
 
 double activationCorrelation(const Activation& phi, double delta0, double delta, const GaussHermiteRule& rule) {
-    return twoPointCorrelation([&phi](double x) { return phi.value(x); }, delta0, delta, rule);
+    if (phi.kind == ActivationKind::Pade) return padeCorrelation(phi, delta0, delta, rule);  // inner average closed
+    return twoPointCorrelation([&phi](double x) { return phi.value(x); }, delta0, delta, rule, activationKinks(phi));
 }
 
 double antiderivativeCorrelation(const Activation& phi, double delta0, double delta, const GaussHermiteRule& rule) {
-    return twoPointCorrelation([&phi](double x) { return activationAntiderivative(phi, x); }, delta0, delta, rule);
+    if (phi.kind == ActivationKind::Pade) {
+        const PartialFractions pf = padePartialFractions(phi);
+        return twoPointCorrelation([&pf](double x) { return padeAntiderivative(pf, x); }, delta0, delta, rule);
+    }
+    return twoPointCorrelation([&phi](double x) { return activationAntiderivative(phi, x); }, delta0, delta, rule,
+                               activationKinks(phi));
 }
 
 }  // namespace quench::theory

@@ -187,9 +187,10 @@ double padeMeanSquare(const Activation& phi, double variance) {
     return sum.real();
 }
 
-double padeAntiderivative(const Activation& phi, double x) {
+double padeAntiderivative(const Activation& phi, double x) { return padeAntiderivative(padePartialFractions(phi), x); }
+
+double padeAntiderivative(const PartialFractions& pf, double x) {
     if (!std::isfinite(x)) throw std::domain_error("x = " + show(x) + ": the antiderivative needs a finite argument");
-    const PartialFractions pf = padePartialFractions(phi);
     double poly = 0.0;
     for (std::size_t n = pf.polynomial.size(); n-- > 0;) poly = poly * x + pf.polynomial[n] / static_cast<double>(n + 1);
     poly *= x;
@@ -204,8 +205,9 @@ double padeAntiderivative(const Activation& phi, double x) {
 }
 
 double padeAntiderivativeVariance(const Activation& phi, double variance, const GaussHermiteRule& rule) {
-    const double mean = gaussianExpectation([&phi](double x) { return padeAntiderivative(phi, x); }, variance, rule);
-    return gaussianExpectation([&phi, mean](double x) { const double d = padeAntiderivative(phi, x) - mean; return d * d; },
+    const PartialFractions pf = padePartialFractions(phi);
+    const double mean = gaussianExpectation([&pf](double x) { return padeAntiderivative(pf, x); }, variance, rule);
+    return gaussianExpectation([&pf, mean](double x) { const double d = padeAntiderivative(pf, x) - mean; return d * d; },
                                variance, rule);
 }
 

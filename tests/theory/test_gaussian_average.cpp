@@ -77,7 +77,9 @@ TEST(GaussianExpectationPiecewise, AgreesWithClosedFormsForKinksAndCusps) {
     // E[phi'] for x^(-1/2) cusps (power law alpha = 0.5): 0.5 E|x|^(-1/2).
     const double cusp = gaussianExpectationPiecewise([](double x) { return std::pow(std::fabs(x), -0.5); }, 1.0, {0.0});
     const double cusp_exact = std::pow(2.0, -0.25) * std::tgamma(0.25) / std::sqrt(kPi);
-    EXPECT_NEAR(cusp / cusp_exact, 1.0, 1e-7);  // the innermost 2^-48 of the x^(-1/2) cusp is dropped
+    EXPECT_NEAR(cusp / cusp_exact, 1.0, 1e-12);
+    const double cusp3 = gaussianExpectationPiecewise([](double x) { return std::pow(std::fabs(x), -0.75); }, 1.0, {0.0});
+    EXPECT_NEAR(cusp3 / (std::pow(2.0, -0.375) * std::tgamma(0.125) / std::sqrt(kPi)), 1.0, 1e-8);  // strong cusp: 1e-9
 }
 
 TEST(Antiderivative, ClosedFormsMatchNumericalIntegrationOfPhi) {

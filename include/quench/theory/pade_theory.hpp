@@ -28,6 +28,7 @@ double padeMeanTimesX(const Activation& phi, double variance);       // E[x phi]
 
 // Phi(x) = integral_0^x phi: polynomial part plus sum_k r_k log((x - z_k) / (-z_k)) (real).
 double padeAntiderivative(const Activation& phi, double x);
+double padeAntiderivative(const PartialFractions& fractions, double x);  // without refactoring Q each call
 
 // Var[Phi(x)], x ~ N(0, variance): Gauss-Hermite of the closed-form antiderivative.
 double padeAntiderivativeVariance(const Activation& phi, double variance, const GaussHermiteRule& rule);
