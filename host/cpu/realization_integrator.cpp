@@ -61,8 +61,12 @@ public:
           plan_(planSteps(spec.integration)), split_(k_), coef_(stepCoefficients<Real>(spec)),
           act_(spec.network.activation), noise_(n_, k_), acc_{CovarianceAccumulator(n_, centersOnZero(spec)), CovarianceAccumulator(n_, centersOnZero(spec))} {
         const std::size_t kn = static_cast<std::size_t>(k_) * n_;
+        // Stored transposed (column-major J): the coupling product streams through its columns.
         const std::vector<double> j = couplingMatrix(spec, realization);
-        j_.assign(j.begin(), j.end());
+        j_.resize(j.size());
+        for (int row = 0; row < n_; ++row)
+            for (int col = 0; col < n_; ++col)
+                j_[static_cast<std::size_t>(col) * n_ + row] = static_cast<Real>(j[static_cast<std::size_t>(row) * n_ + col]);
         x_.resize(kn);
         phi_.resize(kn);
         h_.resize(kn);
@@ -249,7 +253,8 @@ private:
     const Activation act_;
     NoiseBlock noise_;
     // State, activations, recurrent input and noise: n x k, neuron-major (element i * k + t).
-    std::vector<Real> j_, x_, phi_, h_, xi_, eta_;
+    std::vector<Real> j_;  // J^T
+    std::vector<Real> x_, phi_, h_, xi_, eta_;
     std::array<std::vector<double>, 2> bin_, prev_bin_;  // [x, phi] current and previous bin integrals
     std::vector<double> rows_, prev_rows_;
     std::array<CovarianceAccumulator, 2> acc_;

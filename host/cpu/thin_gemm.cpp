@@ -9,90 +9,104 @@ namespace quench::cpu {
 
 namespace {
 
-// A SIMD register's worth of Real (GCC vector extension; lowered to AVX2 with -march=native).
-template <class Real, int Bytes>
+// A 32-byte SIMD register of Real (GCC vector extension; AVX2 with -march=native).
+template <class Real>
 struct Simd {
-    typedef Real type __attribute__((vector_size(Bytes)));
+    typedef Real type __attribute__((vector_size(32)));
+    static constexpr int width = 32 / static_cast<int>(sizeof(Real));
     static type load(const Real* p) {
         type v;
-        std::memcpy(&v, p, Bytes);
+        std::memcpy(&v, p, sizeof v);
         return v;
     }
-    static void store(Real* p, const type& v) { std::memcpy(p, &v, Bytes); }
 };
 
-// H = J Phi with K trials held in C vectors of Bytes each. Four rows of J share each load of a Phi
-// row; the 4 C accumulators stay in registers for the whole sweep over J's columns.
-template <class Real, int K, int Bytes>
-void thinProduct(int n, const Real* __restrict j, const Real* __restrict phi, Real* __restrict h) {
-    using V = Simd<Real, Bytes>;
+// Register block: 2 vectors of rows (2 x width rows of H) times kTrialBlock trials. Per column c of
+// J: 2 vector loads of J^T and kTrialBlock broadcasts of Phi feed 2 x kTrialBlock FMAs, so the loop
+// is bound by the FMA units rather than by loads (8 accumulators + 3 operands fit 16 registers).
+constexpr int kTrialBlock = 4;
+
+template <class Real, int K>
+void blockedProduct(int n, const Real* __restrict jt, const Real* __restrict phi, Real* __restrict h) {
+    using V = Simd<Real>;
     using Vec = typename V::type;
-    constexpr int width = Bytes / static_cast<int>(sizeof(Real));
-    constexpr int chunks = K / width;
-    static_assert(chunks * width == K, "K must fill whole vectors");
+    constexpr int w = V::width;
     const std::size_t stride = static_cast<std::size_t>(n);
     int i = 0;
-    for (; i + 4 <= n; i += 4) {
-        Vec acc[4][chunks] = {};
-        const Real* r0 = j + static_cast<std::size_t>(i) * stride;
-        for (int c = 0; c < n; ++c) {
-            const Real* p = phi + static_cast<std::size_t>(c) * K;
-            Vec pv[chunks];
-            for (int q = 0; q < chunks; ++q) pv[q] = V::load(p + q * width);
-            for (int r = 0; r < 4; ++r) {
-                const Real a = r0[r * stride + c];
-                for (int q = 0; q < chunks; ++q) acc[r][q] += a * pv[q];
+    for (; i + 2 * w <= n; i += 2 * w) {
+        for (int t0 = 0; t0 < K; t0 += kTrialBlock) {
+            Vec lo[kTrialBlock] = {};
+            Vec hi[kTrialBlock] = {};
+            for (int c = 0; c < n; ++c) {
+                const Real* col = jt + static_cast<std::size_t>(c) * stride + i;
+                Vec j0 = V::load(col);
+                Vec j1 = V::load(col + w);
+                // Pin the two J vectors in registers: otherwise GCC folds a reload into every FMA and
+                // the loop becomes bound by the load ports instead of the FMA units.
+#if defined(__x86_64__) && defined(__GNUC__)
+                asm("" : "+x"(j0), "+x"(j1));
+#endif
+                const Real* p = phi + static_cast<std::size_t>(c) * K + t0;
+                for (int t = 0; t < kTrialBlock; ++t) {
+                    if (t0 + t < K) {
+                        lo[t] += j0 * p[t];
+                        hi[t] += j1 * p[t];
+                    }
+                }
             }
+            for (int t = 0; t < kTrialBlock && t0 + t < K; ++t)
+                for (int r = 0; r < w; ++r) {
+                    h[static_cast<std::size_t>(i + r) * K + t0 + t] = lo[t][r];
+                    h[static_cast<std::size_t>(i + w + r) * K + t0 + t] = hi[t][r];
+                }
         }
-        for (int r = 0; r < 4; ++r)
-            for (int q = 0; q < chunks; ++q) V::store(h + static_cast<std::size_t>(i + r) * K + q * width, acc[r][q]);
     }
-    for (; i < n; ++i) {
-        Vec acc[chunks] = {};
-        const Real* row = j + static_cast<std::size_t>(i) * stride;
-        for (int c = 0; c < n; ++c)
-            for (int q = 0; q < chunks; ++q) acc[q] += row[c] * V::load(phi + static_cast<std::size_t>(c) * K + q * width);
-        for (int q = 0; q < chunks; ++q) V::store(h + static_cast<std::size_t>(i) * K + q * width, acc[q]);
+    for (; i < n; ++i) {  // the last n mod 2w rows
+        Real acc[K] = {};
+        for (int c = 0; c < n; ++c) {
+            const Real a = jt[static_cast<std::size_t>(c) * stride + i];
+            for (int t = 0; t < K; ++t) acc[t] += a * phi[static_cast<std::size_t>(c) * K + t];
+        }
+        for (int t = 0; t < K; ++t) h[static_cast<std::size_t>(i) * K + t] = acc[t];
     }
 }
 
-void blasProduct(int n, int k, const float* j, const float* phi, float* h) {
+void blasProduct(int n, int k, const float* jt, const float* phi, float* h) {
     if (k == 1) {
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, n, n, 1.0f, j, n, phi, 1, 0.0f, h, 1);
+        cblas_sgemv(CblasRowMajor, CblasTrans, n, n, 1.0f, jt, n, phi, 1, 0.0f, h, 1);
         return;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, n, 1.0f, j, n, phi, k, 0.0f, h, k);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, k, n, 1.0f, jt, n, phi, k, 0.0f, h, k);
 }
 
-void blasProduct(int n, int k, const double* j, const double* phi, double* h) {
+void blasProduct(int n, int k, const double* jt, const double* phi, double* h) {
     if (k == 1) {
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, n, n, 1.0, j, n, phi, 1, 0.0, h, 1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, n, n, 1.0, jt, n, phi, 1, 0.0, h, 1);
         return;
     }
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, n, 1.0, j, n, phi, k, 0.0, h, k);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, k, n, 1.0, jt, n, phi, k, 0.0, h, k);
 }
 
 }  // namespace
 
-template <>
-void couplingProduct<float>(int n, int k, const float* j, const float* phi, float* h) {
+template <class Real>
+void couplingProduct(int n, int k, const Real* jt, const Real* phi, Real* h) {
     switch (k) {
-    case 2: return thinProduct<float, 2, 8>(n, j, phi, h);
-    case 4: return thinProduct<float, 4, 16>(n, j, phi, h);
-    case 8: return thinProduct<float, 8, 32>(n, j, phi, h);
-    case 16: return thinProduct<float, 16, 32>(n, j, phi, h);
-    default: return blasProduct(n, k, j, phi, h);
+    case 1: return blockedProduct<Real, 1>(n, jt, phi, h);
+    case 2: return blockedProduct<Real, 2>(n, jt, phi, h);
+    case 3: return blockedProduct<Real, 3>(n, jt, phi, h);
+    case 4: return blockedProduct<Real, 4>(n, jt, phi, h);
+    case 5: return blockedProduct<Real, 5>(n, jt, phi, h);
+    case 6: return blockedProduct<Real, 6>(n, jt, phi, h);
+    case 7: return blockedProduct<Real, 7>(n, jt, phi, h);
+    case 8: return blockedProduct<Real, 8>(n, jt, phi, h);
+    case 12: return blockedProduct<Real, 12>(n, jt, phi, h);
+    case 16: return blockedProduct<Real, 16>(n, jt, phi, h);
+    default: return blasProduct(n, k, jt, phi, h);
     }
 }
 
-template <>
-void couplingProduct<double>(int n, int k, const double* j, const double* phi, double* h) {
-    switch (k) {
-    case 2: return thinProduct<double, 2, 16>(n, j, phi, h);
-    case 4: return thinProduct<double, 4, 32>(n, j, phi, h);
-    case 8: return thinProduct<double, 8, 32>(n, j, phi, h);
-    default: return blasProduct(n, k, j, phi, h);
-    }
-}
+template void couplingProduct<float>(int, int, const float*, const float*, float*);
+template void couplingProduct<double>(int, int, const double*, const double*, double*);
 
 }  // namespace quench::cpu

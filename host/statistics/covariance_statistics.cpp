@@ -120,9 +120,10 @@ HigherOrder higherOrderSplit(const SplitCovariance& c) {
     h.trace_cube = (traceOfProduct(p01, c.group[2], n) + traceOfProduct(p01, c.group[3], n) +
                     traceOfProduct(p23, c.group[0], n) + traceOfProduct(p23, c.group[1], n)) /
                    4.0;
-    // Tr(C0 C1 C2 C3), Tr(C0 C1 C3 C2) = Tr(P01 P32), Tr(C0 C2 C1 C3).
-    const Matrix p32 = multiply(c.group[3], c.group[2], n);
-    h.trace_fourth = (traceOfProduct(p01, p23, n) + traceOfProduct(p01, p32, n) + traceOfProduct(p02, p13, n)) / 3.0;
+    // Tr(C0 C1 C2 C3) = Tr(P01 P23), Tr(C0 C1 C3 C2) = Tr(P01 P23^T) = sum_ij (P01)_ij (P23)_ij
+    // (P32 = P23^T for symmetric factors), and Tr(C0 C2 C1 C3) = Tr(P02 P13).
+    const double p01_dot_p23 = cblas_ddot(n * n, p01.data(), 1, p23.data(), 1);
+    h.trace_fourth = (traceOfProduct(p01, p23, n) + p01_dot_p23 + traceOfProduct(p02, p13, n)) / 3.0;
     return h;
 }
 

@@ -378,12 +378,12 @@ DmftCorrelation solveWhiteNoiseCorrelation(const Activation& phi, double g, doub
         out.delta[start] = y;
     }
     for (std::size_t k = start; k < n; ++k) {
-        const double y = out.delta[k - 1];
-        const double k1 = slope(y);
-        const double k2 = slope(y + 0.5 * h * k1);
-        const double k3 = slope(y + 0.5 * h * k2);
-        const double k4 = slope(y + h * k3);
-        out.delta[k] = std::max(0.0, y + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4));
+        const double prev = out.delta[k - 1];
+        const double k1 = slope(prev);
+        const double k2 = slope(prev + 0.5 * h * k1);
+        const double k3 = slope(prev + 0.5 * h * k2);
+        const double k4 = slope(prev + h * k3);
+        out.delta[k] = std::max(0.0, prev + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4));
     }
     out.c_phi.resize(n);
     for (std::size_t k = 0; k < n; ++k) out.c_phi[k] = out.delta[k] * r(out.delta[k]);
@@ -496,6 +496,7 @@ DmftCorrelation solveColoredNoiseCorrelation(const Activation& phi, double g, do
     if (!(tau_n >= 0.0) || !std::isfinite(tau_n))
         throw std::domain_error("tau_n = " + show(tau_n) + ": the noise correlation time must be finite and >= 0");
     if (sigma == 0.0) return solveWhiteNoiseCorrelation(phi, g, 0.0, options, rule);  // no noise: nothing colored
+    requireZeroMeanActivation(phi, g, rule);  // a static field would not decay on the finite tau grid
     const std::string what = "colored-noise Delta(tau) at g = " + show(g) + ", sigma = " + show(sigma) + ", tau_n = " + show(tau_n);
     // The white-noise solution (same zero-frequency power) sets the time scale.
     double rate = 0.2;
@@ -546,6 +547,7 @@ DmftCorrelation solveColoredNoiseCorrelation(const Activation& phi, double g, do
 }
 
 double activationSpectrum(const DmftCorrelation& c, double w) {
+    if (!std::isfinite(w)) throw std::domain_error("w = " + show(w) + ": the spectrum needs a finite frequency");
     const std::vector<double>& f = c.c_phi;
     const double h = c.dt;
     const std::size_t n = f.size();

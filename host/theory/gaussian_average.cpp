@@ -25,6 +25,14 @@ std::string show(double v) {
     return buf;
 }
 
+// The last line of defence of the no-NaN rule: an average that is not finite is an error, named.
+double requireFinite(double value, const char* what, double variance) {
+    if (!std::isfinite(value))
+        throw std::runtime_error(std::string(what) + " at variance " + show(variance) + " is not finite (" + show(value) +
+                                 "): the integrand is singular or grows too fast");
+    return value;
+}
+
 void requireVariance(double variance, const char* name) {
     if (!(variance >= 0.0) || !std::isfinite(variance))
         throw std::domain_error(std::string(name) + " = " + show(variance) + ": a variance must be finite and >= 0");
@@ -208,7 +216,7 @@ double gaussianExpectation(const ScalarFunction& f, double variance, const Gauss
     const double s = std::sqrt(variance);
     double sum = 0.0;
     for (int i = 0; i < rule.order(); ++i) sum += rule.weights[i] * f(s * rule.nodes[i]);
-    return sum;
+    return requireFinite(sum, "Gaussian expectation", variance);
 }
 
 double gaussianExpectationPiecewise(const ScalarFunction& f, double variance, const std::vector<double>& breakpoints) {
@@ -232,7 +240,7 @@ double gaussianExpectationPiecewise(const ScalarFunction& f, double variance, co
         const bool grade_hi = k + 2 != edges.size();
         sum += compositeLegendre(weighted, edges[k], edges[k + 1], s, grade_lo, grade_hi);
     }
-    return sum;
+    return requireFinite(sum, "Gaussian expectation (piecewise)", variance);
 }
 
 double twoPointCorrelation(const ScalarFunction& f, double delta0, double delta, const GaussHermiteRule& rule) {
@@ -248,7 +256,7 @@ double twoPointCorrelation(const ScalarFunction& f, double delta0, double delta,
         for (int i = 0; i < rule.order(); ++i) inner += rule.weights[i] * f(a * rule.nodes[i] + shift);
         outer += rule.weights[j] * inner * inner;
     }
-    return outer;
+    return requireFinite(outer, "two-point correlation F(delta0, delta)", delta0);
 }
 
 double twoPointCorrelation(const ScalarFunction& f, double delta0, double delta, const GaussHermiteRule& rule,
@@ -267,7 +275,7 @@ double twoPointCorrelation(const ScalarFunction& f, double delta0, double delta,
         const double inner = gaussianExpectationPiecewise([&f, shift](double u) { return f(u + shift); }, inner_variance, moved);
         outer += rule.weights[j] * inner * inner;
     }
-    return outer;
+    return requireFinite(outer, "two-point correlation F(delta0, delta)", delta0);
 }
 
 std::vector<double> activationKinks(const Activation& phi) {

@@ -19,8 +19,8 @@ std::string show(double v) {
 }
 
 void requireExponent(double alpha) {
-    if (!(alpha > 0.0) || !std::isfinite(alpha))
-        throw std::domain_error("alpha = " + show(alpha) + ": the power-law exponent must be finite and > 0");
+    if (!(alpha > 0.0) || !(alpha <= 50.0))
+        throw std::domain_error("alpha = " + show(alpha) + ": the power-law exponent must lie in (0, 50] (Gamma overflows beyond)");
 }
 
 void requireCouplingAndNoise(double g, double sigma) {

@@ -11,6 +11,7 @@
 // index_a = flat entry / 4, index_b = 0 (or the mode number).
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include <Random123/philox.h>
 
@@ -47,17 +48,16 @@ QUENCH_HD Uint4 philoxDraw(std::uint64_t seed, RngStream stream, std::uint64_t r
 // log(x) for x > 0 normal float (Cephes logf): written with plain arithmetic so that the CPU
 // compiler vectorizes it and the GPU computes the same value.
 QUENCH_HD float logPositive(float x) {
-    union {
-        float f;
-        std::uint32_t u;
-    } bits{x};
-    float e = static_cast<float>(static_cast<int>((bits.u >> 23) & 0xffu) - 126);
-    bits.u = (bits.u & 0x807fffffu) | 0x3f000000u;  // mantissa in [0.5, 1)
-    float m = bits.f;
-    if (m < 0.707106781186547524f) {
-        m = m + m;
-        e -= 1.0f;
-    }
+    std::uint32_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    float e = static_cast<float>(static_cast<int>((bits >> 23) & 0xffu) - 126);
+    bits = (bits & 0x807fffffu) | 0x3f000000u;  // mantissa in [0.5, 1)
+    float m;
+    std::memcpy(&m, &bits, sizeof m);
+    // Arithmetic instead of a branch, so that loops over it vectorize.
+    const float small = m < 0.707106781186547524f ? 1.0f : 0.0f;
+    m += small * m;
+    e -= small;
     const float t = m - 1.0f;
     const float z = t * t;
     float p = 7.0376836292e-2f;
@@ -82,32 +82,32 @@ QUENCH_HD float logPositive(float x) {
 QUENCH_HD float normalFromBits(std::uint32_t a) {
     const bool upper = a >= 0x80000000u;
     const std::uint32_t from_end = upper ? 0xffffffffu - a : a;
-    const float t = (static_cast<float>(from_end) + 0.5f) * 2.3283064365386963e-10f;  // min(u, 1-u)
+    // from_end < 2^31: a signed conversion, which vectorizes (an unsigned one branches).
+    const float t = (static_cast<float>(static_cast<std::int32_t>(from_end)) + 0.5f) * 2.3283064365386963e-10f;
     const float w = -logPositive(4.0f * t * (1.0f - t));                                // -log(1 - x^2)
-    float p;
-    if (w < 5.0f) {
-        const float v = w - 2.5f;
-        p = 2.81022636e-08f;
-        p = 3.43273939e-07f + p * v;
-        p = -3.5233877e-06f + p * v;
-        p = -4.39150654e-06f + p * v;
-        p = 0.00021858087f + p * v;
-        p = -0.00125372503f + p * v;
-        p = -0.00417768164f + p * v;
-        p = 0.246640727f + p * v;
-        p = 1.50140941f + p * v;
-    } else {
-        const float v = std::sqrt(w) - 3.0f;
-        p = -0.000200214257f;
-        p = 0.000100950558f + p * v;
-        p = 0.00134934322f + p * v;
-        p = -0.00367342844f + p * v;
-        p = 0.00573950773f + p * v;
-        p = -0.0076224613f + p * v;
-        p = 0.00943887047f + p * v;
-        p = 1.00167406f + p * v;
-        p = 2.83297682f + p * v;
-    }
+    // Both branches of Giles' approximation are evaluated and one is selected, so that a loop over
+    // many integers has no control flow and vectorizes.
+    const float v = w - 2.5f;
+    float central = 2.81022636e-08f;
+    central = 3.43273939e-07f + central * v;
+    central = -3.5233877e-06f + central * v;
+    central = -4.39150654e-06f + central * v;
+    central = 0.00021858087f + central * v;
+    central = -0.00125372503f + central * v;
+    central = -0.00417768164f + central * v;
+    central = 0.246640727f + central * v;
+    central = 1.50140941f + central * v;
+    const float s = std::sqrt(w) - 3.0f;
+    float tail = -0.000200214257f;
+    tail = 0.000100950558f + tail * s;
+    tail = 0.00134934322f + tail * s;
+    tail = -0.00367342844f + tail * s;
+    tail = 0.00573950773f + tail * s;
+    tail = -0.0076224613f + tail * s;
+    tail = 0.00943887047f + tail * s;
+    tail = 1.00167406f + tail * s;
+    tail = 2.83297682f + tail * s;
+    const float p = w < 5.0f ? central : tail;
     const float x = 1.0f - 2.0f * t;  // |2u - 1|
     const float z = 1.41421356237309505f * p * x;
     return upper ? z : -z;

@@ -192,6 +192,21 @@ TEST(ColoredNoiseCorrelation, SolutionObeysTheSpectralEquation) {
     EXPECT_LT(c.iterations, 400);
 }
 
+TEST(ColoredNoiseCorrelation, ConvergesInWeaklyDrivenChaos) {
+    // g = 3, sigma = 0.1: the Anderson-accelerated iteration converges, and Delta0 is the noiseless
+    // chaotic variance up to the weak drive.
+    const DmftCorrelation c = solveColoredNoiseCorrelation(tanhActivation(), 3.0, 0.1, 1.0);
+    const double chaotic = solveWhiteNoiseVariance(tanhActivation(), 3.0, 0.0);
+    EXPECT_NEAR(c.delta0 / chaotic, 1.0, 1e-3);
+    EXPECT_LT(c.iterations, 400);
+}
+
+TEST(ColoredNoiseCorrelation, RejectsActivationsWithAStaticField) {
+    Activation relu;
+    relu.kind = ActivationKind::Relu;
+    EXPECT_THROW(solveColoredNoiseCorrelation(relu, 1.0, 1.0, 0.5), std::domain_error);
+}
+
 TEST(ColoredNoiseCorrelation, RejectsNegativeCorrelationTime) {
     EXPECT_THROW(solveColoredNoiseCorrelation(tanhActivation(), 1.0, 1.0, -0.5), std::domain_error);
     DmftGridOptions bad;

@@ -15,7 +15,7 @@ struct WhiteNoiseDmft {
     double g_eff = 0.0;                  // gamma g
     double stability_margin = 0.0;       // 1 - g_eff (> 0 for every decaying solution)
     double a_phi = 0.0;                  // equal-time Var phi = E[phi^2] (odd phi: zero mean)
-    double mean_square_derivative = 0.0; // E[phi'^2]; g^2 E[phi'^2] = 1 is the local instability criterion
+    double mean_square_derivative = 0.0; // E[phi'^2] (+inf for power law alpha <= 1/2); g^2 E[phi'^2] = 1: local criterion
     bool chaotic = false;                // Delta0 < g^2 E[phi^2]: Delta(tau) starts concave (section 4)
     // Zero-frequency (long-window) statistics by linear equivalence, g -> g_eff.
     double a_phi_zf = 0.0;               // S_phi(0) = integral of C_phi(tau) dtau (exact DMFT)
@@ -38,7 +38,8 @@ double solveWhiteNoiseVariance(const Activation& phi, double g, double sigma,
 // g < 0, sigma < 0 or non-finite input; std::runtime_error when (*) has no solution (blow-up of an
 // unbounded phi: the message gives g and the critical coupling), when it has several stable roots,
 // or when the solution is past the instability (g_eff >= 1). sigma = 0 with no nonzero root returns
-// the quiescent solution Delta0 = 0.
+// the quiescent solution Delta0 = 0. A phi with E[phi] != 0 (relu, threshold-linear) at g > 0 throws
+// std::domain_error: (*) omits its static field; use solveWhiteNoiseMeanField.
 WhiteNoiseDmft solveWhiteNoiseDmft(const Activation& phi, double g, double sigma,
                                    const GaussHermiteRule& rule = defaultGaussHermiteRule());
 
