@@ -32,6 +32,25 @@ TEST_P(BackendTest, UncoupledUnitsHaveTheOrnsteinUhlenbeckCovariances) {
     EXPECT_LT(s.at(Variable::X, CK::ZeroFrequency, Statistic::PrOverNRaw).mean, 0.9);
 }
 
+// Leaky units driven by Ornstein-Uhlenbeck noise with C(tau) = sigma^2/(2 tau_n) exp(-|tau|/tau_n):
+// Var x = sigma^2 / (2 (1 + tau_n)) and the zero-frequency power is sigma^2 whatever tau_n. The
+// noise is held over each step, a bias of order dt / tau_n (0.4 % here), far below 5 sem.
+TEST_P(BackendTest, ColoredNoiseGivesTheFilteredOrnsteinUhlenbeckVariance) {
+    EnsembleSpec spec = smallLinearSpec(32, 0.0);
+    spec.noise.sigma = 1.2;
+    spec.noise.tau = 2.0;
+    spec.integration.dt = 0.01;
+    spec.integration.t_max = 400.0;
+    spec.integration.t_bin = 25.0;
+    spec.integration.t_burn = 30.0;
+    const EnsembleSummary s = summarize(run(spec));
+    const Estimate& et = s.at(Variable::X, CK::EqualTime, Statistic::AutoMean);
+    const Estimate& zf = s.at(Variable::X, CK::ZeroFrequency, Statistic::AutoMean);
+    const double sigma2 = 1.2 * 1.2;
+    EXPECT_LT(std::fabs(et.mean - sigma2 / (2.0 * 3.0)), 5.0 * et.sem) << et.mean << " +- " << et.sem;
+    EXPECT_LT(std::fabs(zf.mean - sigma2), 5.0 * zf.sem) << zf.mean << " +- " << zf.sem;
+}
+
 TEST_P(BackendTest, LinearPhiEqualsX) {
     const std::vector<RealizationResult> results = run(smallLinearSpec(16, 0.4));
     for (const RealizationResult& r : results)

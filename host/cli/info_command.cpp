@@ -13,7 +13,7 @@ int runInfo() {
     const BuildInfo& b = buildInfo();
     fmt::print("quench {} (commit {})\n", b.version, b.commit);
     fmt::print("compiler: {} ({})\n", b.compiler, b.build_type);
-    fmt::print("CUDA code compiled: {}{}\n", b.cuda_compiled ? "yes" : "no",
+    fmt::print("CUDA toolkit at build time: {}{}\n", b.cuda_compiled ? "found" : "not found",
                b.cuda_compiled ? fmt::format(" (architectures {})", b.cuda_architectures) : "");
     fmt::print("backends compiled in: {}\n", fmt::join(compiledBackends(), ", "));
     for (const BackendKind kind : {BackendKind::Cpu, BackendKind::Cuda}) {

@@ -148,7 +148,7 @@ CommandRunner addSimulateCommand(CLI::App& app, const std::string& command_line)
     CLI::App* sim = app.add_subcommand(
         "simulate",
         "Integrate an ensemble of realizations (each with its own quenched J, K noise trials each) and write\n"
-        "PREFIX.json and PREFIX.csv. Without CONFIG runs the embedded default job (see `quench simulate --help`).");
+        "PREFIX.json and PREFIX.csv. Without CONFIG runs the embedded default job (examples/default.toml).");
     sim->add_option("config", opt->config_path, "TOML config file (keys below); omit for the embedded default")
         ->check(CLI::ExistingFile);
     sim->add_option("--set", opt->overrides, "override one config key: --set section.key=value (repeatable)");
@@ -157,8 +157,7 @@ CommandRunner addSimulateCommand(CLI::App& app, const std::string& command_line)
         ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
         ->capture_default_str();
     sim->add_flag("--quiet,-q", opt->quiet, "no progress bar and no summary on the terminal");
-    sim->footer("CONFIG KEYS (TOML sections and keys; time in units of the neuron time constant)\n\n" +
-                config::configReference());
+    sim->footer("\n" + config::configReference());
     return [opt]() { return runSimulate(*opt); };
 }
 

@@ -8,7 +8,7 @@ struct BuildInfo {
     std::string_view commit;
     std::string_view compiler;
     std::string_view build_type;
-    bool cuda_compiled;
+    bool cuda_compiled;  // the CUDA toolkit was found and CUDA compilation enabled
     std::string_view cuda_architectures;
 };
 
