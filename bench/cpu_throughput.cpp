@@ -62,17 +62,22 @@ int main(int argc, char** argv) {
     app.add_option("--r", c.r, "realizations R")->capture_default_str();
     app.add_option("--k", c.k, "trials K per realization")->capture_default_str();
     app.add_option("--steps", c.steps, "integration steps")->capture_default_str();
-    app.add_option("--precision", c.precision, "fp32 or fp64")->check(CLI::IsMember({"fp32", "fp64"}))->capture_default_str();
+    app.add_option("--precision", c.precision, "fp32 or fp64")
+        ->check(CLI::IsMember({"fp32", "fp64"}))
+        ->capture_default_str();
     app.add_option("--threads", c.threads, "CPU threads (0 = all)")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
-    const double neuron_steps = static_cast<double>(c.n) * c.k * static_cast<double>(c.r) * static_cast<double>(c.steps);
+    const double neuron_steps =
+        static_cast<double>(c.n) * c.k * static_cast<double>(c.r) * static_cast<double>(c.steps);
     const double stepping = secondsFor(specFor(c, false));
     const double full = secondsFor(specFor(c, true));
     // One step per realization: 2 N^2 K flops for J phi and reading J (4 or 8 bytes per entry).
     const double bytes_per_entry = c.precision == "fp64" ? 8.0 : 4.0;
-    const double step_flops = 2.0 * c.n * static_cast<double>(c.n) * c.k * static_cast<double>(c.r) * static_cast<double>(c.steps);
-    const double step_bytes = bytes_per_entry * c.n * static_cast<double>(c.n) * static_cast<double>(c.r) * static_cast<double>(c.steps);
+    const double step_flops =
+        2.0 * c.n * static_cast<double>(c.n) * c.k * static_cast<double>(c.r) * static_cast<double>(c.steps);
+    const double step_bytes = bytes_per_entry * c.n * static_cast<double>(c.n) * static_cast<double>(c.r) *
+                              static_cast<double>(c.steps);
     nlohmann::json out = {{"quench_version", quench::buildInfo().version},
                           {"commit", quench::buildInfo().commit},
                           {"backend", quench::makeBackend(quench::BackendKind::Cpu)->description()},

@@ -8,14 +8,19 @@ namespace quench {
 
 std::string_view backendName(BackendKind kind) {
     switch (kind) {
-    case BackendKind::Cpu: return "cpu";
-    case BackendKind::Cuda: return "cuda";
-    case BackendKind::Auto: return "auto";
+        case BackendKind::Cpu:
+            return "cpu";
+        case BackendKind::Cuda:
+            return "cuda";
+        case BackendKind::Auto:
+            return "auto";
     }
     return "unknown";
 }
 
-std::vector<std::string> compiledBackends() { return {"cpu"}; }
+std::vector<std::string> compiledBackends() {
+    return {"cpu"};
+}
 
 bool backendAvailable(BackendKind kind, std::string* why) {
     if (kind == BackendKind::Cpu || kind == BackendKind::Auto) return true;

@@ -9,9 +9,12 @@ bool meanIsZeroBySymmetry(const EnsembleSpec& spec) {
 
 bool centersOnZero(const EnsembleSpec& spec) {
     switch (spec.statistics.center) {
-    case Centering::Zero: return true;
-    case Centering::SampleMean: return false;
-    case Centering::Auto: return meanIsZeroBySymmetry(spec);
+        case Centering::Zero:
+            return true;
+        case Centering::SampleMean:
+            return false;
+        case Centering::Auto:
+            return meanIsZeroBySymmetry(spec);
     }
     return false;
 }

@@ -22,7 +22,9 @@ double availableBytes() {
     return 8.0 * 1024.0 * 1024.0 * 1024.0;  // no /proc: assume a modest machine
 }
 
-double gib(double bytes) { return bytes / (1024.0 * 1024.0 * 1024.0); }
+double gib(double bytes) {
+    return bytes / (1024.0 * 1024.0 * 1024.0);
+}
 
 }  // namespace
 
@@ -38,7 +40,8 @@ MemoryPlan cpuMemoryPlan(const EnsembleSpec& spec, int workers) {
     MemoryPlan plan;
     plan.workers = workers;
     plan.bytes_per_worker = per_worker;
-    const double per_result = kVariableCount * kCovarianceCount * (kStatisticCount + (spec.statistics.eigenvalues ? n : 0.0)) * 8.0;
+    const double per_result =
+        kVariableCount * kCovarianceCount * (kStatisticCount + (spec.statistics.eigenvalues ? n : 0.0)) * 8.0;
     plan.bytes_results = per_result * static_cast<double>(spec.ensemble.realizations);
     return plan;
 }
@@ -53,15 +56,16 @@ void checkMemory(const EnsembleSpec& spec, const MemoryPlan& plan) {
     if (plan.total() <= budget) return;
     const bool results_dominate = plan.bytes_results > plan.bytes_per_worker * plan.workers;
     const std::string key = results_dominate ? "ensemble.realizations" : "network.n";
-    const std::string value = results_dominate ? std::to_string(spec.ensemble.realizations)
-                                               : std::to_string(spec.network.n);
-    throw ConfigError(key, value,
-                      fmt::format("the run needs {:.2f} GiB ({} realization(s) in flight at {:.2f} GiB each, "
-                                  "{:.2f} GiB of results) but the memory budget is {:.2f} GiB (run.memory_gb, "
-                                  "default 80 % of available memory); reduce network.n, run.threads or "
-                                  "ensemble.realizations",
-                                  gib(plan.total()), plan.workers, gib(plan.bytes_per_worker),
-                                  gib(plan.bytes_results), gib(budget)));
+    const std::string value =
+        results_dominate ? std::to_string(spec.ensemble.realizations) : std::to_string(spec.network.n);
+    throw ConfigError(
+        key, value,
+        fmt::format("the run needs {:.2f} GiB ({} realization(s) in flight at {:.2f} GiB each, "
+                    "{:.2f} GiB of results) but the memory budget is {:.2f} GiB (run.memory_gb, "
+                    "default 80 % of available memory); reduce network.n, run.threads or "
+                    "ensemble.realizations",
+                    gib(plan.total()), plan.workers, gib(plan.bytes_per_worker), gib(plan.bytes_results),
+                    gib(budget)));
 }
 
 }  // namespace quench

@@ -20,7 +20,8 @@ inline std::ostream& operator<<(std::ostream& os, const BackendCase& c) {
 }
 
 inline std::string caseName(const ::testing::TestParamInfo<BackendCase>& info) {
-    std::string name = std::string(backendName(info.param.kind)) + (info.param.precision == Precision::Fp64 ? "Fp64" : "Fp32");
+    std::string name = std::string(backendName(info.param.kind)) +
+                       (info.param.precision == Precision::Fp64 ? "Fp64" : "Fp32");
     name[0] = static_cast<char>(std::toupper(name[0]));
     return name;
 }
@@ -30,7 +31,8 @@ protected:
     void SetUp() override {
         std::string why;
         if (!backendAvailable(GetParam().kind, &why)) {
-            if (std::getenv("QUENCH_REQUIRE_GPU") != nullptr) FAIL() << "backend required but unavailable: " << why;
+            if (std::getenv("QUENCH_REQUIRE_GPU") != nullptr)
+                FAIL() << "backend required but unavailable: " << why;
             GTEST_SKIP() << "backend unavailable: " << why;
         }
     }

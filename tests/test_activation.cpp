@@ -18,7 +18,8 @@ Activation make(ActivationKind kind) {
 void expectDerivativeMatchesFiniteDifference(const Activation& a, double x) {
     const double h = 1e-6;
     const double numeric = (a.value(x + h) - a.value(x - h)) / (2 * h);
-    EXPECT_NEAR(a.derivative(x), numeric, 1e-6 * (1 + std::fabs(numeric))) << activationName(a.kind) << " at " << x;
+    EXPECT_NEAR(a.derivative(x), numeric, 1e-6 * (1 + std::fabs(numeric)))
+        << activationName(a.kind) << " at " << x;
 }
 
 TEST(Activation, DerivativesMatchFiniteDifferences) {
@@ -28,8 +29,8 @@ TEST(Activation, DerivativesMatchFiniteDifferences) {
     thresh.threshold = 0.3;
     const PadeCoefficients preset = *padePreset("tanh_3_2");
     const Activation pade = makePadeActivation(preset.p, preset.q);
-    for (const Activation& a : {make(ActivationKind::Linear), make(ActivationKind::Tanh), make(ActivationKind::Erf),
-                                power, make(ActivationKind::Relu), thresh, pade})
+    for (const Activation& a : {make(ActivationKind::Linear), make(ActivationKind::Tanh),
+                                make(ActivationKind::Erf), power, make(ActivationKind::Relu), thresh, pade})
         for (const double x : {-2.3, -0.7, 0.11, 0.9, 3.1}) expectDerivativeMatchesFiniteDifference(a, x);
 }
 
@@ -37,14 +38,17 @@ TEST(Activation, SinglePrecisionTanhIsAccurateToAMillionth) {
     double worst = 0.0;
     for (double x = -12.0; x <= 12.0; x += 1e-3) {
         const double exact = std::tanh(x);
-        worst = std::max(worst, std::fabs(tanhOf(static_cast<float>(x)) - exact) / std::max(std::fabs(exact), 1e-30));
+        worst = std::max(
+            worst, std::fabs(tanhOf(static_cast<float>(x)) - exact) / std::max(std::fabs(exact), 1e-30));
     }
     EXPECT_LT(worst, 1e-6);
     EXPECT_EQ(tanhOf(0.0f), 0.0f);
     EXPECT_LE(tanhOf(100.0f), 1.0f);
 }
 
-TEST(Activation, ErfHasUnitGainAtZero) { EXPECT_NEAR(make(ActivationKind::Erf).derivative(0.0), 1.0, 1e-15); }
+TEST(Activation, ErfHasUnitGainAtZero) {
+    EXPECT_NEAR(make(ActivationKind::Erf).derivative(0.0), 1.0, 1e-15);
+}
 
 TEST(Activation, PowerLawIsOddWithTheGivenExponent) {
     Activation a = make(ActivationKind::PowerLaw);

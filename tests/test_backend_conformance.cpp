@@ -20,7 +20,8 @@ TEST_P(BackendTest, UncoupledUnitsHaveTheOrnsteinUhlenbeckCovariances) {
     auto expectNear = [&](CK c, Statistic k, double expected) {
         const Estimate& e = s.at(Variable::X, c, k);
         EXPECT_LT(std::fabs(e.mean - expected), 5.0 * e.sem + 1e-12)
-            << covarianceName(c) << " " << statisticName(k) << ": " << e.mean << " +- " << e.sem << " vs " << expected;
+            << covarianceName(c) << " " << statisticName(k) << ": " << e.mean << " +- " << e.sem << " vs "
+            << expected;
     };
     expectNear(CK::EqualTime, Statistic::AutoMean, 0.5);
     expectNear(CK::EqualTime, Statistic::CrossMean, 0.0);

@@ -23,7 +23,8 @@ protected:
         spec.integration.sample_interval = 0.4;
         spec.integration.t_max = 400.0;
         spec.ensemble.realizations = 4;
-        const Estimate e = summarize(run(spec)).at(Variable::X, CovarianceKind::EqualTime, Statistic::AutoMean);
+        const Estimate e =
+            summarize(run(spec)).at(Variable::X, CovarianceKind::EqualTime, Statistic::AutoMean);
         return {e.mean, e.sem};
     }
 };
@@ -34,7 +35,8 @@ TEST_P(IntegratorOrderTest, EulerMaruyamaVarianceHasFirstOrderWeakError) {
     for (int i = 0; i < 3; ++i) {
         const Measured m = stationaryVariance(IntegrationMethod::EulerMaruyama, dts[i]);
         const double predicted = 1.0 / (2.0 - dts[i]);
-        EXPECT_LT(std::fabs(m.value - predicted), 5.0 * m.sem) << "dt=" << dts[i] << ": " << m.value << " +- " << m.sem;
+        EXPECT_LT(std::fabs(m.value - predicted), 5.0 * m.sem)
+            << "dt=" << dts[i] << ": " << m.value << " +- " << m.sem;
         EXPECT_GT((m.value - 0.5) / m.sem, 10.0) << "the bias must be resolved at dt=" << dts[i];
         bias[i] = m.value - 0.5;
     }

@@ -83,9 +83,10 @@ TEST_P(LinearExactTest, EachRealizationMatchesItsExactCovariances) {
                 const Estimate e = estimate(samples[c * kStatisticCount + static_cast<int>(k)]);
                 const double truth = exact[c][static_cast<int>(k)];
                 const double z = (e.mean - truth) / e.sem;
-                EXPECT_LT(std::fabs(z), 4.0) << "N=" << ec.n << " g=" << ec.g << " eta=" << ec.symmetry << " "
-                                             << covarianceName(static_cast<CK>(c)) << " " << statisticName(k)
-                                             << ": simulated " << e.mean << " +- " << e.sem << ", exact " << truth;
+                EXPECT_LT(std::fabs(z), 4.0)
+                    << "N=" << ec.n << " g=" << ec.g << " eta=" << ec.symmetry << " "
+                    << covarianceName(static_cast<CK>(c)) << " " << statisticName(k) << ": simulated "
+                    << e.mean << " +- " << e.sem << ", exact " << truth;
             }
     }
 }
@@ -106,8 +107,8 @@ TEST_P(LinearExactTest, DisorderAveragesMatchTheLargeNClosedForms) {
     auto expectZ = [&](CK c, Statistic k, double theory_value, double scale) {
         const Estimate& e = s.at(Variable::X, c, k);
         const double z = (e.mean * scale - theory_value) / (e.sem * scale);
-        EXPECT_LT(std::fabs(z), 4.0) << covarianceName(c) << " " << statisticName(k) << ": " << e.mean * scale << " +- "
-                                     << e.sem * scale << " vs theory " << theory_value;
+        EXPECT_LT(std::fabs(z), 4.0) << covarianceName(c) << " " << statisticName(k) << ": " << e.mean * scale
+                                     << " +- " << e.sem * scale << " vs theory " << theory_value;
     };
     expectZ(CK::ZeroFrequency, Statistic::AutoMean, zf.auto_mean, 1.0);
     expectZ(CK::ZeroFrequency, Statistic::CrossVar, zf.n_cross_var, spec.network.n);

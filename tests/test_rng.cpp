@@ -17,10 +17,11 @@ TEST(Philox, SameCounterGivesSameNumbers) {
 
 TEST(Philox, EveryCounterFieldChangesTheNumbers) {
     const Uint4 base = philoxDraw(1, RngStream::Noise, 0, 0, 0);
-    const Uint4 variants[] = {philoxDraw(2, RngStream::Noise, 0, 0, 0), philoxDraw(1, RngStream::Coupling, 0, 0, 0),
-                              philoxDraw(1, RngStream::Noise, 1, 0, 0), philoxDraw(1, RngStream::Noise, 0, 1, 0),
-                              philoxDraw(1, RngStream::Noise, 0, 1ull << 40, 0),
-                              philoxDraw(1, RngStream::Noise, 0, 0, 1), philoxDraw(1ull << 32, RngStream::Noise, 0, 0, 0)};
+    const Uint4 variants[] = {
+        philoxDraw(2, RngStream::Noise, 0, 0, 0),          philoxDraw(1, RngStream::Coupling, 0, 0, 0),
+        philoxDraw(1, RngStream::Noise, 1, 0, 0),          philoxDraw(1, RngStream::Noise, 0, 1, 0),
+        philoxDraw(1, RngStream::Noise, 0, 1ull << 40, 0), philoxDraw(1, RngStream::Noise, 0, 0, 1),
+        philoxDraw(1ull << 32, RngStream::Noise, 0, 0, 0)};
     for (const Uint4& v : variants) EXPECT_NE(v.v[0], base.v[0]);
 }
 
@@ -57,8 +58,8 @@ TEST(Normals, HaveZeroMeanUnitVarianceAndGaussianKurtosis) {
 
 TEST(Normals, InversionMatchesTheExactGaussianQuantile) {
     // z(a) must equal Phi^-1(u) with u = (a + 1/2) / 2^32; Phi^-1 by Newton on erfc in double.
-    for (const std::uint32_t a : {0u, 1u, 1000u, 0x10000000u, 0x7fffffffu, 0x80000000u, 0xc0000000u, 0xffff0000u, 0xfffffff0u,
-                                  0xffffffffu}) {
+    for (const std::uint32_t a : {0u, 1u, 1000u, 0x10000000u, 0x7fffffffu, 0x80000000u, 0xc0000000u,
+                                  0xffff0000u, 0xfffffff0u, 0xffffffffu}) {
         const double u = (a + 0.5) / 4294967296.0;
         double z = 0.0;
         for (int it = 0; it < 100; ++it) {
@@ -73,7 +74,8 @@ TEST(Normals, InversionMatchesTheExactGaussianQuantile) {
 }
 
 TEST(Normals, LogMatchesTheLibraryLog) {
-    for (float x = 1e-9f; x < 1.0f; x *= 1.37f) EXPECT_NEAR(logPositive(x), std::log(x), 2e-7 * (1 + std::fabs(std::log(x))));
+    for (float x = 1e-9f; x < 1.0f; x *= 1.37f)
+        EXPECT_NEAR(logPositive(x), std::log(x), 2e-7 * (1 + std::fabs(std::log(x))));
 }
 
 TEST(Normals, AreFiniteAndSymmetricAtTheExtremes) {
@@ -100,7 +102,8 @@ TEST(NoiseBlock, EqualsTheScalarStreamElementForElement) {
     for (int t = 0; t < trials; ++t)
         for (int i = 0; i < n; ++i) {
             float z[4];
-            normal4<float>(0x123456789abcull, RngStream::Noise, 17, (1ull << 33) + 5, noiseIndexB(t, i / 4), z);
+            normal4<float>(0x123456789abcull, RngStream::Noise, 17, (1ull << 33) + 5, noiseIndexB(t, i / 4),
+                           z);
             EXPECT_NEAR(out[i * trials + t], z[i % 4], 1e-6f * (1.0f + std::fabs(z[i % 4])))
                 << "neuron " << i << " trial " << t;
         }

@@ -78,7 +78,10 @@ TEST(CouplingMatrix, HasTheRequestedMomentsAndSymmetry) {
             const double v = j[i * n + k] - 2.0 / n;
             sum += v;
             sum2 += v * v;
-            if (i < k) { cross += v * j[k * n + i] - v * 2.0 / n; ++pairs; }
+            if (i < k) {
+                cross += v * j[k * n + i] - v * 2.0 / n;
+                ++pairs;
+            }
         }
     const double var = sum2 / (n * n);
     EXPECT_NEAR(sum / (n * n), 0.0, 5.0 * std::sqrt(var / (n * n)));

@@ -12,7 +12,9 @@ namespace {
 
 using Matrix = std::vector<double>;
 
-double stat(const StatisticValues& s, Statistic k) { return s[static_cast<int>(k)]; }
+double stat(const StatisticValues& s, Statistic k) {
+    return s[static_cast<int>(k)];
+}
 
 Matrix product(const Matrix& a, const Matrix& b, int n) {
     Matrix c(static_cast<size_t>(n) * n, 0.0);
@@ -32,7 +34,8 @@ double trace(const Matrix& a, int n) {
 Matrix testCovariance(int n) {
     Matrix c(static_cast<size_t>(n) * n);
     for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) c[i * n + j] = i == j ? 1.0 + 0.1 * i : 0.2 * std::cos(i + j) / (1 + std::abs(i - j));
+        for (int j = 0; j < n; ++j)
+            c[i * n + j] = i == j ? 1.0 + 0.1 * i : 0.2 * std::cos(i + j) / (1 + std::abs(i - j));
     return c;
 }
 
@@ -52,8 +55,13 @@ TEST(CovarianceStatistics, EqualGroupsGiveTheExactFunctionalsOfTheMatrix) {
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j) {
             const double v = c[i * n + j];
-            if (i == j) { diag += v; diag2 += v * v; }
-            else { off += v; off2 += v * v; }
+            if (i == j) {
+                diag += v;
+                diag2 += v * v;
+            } else {
+                off += v;
+                off2 += v * v;
+            }
         }
     const double pairs = n * (n - 1.0);
     const Matrix c2 = product(c, c, n);
@@ -68,8 +76,10 @@ TEST(CovarianceStatistics, EqualGroupsGiveTheExactFunctionalsOfTheMatrix) {
     EXPECT_NEAR(stat(s, Statistic::M4), trace(c4, n) / n, 1e-13);
     EXPECT_NEAR(stat(s, Statistic::Pr), diag * diag / trace(c2, n), 1e-13);
     EXPECT_NEAR(stat(s, Statistic::PrOverN), diag * diag / trace(c2, n) / n, 1e-13);
-    for (const auto& [raw, corrected] : {std::pair{Statistic::M2Raw, Statistic::M2}, {Statistic::M3Raw, Statistic::M3},
-                                         {Statistic::M4Raw, Statistic::M4}, {Statistic::PrRaw, Statistic::Pr},
+    for (const auto& [raw, corrected] : {std::pair{Statistic::M2Raw, Statistic::M2},
+                                         {Statistic::M3Raw, Statistic::M3},
+                                         {Statistic::M4Raw, Statistic::M4},
+                                         {Statistic::PrRaw, Statistic::Pr},
                                          {Statistic::CrossVarRaw, Statistic::CrossVar},
                                          {Statistic::AutoVarRaw, Statistic::AutoVar}})
         EXPECT_NEAR(stat(s, raw), stat(s, corrected), 1e-12) << statisticName(raw);
@@ -84,7 +94,10 @@ TEST(CovarianceStatistics, SplitSampleEstimatorsRemoveTheWishartBias) {
     std::vector<double> scale(n);  // independent coordinates with variances 1..n/2
     for (int i = 0; i < n; ++i) scale[i] = std::sqrt(0.5 + 0.5 * i);
     double var_sum = 0, var2_sum = 0;
-    for (int i = 0; i < n; ++i) { var_sum += scale[i] * scale[i]; var2_sum += std::pow(scale[i], 4); }
+    for (int i = 0; i < n; ++i) {
+        var_sum += scale[i] * scale[i];
+        var2_sum += std::pow(scale[i], 4);
+    }
     const double true_pr = var_sum * var_sum / var2_sum;
     const double true_m2 = var2_sum / n;
     std::vector<double> pr, pr_raw, m2, m2_raw;
@@ -108,7 +121,8 @@ TEST(CovarianceStatistics, SplitSampleEstimatorsRemoveTheWishartBias) {
         m2.push_back(stat(v, Statistic::M2));
         m2_raw.push_back(stat(v, Statistic::M2Raw));
     }
-    const Estimate e_m2 = estimate(m2), e_m2_raw = estimate(m2_raw), e_pr = estimate(pr), e_pr_raw = estimate(pr_raw);
+    const Estimate e_m2 = estimate(m2), e_m2_raw = estimate(m2_raw), e_pr = estimate(pr),
+                   e_pr_raw = estimate(pr_raw);
     // m2 is a U-statistic: exactly unbiased. |z| < 4.
     EXPECT_LT(std::fabs(e_m2.mean - true_m2) / e_m2.sem, 4.0);
     // The plug-in m2 exceeds the truth by about (Tr C)^2 / (N K): far outside its error.

@@ -8,10 +8,10 @@ namespace quench::cli {
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;      // an unexpected internal error
-inline constexpr int kExitUsage = 2;        // bad config, flag or file: nothing was run or written
-inline constexpr int kExitDiverged = 3;     // a realization diverged: nothing was written
-inline constexpr int kExitBackend = 4;      // the backend cannot run here
+inline constexpr int kExitFailure = 1;   // an unexpected internal error
+inline constexpr int kExitUsage = 2;     // bad config, flag or file: nothing was run or written
+inline constexpr int kExitDiverged = 3;  // a realization diverged: nothing was written
+inline constexpr int kExitBackend = 4;   // the backend cannot run here
 
 using CommandRunner = std::function<int()>;
 

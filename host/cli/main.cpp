@@ -11,13 +11,16 @@
 
 int main(int argc, char** argv) {
     using namespace quench::cli;
-    CLI::App app{fmt::format("quench {}: ensembles of noisy random recurrent networks with quenched disorder,\n"
-                             "their covariance statistics, and the large-N theory beside them.",
-                             quench::buildInfo().version)};
+    CLI::App app{
+        fmt::format("quench {}: ensembles of noisy random recurrent networks with quenched disorder,\n"
+                    "their covariance statistics, and the large-N theory beside them.",
+                    quench::buildInfo().version)};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string(quench::buildInfo().version));
     std::map<const CLI::App*, CommandRunner> runners;
-    auto add = [&](CommandRunner runner, const std::string& name) { runners[app.get_subcommand(name)] = std::move(runner); };
+    auto add = [&](CommandRunner runner, const std::string& name) {
+        runners[app.get_subcommand(name)] = std::move(runner);
+    };
     std::string command_line = "quench";
     for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
     add(addSimulateCommand(app, command_line), "simulate");

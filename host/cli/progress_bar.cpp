@@ -17,12 +17,19 @@ std::string formatSeconds(double s) {
 
 }  // namespace
 
-bool stderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool stderrIsTerminal() {
+    return ::isatty(STDERR_FILENO) == 1;
+}
 
 ProgressBar::ProgressBar(std::string label, bool enabled)
-    : label_(std::move(label)), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : label_(std::move(label)),
+      enabled_(enabled),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+    finish();
+}
 
 void ProgressBar::update(const Progress& p) {
     if (!enabled_) return;
@@ -44,7 +51,8 @@ void ProgressBar::draw(const Progress& p, bool final_line) {
     const double fraction = std::min(1.0, std::max(0.0, p.fraction));
     const int width = 30;
     const int filled = static_cast<int>(fraction * width);
-    const std::string bar = std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.');
+    const std::string bar =
+        std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.');
     const std::string eta = fraction > 0.0 ? formatSeconds(elapsed * (1.0 - fraction) / fraction) : "?";
     std::fprintf(stderr, "\r%s [%s] %3.0f%%  %lld/%lld realizations  %s elapsed  ETA %s   %s", label_.c_str(),
                  bar.c_str(), 100.0 * fraction, static_cast<long long>(p.realizations_done),

@@ -54,7 +54,9 @@ void prepareOutput(const std::string& prefix) {
     const std::filesystem::path parent = std::filesystem::path(prefix).parent_path();
     std::error_code ec;
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (ec) throw ConfigError("--out", prefix, "cannot create directory " + parent.string() + ": " + ec.message());
+    if (ec)
+        throw ConfigError("--out", prefix,
+                          "cannot create directory " + parent.string() + ": " + ec.message());
     try {
         io::checkWritable(prefix + ".json");
     } catch (const std::runtime_error& e) {
@@ -67,21 +69,22 @@ void printRow(const EnsembleSummary& s, Variable v, CovarianceKind c, int n) {
         const Estimate& e = s.at(v, c, k);
         return fmt::format("{:>10.5g} ± {:<9.2g}", e.mean * scale, e.sem * scale);
     };
-    fmt::print("  {:<4}{:<15}{}{}{}{}{}\n", variableName(v), covarianceName(c), cell(Statistic::AutoMean, 1.0),
-               cell(Statistic::CrossMean, 1.0), cell(Statistic::CrossVar, n), cell(Statistic::PrOverN, 1.0),
-               cell(Statistic::M2, 1.0));
+    fmt::print("  {:<4}{:<15}{}{}{}{}{}\n", variableName(v), covarianceName(c),
+               cell(Statistic::AutoMean, 1.0), cell(Statistic::CrossMean, 1.0), cell(Statistic::CrossVar, n),
+               cell(Statistic::PrOverN, 1.0), cell(Statistic::M2, 1.0));
 }
 
 void printSummary(const EnsembleSpec& spec, const EnsembleSummary& summary, const io::Provenance& p,
                   const std::string& prefix) {
     const NetworkSpec& net = spec.network;
-    fmt::print("quench simulate: N = {}, {} activation, g = {}, sigma = {}, R = {} realizations x K = {} trials, "
-               "backend {}, {:.1f} s\n",
-               net.n, activationName(net.activation.kind), spec.coupling.g, spec.noise.sigma,
-               spec.ensemble.realizations, spec.ensemble.trials, p.backend, p.wall_seconds);
+    fmt::print(
+        "quench simulate: N = {}, {} activation, g = {}, sigma = {}, R = {} realizations x K = {} trials, "
+        "backend {}, {:.1f} s\n",
+        net.n, activationName(net.activation.kind), spec.coupling.g, spec.noise.sigma,
+        spec.ensemble.realizations, spec.ensemble.trials, p.backend, p.wall_seconds);
     fmt::print("disorder mean ± standard error over realizations (split-sample corrected estimators):\n");
-    fmt::print("  {:<4}{:<15}{:>22}{:>22}{:>22}{:>22}{:>22}\n", "var", "covariance", "auto_mean a", "cross_mean c",
-               "N cross_var", "pr_over_n", "m2");
+    fmt::print("  {:<4}{:<15}{:>22}{:>22}{:>22}{:>22}{:>22}\n", "var", "covariance", "auto_mean a",
+               "cross_mean c", "N cross_var", "pr_over_n", "m2");
     for (const Variable v : {Variable::X, Variable::Phi})
         for (const CovarianceKind c : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency})
             printRow(summary, v, c, net.n);
@@ -127,8 +130,10 @@ int runSimulate(const SimulateOptions& opt) {
     }
 
     const EnsembleSummary summary = summarize(results);
-    io::Provenance provenance{backend->name(), backend->description(), hostName(), utcNow(), opt.command_line,
-                              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+    io::Provenance provenance{
+        backend->name(),  backend->description(),
+        hostName(),       utcNow(),
+        opt.command_line, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
     const io::RunRecord record{spec, results, summary, provenance};
     try {
         io::writeResults(record, opt.out);
@@ -147,12 +152,15 @@ CommandRunner addSimulateCommand(CLI::App& app, const std::string& command_line)
     opt->command_line = command_line;
     CLI::App* sim = app.add_subcommand(
         "simulate",
-        "Integrate an ensemble of realizations (each with its own quenched J, K noise trials each) and write\n"
+        "Integrate an ensemble of realizations (each with its own quenched J, K noise trials each) and "
+        "write\n"
         "PREFIX.json and PREFIX.csv. Without CONFIG runs the embedded default job (examples/default.toml).");
-    sim->add_option("config", opt->config_path, "TOML config file (keys below); omit for the embedded default")
+    sim->add_option("config", opt->config_path,
+                    "TOML config file (keys below); omit for the embedded default")
         ->check(CLI::ExistingFile);
     sim->add_option("--set", opt->overrides, "override one config key: --set section.key=value (repeatable)");
-    sim->add_option("--out", opt->out, "output prefix: writes PREFIX.json and PREFIX.csv")->capture_default_str();
+    sim->add_option("--out", opt->out, "output prefix: writes PREFIX.json and PREFIX.csv")
+        ->capture_default_str();
     sim->add_option("--backend", opt->backend, "where to integrate: cpu, cuda, or auto (fastest available)")
         ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
         ->capture_default_str();

@@ -10,7 +10,8 @@ namespace quench {
 namespace {
 
 // Normal numbers 0 .. count-1 of one stream of one realization.
-std::vector<double> normals(std::uint64_t seed, RngStream stream, std::int64_t realization, std::size_t count) {
+std::vector<double> normals(std::uint64_t seed, RngStream stream, std::int64_t realization,
+                            std::size_t count) {
     std::vector<double> z((count + 3) / 4 * 4);
     for (std::size_t block = 0; block < z.size() / 4; ++block)
         normal4<double>(seed, stream, static_cast<std::uint64_t>(realization), block, 0u, &z[block * 4]);
@@ -65,7 +66,8 @@ std::vector<double> randomModeCoupling(const EnsembleSpec& spec, std::int64_t re
     }
     for (double& x : u) x *= unit;
     std::vector<double> j(static_cast<std::size_t>(n) * n);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, p, 1.0, u.data(), p, vd.data(), p, 0.0, j.data(), n);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, p, 1.0, u.data(), p, vd.data(), p, 0.0,
+                j.data(), n);
     if (c.zero_diagonal)
         for (int i = 0; i < n; ++i) j[static_cast<std::size_t>(i) * n + i] = 0.0;
     return j;
@@ -89,9 +91,15 @@ std::vector<double> modeSpectrum(const CouplingSpec& coupling, int n) {
     for (int a = 0; a < p; ++a) {
         const double rank = a + 1.0;
         switch (coupling.spectrum) {
-        case ModeSpectrum::Flat: d[a] = 1.0; break;
-        case ModeSpectrum::PowerLaw: d[a] = std::pow(rank, -coupling.spectrum_decay); break;
-        case ModeSpectrum::Exponential: d[a] = std::exp(-coupling.spectrum_decay * rank / p); break;
+            case ModeSpectrum::Flat:
+                d[a] = 1.0;
+                break;
+            case ModeSpectrum::PowerLaw:
+                d[a] = std::pow(rank, -coupling.spectrum_decay);
+                break;
+            case ModeSpectrum::Exponential:
+                d[a] = std::exp(-coupling.spectrum_decay * rank / p);
+                break;
         }
         sum_sq += d[a] * d[a];
     }

@@ -8,7 +8,8 @@ namespace {
 
 using Matrix = std::vector<double>;
 
-void accumulateOuter(const double* rows, int m, int n, std::vector<double>& second, std::vector<double>& first) {
+void accumulateOuter(const double* rows, int m, int n, std::vector<double>& second,
+                     std::vector<double>& first) {
     cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, n, m, 1.0, rows, n, 1.0, second.data(), n);
     for (int r = 0; r < m; ++r)
         for (int i = 0; i < n; ++i) first[i] += rows[static_cast<std::size_t>(r) * n + i];
@@ -16,7 +17,8 @@ void accumulateOuter(const double* rows, int m, int n, std::vector<double>& seco
 
 void symmetrizeFromLower(Matrix& c, int n) {
     for (int i = 0; i < n; ++i)
-        for (int j = i + 1; j < n; ++j) c[static_cast<std::size_t>(i) * n + j] = c[static_cast<std::size_t>(j) * n + i];
+        for (int j = i + 1; j < n; ++j)
+            c[static_cast<std::size_t>(i) * n + j] = c[static_cast<std::size_t>(j) * n + i];
 }
 
 // Mean vector of all groups together: the pooled mean has 1/kSplitGroups of the variance of a
@@ -46,7 +48,8 @@ Matrix centered(const Matrix& second, std::int64_t count, const std::vector<doub
     return c;
 }
 
-Matrix pooledOf(const std::array<Matrix, kSplitGroups>& groups, const std::array<std::int64_t, kSplitGroups>& weights) {
+Matrix pooledOf(const std::array<Matrix, kSplitGroups>& groups,
+                const std::array<std::int64_t, kSplitGroups>& weights) {
     Matrix pooled(groups[0].size(), 0.0);
     std::int64_t total = 0;
     for (int g = 0; g < kSplitGroups; ++g) {

@@ -15,14 +15,17 @@ namespace quench::cpu {
 
 namespace {
 
-int hardwareThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
+int hardwareThreads() {
+    return std::max(1u, std::thread::hardware_concurrency());
+}
 
 // Serializes progress callbacks from the workers.
 class ProgressReporter {
 public:
     ProgressReporter(const RunControl& control, std::int64_t realizations, std::int64_t steps_per_realization)
-        : control_(control), total_(realizations), total_steps_(static_cast<double>(realizations) *
-                                                                static_cast<double>(steps_per_realization)) {}
+        : control_(control),
+          total_(realizations),
+          total_steps_(static_cast<double>(realizations) * static_cast<double>(steps_per_realization)) {}
     void steps(std::int64_t count) {
         if (!control_.on_progress) return;
         std::lock_guard<std::mutex> lock(mutex_);
@@ -38,7 +41,8 @@ public:
 
 private:
     void report() {
-        control_.on_progress({done_, total_, total_steps_ > 0 ? static_cast<double>(steps_done_) / total_steps_ : 1.0});
+        control_.on_progress(
+            {done_, total_, total_steps_ > 0 ? static_cast<double>(steps_done_) / total_steps_ : 1.0});
     }
     const RunControl& control_;
     std::mutex mutex_;

@@ -6,9 +6,9 @@ namespace {
 
 // Philox4x32-10 exactly as Random123 defines it, over arrays of counters that differ only in c2,
 // written as plain loops the compiler vectorizes (32x32 -> 64-bit multiplies are native in AVX2).
-void philoxBlocks(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_base, std::uint32_t c3, std::uint32_t k0,
-                  std::uint32_t k1, int count, std::uint32_t* __restrict o0, std::uint32_t* __restrict o1,
-                  std::uint32_t* __restrict o2, std::uint32_t* __restrict o3) {
+void philoxBlocks(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2_base, std::uint32_t c3,
+                  std::uint32_t k0, std::uint32_t k1, int count, std::uint32_t* __restrict o0,
+                  std::uint32_t* __restrict o1, std::uint32_t* __restrict o2, std::uint32_t* __restrict o3) {
     for (int b = 0; b < count; ++b) {
         std::uint32_t x0 = c0, x1 = c1, x2 = c2_base | static_cast<std::uint32_t>(b), x3 = c3;
         std::uint32_t ka = k0, kb = k1;
@@ -38,7 +38,10 @@ void normalsFromBits(const std::uint32_t* __restrict bits, float* __restrict out
 }  // namespace
 
 NoiseBlock::NoiseBlock(int n, int trials)
-    : n_(n), trials_(trials), blocks_((n + 3) / 4), bits_(4 * static_cast<std::size_t>(blocks_)),
+    : n_(n),
+      trials_(trials),
+      blocks_((n + 3) / 4),
+      bits_(4 * static_cast<std::size_t>(blocks_)),
       normals_(4 * static_cast<std::size_t>(blocks_)) {}
 
 template <class Real>
@@ -52,7 +55,8 @@ void NoiseBlock::fill(std::uint64_t seed, RngStream stream, std::int64_t realiza
     const std::uint32_t k1 = static_cast<std::uint32_t>(seed >> 32);
     const std::size_t b = static_cast<std::size_t>(blocks_);
     for (int t = 0; t < trials_; ++t) {
-        philoxBlocks(c0, c1, noiseIndexB(t, 0), c3, k0, k1, blocks_, &bits_[0], &bits_[b], &bits_[2 * b], &bits_[3 * b]);
+        philoxBlocks(c0, c1, noiseIndexB(t, 0), c3, k0, k1, blocks_, &bits_[0], &bits_[b], &bits_[2 * b],
+                     &bits_[3 * b]);
         normalsFromBits(bits_.data(), normals_.data(), 4 * blocks_);
         for (int i = 0; i < n_; ++i)
             out[static_cast<std::size_t>(i) * trials_ + t] = static_cast<Real>(normals_[(i % 4) * b + i / 4]);

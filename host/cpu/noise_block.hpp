@@ -14,7 +14,8 @@ public:
     NoiseBlock(int n, int trials);
     // out[i * trials + t] = normal number of neuron i, trial t (neuron-major, like the state).
     template <class Real>
-    void fill(std::uint64_t seed, RngStream stream, std::int64_t realization, std::uint64_t index_a, Real* out);
+    void fill(std::uint64_t seed, RngStream stream, std::int64_t realization, std::uint64_t index_a,
+              Real* out);
 
 private:
     int n_;

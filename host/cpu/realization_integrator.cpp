@@ -57,16 +57,26 @@ template <class Real>
 class Integrator {
 public:
     Integrator(const EnsembleSpec& spec, std::int64_t realization, const IntegratorHooks& hooks)
-        : spec_(spec), r_(realization), hooks_(hooks), n_(spec.network.n), k_(spec.ensemble.trials),
-          plan_(planSteps(spec.integration)), split_(k_), coef_(stepCoefficients<Real>(spec)),
-          act_(spec.network.activation), noise_(n_, k_), acc_{CovarianceAccumulator(n_, centersOnZero(spec)), CovarianceAccumulator(n_, centersOnZero(spec))} {
+        : spec_(spec),
+          r_(realization),
+          hooks_(hooks),
+          n_(spec.network.n),
+          k_(spec.ensemble.trials),
+          plan_(planSteps(spec.integration)),
+          split_(k_),
+          coef_(stepCoefficients<Real>(spec)),
+          act_(spec.network.activation),
+          noise_(n_, k_),
+          acc_{CovarianceAccumulator(n_, centersOnZero(spec)),
+               CovarianceAccumulator(n_, centersOnZero(spec))} {
         const std::size_t kn = static_cast<std::size_t>(k_) * n_;
         // Stored transposed (column-major J): the coupling product streams through its columns.
         const std::vector<double> j = couplingMatrix(spec, realization);
         j_.resize(j.size());
         for (int row = 0; row < n_; ++row)
             for (int col = 0; col < n_; ++col)
-                j_[static_cast<std::size_t>(col) * n_ + row] = static_cast<Real>(j[static_cast<std::size_t>(row) * n_ + col]);
+                j_[static_cast<std::size_t>(col) * n_ + row] =
+                    static_cast<Real>(j[static_cast<std::size_t>(row) * n_ + col]);
         x_.resize(kn);
         phi_.resize(kn);
         h_.resize(kn);
@@ -112,7 +122,8 @@ private:
         applyActivation(act_, x_.data(), phi_.data(), x_.size());
         if (s >= plan_.burn_steps) measure(s - plan_.burn_steps);
         couplingProduct(n_, k_, j_.data(), phi_.data(), h_.data());
-        noise_.fill(spec_.ensemble.noiseSeed(), RngStream::Noise, r_, static_cast<std::uint64_t>(s), xi_.data());
+        noise_.fill(spec_.ensemble.noiseSeed(), RngStream::Noise, r_, static_cast<std::uint64_t>(s),
+                    xi_.data());
         if (!update()) reportDivergence(s + 1);
     }
 
@@ -149,14 +160,15 @@ private:
         const int neuron = static_cast<int>(e / static_cast<std::size_t>(k_));
         const int trial = static_cast<int>(e % static_cast<std::size_t>(k_));
         const CouplingSpec& c = spec_.coupling;
-        std::string why = std::isfinite(v) ? fmt::format("|x| = {:.3g} exceeds integration.blow_up = {:.3g}", std::fabs(v),
-                                                         spec_.integration.blow_up)
+        std::string why = std::isfinite(v) ? fmt::format("|x| = {:.3g} exceeds integration.blow_up = {:.3g}",
+                                                         std::fabs(v), spec_.integration.blow_up)
                                            : fmt::format("x is {}", v);
         why += fmt::format(" (neuron {}, trial {})", neuron, trial);
         if (act_.unbounded())
-            why += fmt::format("; the activation is unbounded and g (1 + symmetry) = {:.4g}: the network is past its "
-                               "instability",
-                               c.g * (1.0 + c.symmetry));
+            why += fmt::format(
+                "; the activation is unbounded and g (1 + symmetry) = {:.4g}: the network is past its "
+                "instability",
+                c.g * (1.0 + c.symmetry));
         else
             why += "; reduce integration.dt or check the coupling and input";
         throw DivergenceError(r_, s, static_cast<double>(s) * spec_.integration.dt, why);
@@ -184,7 +196,8 @@ private:
     void addSample(const Real* state, CovarianceAccumulator& acc, int segment) {
         for (int g = 0; g < kSplitGroups; ++g) {
             const int m = gatherRows(g, segment, [&](int t, double* dst) {
-                for (int i = 0; i < n_; ++i) dst[i] = static_cast<double>(state[static_cast<std::size_t>(i) * k_ + t]);
+                for (int i = 0; i < n_; ++i)
+                    dst[i] = static_cast<double>(state[static_cast<std::size_t>(i) * k_ + t]);
             });
             acc.addEqualTime(rows_.data(), m, g);
         }
@@ -229,7 +242,8 @@ private:
         out.bins = acc_[0].bins();
         for (int v = 0; v < kVariableCount; ++v) {
             const SplitCovariance et = acc_[v].equalTime();
-            const SplitCovariance zf = acc_[v].zeroFrequency(static_cast<double>(plan_.bin_steps) * spec_.integration.dt);
+            const SplitCovariance zf =
+                acc_[v].zeroFrequency(static_cast<double>(plan_.bin_steps) * spec_.integration.dt);
             fill(out.cov[v][0], et);
             fill(out.cov[v][1], zf);
         }
@@ -264,7 +278,8 @@ private:
 
 RealizationResult integrateRealization(const EnsembleSpec& spec, std::int64_t realization,
                                        const IntegratorHooks& hooks) {
-    if (spec.integration.precision == Precision::Fp64) return Integrator<double>(spec, realization, hooks).run();
+    if (spec.integration.precision == Precision::Fp64)
+        return Integrator<double>(spec, realization, hooks).run();
     return Integrator<float>(spec, realization, hooks).run();
 }
 

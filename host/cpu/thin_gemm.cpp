@@ -92,17 +92,28 @@ void blasProduct(int n, int k, const double* jt, const double* phi, double* h) {
 template <class Real>
 void couplingProduct(int n, int k, const Real* jt, const Real* phi, Real* h) {
     switch (k) {
-    case 1: return blockedProduct<Real, 1>(n, jt, phi, h);
-    case 2: return blockedProduct<Real, 2>(n, jt, phi, h);
-    case 3: return blockedProduct<Real, 3>(n, jt, phi, h);
-    case 4: return blockedProduct<Real, 4>(n, jt, phi, h);
-    case 5: return blockedProduct<Real, 5>(n, jt, phi, h);
-    case 6: return blockedProduct<Real, 6>(n, jt, phi, h);
-    case 7: return blockedProduct<Real, 7>(n, jt, phi, h);
-    case 8: return blockedProduct<Real, 8>(n, jt, phi, h);
-    case 12: return blockedProduct<Real, 12>(n, jt, phi, h);
-    case 16: return blockedProduct<Real, 16>(n, jt, phi, h);
-    default: return blasProduct(n, k, jt, phi, h);
+        case 1:
+            return blockedProduct<Real, 1>(n, jt, phi, h);
+        case 2:
+            return blockedProduct<Real, 2>(n, jt, phi, h);
+        case 3:
+            return blockedProduct<Real, 3>(n, jt, phi, h);
+        case 4:
+            return blockedProduct<Real, 4>(n, jt, phi, h);
+        case 5:
+            return blockedProduct<Real, 5>(n, jt, phi, h);
+        case 6:
+            return blockedProduct<Real, 6>(n, jt, phi, h);
+        case 7:
+            return blockedProduct<Real, 7>(n, jt, phi, h);
+        case 8:
+            return blockedProduct<Real, 8>(n, jt, phi, h);
+        case 12:
+            return blockedProduct<Real, 12>(n, jt, phi, h);
+        case 16:
+            return blockedProduct<Real, 16>(n, jt, phi, h);
+        default:
+            return blasProduct(n, k, jt, phi, h);
     }
 }
 

@@ -13,7 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-json finiteOrNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json finiteOrNull(double v) {
+    return std::isfinite(v) ? json(v) : json(nullptr);
+}
 
 // Applies f(variable, covariance, statistic) over the fixed nesting variable -> covariance -> statistic.
 template <class F>
@@ -25,8 +27,8 @@ void forEachStatistic(F f) {
 }
 
 json::json_pointer pointer(Variable v, CovarianceKind c, Statistic s) {
-    return json::json_pointer("/" + std::string(variableName(v)) + "/" + std::string(covarianceName(c)) + "/" +
-                              std::string(statisticName(s)));
+    return json::json_pointer("/" + std::string(variableName(v)) + "/" + std::string(covarianceName(c)) +
+                              "/" + std::string(statisticName(s)));
 }
 
 json summaryJson(const EnsembleSummary& summary) {
@@ -64,18 +66,21 @@ json estimatorsJson(const EnsembleSpec& spec) {
     const StepPlan plan = planSteps(spec.integration);
     return {
         {"split_groups", kSplitGroups},
-        {"split",
-         spec.ensemble.trials >= kSplitGroups
-             ? "disjoint sets of trials (trial mod 4)"
-             : "disjoint time segments of each trial (fewer trials than groups)"},
+        {"split", spec.ensemble.trials >= kSplitGroups
+                      ? "disjoint sets of trials (trial mod 4)"
+                      : "disjoint time segments of each trial (fewer trials than groups)"},
         {"corrected",
-         "auto_var, cross_var, pr, pr_over_n, m2, m3, m4 average products of covariance estimates from distinct "
-         "independent groups (U-statistics), which removes the finite-sample bias; *_raw are plug-in values of "
+         "auto_var, cross_var, pr, pr_over_n, m2, m3, m4 average products of covariance estimates from "
+         "distinct "
+         "independent groups (U-statistics), which removes the finite-sample bias; *_raw are plug-in values "
+         "of "
          "the pooled covariance"},
-        {"equal_time", "sample covariance of the state sampled every sample_interval after t_burn, pooled "
-                       "mean subtracted"},
-        {"zero_frequency", "[Cov(b_k,b_k) + Cov(b_k,b_k+1) + Cov(b_k+1,b_k)] / t_bin over bin integrals b_k "
-                           "(lag-one correction of batch means)"},
+        {"equal_time",
+         "sample covariance of the state sampled every sample_interval after t_burn, pooled "
+         "mean subtracted"},
+        {"zero_frequency",
+         "[Cov(b_k,b_k) + Cov(b_k,b_k+1) + Cov(b_k+1,b_k)] / t_bin over bin integrals b_k "
+         "(lag-one correction of batch means)"},
         {"t_bin", static_cast<double>(plan.bin_steps) * spec.integration.dt},
         {"sample_interval", static_cast<double>(plan.sample_stride) * spec.integration.dt},
         {"steps", {{"burn", plan.burn_steps}, {"measure", plan.measure_steps}}},

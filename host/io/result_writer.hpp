@@ -14,7 +14,7 @@ struct Provenance {
     std::string backend;              // "cpu", "cuda"
     std::string backend_description;  // threads, BLAS, device
     std::string hostname;
-    std::string date_utc;             // ISO 8601
+    std::string date_utc;  // ISO 8601
     std::string command_line;
     double wall_seconds = 0.0;
 };

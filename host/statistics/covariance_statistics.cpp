@@ -20,8 +20,8 @@ namespace {
 using Matrix = std::vector<double>;
 
 struct EntrySums {
-    double diag = 0.0;      // sum_i C_ii
-    double off = 0.0;       // sum_{i != j} C_ij
+    double diag = 0.0;  // sum_i C_ii
+    double off = 0.0;   // sum_{i != j} C_ij
 };
 
 EntrySums entrySums(const Matrix& c, int n) {
@@ -60,7 +60,8 @@ Matrix multiply(const Matrix& a, const Matrix& b, int n) {
 double traceOfProduct(const Matrix& a, const Matrix& b, int n) {
     double t = 0.0;
     for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) t += a[static_cast<size_t>(i) * n + j] * b[static_cast<size_t>(j) * n + i];
+        for (int j = 0; j < n; ++j)
+            t += a[static_cast<size_t>(i) * n + j] * b[static_cast<size_t>(j) * n + i];
     return t;
 }
 

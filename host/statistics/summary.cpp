@@ -20,7 +20,8 @@ Estimate estimate(std::vector<double> values) {
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
     e.median = values[mid];
     if (values.size() % 2 == 0) {
-        const double below = *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid));
+        const double below =
+            *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid));
         e.median = 0.5 * (e.median + below);
     }
     return e;
@@ -32,7 +33,8 @@ EnsembleSummary summarize(const std::vector<RealizationResult>& realizations) {
     for (int v = 0; v < kVariableCount; ++v) {
         for (int c = 0; c < kCovarianceCount; ++c) {
             for (int s = 0; s < kStatisticCount; ++s) {
-                for (size_t r = 0; r < realizations.size(); ++r) values[r] = realizations[r].cov[v][c].stats[s];
+                for (size_t r = 0; r < realizations.size(); ++r)
+                    values[r] = realizations[r].cov[v][c].stats[s];
                 summary.est[v][c][s] = estimate(values);
             }
         }

@@ -30,7 +30,9 @@ QUENCH_HD float tanhOf(float x) {
     q = q * x2 + 4.89352518554385e-03f;
     return x * p / q;
 }
-QUENCH_HD double tanhOf(double x) { return std::tanh(x); }
+QUENCH_HD double tanhOf(double x) {
+    return std::tanh(x);
+}
 
 enum class ActivationKind : int { Linear, Tanh, Erf, PowerLaw, Pade, Relu, ThresholdLinear };
 
@@ -50,13 +52,20 @@ struct Activation {
     template <class Real>
     QUENCH_HD Real value(Real x) const {
         switch (kind) {
-        case ActivationKind::Linear: return x;
-        case ActivationKind::Tanh: return tanhOf(x);
-        case ActivationKind::Erf: return std::erf(Real(0.88622692545275801365) * x);  // sqrt(pi)/2
-        case ActivationKind::PowerLaw: return std::copysign(std::pow(std::fabs(x), Real(alpha)), x);
-        case ActivationKind::Pade: return polynomial(p, p_count, x) / polynomial(q, q_count, x);
-        case ActivationKind::Relu: return x > Real(0) ? x : Real(0);
-        case ActivationKind::ThresholdLinear: return x > Real(threshold) ? x - Real(threshold) : Real(0);
+            case ActivationKind::Linear:
+                return x;
+            case ActivationKind::Tanh:
+                return tanhOf(x);
+            case ActivationKind::Erf:
+                return std::erf(Real(0.88622692545275801365) * x);  // sqrt(pi)/2
+            case ActivationKind::PowerLaw:
+                return std::copysign(std::pow(std::fabs(x), Real(alpha)), x);
+            case ActivationKind::Pade:
+                return polynomial(p, p_count, x) / polynomial(q, q_count, x);
+            case ActivationKind::Relu:
+                return x > Real(0) ? x : Real(0);
+            case ActivationKind::ThresholdLinear:
+                return x > Real(threshold) ? x - Real(threshold) : Real(0);
         }
         return x;
     }
@@ -64,24 +73,29 @@ struct Activation {
     template <class Real>
     QUENCH_HD Real derivative(Real x) const {
         switch (kind) {
-        case ActivationKind::Linear: return Real(1);
-        case ActivationKind::Tanh: {
-            const Real t = tanhOf(x);
-            return Real(1) - t * t;
-        }
-        case ActivationKind::Erf: {
-            const Real c = Real(0.88622692545275801365);
-            return Real(1.12837916709551257390) * c * std::exp(-c * c * x * x);  // 2/sqrt(pi) * c
-        }
-        case ActivationKind::PowerLaw: return Real(alpha) * std::pow(std::fabs(x), Real(alpha) - Real(1));
-        case ActivationKind::Pade: {
-            const Real num = polynomial(p, p_count, x);
-            const Real den = polynomial(q, q_count, x);
-            return (polynomialDerivative(p, p_count, x) * den - num * polynomialDerivative(q, q_count, x)) /
-                   (den * den);
-        }
-        case ActivationKind::Relu: return x > Real(0) ? Real(1) : Real(0);
-        case ActivationKind::ThresholdLinear: return x > Real(threshold) ? Real(1) : Real(0);
+            case ActivationKind::Linear:
+                return Real(1);
+            case ActivationKind::Tanh: {
+                const Real t = tanhOf(x);
+                return Real(1) - t * t;
+            }
+            case ActivationKind::Erf: {
+                const Real c = Real(0.88622692545275801365);
+                return Real(1.12837916709551257390) * c * std::exp(-c * c * x * x);  // 2/sqrt(pi) * c
+            }
+            case ActivationKind::PowerLaw:
+                return Real(alpha) * std::pow(std::fabs(x), Real(alpha) - Real(1));
+            case ActivationKind::Pade: {
+                const Real num = polynomial(p, p_count, x);
+                const Real den = polynomial(q, q_count, x);
+                return (polynomialDerivative(p, p_count, x) * den -
+                        num * polynomialDerivative(q, q_count, x)) /
+                       (den * den);
+            }
+            case ActivationKind::Relu:
+                return x > Real(0) ? Real(1) : Real(0);
+            case ActivationKind::ThresholdLinear:
+                return x > Real(threshold) ? Real(1) : Real(0);
         }
         return Real(1);
     }
@@ -90,19 +104,21 @@ struct Activation {
     // so the stationary means of x and phi vanish exactly.
     bool odd() const {
         switch (kind) {
-        case ActivationKind::Linear:
-        case ActivationKind::Tanh:
-        case ActivationKind::Erf:
-        case ActivationKind::PowerLaw: return true;
-        case ActivationKind::Pade: {
-            for (int i = 0; i < p_count; i += 2)
-                if (p[i] != 0.0) return false;
-            for (int i = 1; i < q_count; i += 2)
-                if (q[i] != 0.0) return false;
-            return true;
-        }
-        case ActivationKind::Relu:
-        case ActivationKind::ThresholdLinear: return false;
+            case ActivationKind::Linear:
+            case ActivationKind::Tanh:
+            case ActivationKind::Erf:
+            case ActivationKind::PowerLaw:
+                return true;
+            case ActivationKind::Pade: {
+                for (int i = 0; i < p_count; i += 2)
+                    if (p[i] != 0.0) return false;
+                for (int i = 1; i < q_count; i += 2)
+                    if (q[i] != 0.0) return false;
+                return true;
+            }
+            case ActivationKind::Relu:
+            case ActivationKind::ThresholdLinear:
+                return false;
         }
         return false;
     }

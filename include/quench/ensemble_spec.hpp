@@ -17,44 +17,44 @@ enum class Precision : int { Fp32, Fp64 };
 
 struct NetworkSpec {
     int n = 200;
-    Activation activation{};          // built from activation/alpha/threshold/pade keys
-    std::string pade_preset;          // name of the Pade preset, if the activation came from one
+    Activation activation{};  // built from activation/alpha/threshold/pade keys
+    std::string pade_preset;  // name of the Pade preset, if the activation came from one
 };
 
 struct CouplingSpec {
     CouplingModel model = CouplingModel::Iid;
-    double g = 0.5;                    // std of J_ij is g / sqrt(N)
-    double mean = 0.0;                 // mean of J_ij is mean / N
-    double symmetry = 0.0;             // eta = corr(J_ij, J_ji), in [-1, 1]
+    double g = 0.5;         // std of J_ij is g / sqrt(N)
+    double mean = 0.0;      // mean of J_ij is mean / N
+    double symmetry = 0.0;  // eta = corr(J_ij, J_ji), in [-1, 1]
     bool zero_diagonal = false;
     // Random-mode model: J = sum_a D_a u_a v_a^T with P = round(mode_ratio * N) modes.
     double mode_ratio = 1.0;
     ModeSpectrum spectrum = ModeSpectrum::Flat;
-    double spectrum_decay = 1.0;       // power law D_a ~ a^-decay; exponential D_a ~ exp(-decay a / P)
-    double overlap = 0.0;              // rho: v_a = rho u_a + sqrt(1 - rho^2) w_a
+    double spectrum_decay = 1.0;  // power law D_a ~ a^-decay; exponential D_a ~ exp(-decay a / P)
+    double overlap = 0.0;         // rho: v_a = rho u_a + sqrt(1 - rho^2) w_a
 };
 
 struct NoiseSpec {
-    double sigma = 1.0;                // white-noise amplitude (zero-frequency power sigma^2)
-    double tau = 0.0;                  // Ornstein-Uhlenbeck correlation time; 0 means white noise
-    double input = 0.0;                // constant input I to every neuron
+    double sigma = 1.0;  // white-noise amplitude (zero-frequency power sigma^2)
+    double tau = 0.0;    // Ornstein-Uhlenbeck correlation time; 0 means white noise
+    double input = 0.0;  // constant input I to every neuron
 };
 
 struct IntegrationSpec {
     double dt = 0.01;
     IntegrationMethod method = IntegrationMethod::ExponentialEuler;
-    double t_burn = 50.0;              // discarded before any statistic is accumulated
-    double t_max = 500.0;              // measured time after the burn-in, per trial
-    double sample_interval = 0.1;      // equal-time covariance sampled every this much time
-    double t_bin = 10.0;               // zero-frequency covariance: bin length T_b
-    double init_std = 1.0;             // x(0) ~ N(0, init_std^2)
-    double blow_up = 1.0e6;            // |x| beyond this stops the run as diverged
+    double t_burn = 50.0;          // discarded before any statistic is accumulated
+    double t_max = 500.0;          // measured time after the burn-in, per trial
+    double sample_interval = 0.1;  // equal-time covariance sampled every this much time
+    double t_bin = 10.0;           // zero-frequency covariance: bin length T_b
+    double init_std = 1.0;         // x(0) ~ N(0, init_std^2)
+    double blow_up = 1.0e6;        // |x| beyond this stops the run as diverged
     Precision precision = Precision::Fp32;
 };
 
 struct EnsembleSize {
     std::int64_t realizations = 64;
-    int trials = 8;                    // independent noise trials per realization (same J)
+    int trials = 8;  // independent noise trials per realization (same J)
     std::uint64_t seed = 1;
     std::int64_t first_realization = 0;  // runs realizations first .. first + realizations - 1
     // Seed of the noise and initial-state streams when it should differ from the coupling seed
@@ -68,13 +68,13 @@ struct EnsembleSize {
 enum class Centering : int { Auto, SampleMean, Zero };
 
 struct StatisticsSpec {
-    bool eigenvalues = false;          // per-realization covariance spectra (LAPACK)
+    bool eigenvalues = false;            // per-realization covariance spectra (LAPACK)
     Centering center = Centering::Auto;  // auto: zero when meanIsZeroBySymmetry(), else sample mean
 };
 
 struct RunSpec {
-    int threads = 0;                   // 0: all hardware threads
-    double memory_gb = 0.0;            // 0: 80 % of the memory available when the run starts
+    int threads = 0;         // 0: all hardware threads
+    double memory_gb = 0.0;  // 0: 80 % of the memory available when the run starts
 };
 
 struct EnsembleSpec {
@@ -90,9 +90,9 @@ struct EnsembleSpec {
 // Integer step counts derived from the times above (rounded to the nearest step).
 struct StepPlan {
     std::int64_t burn_steps;
-    std::int64_t measure_steps;        // after the burn-in
-    std::int64_t sample_stride;        // steps between equal-time samples
-    std::int64_t bin_steps;            // steps per zero-frequency bin
+    std::int64_t measure_steps;  // after the burn-in
+    std::int64_t sample_stride;  // steps between equal-time samples
+    std::int64_t bin_steps;      // steps per zero-frequency bin
     std::int64_t bins_per_trial;
 };
 StepPlan planSteps(const IntegrationSpec& integration);

@@ -23,7 +23,8 @@ public:
     DivergenceError(std::int64_t realization, std::int64_t step, double time, const std::string& why)
         : std::runtime_error("realization " + std::to_string(realization) + " diverged at step " +
                              std::to_string(step) + " (t = " + std::to_string(time) + "): " + why),
-          realization_(realization), step_(step) {}
+          realization_(realization),
+          step_(step) {}
     std::int64_t realization() const { return realization_; }
     std::int64_t step() const { return step_; }
 

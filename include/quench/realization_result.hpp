@@ -24,14 +24,16 @@ struct RealizationResult {
     const CovarianceResult& at(Variable v, CovarianceKind c) const {
         return cov[static_cast<int>(v)][static_cast<int>(c)];
     }
-    CovarianceResult& at(Variable v, CovarianceKind c) { return cov[static_cast<int>(v)][static_cast<int>(c)]; }
+    CovarianceResult& at(Variable v, CovarianceKind c) {
+        return cov[static_cast<int>(v)][static_cast<int>(c)];
+    }
 };
 
 // Disorder statistics of one quantity over the realizations.
 struct Estimate {
     double mean = 0.0;
-    double var = 0.0;     // unbiased variance over realizations
-    double sem = 0.0;     // sqrt(var / R)
+    double var = 0.0;  // unbiased variance over realizations
+    double sem = 0.0;  // sqrt(var / R)
     double median = 0.0;
     std::int64_t count = 0;
 };

@@ -35,10 +35,10 @@ struct Uint4 {
 QUENCH_HD Uint4 philoxDraw(std::uint64_t seed, RngStream stream, std::uint64_t realization,
                            std::uint64_t index_a, std::uint32_t index_b) {
     r123::Philox4x32 gen;
-    const r123::Philox4x32::ctr_type ctr = {{static_cast<std::uint32_t>(index_a),
-                                             static_cast<std::uint32_t>((index_a >> 32) & 0xFFFFFFu) |
-                                                 (static_cast<std::uint32_t>(stream) << 24),
-                                             index_b, static_cast<std::uint32_t>(realization)}};
+    const r123::Philox4x32::ctr_type ctr = {
+        {static_cast<std::uint32_t>(index_a),
+         static_cast<std::uint32_t>((index_a >> 32) & 0xFFFFFFu) | (static_cast<std::uint32_t>(stream) << 24),
+         index_b, static_cast<std::uint32_t>(realization)}};
     const r123::Philox4x32::key_type key = {
         {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
     const r123::Philox4x32::ctr_type out = gen(ctr, key);
@@ -78,13 +78,15 @@ QUENCH_HD float logPositive(float x) {
 // One standard normal from one 32-bit integer by inversion, z = sqrt(2) erfinv(2u - 1) with
 // u = (a + 1/2) / 2^32 (Giles' single-precision erfinv: relative error < 2e-6 for |z| < 5.4, and
 // < 4e-4 in the outermost 2e-8 of each tail). The distance of u from the nearer end is formed
-// exactly in the integer domain, so the tails reach |z| = 6.3 without cancellation. One integer per normal keeps the stream layout simple on every backend.
+// exactly in the integer domain, so the tails reach |z| = 6.3 without cancellation. One integer per normal
+// keeps the stream layout simple on every backend.
 QUENCH_HD float normalFromBits(std::uint32_t a) {
     const bool upper = a >= 0x80000000u;
     const std::uint32_t from_end = upper ? 0xffffffffu - a : a;
     // from_end < 2^31: a signed conversion, which vectorizes (an unsigned one branches).
-    const float t = (static_cast<float>(static_cast<std::int32_t>(from_end)) + 0.5f) * 2.3283064365386963e-10f;
-    const float w = -logPositive(4.0f * t * (1.0f - t));                                // -log(1 - x^2)
+    const float t =
+        (static_cast<float>(static_cast<std::int32_t>(from_end)) + 0.5f) * 2.3283064365386963e-10f;
+    const float w = -logPositive(4.0f * t * (1.0f - t));  // -log(1 - x^2)
     // Both branches of Giles' approximation are evaluated and one is selected, so that a loop over
     // many integers has no control flow and vectorizes.
     const float v = w - 2.5f;

@@ -13,16 +13,16 @@ enum class CovarianceKind : int { EqualTime, ZeroFrequency };
 // Bias-corrected estimators come first (these are the default names); "_raw" are the plug-in
 // values of the pooled covariance, which overestimate Tr C^2 by about (Tr C)^2 / K_eff.
 enum class Statistic : int {
-    AutoMean,     // mean_i C_ii
-    AutoVar,      // var_i C_ii                       (split-sample corrected)
-    CrossMean,    // mean_{i != j} C_ij
-    CrossVar,     // var_{i != j} C_ij                 (split-sample corrected)
-    Pr,           // (Tr C)^2 / Tr C^2                 (split-sample corrected)
-    PrOverN,      // Pr / N
-    M1,           // Tr C / N
-    M2,           // Tr C^2 / N                        (split-sample corrected)
-    M3,           // Tr C^3 / N                        (split-sample corrected)
-    M4,           // Tr C^4 / N                        (split-sample corrected)
+    AutoMean,   // mean_i C_ii
+    AutoVar,    // var_i C_ii                       (split-sample corrected)
+    CrossMean,  // mean_{i != j} C_ij
+    CrossVar,   // var_{i != j} C_ij                 (split-sample corrected)
+    Pr,         // (Tr C)^2 / Tr C^2                 (split-sample corrected)
+    PrOverN,    // Pr / N
+    M1,         // Tr C / N
+    M2,         // Tr C^2 / N                        (split-sample corrected)
+    M3,         // Tr C^3 / N                        (split-sample corrected)
+    M4,         // Tr C^4 / N                        (split-sample corrected)
     AutoVarRaw,
     CrossVarRaw,
     PrRaw,
@@ -37,8 +37,8 @@ inline constexpr int kVariableCount = 2;
 inline constexpr int kCovarianceCount = 2;
 
 std::string_view statisticName(Statistic s);
-std::string_view variableName(Variable v);            // "x", "phi"
-std::string_view covarianceName(CovarianceKind c);    // "equal_time", "zero_frequency"
+std::string_view variableName(Variable v);          // "x", "phi"
+std::string_view covarianceName(CovarianceKind c);  // "equal_time", "zero_frequency"
 
 using StatisticValues = std::array<double, kStatisticCount>;
 
