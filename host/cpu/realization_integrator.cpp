@@ -1,10 +1,8 @@
 #include "cpu/realization_integrator.hpp"
 
-#include <cblas.h>
 #include <fmt/format.h>
 
 #include <cmath>
-#include <limits>
 
 #include "cpu/apply_activation.hpp"
 #include "cpu/covariance_accumulator.hpp"
@@ -154,8 +152,9 @@ private:
     }
 
     [[noreturn]] void reportDivergence(std::int64_t s) const {
+        // update() saw an offending element, so the search always stops inside the array.
         std::size_t e = 0;
-        while (e < x_.size() && std::fabs(x_[e]) <= Real(spec_.integration.blow_up)) ++e;
+        while (e + 1 < x_.size() && std::fabs(x_[e]) <= Real(spec_.integration.blow_up)) ++e;
         const double v = static_cast<double>(x_[e]);
         const int neuron = static_cast<int>(e / static_cast<std::size_t>(k_));
         const int trial = static_cast<int>(e % static_cast<std::size_t>(k_));

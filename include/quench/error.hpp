@@ -9,7 +9,7 @@ namespace quench {
 // key, the value and what is allowed, so a user can fix the config without reading the source.
 class ConfigError : public std::runtime_error {
 public:
-    ConfigError(std::string key, std::string value, std::string allowed)
+    ConfigError(std::string key, const std::string& value, const std::string& allowed)
         : std::runtime_error(key + " = " + value + ": " + allowed), key_(std::move(key)) {}
     const std::string& key() const { return key_; }
 
