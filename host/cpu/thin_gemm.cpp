@@ -21,47 +21,53 @@ struct Simd {
     }
 };
 
-// Register block: 2 vectors of rows (2 x width rows of H) times kTrialBlock trials. Per column c of
-// J: 2 vector loads of J^T and kTrialBlock broadcasts of Phi feed 2 x kTrialBlock FMAs, so the loop
-// is bound by the FMA units rather than by loads (8 accumulators + 3 operands fit 16 registers).
+// Register block: RV vectors of rows (RV x width rows of H) times kTrialBlock trials. Per column c
+// of J: RV vector loads of J^T and kTrialBlock broadcasts of Phi feed RV x kTrialBlock FMAs. With
+// RV = 3 that is 12 FMAs per 7 loads (12 accumulators + 4 operands fill the 16 AVX registers), so
+// the loop is bound by the FMA units rather than by the load ports.
 constexpr int kTrialBlock = 4;
 
-template <class Real, int K>
-void blockedProduct(int n, const Real* __restrict jt, const Real* __restrict phi, Real* __restrict h) {
+template <class Real, int K, int RV>
+void rowBlock(int n, int i, const Real* __restrict jt, const Real* __restrict phi, Real* __restrict h) {
     using V = Simd<Real>;
     using Vec = typename V::type;
     constexpr int w = V::width;
     const std::size_t stride = static_cast<std::size_t>(n);
-    int i = 0;
-    for (; i + 2 * w <= n; i += 2 * w) {
-        for (int t0 = 0; t0 < K; t0 += kTrialBlock) {
-            Vec lo[kTrialBlock] = {};
-            Vec hi[kTrialBlock] = {};
-            for (int c = 0; c < n; ++c) {
-                const Real* col = jt + static_cast<std::size_t>(c) * stride + i;
-                Vec j0 = V::load(col);
-                Vec j1 = V::load(col + w);
-                // Pin the two J vectors in registers: otherwise GCC folds a reload into every FMA and
-                // the loop becomes bound by the load ports instead of the FMA units.
+    for (int t0 = 0; t0 < K; t0 += kTrialBlock) {
+        Vec acc[RV][kTrialBlock] = {};
+        for (int c = 0; c < n; ++c) {
+            const Real* col = jt + static_cast<std::size_t>(c) * stride + i;
+            Vec jv[RV];
+            for (int v = 0; v < RV; ++v) {
+                jv[v] = V::load(col + v * w);
+                // Pin the J vectors in registers: otherwise GCC folds a reload into every FMA and
+                // the loop becomes bound by the load ports.
 #if defined(__x86_64__) && defined(__GNUC__)
-                asm("" : "+x"(j0), "+x"(j1));
+                asm("" : "+x"(jv[v]));
 #endif
-                const Real* p = phi + static_cast<std::size_t>(c) * K + t0;
-                for (int t = 0; t < kTrialBlock; ++t) {
-                    if (t0 + t < K) {
-                        lo[t] += j0 * p[t];
-                        hi[t] += j1 * p[t];
-                    }
+            }
+            const Real* p = phi + static_cast<std::size_t>(c) * K + t0;
+            for (int t = 0; t < kTrialBlock; ++t) {
+                if (t0 + t < K) {
+                    const Real b = p[t];
+                    for (int v = 0; v < RV; ++v) acc[v][t] += jv[v] * b;
                 }
             }
-            for (int t = 0; t < kTrialBlock && t0 + t < K; ++t)
-                for (int r = 0; r < w; ++r) {
-                    h[static_cast<std::size_t>(i + r) * K + t0 + t] = lo[t][r];
-                    h[static_cast<std::size_t>(i + w + r) * K + t0 + t] = hi[t][r];
-                }
         }
+        for (int t = 0; t < kTrialBlock && t0 + t < K; ++t)
+            for (int v = 0; v < RV; ++v)
+                for (int r = 0; r < w; ++r) h[static_cast<std::size_t>(i + v * w + r) * K + t0 + t] = acc[v][t][r];
     }
-    for (; i < n; ++i) {  // the last n mod 2w rows
+}
+
+template <class Real, int K>
+void blockedProduct(int n, const Real* __restrict jt, const Real* __restrict phi, Real* __restrict h) {
+    constexpr int w = Simd<Real>::width;
+    const std::size_t stride = static_cast<std::size_t>(n);
+    int i = 0;
+    for (; i + 3 * w <= n; i += 3 * w) rowBlock<Real, K, 3>(n, i, jt, phi, h);
+    for (; i + w <= n; i += w) rowBlock<Real, K, 1>(n, i, jt, phi, h);
+    for (; i < n; ++i) {  // the last n mod width rows
         Real acc[K] = {};
         for (int c = 0; c < n; ++c) {
             const Real a = jt[static_cast<std::size_t>(c) * stride + i];
