@@ -130,10 +130,14 @@ int runSimulate(const SimulateOptions& opt) {
     }
 
     const EnsembleSummary summary = summarize(results);
-    io::Provenance provenance{
-        backend->name(),  backend->description(),
-        hostName(),       utcNow(),
-        opt.command_line, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+    io::Provenance provenance;
+    provenance.backend = backend->name();
+    provenance.backend_description = backend->description();
+    provenance.device = backend->device();
+    provenance.hostname = hostName();
+    provenance.date_utc = utcNow();
+    provenance.command_line = opt.command_line;
+    provenance.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const io::RunRecord record{spec, results, summary, provenance};
     try {
         io::writeResults(record, opt.out);

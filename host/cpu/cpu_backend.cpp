@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <exception>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -17,6 +18,14 @@ namespace {
 
 int hardwareThreads() {
     return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::string cpuModel() {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(cpuinfo, line))
+        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    return "unknown CPU";
 }
 
 // Serializes progress callbacks from the workers.
@@ -57,7 +66,12 @@ private:
 CpuBackend::CpuBackend() = default;
 
 std::string CpuBackend::description() const {
-    return fmt::format("cpu: {} hardware threads, BLAS {}", hardwareThreads(), openblas_get_config());
+    return fmt::format("{}, {} hardware threads, BLAS {}", cpuModel(), hardwareThreads(),
+                       openblas_get_config());
+}
+
+std::string CpuBackend::device() const {
+    return fmt::format("{} ({} hardware threads)", cpuModel(), hardwareThreads());
 }
 
 std::vector<RealizationResult> CpuBackend::run(const EnsembleSpec& spec, const RunControl& control) {

@@ -10,6 +10,7 @@ public:
     CpuBackend();
     std::string name() const override { return "cpu"; }
     std::string description() const override;
+    std::string device() const override;
     std::vector<RealizationResult> run(const EnsembleSpec& spec, const RunControl& control) override;
 };
 

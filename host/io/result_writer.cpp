@@ -71,13 +71,13 @@ json estimatorsJson(const EnsembleSpec& spec) {
                       : "disjoint time segments of each trial (fewer trials than groups)"},
         {"corrected",
          "auto_var, cross_var, pr, pr_over_n, m2, m3, m4 average products of covariance estimates from "
-         "distinct "
-         "independent groups (U-statistics), which removes the finite-sample bias; *_raw are plug-in values "
-         "of "
-         "the pooled covariance"},
-        {"equal_time",
-         "sample covariance of the state sampled every sample_interval after t_burn, pooled "
-         "mean subtracted"},
+         "distinct independent groups (U-statistics), which removes the finite-sample bias; *_raw are "
+         "plug-in values of the pooled covariance"},
+        {"equal_time", "sample covariance of the state sampled every sample_interval after t_burn"},
+        {"center", centersOnZero(spec)
+                       ? "zero (the mean vanishes by the x -> -x symmetry: odd phi, no input, "
+                         "no coupling mean; or statistics.center = zero)"
+                       : "pooled sample mean (biases C by about -C_ZF / (trials t_max))"},
         {"zero_frequency",
          "[Cov(b_k,b_k) + Cov(b_k,b_k+1) + Cov(b_k+1,b_k)] / t_bin over bin integrals b_k "
          "(lag-one correction of batch means)"},
@@ -96,6 +96,7 @@ nlohmann::json resultToJson(const RunRecord& record) {
     out["quench"] = {{"version", build.version}, {"commit", build.commit}, {"compiler", build.compiler}};
     out["provenance"] = {{"backend", record.provenance.backend},
                          {"backend_description", record.provenance.backend_description},
+                         {"device", record.provenance.device},
                          {"hostname", record.provenance.hostname},
                          {"date_utc", record.provenance.date_utc},
                          {"command_line", record.provenance.command_line},

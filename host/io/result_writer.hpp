@@ -13,6 +13,7 @@ namespace quench::io {
 struct Provenance {
     std::string backend;              // "cpu", "cuda"
     std::string backend_description;  // threads, BLAS, device
+    std::string device;               // CPU model or GPU name
     std::string hostname;
     std::string date_utc;  // ISO 8601
     std::string command_line;

@@ -29,6 +29,8 @@ public:
     virtual ~Backend() = default;
     virtual std::string name() const = 0;
     virtual std::string description() const = 0;  // threads, BLAS, device
+    // The processor that runs the integration (CPU model, GPU name), for result provenance.
+    virtual std::string device() const { return description(); }
     // Results are in realization order. Throws DivergenceError, BackendError.
     virtual std::vector<RealizationResult> run(const EnsembleSpec& spec, const RunControl& control) = 0;
 };

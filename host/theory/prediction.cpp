@@ -1,0 +1,361 @@
+// predict(): routes a model to the theory that covers it (linear closed forms, white- or colored-noise
+// DMFT with linear equivalence) and records, for everything else, why it is absent.
+#include "quench/theory/prediction.hpp"
+
+#include <cmath>
+#include <exception>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+#include "quench/theory/dmft.hpp"
+#include "quench/theory/linear_theory.hpp"
+
+namespace quench::theory {
+
+std::string_view basisName(Basis b) {
+    switch (b) {
+        case Basis::Exact:
+            return "exact";
+        case Basis::LinearEquivalence:
+            return "linear_equivalence";
+        case Basis::Derived:
+            return "derived";
+    }
+    return "exact";
+}
+
+TheoryQuantity TheoryQuantity::of(double v, Basis b) {
+    if (!std::isfinite(v)) return omitted("the solver returned a non-finite value");
+    TheoryQuantity q;
+    q.value = v;
+    q.basis = b;
+    return q;
+}
+
+TheoryQuantity TheoryQuantity::omitted(std::string why) {
+    TheoryQuantity q;
+    q.reason = std::move(why);
+    return q;
+}
+
+namespace {
+
+constexpr Variable kVariables[] = {Variable::X, Variable::Phi};
+constexpr CovarianceKind kCovariances[] = {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency};
+
+std::string str(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+// The statistics no large-N theory here ever gives, with the reason; the rest start as "not covered"
+// and the routes overwrite what they know.
+std::string permanentReason(Statistic s) {
+    switch (s) {
+        case Statistic::AutoVar:
+            return "O(1/N) at large N; its 1/N coefficient is not derived";
+        case Statistic::CrossVar:
+            return "O(1/N) at large N; see n_cross_var = N cross_var";
+        case Statistic::Pr:
+            return "extensive (O(N)); see pr_over_n";
+        case Statistic::M4:
+            return "Tr C^4 / N is not derived";
+        case Statistic::AutoVarRaw:
+        case Statistic::CrossVarRaw:
+        case Statistic::PrRaw:
+        case Statistic::PrOverNRaw:
+        case Statistic::M2Raw:
+        case Statistic::M3Raw:
+        case Statistic::M4Raw:
+            return "finite-sample plug-in estimator: its N = infinity limit is that of the corrected statistic";
+        default:
+            return "";
+    }
+}
+
+void omitCovariance(CovariancePrediction& c, const std::string& why) {
+    for (int s = 0; s < kStatisticCount; ++s) {
+        const std::string permanent = permanentReason(static_cast<Statistic>(s));
+        c.statistic[s] = TheoryQuantity::omitted(permanent.empty() ? why : permanent);
+    }
+    c.n_cross_var = TheoryQuantity::omitted(why);
+}
+
+void omitAll(TheoryPrediction& p, const std::string& why) {
+    for (auto& per_variable : p.covariance)
+        for (CovariancePrediction& c : per_variable) omitCovariance(c, why);
+    for (TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff, &p.stability_margin, &p.chaotic})
+        *q = TheoryQuantity::omitted(why);
+    p.density_reason = "no closed form for this model (the ZF density is known for linear networks with iid J)";
+}
+
+// a and m1 = Tr C / N = a; the cross mean vanishes because the ensemble is symmetric under
+// x_i -> -x_i with J -> D J D (D a diagonal of signs), given odd phi and zero coupling mean and input.
+void setSingleSite(CovariancePrediction& c, double auto_mean, Basis b) {
+    c.at(Statistic::AutoMean) = TheoryQuantity::of(auto_mean, b);
+    c.at(Statistic::M1) = TheoryQuantity::of(auto_mean, b);
+    c.at(Statistic::CrossMean) = TheoryQuantity::of(0.0, Basis::Exact);
+}
+
+void setMoments(CovariancePrediction& c, const LinearMoments& m, Basis b) {
+    setSingleSite(c, m.auto_mean, b);
+    c.n_cross_var = TheoryQuantity::of(m.n_cross_var, b);
+    c.at(Statistic::M2) = TheoryQuantity::of(m.m2, b);
+    c.at(Statistic::PrOverN) = TheoryQuantity::of(m.pr_over_n, b);
+    c.at(Statistic::M3) = m.m3_available ? TheoryQuantity::of(m.m3, b)
+                                         : TheoryQuantity::omitted("Tr C^3 / N is not derived for this case");
+}
+
+// From a dimension and the auto mean: m2 = a^2 / (PR/N) and N dc2 = m2 - a^2 (zero cross mean).
+void setFromDimension(CovariancePrediction& c, double auto_mean, double pr_over_n, Basis b) {
+    c.at(Statistic::PrOverN) = TheoryQuantity::of(pr_over_n, b);
+    if (pr_over_n <= 0.0) return;
+    const double m2 = auto_mean * auto_mean / pr_over_n;
+    c.at(Statistic::M2) = TheoryQuantity::of(m2, b);
+    c.n_cross_var = TheoryQuantity::of(m2 - auto_mean * auto_mean, b);
+}
+
+template <class F>
+std::string attempt(F f) {
+    try {
+        f();
+        return "";
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
+void zeroFrequencyDensity(TheoryPrediction& p, double g, double sigma) {
+    if (g <= 0.0 || sigma <= 0.0) {
+        p.density_reason = "g = 0 or sigma = 0: the spectrum is a point mass";
+        return;
+    }
+    SpectralDensity d;
+    const std::string error = attempt([&] {
+        const SpectrumSupport s = linearZeroFrequencySpectrumSupport(g, sigma);
+        // Geometric grid: near g = 1 the upper edge runs away with a lambda^(-5/3) tail.
+        const double ratio = s.upper / s.lower;
+        for (int k = 0; k < kDensityGridPoints; ++k) {
+            const double lambda = s.lower * std::pow(ratio, (k + 0.5) / kDensityGridPoints);
+            const double density = linearZeroFrequencySpectralDensity(lambda, g, sigma);
+            if (!std::isfinite(density)) throw std::runtime_error("non-finite density at lambda = " + str(lambda));
+            d.lambda.push_back(lambda);
+            d.density.push_back(density);
+        }
+    });
+    if (!error.empty()) {
+        p.density_reason = "density solver failed: " + error;
+        return;
+    }
+    p.zero_frequency_density[static_cast<int>(Variable::X)] = d;
+    p.zero_frequency_density[static_cast<int>(Variable::Phi)] = d;
+    p.density_reason.clear();
+}
+
+// ---- linear networks (phi = x): theory.md section 3 ----
+
+void linearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
+    const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
+    CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
+    const std::string no_pr = "the equal-time PR of a linear network is derived for white noise and iid J only";
+    omitCovariance(et, no_pr);
+    std::string error;
+    if (spec.noise.tau > 0.0) {
+        // Colored noise changes the ET covariance; its variance is the DMFT of phi = x.
+        Activation linear;
+        linear.kind = ActivationKind::Linear;
+        error = attempt([&] {
+            if (eta != 0.0) throw std::runtime_error("colored noise with symmetry eta != 0 is not covered");
+            setSingleSite(et, solveColoredNoiseCorrelation(linear, g, sigma, spec.noise.tau).delta0, Basis::Exact);
+        });
+    } else if (eta == 0.0) {
+        error = attempt([&] { setMoments(et, linearEqualTimeIid(g, sigma), Basis::Exact); });
+    } else {
+        error = attempt([&] {
+            setSingleSite(et, linearEqualTimeAutoMeanPartiallySymmetric(g, eta, sigma), Basis::Exact);
+        });
+    }
+    if (!error.empty()) omitCovariance(et, "linear equal-time theory failed: " + error);
+    p.delta0 = et.at(Statistic::AutoMean);
+}
+
+void predictLinear(TheoryPrediction& p, const EnsembleSpec& spec) {
+    p.route = "linear";
+    const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
+    const double edge = g * (1.0 + eta);
+    p.gamma = TheoryQuantity::of(1.0, Basis::Exact);
+    p.g_eff = TheoryQuantity::of(g, Basis::Exact);
+    p.stability_margin = TheoryQuantity::of(1.0 - edge, Basis::Exact);
+    p.chaotic = TheoryQuantity::of(0.0, Basis::Exact);  // linear dynamics cannot be chaotic
+    if (edge >= 1.0) {
+        const std::string why = "linear network without a stationary state at N = infinity: g (1 + eta) = " +
+                                str(edge) + " >= 1";
+        for (auto& per_variable : p.covariance)
+            for (CovariancePrediction& c : per_variable) omitCovariance(c, why);
+        p.delta0 = TheoryQuantity::omitted(why);
+        p.density_reason = why;
+        return;
+    }
+    // The ZF covariance sigma^2 (1-J)^-1 (1-J)^-T depends on the noise only through its
+    // zero-frequency power sigma^2, so white and colored noise share it.
+    CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
+    const std::string error = attempt([&] {
+        setMoments(zf, eta == 0.0 ? linearZeroFrequencyIid(g, sigma) : linearZeroFrequencyPartiallySymmetric(g, eta, sigma),
+                   Basis::Exact);
+    });
+    if (!error.empty()) omitCovariance(zf, "linear zero-frequency theory failed: " + error);
+    linearEqualTime(p, spec);
+    for (const CovarianceKind c : kCovariances) p.at(Variable::Phi, c) = p.at(Variable::X, c);
+    if (eta == 0.0)
+        zeroFrequencyDensity(p, g, sigma);
+    else
+        p.density_reason = "the ZF density is derived for iid J (eta = 0) only";
+}
+
+// ---- nonlinear odd phi, zero mean: DMFT (theory.md section 4) ----
+
+const char* const kNoXFourPoint =
+    "x four-point statistics of a nonlinear network are not derived (x is J-mixed, low-pass filtered phi)";
+
+// phi ZF by linear equivalence: a linear network with gain g_eff driven by white noise of power
+// s_eff = S_r + gamma^2 sigma^2 = a_phi_zf (1 - g_eff^2); the auto mean S_phi(0) itself is exact DMFT.
+void zeroFrequencyByLinearEquivalence(TheoryPrediction& p, double g, double g_eff, double a_phi_zf, double sigma) {
+    CovariancePrediction& phi = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
+    const std::string error = attempt([&] {
+        const double s_eff = a_phi_zf * (1.0 - g_eff * g_eff);
+        setMoments(phi, linearZeroFrequencyIid(g_eff, std::sqrt(s_eff)), Basis::LinearEquivalence);
+    });
+    if (!error.empty()) omitCovariance(phi, "linear equivalence failed: " + error);
+    setSingleSite(phi, a_phi_zf, Basis::Exact);
+    setSingleSite(p.at(Variable::X, CovarianceKind::ZeroFrequency), g * g * a_phi_zf + sigma * sigma, Basis::Exact);
+}
+
+void equalTimeDimension(TheoryPrediction& p, const DmftCorrelation& c, double g, double a_phi) {
+    CovariancePrediction& et = p.at(Variable::Phi, CovarianceKind::EqualTime);
+    const std::string error = attempt([&] { setFromDimension(et, a_phi, equalTimeActivationDimension(c, g), Basis::Derived); });
+    if (!error.empty()) et.at(Statistic::PrOverN) = TheoryQuantity::omitted("ET dimension failed: " + error);
+}
+
+void setGains(TheoryPrediction& p, double delta0, double gamma, double g_eff) {
+    p.delta0 = TheoryQuantity::of(delta0, Basis::Exact);
+    p.gamma = TheoryQuantity::of(gamma, Basis::Exact);
+    p.g_eff = TheoryQuantity::of(g_eff, Basis::Exact);
+    p.stability_margin = TheoryQuantity::of(1.0 - g_eff, Basis::LinearEquivalence);
+}
+
+void predictWhiteNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
+    p.route = "dmft_white_noise";
+    const Activation& phi = spec.network.activation;
+    const double g = spec.coupling.g, sigma = spec.noise.sigma;
+    const WhiteNoiseDmft d = solveWhiteNoiseDmft(phi, g, sigma);
+    setGains(p, d.delta0, d.gamma, d.g_eff);
+    p.chaotic = TheoryQuantity::of(d.chaotic ? 1.0 : 0.0, Basis::Derived);
+    setSingleSite(p.at(Variable::X, CovarianceKind::EqualTime), d.delta0, Basis::Exact);
+    setSingleSite(p.at(Variable::Phi, CovarianceKind::EqualTime), d.a_phi, Basis::Exact);
+    if (d.delta0 <= 0.0) {
+        p.notes.push_back("quiescent state: every covariance vanishes, so no dimension is defined");
+        return;
+    }
+    zeroFrequencyByLinearEquivalence(p, g, d.g_eff, d.a_phi_zf, sigma);
+    const std::string error = attempt([&] { equalTimeDimension(p, solveWhiteNoiseCorrelation(phi, g, sigma), g, d.a_phi); });
+    if (!error.empty())
+        p.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN) =
+            TheoryQuantity::omitted("DMFT correlation solver failed: " + error);
+}
+
+void predictColoredNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
+    p.route = "dmft_colored_noise";
+    const double g = spec.coupling.g, sigma = spec.noise.sigma;
+    const DmftCorrelation c = solveColoredNoiseCorrelation(spec.network.activation, g, sigma, spec.noise.tau);
+    setGains(p, c.delta0, c.gamma, c.g_eff);
+    p.chaotic = TheoryQuantity::omitted("the chaos criterion is derived for white noise only");
+    const double a_phi = c.c_phi.empty() ? 0.0 : c.c_phi.front();
+    setSingleSite(p.at(Variable::X, CovarianceKind::EqualTime), c.delta0, Basis::Exact);
+    setSingleSite(p.at(Variable::Phi, CovarianceKind::EqualTime), a_phi, Basis::Exact);
+    if (c.delta0 <= 0.0) return;
+    zeroFrequencyByLinearEquivalence(p, g, c.g_eff, activationSpectrum(c, 0.0), sigma);
+    equalTimeDimension(p, c, g, a_phi);
+}
+
+void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
+    for (const Variable v : kVariables) {
+        omitCovariance(p.at(v, CovarianceKind::EqualTime),
+                       v == Variable::X ? kNoXFourPoint : "not covered by the theory for this model");
+        omitCovariance(p.at(v, CovarianceKind::ZeroFrequency),
+                       v == Variable::X ? kNoXFourPoint : "not covered by the theory for this model");
+    }
+    p.chaotic = TheoryQuantity::omitted("not computed");
+    const std::string error = attempt([&] {
+        if (spec.noise.tau > 0.0)
+            predictColoredNoiseDmft(p, spec);
+        else
+            predictWhiteNoiseDmft(p, spec);
+    });
+    if (!error.empty()) omitAll(p, "DMFT has no stationary solution here: " + error);
+    p.density_reason = "no closed form for a nonlinear network (the ZF density is known for linear iid J)";
+}
+
+// Random-mode couplings: single-site quantities equal those of iid J with the same g (derived);
+// four-point statistics need kappa = g^4 N / PR_D of the mode spectrum, not implemented here.
+void restrictToSingleSite(TheoryPrediction& p) {
+    const std::string why = "random-mode couplings: four-point statistics need the mode-spectrum theory "
+                            "(random_mode_theory), not available yet";
+    for (auto& per_variable : p.covariance)
+        for (CovariancePrediction& c : per_variable) {
+            for (const Statistic s : {Statistic::PrOverN, Statistic::M2, Statistic::M3})
+                c.at(s) = TheoryQuantity::omitted(why);
+            c.n_cross_var = TheoryQuantity::omitted(why);
+            for (const Statistic s : {Statistic::AutoMean, Statistic::M1})
+                if (c.at(s).available()) c.at(s).basis = Basis::Derived;
+        }
+    for (TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff, &p.stability_margin})
+        if (q->available()) q->basis = Basis::Derived;
+    p.zero_frequency_density = {};
+    p.density_reason = why;
+}
+
+// Why no theory here covers the model, or "" when one does.
+std::string uncoveredReason(const EnsembleSpec& spec) {
+    const Activation& phi = spec.network.activation;
+    const bool linear = phi.kind == ActivationKind::Linear;
+    if (!phi.odd())
+        return "phi is not odd (relu, threshold-linear, or an asymmetric Pade): the static mean field of E[phi] != 0 "
+               "enters every covariance and is not in this prediction";
+    if (spec.coupling.mean != 0.0)
+        return "coupling.mean != 0: the mean-field outlier and the possible symmetry breaking are not in this "
+               "prediction";
+    if (spec.noise.input != 0.0 && !linear)
+        return "noise.input != 0 shifts the operating point of phi; the mean-field theory with inputs is not in "
+               "this prediction";
+    if (spec.coupling.symmetry != 0.0 && !linear)
+        return "coupling.symmetry != 0: the DMFT with partially symmetric J (response-function term) is not "
+               "implemented";
+    return "";
+}
+
+}  // namespace
+
+TheoryPrediction predict(const EnsembleSpec& spec) {
+    TheoryPrediction p;
+    p.route = "none";
+    for (auto& per_variable : p.covariance)
+        for (CovariancePrediction& c : per_variable) omitCovariance(c, "not covered by the theory for this model");
+    const std::string uncovered = uncoveredReason(spec);
+    if (!uncovered.empty()) {
+        omitAll(p, uncovered);
+        return p;
+    }
+    if (spec.network.activation.kind == ActivationKind::Linear)
+        predictLinear(p, spec);
+    else
+        predictDmft(p, spec);
+    if (spec.coupling.model == CouplingModel::RandomMode) restrictToSingleSite(p);
+    if (spec.coupling.zero_diagonal) p.notes.push_back("zero_diagonal changes statistics only at O(1/N): ignored");
+    if (spec.noise.input != 0.0)
+        p.notes.push_back("a constant input shifts the mean of a linear network only: covariances unchanged");
+    return p;
+}
+
+}  // namespace quench::theory

@@ -1,0 +1,89 @@
+#pragma once
+// The N = infinity predictions of the theory for one model (an EnsembleSpec), in the vocabulary of
+// `quench simulate`: variable (x, phi) -> covariance (equal_time, zero_frequency) -> statistic. This
+// is what `quench theory` prints and writes, and what plots call from C++.
+//
+// Every quantity is either a value with a tag saying what it rests on, or absent with the reason.
+// Nothing is ever filled with a guess, and no value is NaN or infinite: solver failures become
+// reasons.
+//
+// Conventions (same as the simulator): cross_var is var_{i != j} C_ij, which vanishes like 1/N, so
+// the theory reports n_cross_var = N * cross_var (an O(1) number) beside the statistics and leaves
+// cross_var itself absent; likewise pr = N * pr_over_n is absent and pr_over_n is given.
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quench/ensemble_spec.hpp"
+#include "quench/statistics.hpp"
+
+namespace quench::theory {
+
+// What a value rests on.
+enum class Basis : int {
+    Exact,              // exact at N = infinity (closed form, or the DMFT self-consistency solved numerically)
+    LinearEquivalence,  // the linear-equivalence derivation (theory.md section 4): phi ~ gamma x + residual noise
+    Derived,            // a derivation still to be confirmed by simulation (e.g. the all-frequency ET dimension)
+};
+std::string_view basisName(Basis b);  // "exact", "linear_equivalence", "derived"
+
+struct TheoryQuantity {
+    std::optional<double> value;  // finite whenever present
+    Basis basis = Basis::Exact;
+    std::string reason;  // why the value is absent; empty when present
+
+    bool available() const { return value.has_value(); }
+    static TheoryQuantity of(double v, Basis b);  // absent with a reason if v is not finite
+    static TheoryQuantity omitted(std::string why);
+};
+
+struct CovariancePrediction {
+    std::array<TheoryQuantity, kStatisticCount> statistic;  // indexed by quench::Statistic
+    TheoryQuantity n_cross_var;                             // N * var_{i != j} C_ij at N = infinity
+
+    TheoryQuantity& at(Statistic s) { return statistic[static_cast<int>(s)]; }
+    const TheoryQuantity& at(Statistic s) const { return statistic[static_cast<int>(s)]; }
+};
+
+// Eigenvalue density p(lambda) of a covariance on a grid spanning its support (closed form only).
+struct SpectralDensity {
+    std::vector<double> lambda;
+    std::vector<double> density;
+    Basis basis = Basis::Exact;
+};
+
+struct TheoryPrediction {
+    std::string route;  // which theory answered: "linear", "dmft_white_noise", "dmft_colored_noise", "none"
+    std::array<std::array<CovariancePrediction, kCovarianceCount>, kVariableCount> covariance;
+
+    TheoryQuantity delta0;            // Var x = Delta(0), the DMFT equal-time variance
+    TheoryQuantity gamma;             // effective gain E[phi'(x)]
+    TheoryQuantity g_eff;             // gamma g
+    TheoryQuantity stability_margin;  // 1 - g_eff (linear with symmetry eta: 1 - g (1 + eta))
+    TheoryQuantity chaotic;           // 1: chaotic (Delta0 < g^2 E[phi^2]), 0: not
+
+    // Per variable, the zero-frequency density where a closed form exists (linear iid J); else the
+    // reason in density_reason.
+    std::array<std::optional<SpectralDensity>, kVariableCount> zero_frequency_density;
+    std::string density_reason;
+
+    std::vector<std::string> notes;  // caveats that apply to the whole point (e.g. zero_diagonal ignored)
+
+    CovariancePrediction& at(Variable v, CovarianceKind c) {
+        return covariance[static_cast<int>(v)][static_cast<int>(c)];
+    }
+    const CovariancePrediction& at(Variable v, CovarianceKind c) const {
+        return covariance[static_cast<int>(v)][static_cast<int>(c)];
+    }
+};
+
+// Number of grid points of zero_frequency_density.
+inline constexpr int kDensityGridPoints = 101;
+
+// Maps the model to its N = infinity predictions. Never throws for a valid spec: what the theory
+// cannot say is absent with a reason.
+TheoryPrediction predict(const EnsembleSpec& spec);
+
+}  // namespace quench::theory
