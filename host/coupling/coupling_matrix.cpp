@@ -33,15 +33,13 @@ std::vector<double> iidCoupling(const EnsembleSpec& spec, std::int64_t realizati
         for (int col = 0; col < n; ++col) {
             const std::size_t e = static_cast<std::size_t>(row) * n + col;
             const std::size_t t = static_cast<std::size_t>(col) * n + row;
-            double value;
             if (row == col) {
-                value = c.zero_diagonal ? 0.0 : z[e];
+                j[e] = c.zero_diagonal ? 0.0 : shift + scale * z[e];
             } else if (row < col) {
-                value = sym * z[e] + anti * z[t];
+                j[e] = shift + scale * (sym * z[e] + anti * z[t]);
             } else {
-                value = sym * z[t] - anti * z[e];
+                j[e] = shift + scale * (sym * z[t] - anti * z[e]);
             }
-            j[e] = (row == col && c.zero_diagonal) ? 0.0 : shift + scale * value;
         }
     }
     return j;
