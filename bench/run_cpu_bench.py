@@ -36,7 +36,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--cases", default="256:64:8", help="comma-separated N:R:K")
-    p.add_argument("--steps", type=int, default=2000)
+    p.add_argument("--steps", type=int, default=20000, help="quench steps (t = 200 at dt = 0.01, a short production run)")
     p.add_argument("--peer-steps", type=int, default=200, help="numpy steps (it is slower)")
     p.add_argument("--precision", choices=["fp32", "fp64"], default="fp32")
     p.add_argument("--out", default=None, help="result file (default bench/results/cpu-DATE.json)")

@@ -83,27 +83,7 @@ int modeCount(const CouplingSpec& coupling, int n) {
 }
 
 std::vector<double> modeSpectrum(const CouplingSpec& coupling, int n) {
-    const int p = modeCount(coupling, n);
-    std::vector<double> d(static_cast<std::size_t>(p));
-    double sum_sq = 0.0;
-    for (int a = 0; a < p; ++a) {
-        const double rank = a + 1.0;
-        switch (coupling.spectrum) {
-            case ModeSpectrum::Flat:
-                d[a] = 1.0;
-                break;
-            case ModeSpectrum::PowerLaw:
-                d[a] = std::pow(rank, -coupling.spectrum_decay);
-                break;
-            case ModeSpectrum::Exponential:
-                d[a] = std::exp(-coupling.spectrum_decay * rank / p);
-                break;
-        }
-        sum_sq += d[a] * d[a];
-    }
-    const double scale = coupling.g * std::sqrt(n / sum_sq);
-    for (double& x : d) x *= scale;
-    return d;
+    return modeSpectrumValues(coupling.spectrum, modeCount(coupling, n), n, coupling.g, coupling.spectrum_decay);
 }
 
 double couplingEffectiveRank(const CouplingSpec& coupling, int n) {

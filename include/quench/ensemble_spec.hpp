@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "quench/activation.hpp"
+#include "quench/mode_spectrum.hpp"
 
 namespace quench {
 
 enum class CouplingModel : int { Iid, RandomMode };
-enum class ModeSpectrum : int { Flat, PowerLaw, Exponential };
 enum class IntegrationMethod : int { EulerMaruyama, ExponentialEuler };
 enum class Precision : int { Fp32, Fp64 };
 

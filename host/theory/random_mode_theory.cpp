@@ -1,0 +1,171 @@
+#include "quench/theory/random_mode_theory.hpp"
+
+#include <array>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace quench::theory {
+namespace {
+
+using Mat2 = std::array<double, 4>;  // row-major [[0, 1], [2, 3]]
+
+[[noreturn]] void reject(const char* name, double value, const std::string& allowed) {
+    std::ostringstream msg;
+    msg.precision(17);
+    msg << "random-mode theory: " << name << " = " << value << ": " << allowed;
+    throw std::domain_error(msg.str());
+}
+
+Mat2 inverse(const Mat2& m) {
+    const double det = m[0] * m[3] - m[1] * m[2];
+    return {m[3] / det, -m[1] / det, -m[2] / det, m[0] / det};
+}
+
+double sumOfPowers(const std::vector<double>& D, int power) {
+    double s = 0.0;
+    for (const double d : D) s += std::pow(d, power);
+    return s;
+}
+
+// Hermitized cavity for r(eps) = (1/N) Tr ((1-J)^T (1-J) + eps)^-1. gamma holds the mode responses
+// (1/N) sum_a Gamma^a (entries yy, yt, ty, tt); it is updated in place so callers can continue in eps.
+struct Cavity {
+    const std::vector<double>& D;
+    double n;
+    double rho;
+
+    Mat2 neuronResponse(const Mat2& gamma, double eps) const {
+        return inverse({-1.0 + rho * gamma[0], 1.0 + gamma[1], eps - gamma[2], 1.0 - rho * gamma[3]});
+    }
+
+    // Returns r(eps); throws std::runtime_error if the damped iteration does not converge.
+    double solve(double eps, Mat2& gamma) const {
+        for (int iteration = 0; iteration < 20000; ++iteration) {
+            const Mat2 L = neuronResponse(gamma, eps);
+            Mat2 next{0.0, 0.0, 0.0, 0.0};
+            for (const double d : D) {
+                const Mat2 g = inverse({1.0 + d * rho * L[0], -d * L[1], d * L[2], 1.0 - d * rho * L[3]});
+                for (int k = 0; k < 4; ++k) next[k] += d * g[k] / n;
+            }
+            double change = 0.0, size = 1.0;
+            for (int k = 0; k < 4; ++k) {
+                if (!std::isfinite(next[k])) throw std::domain_error("random-mode theory: cavity diverged (unstable network)");
+                change = std::max(change, std::fabs(next[k] - gamma[k]));
+                size = std::max(size, std::fabs(next[k]));
+                gamma[k] = 0.5 * (gamma[k] + next[k]);  // damping: the plain iteration oscillates for rho < 0
+            }
+            if (change < 1e-14 * size) return neuronResponse(gamma, eps)[1];
+        }
+        throw std::runtime_error("random-mode theory: cavity iteration did not converge (rho = " + std::to_string(rho) +
+                                 "); close to the stability edge?");
+    }
+};
+
+}  // namespace
+
+std::vector<double> randomModeSpectrum(ModeSpectrum kind, int P, int N, double g, double decay) {
+    if (P < 1) reject("P", P, "the number of modes must be >= 1");
+    if (N < 1) reject("N", N, "the number of neurons must be >= 1");
+    if (!std::isfinite(g) || g < 0.0) reject("g", g, "the coupling strength must be finite and >= 0");
+    if (!std::isfinite(decay) || decay < 0.0) reject("decay", decay, "the spectral decay must be finite and >= 0");
+    return modeSpectrumValues(kind, P, N, g, decay);
+}
+
+ModeSpectrum parseModeSpectrum(const std::string& name) {
+    if (name == "flat") return ModeSpectrum::Flat;
+    if (name == "power_law") return ModeSpectrum::PowerLaw;
+    if (name == "exponential") return ModeSpectrum::Exponential;
+    throw std::domain_error("random-mode theory: spectrum = \"" + name + "\": allowed are flat, power_law, exponential");
+}
+
+double effectiveRank(const std::vector<double>& D) {
+    const double s2 = sumOfPowers(D, 2);
+    const double s4 = sumOfPowers(D, 4);
+    if (D.empty() || !(s4 > 0.0) || !std::isfinite(s4)) {
+        throw std::domain_error("random-mode theory: effective rank needs a non-empty, finite, nonzero spectrum");
+    }
+    return s2 * s2 / s4;
+}
+
+double randomModeZeroFrequencyPrOverNUncorrelated(double g, int N, double effective_rank) {
+    if (!std::isfinite(g) || g < 0.0 || g >= 1.0) reject("g", g, "requires 0 <= g < 1 (unstable for g >= 1)");
+    if (N < 1) reject("N", N, "must be >= 1");
+    if (!(effective_rank >= 1.0) || !std::isfinite(effective_rank)) reject("effective_rank", effective_rank, "must be >= 1");
+    const double gap = 1.0 - g * g;
+    return gap * gap / (1.0 + g * g * g * g * N / effective_rank);
+}
+
+RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N, double rho, double sigma) {
+    if (N < 1) reject("N", N, "must be >= 1");
+    if (!std::isfinite(rho) || rho <= -1.0 || rho > 1.0) reject("rho", rho, "the mode overlap must lie in (-1, 1]");
+    if (!std::isfinite(sigma) || sigma < 0.0) reject("sigma", sigma, "must be finite and >= 0");
+    for (const double d : D) {
+        if (!std::isfinite(d) || d < 0.0) reject("D_a", d, "spectrum entries must be finite and >= 0");
+    }
+    const double n = static_cast<double>(N);
+    const double g2 = sumOfPowers(D, 2) / n;
+    const double s2 = sigma * sigma;
+    RandomModeZeroFrequency out;
+    out.kappa = sumOfPowers(D, 4) / n;
+    if (rho == 0.0) {
+        if (g2 >= 1.0) reject("g", std::sqrt(g2), "requires g < 1 at rho = 0 (unstable for g >= 1)");
+        const double gap = 1.0 - g2;
+        out.auto_mean = s2 / gap;
+        out.m2 = s2 * s2 * (1.0 + out.kappa) / std::pow(gap, 4);
+    } else {
+        const double meanEigenvalue = rho * sumOfPowers(D, 1) / n;
+        if (meanEigenvalue >= 1.0) {
+            reject("rho", rho, "the mean eigenvalue rho sum D / N = " + std::to_string(meanEigenvalue) + " >= 1: unstable");
+        }
+        const Cavity cavity{D, n, rho};
+        // Continuation in eps from a well-posed large value down to the regulator scale.
+        Mat2 gamma{0.0, 0.0, 0.0, 0.0};
+        try {
+            for (double eps = 1.0; eps > 1e-7; eps *= 0.25) cavity.solve(eps, gamma);
+        } catch (const std::runtime_error&) {  // critical slowing down: the bulk edge is at or past z = 1
+            reject("rho", rho, "the cavity has no convergent solution: z = 1 at or inside the bulk of J (unstable)");
+        }
+        // Inside the bulk r(eps) ~ 1/sqrt(eps) (nonzero density of small singular values of 1-J);
+        // outside it tends to a constant. Compare two regulators a factor 16 apart.
+        Mat2 g1 = gamma, g2m = gamma;
+        double rSmall = 0.0, rLarger = 0.0;
+        try {
+            rSmall = cavity.solve(1e-9, g1);
+            rLarger = cavity.solve(1.6e-8, g2m);
+        } catch (const std::runtime_error&) {  // critical slowing down: at or inside the bulk edge
+            reject("rho", rho, "the cavity does not converge at small regulator: z = 1 at or inside the bulk (unstable)");
+        }
+        if (!(rSmall > 0.0) || rSmall > 1.5 * rLarger) {
+            reject("rho", rho, "z = 1 lies inside the spectral bulk of J at this spectrum and overlap: unstable");
+        }
+        // a = r(0), m2 = -d r / d eps at 0: Richardson-extrapolated central differences.
+        Mat2 g0 = gamma;
+        const double r0 = cavity.solve(0.0, g0);
+        const double h = 1e-4 * std::max(1.0, r0 > 0.0 ? 1.0 / r0 : 1.0);
+        auto at = [&](double eps) {
+            Mat2 gk = g0;
+            return cavity.solve(eps, gk);
+        };
+        const double d1 = (at(h) - at(-h)) / (2.0 * h);
+        const double d2 = (at(2.0 * h) - at(-2.0 * h)) / (4.0 * h);
+        out.auto_mean = s2 * r0;
+        out.m2 = -s2 * s2 * (4.0 * d1 - d2) / 3.0;
+        out.exact = true;
+    }
+    if (!(out.auto_mean > 0.0) && s2 > 0.0) reject("rho", rho, "no positive stationary variance: unstable");
+    out.n_cross_var = out.m2 - out.auto_mean * out.auto_mean;
+    // PR/N is sigma-free; compute it at sigma = 1 scale to stay defined for sigma = 0.
+    out.pr_over_n = (s2 > 0.0) ? out.auto_mean * out.auto_mean / out.m2 : 0.0;
+    if (s2 == 0.0) {
+        const RandomModeZeroFrequency unit = randomModeZeroFrequency(D, N, rho, 1.0);
+        out.pr_over_n = unit.pr_over_n;
+    }
+    if (!std::isfinite(out.pr_over_n) || !(out.pr_over_n > 0.0) || out.pr_over_n > 1.0 + 1e-9) {
+        throw std::domain_error("random-mode theory: PR/N = " + std::to_string(out.pr_over_n) +
+                                " outside (0, 1]: unstable or ill-posed parameters (rho = " + std::to_string(rho) + ")");
+    }
+    return out;
+}
+
+}  // namespace quench::theory

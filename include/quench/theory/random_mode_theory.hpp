@@ -1,0 +1,51 @@
+#pragma once
+// Random-mode couplings (Clark, Marschall, van Meegen, Litwin-Kumar), linear ZF dimension at large N.
+// Derivation and verification: docs/theory/random_mode.md.
+//
+// Model (the simulator must generate J exactly this way):
+//   J = sum_{a=1..P} D_a u_a v_a^T,  u_a, w_a with iid N(0, 1/N) entries,  v_a = rho u_a + sqrt(1-rho^2) w_a,
+//   P = number of modes (alpha = P/N), D_a >= 0 from randomModeSpectrum (order a = 1..P, largest first).
+//   g^2 = (1/N) sum_a D_a^2,  PR_D = (sum D^2)^2 / sum D^4,  kappa = g^4 N / PR_D = (1/N) sum D^4.
+// Invalid input throws std::domain_error naming the parameter; no NaN is returned.
+#include <string>
+#include <vector>
+
+#include "quench/mode_spectrum.hpp"
+
+namespace quench::theory {
+
+// The spectrum shapes are the simulator's (include/quench/mode_spectrum.hpp), so theory and
+// simulation cannot drift apart.
+using quench::ModeSpectrum;
+
+// D_a, a = 1..P (index a-1), with the constant c fixed so that (1/N) sum_a D_a^2 = g^2 exactly.
+// decay >= 0 is ignored for Flat. Throws for P < 1, N < 1, g < 0, decay < 0 or non-finite input.
+std::vector<double> randomModeSpectrum(ModeSpectrum kind, int P, int N, double g, double decay);
+
+// Parses "flat", "power_law", "exponential" (std::domain_error otherwise).
+ModeSpectrum parseModeSpectrum(const std::string& name);
+
+// PR_D = (sum D^2)^2 / sum D^4 (effective rank, 1 <= PR_D <= P).
+double effectiveRank(const std::vector<double>& D);
+
+// Closed form for rho = 0 (theory.md): PR/N = (1 - g^2)^2 / (1 + g^4 N / PR_D). Requires g < 1.
+double randomModeZeroFrequencyPrOverNUncorrelated(double g, int N, double effective_rank);
+
+struct RandomModeZeroFrequency {
+    double auto_mean = 0.0;    // a = (1/N) Tr C
+    double m2 = 0.0;           // (1/N) Tr C^2
+    double n_cross_var = 0.0;  // m2 - a^2 (cross mean is zero at this order)
+    double pr_over_n = 0.0;
+    double kappa = 0.0;        // (1/N) sum D^4
+    bool exact = true;         // large-N exact (closed form at rho = 0, converged cavity otherwise)
+};
+
+// Large-N ZF statistics of C = sigma^2 (1-J)^-1 (1-J)^-T for the spectrum D (P = D.size()) in a
+// network of N neurons, mode overlap rho in (-1, 1]. rho = 0 uses the closed forms; otherwise the
+// self-consistent two-block cavity of docs/theory/random_mode.md. Throws std::domain_error when the
+// network is unstable at large N (g >= 1 for rho = 0; for rho != 0 when z = 1 lies inside the
+// spectral bulk of J or the bulk's mean rho sum D / N >= 1) and std::runtime_error if the cavity
+// iteration fails to converge.
+RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N, double rho, double sigma);
+
+}  // namespace quench::theory
