@@ -4,6 +4,11 @@
 #include "quench/backend.hpp"
 #include "quench/error.hpp"
 
+#ifdef QUENCH_HAVE_CUDA
+#include "cuda/cuda_backend.hpp"
+#include "cuda/device_info.hpp"
+#endif
+
 namespace quench {
 
 std::string_view backendName(BackendKind kind) {
@@ -19,19 +24,32 @@ std::string_view backendName(BackendKind kind) {
 }
 
 std::vector<std::string> compiledBackends() {
+#ifdef QUENCH_HAVE_CUDA
+    return {"cpu", "cuda"};
+#else
     return {"cpu"};
+#endif
 }
 
 bool backendAvailable(BackendKind kind, std::string* why) {
     if (kind == BackendKind::Cpu || kind == BackendKind::Auto) return true;
-    if (why != nullptr) *why = "the CUDA backend is not part of this build yet";
+#ifdef QUENCH_HAVE_CUDA
+    return cuda::cudaDeviceAvailable(why);
+#else
+    if (why != nullptr)
+        *why = "this build has no CUDA backend (configured without nvcc or with QUENCH_CUDA=OFF)";
     return false;
+#endif
 }
 
 std::unique_ptr<Backend> makeBackend(BackendKind kind) {
     std::string why;
     if (!backendAvailable(kind, &why)) throw BackendError(std::string(backendName(kind)) + ": " + why);
-    // Auto picks the fastest available backend; the CPU backend is the only one compiled in so far.
+#ifdef QUENCH_HAVE_CUDA
+    // Auto picks the GPU when one is usable, else the CPU.
+    if (kind == BackendKind::Cuda || (kind == BackendKind::Auto && cuda::cudaDeviceAvailable(nullptr)))
+        return std::make_unique<cuda::CudaBackend>();
+#endif
     return std::make_unique<cpu::CpuBackend>();
 }
 

@@ -42,9 +42,17 @@ protected:
     }
 };
 
-// Every backend compiled into this build, in both precisions.
+// Every backend compiled into this build, in both precisions. The CUDA cases are instantiated
+// whenever the backend is compiled in and skip (with the reason) where no device is usable.
 inline std::vector<BackendCase> allBackendCases() {
-    return {{BackendKind::Cpu, Precision::Fp64}, {BackendKind::Cpu, Precision::Fp32}};
+    return {
+        {BackendKind::Cpu, Precision::Fp64},
+        {BackendKind::Cpu, Precision::Fp32},
+#ifdef QUENCH_HAVE_CUDA
+        {BackendKind::Cuda, Precision::Fp32},
+        {BackendKind::Cuda, Precision::Fp64},
+#endif
+    };
 }
 
 // A small linear network that runs in a fraction of a second.

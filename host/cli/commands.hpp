@@ -17,5 +17,6 @@ using CommandRunner = std::function<int()>;
 
 CommandRunner addSimulateCommand(CLI::App& app, const std::string& command_line);
 CommandRunner addInfoCommand(CLI::App& app);
+CommandRunner addTheoryCommand(CLI::App& app);
 
 }  // namespace quench::cli

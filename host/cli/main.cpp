@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
     add(addSimulateCommand(app, command_line), "simulate");
     add(addInfoCommand(app), "info");
+    add(addTheoryCommand(app), "theory");
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

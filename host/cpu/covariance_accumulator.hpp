@@ -12,21 +12,12 @@
 #include <vector>
 
 #include "quench/statistics.hpp"
+#include "statistics/split_covariance.hpp"
 
 namespace quench::cpu {
 
-// Which group a (trial, time segment) belongs to. With at least kSplitGroups trials the groups are
-// disjoint sets of trials (exactly independent); with fewer, each trial's measured time is cut into
-// segments so that every group still gets data (independent up to the correlation time).
-struct SplitPlan {
-    int segments_per_trial = 1;
-    explicit SplitPlan(int trials) : segments_per_trial((kSplitGroups + trials - 1) / trials) {}
-    int group(int trial, int segment) const { return (trial * segments_per_trial + segment) % kSplitGroups; }
-    // Segment of a position 0 <= index < count along the measured time of one trial.
-    int segment(std::int64_t index, std::int64_t count) const {
-        return static_cast<int>(index * segments_per_trial / count);
-    }
-};
+// The split of trials and time segments into groups is shared with the other backends.
+using quench::SplitPlan;
 
 class CovarianceAccumulator {
 public:
@@ -44,15 +35,10 @@ public:
     std::int64_t bins() const;
 
 private:
-    struct Moments {
-        std::vector<double> second;  // sum of outer products, lower triangle (dsyrk)
-        std::vector<double> first;   // sum of vectors
-        std::int64_t count = 0;
-    };
     int n_;
     bool zero_mean_;
-    std::array<Moments, kSplitGroups> et_;
-    std::array<Moments, kSplitGroups> bins_;
+    GroupMoments et_;  // second: sum of outer products, lower triangle (dsyrk)
+    GroupMoments bins_;
     std::array<std::vector<double>, kSplitGroups> lag_;  // sum of b_k b_{k+1}^T (full)
     std::array<std::int64_t, kSplitGroups> lag_count_{};
 };

@@ -121,7 +121,8 @@ std::vector<double> solveWithSchur(const RealSchur& s, const std::vector<double>
     const lapack_int info =
         LAPACKE_dtrsyl3(LAPACK_ROW_MAJOR, 'N', 'T', 1, n, n, s.T.data(), n, s.T.data(), n, Y.data(), n, &scale);
     if (info < 0) throw std::runtime_error("lyapunov: dtrsyl3 failed, info = " + std::to_string(info));
-    // (Blocked, level-3 Bartels-Stewart: ~5x faster than dtrsyl at n = 400.) info == 1 means eigenvalues of T and -T^T nearly collide; the residual check below judges it.
+    // dtrsyl3 is the blocked (level-3) Bartels-Stewart, ~5x faster than dtrsyl at n = 400. info == 1
+    // means eigenvalues of T and -T^T nearly collide; the residual check below judges the result.
     if (scale != 1.0) {
         for (double& v : Y) v /= scale;
     }

@@ -2,6 +2,7 @@
 // DMFT with linear equivalence) and records, for everything else, why it is absent.
 #include "quench/theory/prediction.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <sstream>
@@ -10,6 +11,7 @@
 
 #include "quench/theory/dmft.hpp"
 #include "quench/theory/linear_theory.hpp"
+#include "quench/theory/random_mode_theory.hpp"
 
 namespace quench::theory {
 
@@ -69,7 +71,8 @@ std::string permanentReason(Statistic s) {
         case Statistic::M2Raw:
         case Statistic::M3Raw:
         case Statistic::M4Raw:
-            return "finite-sample plug-in estimator: its N = infinity limit is that of the corrected statistic";
+            return "finite-sample plug-in estimator: its N = infinity limit is that of the corrected "
+                   "statistic";
         default:
             return "";
     }
@@ -88,7 +91,8 @@ void omitAll(TheoryPrediction& p, const std::string& why) {
         for (CovariancePrediction& c : per_variable) omitCovariance(c, why);
     for (TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff, &p.stability_margin, &p.chaotic})
         *q = TheoryQuantity::omitted(why);
-    p.density_reason = "no closed form for this model (the ZF density is known for linear networks with iid J)";
+    p.density_reason =
+        "no closed form for this model (the ZF density is known for linear networks with iid J)";
 }
 
 // a and m1 = Tr C / N = a; the cross mean vanishes because the ensemble is symmetric under
@@ -140,7 +144,8 @@ void zeroFrequencyDensity(TheoryPrediction& p, double g, double sigma) {
         for (int k = 0; k < kDensityGridPoints; ++k) {
             const double lambda = s.lower * std::pow(ratio, (k + 0.5) / kDensityGridPoints);
             const double density = linearZeroFrequencySpectralDensity(lambda, g, sigma);
-            if (!std::isfinite(density)) throw std::runtime_error("non-finite density at lambda = " + str(lambda));
+            if (!std::isfinite(density))
+                throw std::runtime_error("non-finite density at lambda = " + str(lambda));
             d.lambda.push_back(lambda);
             d.density.push_back(density);
         }
@@ -159,7 +164,8 @@ void zeroFrequencyDensity(TheoryPrediction& p, double g, double sigma) {
 void linearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
     CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
-    const std::string no_pr = "the equal-time PR of a linear network is derived for white noise and iid J only";
+    const std::string no_pr =
+        "the equal-time PR of a linear network is derived for white noise and iid J only";
     omitCovariance(et, no_pr);
     std::string error;
     if (spec.noise.tau > 0.0) {
@@ -168,7 +174,8 @@ void linearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
         linear.kind = ActivationKind::Linear;
         error = attempt([&] {
             if (eta != 0.0) throw std::runtime_error("colored noise with symmetry eta != 0 is not covered");
-            setSingleSite(et, solveColoredNoiseCorrelation(linear, g, sigma, spec.noise.tau).delta0, Basis::Exact);
+            setSingleSite(et, solveColoredNoiseCorrelation(linear, g, sigma, spec.noise.tau).delta0,
+                          Basis::Exact);
         });
     } else if (eta == 0.0) {
         error = attempt([&] { setMoments(et, linearEqualTimeIid(g, sigma), Basis::Exact); });
@@ -190,8 +197,8 @@ void predictLinear(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.stability_margin = TheoryQuantity::of(1.0 - edge, Basis::Exact);
     p.chaotic = TheoryQuantity::of(0.0, Basis::Exact);  // linear dynamics cannot be chaotic
     if (edge >= 1.0) {
-        const std::string why = "linear network without a stationary state at N = infinity: g (1 + eta) = " +
-                                str(edge) + " >= 1";
+        const std::string why =
+            "linear network without a stationary state at N = infinity: g (1 + eta) = " + str(edge) + " >= 1";
         for (auto& per_variable : p.covariance)
             for (CovariancePrediction& c : per_variable) omitCovariance(c, why);
         p.delta0 = TheoryQuantity::omitted(why);
@@ -202,7 +209,9 @@ void predictLinear(TheoryPrediction& p, const EnsembleSpec& spec) {
     // zero-frequency power sigma^2, so white and colored noise share it.
     CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
     const std::string error = attempt([&] {
-        setMoments(zf, eta == 0.0 ? linearZeroFrequencyIid(g, sigma) : linearZeroFrequencyPartiallySymmetric(g, eta, sigma),
+        setMoments(zf,
+                   eta == 0.0 ? linearZeroFrequencyIid(g, sigma)
+                              : linearZeroFrequencyPartiallySymmetric(g, eta, sigma),
                    Basis::Exact);
     });
     if (!error.empty()) omitCovariance(zf, "linear zero-frequency theory failed: " + error);
@@ -221,7 +230,8 @@ const char* const kNoXFourPoint =
 
 // phi ZF by linear equivalence: a linear network with gain g_eff driven by white noise of power
 // s_eff = S_r + gamma^2 sigma^2 = a_phi_zf (1 - g_eff^2); the auto mean S_phi(0) itself is exact DMFT.
-void zeroFrequencyByLinearEquivalence(TheoryPrediction& p, double g, double g_eff, double a_phi_zf, double sigma) {
+void zeroFrequencyByLinearEquivalence(TheoryPrediction& p, double g, double g_eff, double a_phi_zf,
+                                      double sigma) {
     CovariancePrediction& phi = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
     const std::string error = attempt([&] {
         const double s_eff = a_phi_zf * (1.0 - g_eff * g_eff);
@@ -229,12 +239,14 @@ void zeroFrequencyByLinearEquivalence(TheoryPrediction& p, double g, double g_ef
     });
     if (!error.empty()) omitCovariance(phi, "linear equivalence failed: " + error);
     setSingleSite(phi, a_phi_zf, Basis::Exact);
-    setSingleSite(p.at(Variable::X, CovarianceKind::ZeroFrequency), g * g * a_phi_zf + sigma * sigma, Basis::Exact);
+    setSingleSite(p.at(Variable::X, CovarianceKind::ZeroFrequency), g * g * a_phi_zf + sigma * sigma,
+                  Basis::Exact);
 }
 
 void equalTimeDimension(TheoryPrediction& p, const DmftCorrelation& c, double g, double a_phi) {
     CovariancePrediction& et = p.at(Variable::Phi, CovarianceKind::EqualTime);
-    const std::string error = attempt([&] { setFromDimension(et, a_phi, equalTimeActivationDimension(c, g), Basis::Derived); });
+    const std::string error =
+        attempt([&] { setFromDimension(et, a_phi, equalTimeActivationDimension(c, g), Basis::Derived); });
     if (!error.empty()) et.at(Statistic::PrOverN) = TheoryQuantity::omitted("ET dimension failed: " + error);
 }
 
@@ -259,7 +271,8 @@ void predictWhiteNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
         return;
     }
     zeroFrequencyByLinearEquivalence(p, g, d.g_eff, d.a_phi_zf, sigma);
-    const std::string error = attempt([&] { equalTimeDimension(p, solveWhiteNoiseCorrelation(phi, g, sigma), g, d.a_phi); });
+    const std::string error =
+        attempt([&] { equalTimeDimension(p, solveWhiteNoiseCorrelation(phi, g, sigma), g, d.a_phi); });
     if (!error.empty())
         p.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN) =
             TheoryQuantity::omitted("DMFT correlation solver failed: " + error);
@@ -297,23 +310,46 @@ void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.density_reason = "no closed form for a nonlinear network (the ZF density is known for linear iid J)";
 }
 
-// Random-mode couplings: single-site quantities equal those of iid J with the same g (derived);
-// four-point statistics need kappa = g^4 N / PR_D of the mode spectrum, not implemented here.
-void restrictToSingleSite(TheoryPrediction& p) {
-    const std::string why = "random-mode couplings: four-point statistics need the mode-spectrum theory "
-                            "(random_mode_theory), not available yet";
+// Random-mode couplings: single-site quantities equal those of iid J with the same g (derived). The
+// linear ZF four-point statistics come from the mode-spectrum theory (they depend on N through
+// kappa = g^4 N / PR_D); every other four-point statistic is omitted.
+const char* const kRandomModeFourPoint =
+    "random-mode couplings: four-point statistics are derived only for the linear zero-frequency covariance";
+
+void randomModeLinearZeroFrequency(TheoryPrediction& p, const EnsembleSpec& spec) {
+    const CouplingSpec& c = spec.coupling;
+    const int n = spec.network.n;
+    const int modes = std::max(1, static_cast<int>(std::lround(c.mode_ratio * n)));
+    CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
+    const std::string error = attempt([&] {
+        const std::vector<double> d = randomModeSpectrum(c.spectrum, modes, n, c.g, c.spectrum_decay);
+        const RandomModeZeroFrequency r = randomModeZeroFrequency(d, n, c.overlap, spec.noise.sigma);
+        const Basis b = r.exact ? Basis::Exact : Basis::Derived;
+        setSingleSite(zf, r.auto_mean, b);
+        zf.at(Statistic::M2) = TheoryQuantity::of(r.m2, b);
+        zf.n_cross_var = TheoryQuantity::of(r.n_cross_var, b);
+        zf.at(Statistic::PrOverN) = TheoryQuantity::of(r.pr_over_n, b);
+        zf.at(Statistic::M3) = TheoryQuantity::omitted("Tr C^3 / N is not derived for random-mode couplings");
+    });
+    if (!error.empty()) omitCovariance(zf, "random-mode zero-frequency theory failed: " + error);
+    p.at(Variable::Phi, CovarianceKind::ZeroFrequency) = zf;
+}
+
+void restrictToSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     for (auto& per_variable : p.covariance)
         for (CovariancePrediction& c : per_variable) {
             for (const Statistic s : {Statistic::PrOverN, Statistic::M2, Statistic::M3})
-                c.at(s) = TheoryQuantity::omitted(why);
-            c.n_cross_var = TheoryQuantity::omitted(why);
+                c.at(s) = TheoryQuantity::omitted(kRandomModeFourPoint);
+            c.n_cross_var = TheoryQuantity::omitted(kRandomModeFourPoint);
             for (const Statistic s : {Statistic::AutoMean, Statistic::M1})
                 if (c.at(s).available()) c.at(s).basis = Basis::Derived;
         }
     for (TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff, &p.stability_margin})
         if (q->available()) q->basis = Basis::Derived;
     p.zero_frequency_density = {};
-    p.density_reason = why;
+    p.density_reason = "random-mode couplings: no closed form for the eigenvalue density";
+    const bool stable = p.stability_margin.available() && *p.stability_margin.value > 0.0;
+    if (p.route == "linear" && stable) randomModeLinearZeroFrequency(p, spec);
 }
 
 // Why no theory here covers the model, or "" when one does.
@@ -321,13 +357,16 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
     const Activation& phi = spec.network.activation;
     const bool linear = phi.kind == ActivationKind::Linear;
     if (!phi.odd())
-        return "phi is not odd (relu, threshold-linear, or an asymmetric Pade): the static mean field of E[phi] != 0 "
+        return "phi is not odd (relu, threshold-linear, or an asymmetric Pade): the static mean field of "
+               "E[phi] != 0 "
                "enters every covariance and is not in this prediction";
     if (spec.coupling.mean != 0.0)
-        return "coupling.mean != 0: the mean-field outlier and the possible symmetry breaking are not in this "
+        return "coupling.mean != 0: the mean-field outlier and the possible symmetry breaking are not in "
+               "this "
                "prediction";
     if (spec.noise.input != 0.0 && !linear)
-        return "noise.input != 0 shifts the operating point of phi; the mean-field theory with inputs is not in "
+        return "noise.input != 0 shifts the operating point of phi; the mean-field theory with inputs is not "
+               "in "
                "this prediction";
     if (spec.coupling.symmetry != 0.0 && !linear)
         return "coupling.symmetry != 0: the DMFT with partially symmetric J (response-function term) is not "
@@ -341,7 +380,8 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
     TheoryPrediction p;
     p.route = "none";
     for (auto& per_variable : p.covariance)
-        for (CovariancePrediction& c : per_variable) omitCovariance(c, "not covered by the theory for this model");
+        for (CovariancePrediction& c : per_variable)
+            omitCovariance(c, "not covered by the theory for this model");
     const std::string uncovered = uncoveredReason(spec);
     if (!uncovered.empty()) {
         omitAll(p, uncovered);
@@ -351,8 +391,9 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
         predictLinear(p, spec);
     else
         predictDmft(p, spec);
-    if (spec.coupling.model == CouplingModel::RandomMode) restrictToSingleSite(p);
-    if (spec.coupling.zero_diagonal) p.notes.push_back("zero_diagonal changes statistics only at O(1/N): ignored");
+    if (spec.coupling.model == CouplingModel::RandomMode) restrictToSingleSite(p, spec);
+    if (spec.coupling.zero_diagonal)
+        p.notes.push_back("zero_diagonal changes statistics only at O(1/N): ignored");
     if (spec.noise.input != 0.0)
         p.notes.push_back("a constant input shifts the mean of a linear network only: covariances unchanged");
     return p;

@@ -9,7 +9,8 @@
 //  - malformed input (sizes, non-finite entries, sigma < 0) throws std::invalid_argument;
 //  - every solve is followed by a residual check (with one step of iterative refinement when it is
 //    loose); a solve that still fails it throws std::runtime_error instead of returning garbage.
-// Cost: O(n^3) through a Schur decomposition (Bartels-Stewart); n = 400 takes ~0.1-0.3 s on one core.
+// Cost: O(n^3) through a Schur decomposition (Bartels-Stewart). Measured at n = 400 (2-core box):
+// ET ~0.1-0.3 s, ZF ~0.1 s, discrete ~0.5 s.
 #include <vector>
 
 namespace quench::theory {

@@ -23,9 +23,10 @@ namespace quench::theory {
 
 // What a value rests on.
 enum class Basis : int {
-    Exact,              // exact at N = infinity (closed form, or the DMFT self-consistency solved numerically)
-    LinearEquivalence,  // the linear-equivalence derivation (theory.md section 4): phi ~ gamma x + residual noise
-    Derived,            // a derivation still to be confirmed by simulation (e.g. the all-frequency ET dimension)
+    Exact,  // exact at N = infinity (closed form, or the DMFT self-consistency solved numerically)
+    LinearEquivalence,  // the linear-equivalence derivation (theory.md section 4): phi ~ gamma x + residual
+                        // noise
+    Derived,  // a derivation still to be confirmed by simulation (e.g. the all-frequency ET dimension)
 };
 std::string_view basisName(Basis b);  // "exact", "linear_equivalence", "derived"
 
@@ -83,7 +84,14 @@ struct TheoryPrediction {
 inline constexpr int kDensityGridPoints = 101;
 
 // Maps the model to its N = infinity predictions. Never throws for a valid spec: what the theory
-// cannot say is absent with a reason.
+// cannot say is absent with a reason. Routes:
+//  - linear phi: closed forms (ZF iid, ZF partial symmetry, ET iid incl. PR/N; ET a with symmetry;
+//    colored noise: ZF unchanged, ET a from the colored DMFT); random-mode J: linear ZF from the
+//    mode-spectrum theory (N enters through kappa = g^4 N / PR_D);
+//  - odd nonlinear phi, zero coupling mean and input, eta = 0: white- or colored-noise DMFT for the
+//    single-site values, linear equivalence for phi's ZF four-point statistics, the all-frequency
+//    linear-equivalence integral for phi's ET dimension (derived);
+//  - anything else: every statistic omitted with the reason.
 TheoryPrediction predict(const EnsembleSpec& spec);
 
 }  // namespace quench::theory

@@ -1,0 +1,344 @@
+// `quench theory`: the N = infinity predictions for a config's model, over an optional parameter
+// grid; writes PREFIX.json / PREFIX.csv and prints a table. The numbers come from
+// quench::theory::predict; this file only scans, names and formats them.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "config/config_loader.hpp"
+#include "io/atomic_file.hpp"
+#include "quench/build_info.hpp"
+#include "quench/error.hpp"
+#include "quench/theory/prediction.hpp"
+
+namespace quench::cli {
+
+namespace {
+
+using nlohmann::json;
+using theory::TheoryPrediction;
+using theory::TheoryQuantity;
+
+struct TheoryOptions {
+    std::string config_path;  // empty: the embedded default job
+    std::vector<std::string> overrides;
+    std::vector<std::string> scans;
+    std::string out = "results/theory";
+    bool quiet = false;
+};
+
+// One --scan key=start:stop:step, expanded to its values.
+struct ScanAxis {
+    std::string key;
+    std::vector<double> values;
+};
+
+struct ScanPoint {
+    std::vector<std::pair<std::string, double>> parameters;
+    TheoryPrediction prediction;
+};
+
+double parseNumber(const std::string& text, const std::string& key, const std::string& scan) {
+    try {
+        size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used == text.size() && std::isfinite(v)) return v;
+    } catch (const std::exception&) {
+    }
+    throw ConfigError(key, scan, "--scan expects KEY=START:STOP:STEP with numbers, got '" + text + "'");
+}
+
+ScanAxis parseScan(const std::string& text) {
+    const size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw ConfigError("--scan", text, "expected KEY=START:STOP:STEP, e.g. coupling.g=0.1:2.0:0.05");
+    ScanAxis axis{text.substr(0, eq), {}};
+    const std::string range = text.substr(eq + 1);
+    std::vector<std::string> parts;
+    std::stringstream ss(range);
+    for (std::string part; std::getline(ss, part, ':');) parts.push_back(part);
+    if (parts.size() != 3) throw ConfigError(axis.key, range, "--scan expects START:STOP:STEP");
+    const double start = parseNumber(parts[0], axis.key, range);
+    const double stop = parseNumber(parts[1], axis.key, range);
+    const double step = parseNumber(parts[2], axis.key, range);
+    if (step <= 0.0 || stop < start)
+        throw ConfigError(axis.key, range, "--scan needs STEP > 0 and STOP >= START");
+    const double count = std::floor((stop - start) / step + 1e-9) + 1;
+    if (count > 100000) throw ConfigError(axis.key, range, "--scan grid has more than 100000 points");
+    for (int k = 0; k < static_cast<int>(count); ++k) axis.values.push_back(start + k * step);
+    return axis;
+}
+
+// The outer product of the axes, first axis outermost.
+std::vector<std::vector<std::pair<std::string, double>>> grid(const std::vector<ScanAxis>& axes) {
+    std::vector<std::vector<std::pair<std::string, double>>> points{{}};
+    for (const ScanAxis& axis : axes) {
+        std::vector<std::vector<std::pair<std::string, double>>> next;
+        for (const auto& p : points)
+            for (const double v : axis.values) {
+                auto q = p;
+                q.emplace_back(axis.key, v);
+                next.push_back(std::move(q));
+            }
+        points = std::move(next);
+    }
+    return points;
+}
+
+EnsembleSpec loadSpec(const TheoryOptions& opt, const std::vector<std::string>& overrides) {
+    return opt.config_path.empty()
+               ? config::parseConfig(config::defaultConfigToml(), "<embedded default>", overrides)
+               : config::loadConfigFile(opt.config_path, overrides);
+}
+
+// ---- names: the same nesting and statistic names as `quench simulate` ----
+
+bool isRaw(Statistic s) {
+    return static_cast<int>(s) >= static_cast<int>(Statistic::AutoVarRaw);
+}
+
+// Applies f(name, quantity) to every reported quantity in a fixed order (the CSV column order).
+template <class F>
+void forEachQuantity(const TheoryPrediction& p, F f) {
+    f("delta0", p.delta0);
+    f("gamma", p.gamma);
+    f("g_eff", p.g_eff);
+    f("stability_margin", p.stability_margin);
+    f("chaotic", p.chaotic);
+    for (const Variable v : {Variable::X, Variable::Phi})
+        for (const CovarianceKind c : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency}) {
+            const std::string prefix = fmt::format("{}.{}.", variableName(v), covarianceName(c));
+            const theory::CovariancePrediction& cov = p.at(v, c);
+            for (int s = 0; s < kStatisticCount; ++s)
+                if (!isRaw(static_cast<Statistic>(s)))
+                    f(prefix + std::string(statisticName(static_cast<Statistic>(s))), cov.statistic[s]);
+            f(prefix + "n_cross_var", cov.n_cross_var);
+        }
+}
+
+json quantityJson(const std::string& name, const TheoryQuantity& q) {
+    const json value = name == "chaotic" ? json(*q.value != 0.0) : json(*q.value);
+    return {{"value", value}, {"tag", theory::basisName(q.basis)}};
+}
+
+json pointJson(const ScanPoint& point) {
+    json out = {{"parameters", json::object()}, {"route", point.prediction.route}};
+    for (const auto& [key, value] : point.parameters) out["parameters"][key] = value;
+    json omitted = json::array();
+    forEachQuantity(point.prediction, [&](const std::string& name, const TheoryQuantity& q) {
+        if (!q.available()) {
+            omitted.push_back({{"name", name}, {"reason", q.reason}});
+            return;
+        }
+        std::string path = "/" + name;
+        for (char& ch : path)
+            if (ch == '.') ch = '/';
+        out[json::json_pointer(path)] = quantityJson(name, q);
+    });
+    for (const Variable v : {Variable::X, Variable::Phi}) {
+        const auto& d = point.prediction.zero_frequency_density[static_cast<int>(v)];
+        if (d)
+            out[std::string(variableName(v))]["zero_frequency"]["eigenvalue_density"] = {
+                {"lambda", d->lambda}, {"density", d->density}, {"tag", theory::basisName(d->basis)}};
+    }
+    if (!point.prediction.density_reason.empty())
+        omitted.push_back(
+            {{"name", "zero_frequency.eigenvalue_density"}, {"reason", point.prediction.density_reason}});
+    out["omitted"] = std::move(omitted);
+    out["notes"] = point.prediction.notes;
+    return out;
+}
+
+std::string utcNow() {
+    const std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return buf;
+}
+
+json resultJson(const EnsembleSpec& base, const std::vector<ScanAxis>& axes,
+                const std::vector<ScanPoint>& points) {
+    const BuildInfo& build = buildInfo();
+    json out;
+    out["format"] = "quench.theory/1";
+    out["quench"] = {{"version", build.version}, {"commit", build.commit}};
+    out["date_utc"] = utcNow();
+    out["config"] = config::configToJson(base);
+    out["scan"] = json::array();
+    for (const ScanAxis& a : axes) out["scan"].push_back({{"key", a.key}, {"values", a.values}});
+    out["tags"] = {
+        {"exact", "exact at N = infinity (closed form, or the DMFT self-consistency solved numerically)"},
+        {"linear_equivalence", "rests on the linear-equivalence derivation (phi ~ gamma x + residual noise)"},
+        {"derived", "a derivation still to be confirmed by simulation"}};
+    out["n_cross_var"] =
+        "N * cross_var: cross_var (var_{i != j} C_ij, as in quench simulate) vanishes like 1/N";
+    json list = json::array();
+    for (const ScanPoint& p : points) list.push_back(pointJson(p));
+    out["points"] = std::move(list);
+    return out;
+}
+
+std::string resultCsv(const std::vector<ScanAxis>& axes, const std::vector<ScanPoint>& points) {
+    std::ostringstream csv;
+    csv.precision(17);
+    std::vector<std::string> header;
+    for (const ScanAxis& a : axes) header.push_back(a.key);
+    header.push_back("route");
+    forEachQuantity(TheoryPrediction{},
+                    [&](const std::string& name, const TheoryQuantity&) { header.push_back(name); });
+    csv << fmt::format("{}\n", fmt::join(header, ","));
+    for (const ScanPoint& p : points) {
+        for (const auto& [key, value] : p.parameters) csv << value << ',';
+        csv << p.prediction.route;
+        forEachQuantity(p.prediction, [&](const std::string&, const TheoryQuantity& q) {
+            csv << ',';
+            if (q.available()) csv << *q.value;
+        });
+        csv << '\n';
+    }
+    return csv.str();
+}
+
+// ---- terminal table ----
+
+std::string cell(const TheoryQuantity& q) {
+    if (!q.available()) return fmt::format("{:>11}", "-");
+    const char tag = q.basis == theory::Basis::Exact               ? 'E'
+                     : q.basis == theory::Basis::LinearEquivalence ? 'L'
+                                                                   : 'D';
+    return fmt::format("{:>9.5g} {}", *q.value, tag);
+}
+
+void printTable(const std::vector<ScanAxis>& axes, const std::vector<ScanPoint>& points,
+                const std::string& prefix) {
+    fmt::print(
+        "quench theory: N = infinity predictions (E exact, L linear equivalence, D derived, - omitted)\n");
+    for (const ScanAxis& a : axes) fmt::print("{:>14} ", a.key);
+    fmt::print("{:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n", "delta0", "gamma", "g_eff",
+               "a_phi ET", "a_phi ZF", "PR/N phiZF", "PR/N phiET", "PR/N x ZF");
+    for (const ScanPoint& p : points) {
+        for (const auto& [key, value] : p.parameters) fmt::print("{:>14.6g} ", value);
+        const TheoryPrediction& t = p.prediction;
+        fmt::print("{} {} {} {} {} {} {} {}\n", cell(t.delta0), cell(t.gamma), cell(t.g_eff),
+                   cell(t.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::AutoMean)),
+                   cell(t.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::AutoMean)),
+                   cell(t.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)),
+                   cell(t.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN)),
+                   cell(t.at(Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)));
+    }
+    // Distinct reasons for the quantities shown above, so a '-' is never left unexplained.
+    std::map<std::string, std::string> reasons;
+    for (const ScanPoint& p : points)
+        forEachQuantity(p.prediction, [&](const std::string& name, const TheoryQuantity& q) {
+            const bool shown = name == "delta0" || name == "gamma" || name == "g_eff" ||
+                               name.find(".pr_over_n") != std::string::npos ||
+                               name.find(".auto_mean") != std::string::npos;
+            if (shown && !q.available()) reasons.emplace(q.reason, name);
+        });
+    for (const auto& [reason, name] : reasons) fmt::print("  - {} (and similar): {}\n", name, reason);
+    fmt::print("results: {0}.json (every quantity with its tag, omitted ones with reasons), {0}.csv\n",
+               prefix);
+}
+
+std::string helpFooter() {
+    return R"(
+Output: PREFIX.json (format quench.theory/1) and PREFIX.csv, one row / one entry per scan point.
+Columns (CSV) and keys (JSON, nested by '.'):
+  <scan keys>                 the parameters of the point (JSON: "parameters")
+  route                       which theory answered: linear, dmft_white_noise, dmft_colored_noise, none
+  delta0                      Delta0 = Var x, the equal-time variance of x (DMFT / linear)
+  gamma                       effective gain E[phi'(x)], x ~ N(0, Delta0)
+  g_eff                       gamma g
+  stability_margin            1 - g_eff (linear with symmetry eta: 1 - g (1 + eta)); < 0: no stationary state
+  chaotic                     1 (JSON true) when Delta0 < g^2 E[phi^2] (white noise only)
+  V.C.S  for V in x, phi; C in equal_time, zero_frequency; S one of the statistics of quench simulate:
+    auto_mean                 a = mean_i C_ii
+    auto_var                  var_i C_ii: O(1/N), always omitted
+    cross_mean                c = mean_{i != j} C_ij: 0 by the x -> -x symmetry
+    cross_var                 var_{i != j} C_ij: O(1/N), always omitted; see n_cross_var
+    pr                        (Tr C)^2 / Tr C^2: extensive, always omitted; see pr_over_n
+    pr_over_n                 PR / N
+    m1, m2, m3, m4            Tr C^k / N (m4 is not derived: always omitted)
+  V.C.n_cross_var             N * cross_var = N dc2, the O(1) limit (= m2 - a^2)
+  V.zero_frequency.eigenvalue_density (JSON only; linear iid J): {lambda: [...], density: [...]}
+  The *_raw statistics of quench simulate are finite-sample estimators with the same limits: not reported.
+Tags (JSON "tag"; table letters):
+  exact (E)                   exact at N = infinity: closed form, or the DMFT self-consistency solved numerically
+  linear_equivalence (L)      rests on the linear-equivalence derivation: phi ~ gamma x + independent residual
+                              noise, so phi's ZF statistics are a linear network's with g -> g_eff
+  derived (D)                 a derivation still to be confirmed by simulation (ET phi dimension, chaos flag,
+                              random-mode single-site values)
+An absent value is never guessed: the CSV cell is empty and the JSON "omitted" list gives the reason.
+)";
+}
+
+int runTheory(const TheoryOptions& opt) {
+    std::vector<ScanPoint> points;
+    std::vector<ScanAxis> axes;
+    EnsembleSpec base;
+    try {
+        for (const std::string& s : opt.scans) axes.push_back(parseScan(s));
+        for (auto& parameters : grid(axes)) {
+            std::vector<std::string> overrides = opt.overrides;
+            for (const auto& [key, value] : parameters)
+                overrides.push_back(fmt::format("{}={:.15g}", key, value));
+            const EnsembleSpec spec = loadSpec(opt, overrides);  // names the key of a bad value
+            if (points.empty()) base = spec;                     // the JSON "config": the first point
+            points.push_back({std::move(parameters), TheoryPrediction{}});
+            points.back().prediction = theory::predict(spec);
+        }
+        const std::filesystem::path parent = std::filesystem::path(opt.out).parent_path();
+        std::error_code ec;
+        if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+        if (ec)
+            throw ConfigError("--out", opt.out,
+                              "cannot create directory " + parent.string() + ": " + ec.message());
+    } catch (const ConfigError& e) {
+        std::fprintf(stderr, "quench: error: %s\n", e.what());
+        return kExitUsage;
+    }
+    try {
+        const std::string json_text = resultJson(base, axes, points).dump(1) + "\n";
+        const std::string csv_text = resultCsv(axes, points);
+        io::writeFileAtomically(opt.out + ".json", json_text);
+        io::writeFileAtomically(opt.out + ".csv", csv_text);
+    } catch (const std::runtime_error& e) {
+        std::fprintf(stderr, "quench: error: %s\n", e.what());
+        return kExitUsage;
+    }
+    if (!opt.quiet) printTable(axes, points, opt.out);
+    return kExitOk;
+}
+
+}  // namespace
+
+CommandRunner addTheoryCommand(CLI::App& app) {
+    auto opt = std::make_shared<TheoryOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "theory",
+        "N = infinity predictions (linear closed forms, DMFT, linear equivalence) for the model of CONFIG,\n"
+        "over an optional grid of parameters; writes PREFIX.json and PREFIX.csv. Nothing is simulated.");
+    cmd->add_option("config", opt->config_path, "TOML config file; omit for the embedded default")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--set", opt->overrides, "override one config key: --set section.key=value (repeatable)")
+        ->allow_extra_args(false);  // one value per flag, so CONFIG may follow
+    cmd->add_option(
+           "--scan", opt->scans,
+           "scan a numeric key: --scan coupling.g=0.1:2.0:0.05 (repeatable: outer product, first outermost)")
+        ->allow_extra_args(false);
+    cmd->add_option("--out", opt->out, "output prefix: writes PREFIX.json and PREFIX.csv")
+        ->capture_default_str();
+    cmd->add_flag("--quiet,-q", opt->quiet, "no table on the terminal");
+    cmd->footer(helpFooter());
+    return [opt]() { return runTheory(*opt); };
+}
+
+}  // namespace quench::cli

@@ -1,0 +1,627 @@
+#include "cuda/cuda_backend.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cmath>
+#include <functional>
+#include <utility>
+
+#include "coupling_generation.cuh"
+#include "cuda/cuda_check.hpp"
+#include "cuda/device_info.hpp"
+#include "euler_step.cuh"
+#include "initial_state.cuh"
+#include "moments.cuh"
+#include "quench/coupling.hpp"
+#include "quench/error.hpp"
+#include "statistics/split_covariance.hpp"
+
+namespace quench::cuda {
+
+namespace {
+
+static_assert(kernels::kGroups == kSplitGroups,
+              "the gather kernel and the statistics disagree on the groups");
+
+// Steps between divergence checks and progress reports (the only host-device synchronizations of
+// the step loop).
+constexpr std::int64_t kStepsPerCheck = 256;
+
+double gib(double bytes) {
+    return bytes / (1024.0 * 1024.0 * 1024.0);
+}
+
+// The CPU's stepCoefficients() (host/cpu/realization_integrator.cpp), in double: the kernel rounds
+// each coefficient to the working precision, as the CPU does.
+struct StepCoefficients {
+    double decay = 0.0, drive_gain = 0.0, kick = 0.0;
+    double ou_decay = 0.0, ou_kick = 0.0;
+    bool colored = false;
+};
+
+StepCoefficients stepCoefficients(const EnsembleSpec& spec) {
+    const double dt = spec.integration.dt;
+    const double sigma = spec.noise.sigma;
+    StepCoefficients c;
+    c.colored = spec.noise.tau > 0.0;
+    if (spec.integration.method == IntegrationMethod::EulerMaruyama) {
+        c.decay = 1.0 - dt;
+        c.drive_gain = dt;
+        c.kick = c.colored ? 0.0 : sigma * std::sqrt(dt);
+    } else {
+        // Exact for the leak with the input frozen over the step.
+        const double e = std::exp(-dt);
+        c.decay = e;
+        c.drive_gain = 1.0 - e;
+        c.kick = c.colored ? 0.0 : sigma * std::sqrt((1.0 - e * e) / 2.0);
+    }
+    if (c.colored) {
+        // Exact OU update with stationary variance sigma^2 / (2 tau).
+        const double e = std::exp(-dt / spec.noise.tau);
+        c.ou_decay = e;
+        c.ou_kick = sigma * std::sqrt((1.0 - e * e) / (2.0 * spec.noise.tau));
+    }
+    return c;
+}
+
+// ---- memory plan: how many realizations run at once ----
+
+struct WavePlan {
+    double bytes_per_realization = 0.0;
+    double budget = 0.0;
+    int per_wave = 0;
+    std::int64_t waves = 0;
+};
+
+// Device bytes of one realization in flight: J, the per-trial arrays (x, phi, h, eta in the working
+// precision; current and previous bin integrals of x and phi and two gather buffers in FP64), the
+// FP64 accumulators of both variables (per group: equal-time, bin and lag-one sums, n x n; two
+// first-moment vectors) and the divergence flag.
+double bytesPerRealization(const EnsembleSpec& spec) {
+    const double n = spec.network.n;
+    const double k = spec.ensemble.trials;
+    const double real = spec.integration.precision == Precision::Fp64 ? 8.0 : 4.0;
+    const double per_trial = 4.0 * real + (4.0 + 2.0) * 8.0;
+    const double accumulators = kVariableCount * kSplitGroups * (3.0 * n * n + 2.0 * n) * 8.0;
+    return n * n * real + n * k * per_trial + accumulators + 8.0;
+}
+
+WavePlan planWaves(const EnsembleSpec& spec, std::size_t free_bytes) {
+    WavePlan plan;
+    plan.bytes_per_realization = bytesPerRealization(spec);
+    plan.budget = spec.run.memory_gb > 0.0 ? spec.run.memory_gb * 1024.0 * 1024.0 * 1024.0
+                                           : 0.8 * static_cast<double>(free_bytes);
+    const double fit = std::floor(plan.budget / plan.bytes_per_realization);
+    const std::int64_t realizations = spec.ensemble.realizations;
+    plan.per_wave = static_cast<int>(std::min<double>({fit, static_cast<double>(realizations), INT_MAX}));
+    if (plan.per_wave < 1)
+        throw ConfigError("network.n", std::to_string(spec.network.n),
+                          fmt::format("one realization needs {:.2f} GiB of device memory but the budget is "
+                                      "{:.2f} GiB (run.memory_gb, default 80 % of the free device memory); "
+                                      "reduce network.n or ensemble.trials",
+                                      gib(plan.bytes_per_realization), gib(plan.budget)));
+    plan.waves = (realizations + plan.per_wave - 1) / plan.per_wave;
+    return plan;
+}
+
+// ---- split groups: the CPU's SplitPlan, as tables the gather kernel reads ----
+
+// For one time segment: the column of each trial in the gathered (group-ordered) matrix, its group,
+// and where each group's columns start.
+struct GroupTable {
+    std::vector<int> column;
+    std::vector<int> group;
+    std::array<int, kSplitGroups> count{};
+    std::array<int, kSplitGroups> offset{};
+};
+
+GroupTable groupTable(const SplitPlan& split, int trials, int segment) {
+    GroupTable table;
+    table.column.resize(static_cast<std::size_t>(trials));
+    table.group.resize(static_cast<std::size_t>(trials));
+    for (int t = 0; t < trials; ++t) ++table.count[split.group(t, segment)];
+    for (int g = 1; g < kSplitGroups; ++g) table.offset[g] = table.offset[g - 1] + table.count[g - 1];
+    std::array<int, kSplitGroups> next = table.offset;
+    // Trials in increasing order within a group, as the CPU's gatherRows() visits them.
+    for (int t = 0; t < trials; ++t) {
+        const int g = split.group(t, segment);
+        table.group[t] = g;
+        table.column[t] = next[g]++;
+    }
+    return table;
+}
+
+// ---- the batched GEMM H = J Phi in the working precision ----
+
+template <class Real>
+struct GemmTypes;
+template <>
+struct GemmTypes<float> {
+    // Plain FP32 (no TF32): the CPU reference is FP32 too.
+    static constexpr cudaDataType_t data = CUDA_R_32F;
+    static constexpr cublasComputeType_t compute = CUBLAS_COMPUTE_32F;
+};
+template <>
+struct GemmTypes<double> {
+    static constexpr cudaDataType_t data = CUDA_R_64F;
+    static constexpr cublasComputeType_t compute = CUBLAS_COMPUTE_64F;
+};
+
+// Device sums of one variable (x or phi) for every realization slot of a wave. Per slot: kSplitGroups
+// n x n matrices (column-major, group g at g n^2) and kSplitGroups n-vectors.
+struct VariableMoments {
+    DeviceBuffer<double> et_second, et_first;
+    DeviceBuffer<double> bin_second, bin_first, lag;
+    DeviceBuffer<double> bin, prev_bin;  // bin integrals, per-trial layout
+
+    VariableMoments(std::size_t matrices, std::size_t vectors, std::size_t per_trial)
+        : et_second(matrices),
+          et_first(vectors),
+          bin_second(matrices),
+          bin_first(vectors),
+          lag(matrices),
+          bin(per_trial),
+          prev_bin(per_trial) {}
+
+    void zero(cudaStream_t stream) {
+        for (DeviceBuffer<double>* b :
+             {&et_second, &et_first, &bin_second, &bin_first, &lag, &bin, &prev_bin})
+            b->zero(stream);
+    }
+};
+
+// Integrates waves of up to `capacity` realizations with all device buffers allocated once.
+// Layouts: J_r column-major n x n at slot r n^2; per-trial arrays (x, phi, h, eta, bins) at slot
+// r (k n) + t n + i, i.e. X_r is n x k column-major, so that H_r = J_r Phi_r for the whole wave is
+// one strided batched GEMM with leading dimension n.
+template <class Real>
+class WaveIntegrator {
+public:
+    using StepsCallback = std::function<void(std::int64_t steps)>;
+
+    WaveIntegrator(const EnsembleSpec& spec, int capacity, cudaStream_t stream, cublasHandle_t blas)
+        : spec_(spec),
+          n_(spec.network.n),
+          k_(spec.ensemble.trials),
+          capacity_(capacity),
+          plan_(planSteps(spec.integration)),
+          split_(k_),
+          coef_(stepCoefficients(spec)),
+          stream_(stream),
+          blas_(blas),
+          nn_(static_cast<std::size_t>(n_) * n_),
+          nk_(static_cast<std::size_t>(n_) * k_),
+          j_(nn_ * capacity),
+          x_(nk_ * capacity),
+          phi_(nk_ * capacity),
+          h_(nk_ * capacity),
+          eta_(nk_ * capacity),
+          gathered_(nk_ * capacity),
+          gathered_prev_(nk_ * capacity),
+          first_bad_step_(static_cast<std::size_t>(capacity)),
+          moments_{VariableMoments(kSplitGroups * nn_ * capacity,
+                                   kSplitGroups * static_cast<std::size_t>(n_) * capacity, nk_ * capacity),
+                   VariableMoments(kSplitGroups * nn_ * capacity,
+                                   kSplitGroups * static_cast<std::size_t>(n_) * capacity, nk_ * capacity)} {
+        uploadGroupTables();
+    }
+
+    // Realizations first .. first + count - 1 (count <= capacity), in order.
+    std::vector<RealizationResult> run(std::int64_t first, int count, const StepsCallback& on_steps,
+                                       bool keep_covariances) {
+        if (count < 1 || count > capacity_)
+            throw BackendError(fmt::format(
+                "cuda backend: a wave of {} realizations does not fit the {} allocated", count, capacity_));
+        first_ = first;
+        count_ = count;
+        reset();
+        generateCouplings();
+        initialState();
+        const std::int64_t total = plan_.burn_steps + plan_.measure_steps;
+        for (std::int64_t s = 0; s < total; ++s) {
+            step(s);
+            const bool last = s + 1 == total;
+            if ((s + 1) % kStepsPerCheck == 0 || last) {
+                checkDivergence();  // synchronizes the stream
+                if (on_steps) on_steps(((s % kStepsPerCheck) + 1) * static_cast<std::int64_t>(count_));
+            }
+        }
+        std::vector<RealizationResult> results;
+        results.reserve(static_cast<std::size_t>(count_));
+        for (int slot = 0; slot < count_; ++slot) results.push_back(resultOf(slot, keep_covariances));
+        return results;
+    }
+
+private:
+    // ---- setup of a wave ----
+
+    void uploadGroupTables() {
+        const int segments = split_.segments_per_trial;
+        std::vector<int> columns, groups;
+        for (int segment = 0; segment < segments; ++segment) {
+            tables_.push_back(groupTable(split_, k_, segment));
+            columns.insert(columns.end(), tables_.back().column.begin(), tables_.back().column.end());
+            groups.insert(groups.end(), tables_.back().group.begin(), tables_.back().group.end());
+        }
+        columns_ = DeviceBuffer<int>(columns.size());
+        groups_ = DeviceBuffer<int>(groups.size());
+        QUENCH_CUDA_CHECK(cudaMemcpyAsync(columns_.data(), columns.data(), columns_.bytes(),
+                                          cudaMemcpyHostToDevice, stream_));
+        QUENCH_CUDA_CHECK(
+            cudaMemcpyAsync(groups_.data(), groups.data(), groups_.bytes(), cudaMemcpyHostToDevice, stream_));
+        // The host vectors die here: wait for the copies (pageable memory).
+        QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    }
+
+    void reset() {
+        for (VariableMoments& m : moments_) m.zero(stream_);
+        eta_.zero(stream_);
+        // 0xFF bytes: every flag is kNoDivergence.
+        QUENCH_CUDA_CHECK(cudaMemsetAsync(first_bad_step_.data(), 0xFF, first_bad_step_.bytes(), stream_));
+        et_count_.fill(0);
+        bin_count_.fill(0);
+        lag_count_.fill(0);
+    }
+
+    void generateCouplings() {
+        if (spec_.coupling.model == CouplingModel::Iid) {
+            const CouplingSpec& c = spec_.coupling;
+            kernels::IidCouplingParams p;
+            p.n = n_;
+            p.wave = count_;
+            p.first_realization = first_;
+            p.seed = spec_.ensemble.seed;
+            p.scale = c.g / std::sqrt(static_cast<double>(n_));
+            p.shift = c.mean / n_;
+            p.sym = std::sqrt((1.0 + c.symmetry) / 2.0);
+            p.anti = std::sqrt((1.0 - c.symmetry) / 2.0);
+            p.zero_diagonal = c.zero_diagonal ? 1 : 0;
+            QUENCH_CUDA_CHECK(kernels::launchIidCoupling<Real>(p, j_.data(), stream_));
+            return;
+        }
+        // The one exception to "J is generated on the device": random-mode couplings are built on
+        // the host by couplingMatrix() and copied (to be moved to the device: two GEMM-able factors).
+        std::vector<Real> column_major(nn_);
+        for (int slot = 0; slot < count_; ++slot) {
+            const std::vector<double> j = couplingMatrix(spec_, first_ + slot);
+            for (std::size_t row = 0; row < static_cast<std::size_t>(n_); ++row)
+                for (std::size_t col = 0; col < static_cast<std::size_t>(n_); ++col)
+                    column_major[col * n_ + row] = static_cast<Real>(j[row * n_ + col]);
+            QUENCH_CUDA_CHECK(cudaMemcpyAsync(j_.data() + static_cast<std::size_t>(slot) * nn_,
+                                              column_major.data(), nn_ * sizeof(Real), cudaMemcpyHostToDevice,
+                                              stream_));
+            // column_major is rewritten for the next slot: wait for this copy.
+            QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        }
+    }
+
+    void initialState() {
+        kernels::InitialStateParams p;
+        p.n = n_;
+        p.trials = k_;
+        p.wave = count_;
+        p.first_realization = first_;
+        p.seed = spec_.ensemble.noiseSeed();
+        p.init_std = spec_.integration.init_std;
+        p.colored = coef_.colored ? 1 : 0;
+        p.eta_std = coef_.colored ? spec_.noise.sigma / std::sqrt(2.0 * spec_.noise.tau) : 0.0;
+        QUENCH_CUDA_CHECK(kernels::launchInitialState<Real>(p, x_.data(), eta_.data(), stream_));
+    }
+
+    // ---- one step, in the CPU's order ----
+
+    void step(std::int64_t s) {
+        const bool measuring = s >= plan_.burn_steps;
+        activation(measuring);
+        if (measuring) measure(s - plan_.burn_steps);
+        couplingProduct();
+        update(s);
+    }
+
+    std::size_t waveElements() const { return nk_ * static_cast<std::size_t>(count_); }
+
+    void activation(bool measuring) {
+        kernels::ActivationParams p;
+        p.activation = spec_.network.activation;
+        p.count = waveElements();
+        p.accumulate_bins = measuring ? 1 : 0;
+        p.dt = spec_.integration.dt;
+        QUENCH_CUDA_CHECK(kernels::launchActivation<Real>(p, x_.data(), phi_.data(), moments_[0].bin.data(),
+                                                          moments_[1].bin.data(), stream_));
+    }
+
+    // H_r = J_r Phi_r for every slot: one call. Column-major: J (n x n, ld n), Phi and H (n x k, ld n).
+    void couplingProduct() {
+        const Real one = Real(1);
+        const Real zero = Real(0);
+        QUENCH_CUBLAS_CHECK(cublasGemmStridedBatchedEx(
+            blas_, CUBLAS_OP_N, CUBLAS_OP_N, n_, k_, n_, &one, j_.data(), GemmTypes<Real>::data, n_,
+            static_cast<long long>(nn_), phi_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_),
+            &zero, h_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_), count_,
+            GemmTypes<Real>::compute, CUBLAS_GEMM_DEFAULT));
+    }
+
+    void update(std::int64_t s) {
+        kernels::EulerStepParams p;
+        p.n = n_;
+        p.trials = k_;
+        p.wave = count_;
+        p.first_realization = first_;
+        p.seed = spec_.ensemble.noiseSeed();
+        p.step = static_cast<std::uint64_t>(s);
+        p.decay = coef_.decay;
+        p.drive_gain = coef_.drive_gain;
+        p.kick = coef_.kick;
+        p.ou_decay = coef_.ou_decay;
+        p.ou_kick = coef_.ou_kick;
+        p.colored = coef_.colored ? 1 : 0;
+        p.input = spec_.noise.input;
+        p.blow_up = spec_.integration.blow_up;
+        QUENCH_CUDA_CHECK(kernels::launchEulerStep<Real>(p, x_.data(), h_.data(), eta_.data(),
+                                                         first_bad_step_.data(), stream_));
+    }
+
+    // ---- measurement (state before the update; the bins already include this step) ----
+
+    void measure(std::int64_t m) {
+        if (m % plan_.sample_stride == 0) sample(split_.segment(m, plan_.measure_steps));
+        if ((m + 1) % plan_.bin_steps == 0) {
+            const std::int64_t bin = m / plan_.bin_steps;
+            if (bin < plan_.bins_per_trial) closeBins(bin);
+        }
+    }
+
+    void sample(int segment) {
+        const GroupTable& table = tables_[static_cast<std::size_t>(segment)];
+        const Real* states[kVariableCount] = {x_.data(), phi_.data()};
+        for (int v = 0; v < kVariableCount; ++v) {
+            gather(segment, states[v], nullptr, moments_[v].et_first.data());
+            addProducts(gathered_.data(), gathered_.data(), moments_[v].et_second.data(), table);
+        }
+        for (int g = 0; g < kSplitGroups; ++g) et_count_[g] += table.count[g];
+    }
+
+    void closeBins(std::int64_t bin) {
+        const int segment = split_.segment(bin, plan_.bins_per_trial);
+        const GroupTable& table = tables_[static_cast<std::size_t>(segment)];
+        const bool has_previous = bin > 0;
+        for (VariableMoments& m : moments_) {
+            gather(segment, m.bin.data(), has_previous ? m.prev_bin.data() : nullptr, m.bin_first.data());
+            addProducts(gathered_.data(), gathered_.data(), m.bin_second.data(), table);
+            // lag += b_{k+1} b_k^T (column-major) = the CPU's row-major sum of b_k b_{k+1}^T.
+            if (has_previous) addProducts(gathered_.data(), gathered_prev_.data(), m.lag.data(), table);
+            std::swap(m.bin, m.prev_bin);
+            m.bin.zero(stream_);
+        }
+        for (int g = 0; g < kSplitGroups; ++g) {
+            bin_count_[g] += table.count[g];
+            if (has_previous) lag_count_[g] += table.count[g];
+        }
+    }
+
+    // Gathers src (and prev_src) of every slot into gathered_ (gathered_prev_) in group order.
+    template <class Source>
+    void gather(int segment, const Source* src, const double* prev_src, double* first) {
+        kernels::GatherParams p;
+        p.n = n_;
+        p.trials = k_;
+        p.wave = count_;
+        const std::size_t table = static_cast<std::size_t>(segment) * k_;
+        QUENCH_CUDA_CHECK(kernels::launchGatherGroups<Source>(
+            p, columns_.data() + table, groups_.data() + table, src, gathered_.data(), prev_src,
+            gathered_prev_.data(), first, stream_));
+    }
+
+    // sums[slot, g] += A_g B_g^T for each group g with trials in this segment, where A_g, B_g are the
+    // n x count_g column blocks of group g in the gathered buffers. One batched call per group.
+    void addProducts(const double* a, const double* b, double* sums, const GroupTable& table) {
+        const double one = 1.0;
+        for (int g = 0; g < kSplitGroups; ++g) {
+            if (table.count[g] == 0) continue;
+            const std::size_t column = static_cast<std::size_t>(table.offset[g]) * n_;
+            QUENCH_CUBLAS_CHECK(cublasDgemmStridedBatched(
+                blas_, CUBLAS_OP_N, CUBLAS_OP_T, n_, n_, table.count[g], &one, a + column, n_,
+                static_cast<long long>(nk_), b + column, n_, static_cast<long long>(nk_), &one,
+                sums + static_cast<std::size_t>(g) * nn_, n_, static_cast<long long>(kSplitGroups * nn_),
+                count_));
+        }
+    }
+
+    // ---- divergence ----
+
+    void checkDivergence() {
+        std::vector<unsigned long long> flags(static_cast<std::size_t>(count_));
+        QUENCH_CUDA_CHECK(cudaMemcpyAsync(flags.data(), first_bad_step_.data(),
+                                          flags.size() * sizeof(flags[0]), cudaMemcpyDeviceToHost, stream_));
+        QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        // The earliest divergence, the lowest realization among equals.
+        const auto worst = std::min_element(flags.begin(), flags.end());
+        if (*worst == kernels::kNoDivergence) return;
+        const std::int64_t slot = worst - flags.begin();
+        const std::int64_t s = static_cast<std::int64_t>(*worst);
+        const Activation& act = spec_.network.activation;
+        std::string why = fmt::format("|x| exceeds integration.blow_up = {:.3g} or is not finite",
+                                      spec_.integration.blow_up);
+        if (act.unbounded())
+            why += fmt::format(
+                "; the activation is unbounded and g (1 + symmetry) = {:.4g}: the network is past its "
+                "instability",
+                spec_.coupling.g * (1.0 + spec_.coupling.symmetry));
+        else
+            why += "; reduce integration.dt or check the coupling and input";
+        throw DivergenceError(first_ + slot, s, static_cast<double>(s) * spec_.integration.dt, why);
+    }
+
+    // ---- results ----
+
+    std::vector<double> download(const DeviceBuffer<double>& buffer, std::size_t offset,
+                                 std::size_t count) const {
+        std::vector<double> host(count);
+        QUENCH_CUDA_CHECK(cudaMemcpyAsync(host.data(), buffer.data() + offset, count * sizeof(double),
+                                          cudaMemcpyDeviceToHost, stream_));
+        QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        return host;
+    }
+
+    // The kSplitGroups sums of one slot. The device matrices are column-major; the second moments
+    // are symmetric and the lag sums were formed transposed, so read row-major they are exactly
+    // what the CPU accumulator holds.
+    GroupMoments groupMoments(const DeviceBuffer<double>& second, const DeviceBuffer<double>& first, int slot,
+                              const std::array<std::int64_t, kSplitGroups>& counts) const {
+        const std::vector<double> all_second =
+            download(second, static_cast<std::size_t>(slot) * kSplitGroups * nn_, kSplitGroups * nn_);
+        const std::size_t n = static_cast<std::size_t>(n_);
+        const std::vector<double> all_first =
+            download(first, static_cast<std::size_t>(slot) * kSplitGroups * n, kSplitGroups * n);
+        GroupMoments out;
+        for (int g = 0; g < kSplitGroups; ++g) {
+            const std::size_t gs = static_cast<std::size_t>(g);
+            out[g].second.assign(all_second.begin() + gs * nn_, all_second.begin() + (gs + 1) * nn_);
+            out[g].first.assign(all_first.begin() + gs * n, all_first.begin() + (gs + 1) * n);
+            out[g].count = counts[g];
+        }
+        return out;
+    }
+
+    RealizationResult resultOf(int slot, bool keep_covariances) const {
+        RealizationResult out;
+        out.realization = first_ + slot;
+        out.coupling_effective_rank = couplingEffectiveRank(spec_.coupling, n_);
+        for (int g = 0; g < kSplitGroups; ++g) {
+            out.samples += et_count_[g];
+            out.bins += bin_count_[g];
+        }
+        const bool zero_mean = centersOnZero(spec_);
+        const double t_bin = static_cast<double>(plan_.bin_steps) * spec_.integration.dt;
+        for (int v = 0; v < kVariableCount; ++v) {
+            const VariableMoments& m = moments_[v];
+            const GroupMoments et = groupMoments(m.et_second, m.et_first, slot, et_count_);
+            const GroupMoments bins = groupMoments(m.bin_second, m.bin_first, slot, bin_count_);
+            const std::vector<double> all_lag =
+                download(m.lag, static_cast<std::size_t>(slot) * kSplitGroups * nn_, kSplitGroups * nn_);
+            std::array<std::vector<double>, kSplitGroups> lag;
+            for (int g = 0; g < kSplitGroups; ++g) {
+                const std::size_t gs = static_cast<std::size_t>(g);
+                lag[g].assign(all_lag.begin() + gs * nn_, all_lag.begin() + (gs + 1) * nn_);
+            }
+            fill(out.cov[v][0], equalTimeCovariance(et, n_, zero_mean), keep_covariances);
+            fill(out.cov[v][1], zeroFrequencyCovariance(bins, lag, lag_count_, n_, zero_mean, t_bin),
+                 keep_covariances);
+        }
+        return out;
+    }
+
+    void fill(CovarianceResult& out, const SplitCovariance& c, bool keep_covariances) const {
+        out.stats = computeStatistics(c);
+        if (spec_.statistics.eigenvalues) out.eigenvalues = symmetricEigenvalues(c.pooled, n_);
+        if (keep_covariances) out.matrix = c.pooled;
+    }
+
+    const EnsembleSpec& spec_;
+    const int n_;
+    const int k_;
+    const int capacity_;
+    const StepPlan plan_;
+    const SplitPlan split_;
+    const StepCoefficients coef_;
+    const cudaStream_t stream_;
+    const cublasHandle_t blas_;
+    const std::size_t nn_;  // n^2
+    const std::size_t nk_;  // n k
+    std::int64_t first_ = 0;
+    int count_ = 0;
+    DeviceBuffer<Real> j_, x_, phi_, h_, eta_;
+    DeviceBuffer<double> gathered_, gathered_prev_;
+    DeviceBuffer<unsigned long long> first_bad_step_;
+    std::array<VariableMoments, kVariableCount> moments_;
+    std::vector<GroupTable> tables_;  // per time segment
+    DeviceBuffer<int> columns_, groups_;
+    // Samples per group so far: the same for every slot and both variables.
+    std::array<std::int64_t, kSplitGroups> et_count_{}, bin_count_{}, lag_count_{};
+};
+
+// Progress of a run over all waves (the callbacks come from this one thread).
+class ProgressReporter {
+public:
+    ProgressReporter(const RunControl& control, std::int64_t realizations, std::int64_t steps_per_realization)
+        : control_(control),
+          total_(realizations),
+          total_steps_(static_cast<double>(realizations) * static_cast<double>(steps_per_realization)) {}
+    void steps(std::int64_t count) {
+        steps_done_ += count;
+        report();
+    }
+    void realizationsDone(std::int64_t count) {
+        done_ += count;
+        report();
+    }
+
+private:
+    void report() const {
+        if (!control_.on_progress) return;
+        control_.on_progress(
+            {done_, total_, total_steps_ > 0 ? static_cast<double>(steps_done_) / total_steps_ : 1.0});
+    }
+    const RunControl& control_;
+    std::int64_t done_ = 0;
+    std::int64_t steps_done_ = 0;
+    const std::int64_t total_;
+    const double total_steps_;
+};
+
+template <class Real>
+std::vector<RealizationResult> runWaves(const EnsembleSpec& spec, const RunControl& control,
+                                        const WavePlan& plan) {
+    const CudaStream stream;
+    const CublasHandle blas(stream.get());
+    WaveIntegrator<Real> integrator(spec, plan.per_wave, stream.get(), blas.get());
+    const StepPlan steps = planSteps(spec.integration);
+    ProgressReporter progress(control, spec.ensemble.realizations, steps.burn_steps + steps.measure_steps);
+    const auto on_steps = [&progress](std::int64_t s) { progress.steps(s); };
+    std::vector<RealizationResult> results;
+    results.reserve(static_cast<std::size_t>(spec.ensemble.realizations));
+    for (std::int64_t done = 0; done < spec.ensemble.realizations; done += plan.per_wave) {
+        const int count =
+            static_cast<int>(std::min<std::int64_t>(plan.per_wave, spec.ensemble.realizations - done));
+        std::vector<RealizationResult> wave =
+            integrator.run(spec.ensemble.first_realization + done, count, on_steps, control.keep_covariances);
+        for (RealizationResult& r : wave) results.push_back(std::move(r));
+        progress.realizationsDone(count);
+    }
+    return results;
+}
+
+}  // namespace
+
+CudaBackend::CudaBackend() {
+    std::string why;
+    if (!cudaDeviceAvailable(&why)) throw BackendError("cuda backend: " + why);
+    const DeviceInfo info = currentDeviceInfo();
+    device_name_ = fmt::format("{} (sm_{}{})", info.name, info.major, info.minor);
+    total_bytes_ = info.total_bytes;
+}
+
+std::string CudaBackend::description() const {
+    return fmt::format("{}, {:.1f} GiB, cuBLAS batched GEMM; wave plan: {}", device_name_,
+                       gib(static_cast<double>(total_bytes_)), wave_plan_);
+}
+
+std::string CudaBackend::device() const {
+    return device_name_;
+}
+
+std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const RunControl& control) {
+    validate(spec);
+    const DeviceInfo info = currentDeviceInfo();
+    const WavePlan plan = planWaves(spec, info.free_bytes);
+    wave_plan_ =
+        fmt::format("{} realization(s) per wave, {} wave(s), {:.3f} GiB per realization, budget {:.2f} GiB",
+                    plan.per_wave, plan.waves, gib(plan.bytes_per_realization), gib(plan.budget));
+    if (spec.integration.precision == Precision::Fp64) return runWaves<double>(spec, control, plan);
+    return runWaves<float>(spec, control, plan);
+}
+
+}  // namespace quench::cuda

@@ -1,0 +1,27 @@
+#pragma once
+// J_r for a wave of realizations, generated on the device from the same counter-based keys as
+// couplingMatrix() (host/coupling/coupling_matrix.cpp), entry for entry.
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+
+namespace quench::kernels {
+
+struct IidCouplingParams {
+    int n = 0;
+    int wave = 0;                        // realizations in this wave
+    std::int64_t first_realization = 0;  // realization number of wave slot 0
+    std::uint64_t seed = 0;              // ensemble.seed (couplings never use the noise seed)
+    double scale = 0.0;                  // g / sqrt(N)
+    double shift = 0.0;                  // mean / N
+    double sym = 0.0;                    // sqrt((1 + eta) / 2)
+    double anti = 0.0;                   // sqrt((1 - eta) / 2)
+    int zero_diagonal = 0;
+};
+
+// j: wave x (n x n), each matrix COLUMN-major (j[r n^2 + col n + row] = J_r[row][col]), ready to be
+// the A operand of a column-major GEMM without transposition.
+template <class Real>
+cudaError_t launchIidCoupling(const IidCouplingParams& p, Real* j, cudaStream_t stream);
+
+}  // namespace quench::kernels

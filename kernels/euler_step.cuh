@@ -1,0 +1,51 @@
+#pragma once
+// The elementwise parts of one integration step of a wave of realizations. Order per step
+// (as on the CPU): phi = phi(x) [+ bin integrals when measuring]; H = J Phi (cuBLAS, host side);
+// x, eta updated with the noise of this step.
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+
+#include "quench/activation.hpp"
+
+namespace quench::kernels {
+
+// Value of a per-realization divergence flag while the realization is healthy.
+inline constexpr unsigned long long kNoDivergence = ~0ull;
+
+struct ActivationParams {
+    Activation activation{};
+    std::size_t count = 0;    // elements: wave x trials x n
+    int accumulate_bins = 0;  // add dt x and dt phi to the FP64 bin integrals (measured steps)
+    double dt = 0.0;
+};
+
+// phi = phi(x); when accumulate_bins, bin_x += dt x and bin_phi += dt phi (same layout, FP64).
+template <class Real>
+cudaError_t launchActivation(const ActivationParams& p, const Real* x, Real* phi, double* bin_x,
+                             double* bin_phi, cudaStream_t stream);
+
+// x' = decay x + drive_gain (h + input) + kick xi                        (white noise)
+// x' = decay x + drive_gain (h + input + eta); eta' = ou_decay eta + ou_kick xi   (OU noise)
+// Coefficients are the CPU's stepCoefficients() in double; the kernel rounds them to Real.
+struct EulerStepParams {
+    int n = 0;
+    int trials = 0;
+    int wave = 0;
+    std::int64_t first_realization = 0;
+    std::uint64_t seed = 0;  // ensemble.noiseSeed()
+    std::uint64_t step = 0;  // index_a of the noise
+    double decay = 0.0, drive_gain = 0.0, kick = 0.0;
+    double ou_decay = 0.0, ou_kick = 0.0;
+    int colored = 0;
+    double input = 0.0;
+    double blow_up = 0.0;
+};
+
+// first_bad_step[slot]: atomically lowered to step + 1 (the CPU's convention) when some |x| of the
+// realization exceeds blow_up or is not finite after this update.
+template <class Real>
+cudaError_t launchEulerStep(const EulerStepParams& p, Real* x, const Real* h, Real* eta,
+                            unsigned long long* first_bad_step, cudaStream_t stream);
+
+}  // namespace quench::kernels

@@ -1,0 +1,166 @@
+// The CUDA backend against the CPU reference: the same spec on both gives the same per-realization
+// statistics. Both draw the same random integers (Philox at the same counters), so the only
+// differences are rounding (GEMM summation order, FMA contraction, FP64 accumulation order):
+//   fp64: relative 1e-9 (absolute floor 1e-12); fp32: relative 1e-4 (absolute floor 1e-6).
+// The networks are stable (g < 1), so rounding differences are damped, not amplified.
+//
+// These tests skip without a usable device. On a GPU machine, run:
+//   QUENCH_REQUIRE_GPU=1 ctest --test-dir build -L cpu
+//   compute-sanitizer --tool memcheck build/tests/quench_core_tests --gtest_filter='*Cuda*'
+//   compute-sanitizer --tool racecheck build/tests/quench_core_tests --gtest_filter='*Cuda*'
+// (QUENCH_REQUIRE_GPU=1 turns every "backend unavailable" skip into a failure.)
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "backend_fixture.hpp"
+#include "quench/error.hpp"
+
+namespace quench::testing {
+namespace {
+
+using CK = CovarianceKind;
+
+class CpuVsCudaTest : public ::testing::TestWithParam<Precision> {
+protected:
+    void SetUp() override {
+        std::string why;
+        if (!backendAvailable(BackendKind::Cuda, &why)) {
+            if (std::getenv("QUENCH_REQUIRE_GPU") != nullptr)
+                FAIL() << "backend required but unavailable: " << why;
+            GTEST_SKIP() << "backend unavailable: " << why;
+        }
+    }
+    std::vector<RealizationResult> run(BackendKind kind, EnsembleSpec spec) const {
+        spec.integration.precision = GetParam();
+        return makeBackend(kind)->run(spec, {});
+    }
+    double relativeTolerance() const { return GetParam() == Precision::Fp64 ? 1e-9 : 1e-4; }
+    double absoluteTolerance() const { return GetParam() == Precision::Fp64 ? 1e-12 : 1e-6; }
+
+    void expectSameStatistics(const EnsembleSpec& spec) const {
+        const std::vector<RealizationResult> cpu = run(BackendKind::Cpu, spec);
+        const std::vector<RealizationResult> gpu = run(BackendKind::Cuda, spec);
+        ASSERT_EQ(cpu.size(), gpu.size());
+        for (std::size_t r = 0; r < cpu.size(); ++r) {
+            EXPECT_EQ(cpu[r].realization, gpu[r].realization);
+            EXPECT_EQ(cpu[r].samples, gpu[r].samples);
+            EXPECT_EQ(cpu[r].bins, gpu[r].bins);
+            EXPECT_DOUBLE_EQ(cpu[r].coupling_effective_rank, gpu[r].coupling_effective_rank);
+            for (int v = 0; v < kVariableCount; ++v)
+                for (int c = 0; c < kCovarianceCount; ++c)
+                    for (int k = 0; k < kStatisticCount; ++k) {
+                        const double a = cpu[r].cov[v][c].stats[k];
+                        const double b = gpu[r].cov[v][c].stats[k];
+                        const double tolerance =
+                            relativeTolerance() * std::max(std::fabs(a), std::fabs(b)) + absoluteTolerance();
+                        EXPECT_LE(std::fabs(a - b), tolerance)
+                            << "realization " << cpu[r].realization << " "
+                            << variableName(static_cast<Variable>(v)) << " "
+                            << covarianceName(static_cast<CK>(c)) << " "
+                            << statisticName(static_cast<Statistic>(k)) << ": cpu " << a << ", cuda " << b;
+                    }
+        }
+    }
+};
+
+// tanh, iid couplings with symmetry, white noise, exponential Euler, K >= 4 (trial split).
+TEST_P(CpuVsCudaTest, TanhWithWhiteNoiseAndExponentialEuler) {
+    EnsembleSpec spec = smallLinearSpec(48, 0.6);
+    spec.network.activation.kind = ActivationKind::Tanh;
+    spec.coupling.symmetry = 0.3;
+    spec.integration.t_max = 100.0;
+    spec.ensemble.realizations = 3;
+    expectSameStatistics(spec);
+}
+
+// Linear units, OU noise, Euler-Maruyama, K < 4 (time-segment split), nonzero coupling mean and
+// input (pooled sample mean), zero diagonal, a distinct noise seed.
+TEST_P(CpuVsCudaTest, ColoredNoiseEulerMaruyamaAndTimeSegments) {
+    EnsembleSpec spec = smallLinearSpec(20, 0.5);
+    spec.integration.method = IntegrationMethod::EulerMaruyama;
+    spec.noise.tau = 1.5;
+    spec.noise.input = 0.3;
+    spec.coupling.mean = 0.4;
+    spec.coupling.zero_diagonal = true;
+    spec.ensemble.trials = 3;
+    spec.ensemble.noise_seed = 11;
+    spec.ensemble.first_realization = 7;
+    spec.integration.t_max = 120.0;
+    expectSameStatistics(spec);
+}
+
+// Random-mode couplings (built on the host and copied), a non-odd activation, eigenvalues.
+TEST_P(CpuVsCudaTest, RandomModeCouplingsWithRelu) {
+    EnsembleSpec spec = smallLinearSpec(32, 0.5);
+    spec.network.activation.kind = ActivationKind::Relu;
+    spec.coupling.model = CouplingModel::RandomMode;
+    spec.coupling.mode_ratio = 0.5;
+    spec.coupling.overlap = 0.3;
+    spec.noise.input = 0.2;
+    spec.ensemble.trials = 5;
+    spec.integration.t_max = 80.0;
+    spec.statistics.eigenvalues = true;
+    expectSameStatistics(spec);
+}
+
+// Cutting the ensemble into several waves (a small memory budget) changes no number.
+TEST_P(CpuVsCudaTest, WavesDoNotChangeAnyNumber) {
+    EnsembleSpec spec = smallLinearSpec(48, 0.5);
+    spec.network.activation.kind = ActivationKind::Tanh;
+    spec.ensemble.realizations = 5;
+    spec.integration.t_max = 60.0;
+    const std::vector<RealizationResult> one_wave = run(BackendKind::Cuda, spec);
+    // About 0.45 MiB per realization in fp32 (0.5 in fp64): two realizations per wave, three waves.
+    spec.run.memory_gb = 1.2e-3;
+    const std::vector<RealizationResult> waves = run(BackendKind::Cuda, spec);
+    ASSERT_EQ(one_wave.size(), waves.size());
+    for (std::size_t r = 0; r < waves.size(); ++r) {
+        EXPECT_EQ(one_wave[r].realization, waves[r].realization);
+        for (int v = 0; v < kVariableCount; ++v)
+            for (int c = 0; c < kCovarianceCount; ++c)
+                EXPECT_EQ(one_wave[r].cov[v][c].stats, waves[r].cov[v][c].stats);
+    }
+}
+
+TEST_P(CpuVsCudaTest, DescriptionReportsTheWavePlan) {
+    std::unique_ptr<Backend> backend = makeBackend(BackendKind::Cuda);
+    EnsembleSpec spec = smallLinearSpec(8, 0.3);
+    spec.integration.precision = GetParam();
+    spec.integration.t_max = 20.0;
+    backend->run(spec, {});
+    EXPECT_NE(backend->description().find("per wave"), std::string::npos) << backend->description();
+}
+
+std::string precisionName(const ::testing::TestParamInfo<Precision>& info) {
+    return info.param == Precision::Fp64 ? "CudaFp64" : "CudaFp32";
+}
+
+INSTANTIATE_TEST_SUITE_P(Precisions, CpuVsCudaTest, ::testing::Values(Precision::Fp32, Precision::Fp64),
+                         precisionName);
+
+// Runs everywhere: without a usable device the CUDA backend refuses with the reason instead of
+// crashing, and a build with nvcc lists it.
+TEST(CudaBackendAvailability, IsListedWhenCompiledAndRefusesWithAReasonWithoutADevice) {
+    const std::vector<std::string> compiled = compiledBackends();
+#ifdef QUENCH_HAVE_CUDA
+    EXPECT_NE(std::find(compiled.begin(), compiled.end(), "cuda"), compiled.end());
+#else
+    EXPECT_EQ(std::find(compiled.begin(), compiled.end(), "cuda"), compiled.end());
+#endif
+    std::string why;
+    if (backendAvailable(BackendKind::Cuda, &why)) GTEST_SKIP() << "a CUDA device is present";
+    EXPECT_FALSE(why.empty());
+    try {
+        makeBackend(BackendKind::Cuda);
+        FAIL() << "expected a BackendError";
+    } catch (const BackendError& e) {
+        EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+    // Auto falls back to the CPU.
+    EXPECT_EQ(makeBackend(BackendKind::Auto)->name(), "cpu");
+}
+
+}  // namespace
+}  // namespace quench::testing

@@ -1,0 +1,153 @@
+// The command-line contract of `quench theory`, checked on the built binary:
+//   quench theory [CONFIG.toml] [--set k=v ...] [--scan key=start:stop:step ...] [--out PREFIX] [--quiet]
+// One CSV row and one JSON point per grid point; JSON nested variable -> covariance -> statistic as in
+// `quench simulate`; a bad --scan exits with status 2 and names the key, writing nothing.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string readFile(const fs::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::string shellQuote(const std::string& text) {
+    std::string quoted = "'";
+    for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+class TheoryCli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        root_ = fs::temp_directory_path() / ("quench_theory_cli_" + std::to_string(::getpid()) + "_" +
+                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(root_);
+        fs::create_directories(root_ / "work");
+    }
+    void TearDown() override { fs::remove_all(root_); }
+
+    RunResult theory(const std::vector<std::string>& args) const {
+        std::string command = "cd " + shellQuote((root_ / "work").string()) + " && timeout 60 " +
+                              shellQuote(QUENCH_BINARY) + " theory --quiet --out result";
+        for (const auto& a : args) command += " " + shellQuote(a);
+        command += " > " + shellQuote((root_ / "stdout").string()) + " 2> " +
+                   shellQuote((root_ / "stderr").string());
+        const int status = std::system(command.c_str());
+        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, readFile(root_ / "stdout"),
+                readFile(root_ / "stderr")};
+    }
+
+    fs::path output(const std::string& extension) const { return root_ / "work" / ("result" + extension); }
+
+    fs::path root_;
+};
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    for (std::string line; std::getline(ss, line);) out.push_back(line);
+    return out;
+}
+
+TEST_F(TheoryCli, AScanWritesOneCsvRowPerGridPoint) {
+    const RunResult r = theory({"--scan", "coupling.g=0.2:1.0:0.2", "--scan", "noise.sigma=0.5:1.0:0.5"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto rows = lines(readFile(output(".csv")));
+    ASSERT_EQ(rows.size(), 1u + 5 * 2);  // header + 5 g values x 2 sigma values
+    EXPECT_EQ(rows[0].rfind("coupling.g,noise.sigma,route,delta0,gamma,g_eff,stability_margin", 0), 0u)
+        << rows[0];
+    EXPECT_NE(rows[0].find("phi.zero_frequency.pr_over_n"), std::string::npos);
+    EXPECT_NE(rows[0].find("x.equal_time.n_cross_var"), std::string::npos);
+}
+
+TEST_F(TheoryCli, JsonNestsVariableCovarianceStatisticWithTags) {
+    const RunResult r = theory({"--scan", "coupling.g=0.5:0.8:0.3"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(readFile(output(".json")));
+    EXPECT_EQ(j["format"], "quench.theory/1");
+    ASSERT_EQ(j["points"].size(), 2u);
+    const auto& point = j["points"][1];
+    EXPECT_DOUBLE_EQ(point["parameters"]["coupling.g"].get<double>(), 0.8);
+    EXPECT_NEAR(point["phi"]["zero_frequency"]["pr_over_n"]["value"].get<double>(), 0.4776, 1e-4);
+    EXPECT_EQ(point["phi"]["zero_frequency"]["pr_over_n"]["tag"], "linear_equivalence");
+    EXPECT_EQ(point["x"]["equal_time"]["auto_mean"]["tag"], "exact");
+    for (const char* key : {"delta0", "gamma", "g_eff", "stability_margin"})
+        EXPECT_TRUE(point.contains(key)) << key;
+    ASSERT_FALSE(point["omitted"].empty());
+    for (const auto& o : point["omitted"]) EXPECT_FALSE(o["reason"].get<std::string>().empty()) << o["name"];
+}
+
+TEST_F(TheoryCli, LinearNetworksCarryTheirZeroFrequencyDensity) {
+    const RunResult r = theory({"--set", "network.activation=linear", "--scan", "coupling.g=0.2:0.8:0.3"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(readFile(output(".json")));
+    ASSERT_EQ(j["points"].size(), 3u);
+    for (const auto& point : j["points"]) {
+        EXPECT_EQ(point["route"], "linear");
+        EXPECT_EQ(point["x"]["zero_frequency"]["eigenvalue_density"]["density"].size(), 101u);
+    }
+}
+
+// The config validation (shared with quench simulate) rejects a linear network without a stationary
+// state; predict() itself would omit its statistics with a reason (tests/theory/test_prediction.cpp).
+TEST_F(TheoryCli, ALinearScanPastTheInstabilityIsRejectedByTheConfigValidation) {
+    const RunResult r = theory({"--set", "network.activation=linear", "--scan", "coupling.g=0.5:1.5:0.5"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("coupling.g"), std::string::npos) << r.err;
+}
+
+TEST_F(TheoryCli, ABadScanExitsWithTwoAndNamesTheKey) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--scan", "coupling.gain=0.1:1:0.1"},
+          {"--scan", "coupling.g=-1:1:0.5"},
+          {"--scan", "noise.sigma=1:0.5:0.1"},
+          {"--scan", "noise.sigma=0.1:x:0.1"}}) {
+        const RunResult r = theory(args);
+        EXPECT_EQ(r.exit_code, 2) << args[1];
+        EXPECT_EQ(r.err.rfind("quench: error: ", 0), 0u) << r.err;
+        const std::string key = args[1].substr(0, args[1].find('='));
+        EXPECT_NE(r.err.find(key), std::string::npos) << r.err;
+        EXPECT_FALSE(fs::exists(output(".json"))) << args[1];
+    }
+}
+
+TEST_F(TheoryCli, TheConfigMayFollowTheScan) {
+    const RunResult r = theory(
+        {"--scan", "coupling.g=0.1:0.3:0.1", std::string(QUENCH_SOURCE_DIR) + "/examples/linear_iid.toml"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(lines(readFile(output(".csv"))).size(), 4u);
+    EXPECT_NE(readFile(output(".csv")).find(",linear,"), std::string::npos);
+}
+
+TEST_F(TheoryCli, HelpDocumentsEveryColumnAndTag) {
+    const RunResult r = theory({"--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    for (const char* word :
+         {"delta0", "gamma", "g_eff", "stability_margin", "chaotic", "pr_over_n", "n_cross_var", "auto_mean",
+          "cross_mean", "m3", "eigenvalue_density", "exact", "linear_equivalence", "derived", "route"})
+        EXPECT_NE(r.out.find(word), std::string::npos) << word;
+}
+
+}  // namespace

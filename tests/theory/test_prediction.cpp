@@ -1,0 +1,176 @@
+// predict(): what `quench theory` reports for a model, with tags, and reasons for what it omits.
+#include "quench/theory/prediction.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "quench/theory/linear_theory.hpp"
+#include "quench/theory/random_mode_theory.hpp"
+
+namespace quench::theory {
+namespace {
+
+EnsembleSpec model(ActivationKind kind, double g, double sigma) {
+    EnsembleSpec spec;
+    spec.network.activation.kind = kind;
+    spec.coupling.g = g;
+    spec.noise.sigma = sigma;
+    return spec;
+}
+
+double valueOf(const TheoryQuantity& q) {
+    EXPECT_TRUE(q.available()) << q.reason;
+    return q.value.value_or(-1.0);
+}
+
+const CovariancePrediction& cov(const TheoryPrediction& p, Variable v, CovarianceKind c) {
+    return p.at(v, c);
+}
+
+// Every quantity is a finite value or absent with a reason.
+void expectWellFormed(const TheoryQuantity& q, const std::string& what) {
+    if (q.available())
+        EXPECT_TRUE(std::isfinite(*q.value)) << what;
+    else
+        EXPECT_FALSE(q.reason.empty()) << what << " is absent without a reason";
+}
+
+void expectWellFormed(const TheoryPrediction& p, const std::string& where) {
+    for (const auto& per_variable : p.covariance)
+        for (const CovariancePrediction& c : per_variable) {
+            for (const TheoryQuantity& q : c.statistic) expectWellFormed(q, where);
+            expectWellFormed(c.n_cross_var, where + " n_cross_var");
+        }
+    for (const TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff, &p.stability_margin, &p.chaotic})
+        expectWellFormed(*q, where);
+    for (const auto& d : p.zero_frequency_density)
+        if (d)
+            for (const double v : d->density) EXPECT_TRUE(std::isfinite(v)) << where;
+}
+
+TEST(Prediction, LinearIidZeroFrequencyIsTheClosedForm) {
+    const double g = 0.6, sigma = 1.3;
+    const TheoryPrediction p = predict(model(ActivationKind::Linear, g, sigma));
+    const LinearMoments m = linearZeroFrequencyIid(g, sigma);
+    for (const Variable v : {Variable::X, Variable::Phi}) {
+        const CovariancePrediction& zf = cov(p, v, CovarianceKind::ZeroFrequency);
+        EXPECT_DOUBLE_EQ(valueOf(zf.at(Statistic::AutoMean)), sigma * sigma / (1 - g * g));
+        EXPECT_DOUBLE_EQ(valueOf(zf.at(Statistic::PrOverN)), (1 - g * g) * (1 - g * g));
+        EXPECT_DOUBLE_EQ(valueOf(zf.n_cross_var), m.n_cross_var);
+        EXPECT_DOUBLE_EQ(valueOf(zf.at(Statistic::M2)), m.m2);
+        EXPECT_DOUBLE_EQ(valueOf(zf.at(Statistic::M3)), m.m3);
+        EXPECT_EQ(valueOf(zf.at(Statistic::CrossMean)), 0.0);
+        EXPECT_EQ(zf.at(Statistic::PrOverN).basis, Basis::Exact);
+    }
+    EXPECT_EQ(p.route, "linear");
+    EXPECT_NEAR(valueOf(p.delta0), sigma * sigma / (2 * std::sqrt(1 - g * g)), 1e-12);
+    ASSERT_TRUE(p.zero_frequency_density[0].has_value());
+    EXPECT_EQ(p.zero_frequency_density[0]->density.size(), static_cast<size_t>(kDensityGridPoints));
+}
+
+TEST(Prediction, LinearEqualTimeDimensionMatchesTheCheckValue) {
+    const TheoryPrediction p = predict(model(ActivationKind::Linear, 0.5, 1.0));
+    EXPECT_NEAR(valueOf(cov(p, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN)), 0.8477, 1e-4);
+}
+
+TEST(Prediction, LinearPastTheInstabilityIsOmittedWithAReason) {
+    const TheoryPrediction p = predict(model(ActivationKind::Linear, 1.2, 1.0));
+    const TheoryQuantity& pr = cov(p, Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN);
+    EXPECT_FALSE(pr.available());
+    EXPECT_NE(pr.reason.find("stationary"), std::string::npos) << pr.reason;
+    EXPECT_FALSE(p.delta0.available());
+    EXPECT_LT(valueOf(p.stability_margin), 0.0);
+}
+
+TEST(Prediction, TanhDmftMatchesTheCheckValues) {
+    const struct {
+        double g, sigma2, delta0, gamma, pr_phi_zf;
+    } checks[] = {{0.5, 1, 0.5361, 0.7149, -1},
+                  {0.8, 1, 0.6044, 0.6948, 0.4776},
+                  {1.5, 2, 1.6393, 0.5156, 0.1614},
+                  {2.0, 1, 2.0920, 0.4721, -1}};
+    for (const auto& c : checks) {
+        const TheoryPrediction p = predict(model(ActivationKind::Tanh, c.g, std::sqrt(c.sigma2)));
+        EXPECT_EQ(p.route, "dmft_white_noise");
+        EXPECT_NEAR(valueOf(p.delta0), c.delta0, 1e-4) << "g = " << c.g;
+        EXPECT_NEAR(valueOf(p.gamma), c.gamma, 1e-4) << "g = " << c.g;
+        EXPECT_NEAR(valueOf(cov(p, Variable::X, CovarianceKind::EqualTime).at(Statistic::AutoMean)), c.delta0,
+                    1e-4);
+        const TheoryQuantity& pr =
+            cov(p, Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN);
+        EXPECT_EQ(pr.basis, Basis::LinearEquivalence);
+        if (c.pr_phi_zf > 0) EXPECT_NEAR(valueOf(pr), c.pr_phi_zf, 1e-4);
+    }
+}
+
+TEST(Prediction, TanhEqualTimeDimensionIsDerivedAndMatchesTheCheckValue) {
+    const TheoryPrediction p = predict(model(ActivationKind::Tanh, 1.2, 1.0));
+    const TheoryQuantity& pr = cov(p, Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN);
+    EXPECT_EQ(pr.basis, Basis::Derived);
+    EXPECT_NEAR(valueOf(pr), 0.5212, 2e-3);
+}
+
+TEST(Prediction, WhatTheTheoryDoesNotCoverIsOmittedWithAReason) {
+    const TheoryPrediction tanh = predict(model(ActivationKind::Tanh, 0.8, 1.0));
+    const TheoryQuantity& x_pr = cov(tanh, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN);
+    EXPECT_FALSE(x_pr.available());
+    EXPECT_FALSE(x_pr.reason.empty());
+    EXPECT_FALSE(cov(tanh, Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::CrossVar).available());
+    EXPECT_FALSE(tanh.zero_frequency_density[0].has_value());
+    EXPECT_FALSE(tanh.density_reason.empty());
+
+    EnsembleSpec relu = model(ActivationKind::Relu, 0.5, 1.0);
+    const TheoryPrediction p = predict(relu);
+    EXPECT_EQ(p.route, "none");
+    EXPECT_FALSE(p.delta0.available());
+    EXPECT_NE(p.delta0.reason.find("odd"), std::string::npos) << p.delta0.reason;
+    expectWellFormed(p, "relu");
+}
+
+TEST(Prediction, NoNaNAnywhereOverACouplingScan) {
+    for (const ActivationKind kind : {ActivationKind::Tanh, ActivationKind::Linear})
+        for (double g = 0.1; g <= 3.0 + 1e-9; g += 0.3) {
+            const TheoryPrediction p = predict(model(kind, g, 1.0));
+            expectWellFormed(p, "g = " + std::to_string(g));
+            if (kind == ActivationKind::Tanh) EXPECT_TRUE(p.delta0.available()) << p.delta0.reason;
+        }
+}
+
+TEST(Prediction, PowerLawBlowUpIsAReasonNotAThrow) {
+    EnsembleSpec spec = model(ActivationKind::PowerLaw, 5.0, 1.0);
+    spec.network.activation.alpha = 1.5;
+    const TheoryPrediction p = predict(spec);
+    EXPECT_FALSE(p.delta0.available());
+    EXPECT_FALSE(p.delta0.reason.empty());
+    expectWellFormed(p, "power law alpha = 1.5");
+}
+
+TEST(Prediction, ColoredNoiseUsesTheColoredSolver) {
+    EnsembleSpec spec = model(ActivationKind::Tanh, 0.8, 1.0);
+    spec.noise.tau = 0.5;
+    const TheoryPrediction p = predict(spec);
+    EXPECT_EQ(p.route, "dmft_colored_noise");
+    expectWellFormed(p, "colored");
+    // Colored noise of the same zero-frequency power lowers the equal-time variance.
+    EXPECT_LT(valueOf(p.delta0), predict(model(ActivationKind::Tanh, 0.8, 1.0)).delta0.value.value_or(0.0));
+}
+
+TEST(Prediction, RandomModeLinearZeroFrequencyComesFromTheModeSpectrumTheory) {
+    EnsembleSpec spec = model(ActivationKind::Linear, 0.6, 1.0);
+    spec.network.n = 200;
+    spec.coupling.model = CouplingModel::RandomMode;
+    spec.coupling.mode_ratio = 0.5;
+    const TheoryPrediction p = predict(spec);
+    const RandomModeZeroFrequency r =
+        randomModeZeroFrequency(randomModeSpectrum(ModeSpectrum::Flat, 100, 200, 0.6, 1.0), 200, 0.0, 1.0);
+    EXPECT_DOUBLE_EQ(valueOf(cov(p, Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)),
+                     r.pr_over_n);
+    // Single-site values are those of iid J (derived); the ET dimension is not covered.
+    EXPECT_EQ(p.delta0.basis, Basis::Derived);
+    EXPECT_FALSE(cov(p, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN).available());
+    expectWellFormed(p, "random mode");
+}
+
+}  // namespace
+}  // namespace quench::theory
