@@ -11,45 +11,11 @@
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
 #include "quench/rng.hpp"
+#include "step_coefficients.hpp"
 
 namespace quench::cpu {
 
 namespace {
-
-// Coefficients of one step: x' = decay x + drive_gain (h + I + eta) + kick xi.
-template <class Real>
-struct StepCoefficients {
-    Real decay, drive_gain, kick;
-    Real ou_decay = 0, ou_kick = 0;  // eta' = ou_decay eta + ou_kick xi
-    bool colored = false;
-};
-
-template <class Real>
-StepCoefficients<Real> stepCoefficients(const EnsembleSpec& spec) {
-    const double dt = spec.integration.dt;
-    const double sigma = spec.noise.sigma;
-    const bool colored = spec.noise.tau > 0.0;
-    StepCoefficients<Real> c{};
-    if (spec.integration.method == IntegrationMethod::EulerMaruyama) {
-        c.decay = Real(1.0 - dt);
-        c.drive_gain = Real(dt);
-        c.kick = Real(colored ? 0.0 : sigma * std::sqrt(dt));
-    } else {
-        // Exact for the leak with the input frozen over the step.
-        const double e = std::exp(-dt);
-        c.decay = Real(e);
-        c.drive_gain = Real(1.0 - e);
-        c.kick = Real(colored ? 0.0 : sigma * std::sqrt((1.0 - e * e) / 2.0));
-    }
-    if (colored) {
-        // Exact OU update with stationary variance sigma^2 / (2 tau).
-        const double e = std::exp(-dt / spec.noise.tau);
-        c.colored = true;
-        c.ou_decay = Real(e);
-        c.ou_kick = Real(sigma * std::sqrt((1.0 - e * e) / (2.0 * spec.noise.tau)));
-    }
-    return c;
-}
 
 template <class Real>
 class Integrator {
@@ -62,7 +28,7 @@ public:
           k_(spec.ensemble.trials),
           plan_(planSteps(spec.integration)),
           split_(k_),
-          coef_(stepCoefficients<Real>(spec)),
+          coef_(stepCoefficients(spec)),
           act_(spec.network.activation),
           noise_(n_, k_),
           acc_{CovarianceAccumulator(n_, centersOnZero(spec)),
@@ -130,21 +96,23 @@ private:
         const std::size_t kn = x_.size();
         const Real input = Real(spec_.noise.input);
         const Real limit = Real(spec_.integration.blow_up);
-        const StepCoefficients<Real> c = coef_;
+        // Rounded once to the working precision, so the loops stay in Real arithmetic.
+        const Real decay = Real(coef_.decay), drive_gain = Real(coef_.drive_gain), kick = Real(coef_.kick);
+        const Real ou_decay = Real(coef_.ou_decay), ou_kick = Real(coef_.ou_kick);
         Real* __restrict x = x_.data();
         const Real* __restrict h = h_.data();
         const Real* __restrict xi = xi_.data();
         Real* __restrict eta = eta_.data();
         int bad = 0;
-        if (c.colored) {
+        if (coef_.colored) {
             for (std::size_t e = 0; e < kn; ++e) {
-                x[e] = c.decay * x[e] + c.drive_gain * (h[e] + input + eta[e]);
-                eta[e] = c.ou_decay * eta[e] + c.ou_kick * xi[e];
+                x[e] = decay * x[e] + drive_gain * (h[e] + input + eta[e]);
+                eta[e] = ou_decay * eta[e] + ou_kick * xi[e];
                 bad |= !(std::fabs(x[e]) <= limit);
             }
         } else {
             for (std::size_t e = 0; e < kn; ++e) {
-                x[e] = c.decay * x[e] + c.drive_gain * (h[e] + input) + c.kick * xi[e];
+                x[e] = decay * x[e] + drive_gain * (h[e] + input) + kick * xi[e];
                 bad |= !(std::fabs(x[e]) <= limit);
             }
         }
@@ -262,7 +230,7 @@ private:
     const int k_;
     const StepPlan plan_;
     const SplitPlan split_;
-    const StepCoefficients<Real> coef_;
+    const StepCoefficients coef_;
     const Activation act_;
     NoiseBlock noise_;
     // State, activations, recurrent input and noise: n x k, neuron-major (element i * k + t).

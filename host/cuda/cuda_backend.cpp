@@ -17,6 +17,7 @@
 #include "moments.cuh"
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
+#include "step_coefficients.hpp"
 #include "statistics/split_covariance.hpp"
 
 namespace quench::cuda {
@@ -32,39 +33,6 @@ constexpr std::int64_t kStepsPerCheck = 256;
 
 double gib(double bytes) {
     return bytes / (1024.0 * 1024.0 * 1024.0);
-}
-
-// The CPU's stepCoefficients() (host/cpu/realization_integrator.cpp), in double: the kernel rounds
-// each coefficient to the working precision, as the CPU does.
-struct StepCoefficients {
-    double decay = 0.0, drive_gain = 0.0, kick = 0.0;
-    double ou_decay = 0.0, ou_kick = 0.0;
-    bool colored = false;
-};
-
-StepCoefficients stepCoefficients(const EnsembleSpec& spec) {
-    const double dt = spec.integration.dt;
-    const double sigma = spec.noise.sigma;
-    StepCoefficients c;
-    c.colored = spec.noise.tau > 0.0;
-    if (spec.integration.method == IntegrationMethod::EulerMaruyama) {
-        c.decay = 1.0 - dt;
-        c.drive_gain = dt;
-        c.kick = c.colored ? 0.0 : sigma * std::sqrt(dt);
-    } else {
-        // Exact for the leak with the input frozen over the step.
-        const double e = std::exp(-dt);
-        c.decay = e;
-        c.drive_gain = 1.0 - e;
-        c.kick = c.colored ? 0.0 : sigma * std::sqrt((1.0 - e * e) / 2.0);
-    }
-    if (c.colored) {
-        // Exact OU update with stationary variance sigma^2 / (2 tau).
-        const double e = std::exp(-dt / spec.noise.tau);
-        c.ou_decay = e;
-        c.ou_kick = sigma * std::sqrt((1.0 - e * e) / (2.0 * spec.noise.tau));
-    }
-    return c;
 }
 
 // ---- memory plan: how many realizations run at once ----
