@@ -374,6 +374,18 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
     return "";
 }
 
+// Every 1/N coefficient no route derived is absent with one reason, so none is ever silently empty.
+void fillMissingFirstOrder(TheoryPrediction& p) {
+    const std::string why = "no 1/N term is derived for this model and statistic";
+    for (auto& per_variable : p.covariance)
+        for (CovariancePrediction& c : per_variable) {
+            for (TheoryQuantity& q : c.one_over_n)
+                if (!q.available() && q.reason.empty()) q = TheoryQuantity::omitted(why);
+            if (!c.n_cross_var_one_over_n.available() && c.n_cross_var_one_over_n.reason.empty())
+                c.n_cross_var_one_over_n = TheoryQuantity::omitted(why);
+        }
+}
+
 }  // namespace
 
 TheoryPrediction predict(const EnsembleSpec& spec) {
@@ -385,6 +397,7 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
     const std::string uncovered = uncoveredReason(spec);
     if (!uncovered.empty()) {
         omitAll(p, uncovered);
+        fillMissingFirstOrder(p);
         return p;
     }
     if (spec.network.activation.kind == ActivationKind::Linear)
@@ -392,6 +405,7 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
     else
         predictDmft(p, spec);
     if (spec.coupling.model == CouplingModel::RandomMode) restrictToSingleSite(p, spec);
+    fillMissingFirstOrder(p);
     if (spec.coupling.zero_diagonal)
         p.notes.push_back("zero_diagonal changes statistics only at O(1/N): ignored");
     if (spec.noise.input != 0.0)

@@ -44,6 +44,15 @@ struct CovariancePrediction {
     std::array<TheoryQuantity, kStatisticCount> statistic;  // indexed by quench::Statistic
     TheoryQuantity n_cross_var;                             // N * var_{i != j} C_ij at N = infinity
 
+    // The first finite-size term: the coefficient c in E_J[S](N) = S(infinity) + c / N + O(1/N^2) of the
+    // disorder average, where a derivation gives it (`quench theory --order 1`); absent with the reason
+    // otherwise. `quench validate` sets these beside the slope of its N-scaling fit.
+    std::array<TheoryQuantity, kStatisticCount> one_over_n;
+    TheoryQuantity n_cross_var_one_over_n;
+
+    TheoryQuantity& firstOrder(Statistic s) { return one_over_n[static_cast<int>(s)]; }
+    const TheoryQuantity& firstOrder(Statistic s) const { return one_over_n[static_cast<int>(s)]; }
+
     TheoryQuantity& at(Statistic s) { return statistic[static_cast<int>(s)]; }
     const TheoryQuantity& at(Statistic s) const { return statistic[static_cast<int>(s)]; }
 };
