@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/run_clock.hpp"
 #include "config/config_loader.hpp"
 #include "io/atomic_file.hpp"
 #include "io/result_writer.hpp"
@@ -29,19 +30,6 @@ struct SimulateOptions {
     bool quiet = false;
     std::string command_line;
 };
-
-std::string utcNow() {
-    const std::time_t t = std::time(nullptr);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    return buf;
-}
-
-std::string hostName() {
-    char buf[256] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-    return buf;
-}
 
 BackendKind parseBackend(const std::string& name) {
     if (name == "cpu") return BackendKind::Cpu;

@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/run_clock.hpp"
+#include "cli/scan_grid.hpp"
 #include "config/config_loader.hpp"
 #include "io/atomic_file.hpp"
 #include "quench/build_info.hpp"
@@ -35,63 +37,10 @@ struct TheoryOptions {
     bool quiet = false;
 };
 
-// One --scan key=start:stop:step, expanded to its values.
-struct ScanAxis {
-    std::string key;
-    std::vector<double> values;
-};
-
 struct ScanPoint {
-    std::vector<std::pair<std::string, double>> parameters;
+    ScanParameters parameters;
     TheoryPrediction prediction;
 };
-
-double parseNumber(const std::string& text, const std::string& key, const std::string& scan) {
-    try {
-        size_t used = 0;
-        const double v = std::stod(text, &used);
-        if (used == text.size() && std::isfinite(v)) return v;
-    } catch (const std::exception&) {
-    }
-    throw ConfigError(key, scan, "--scan expects KEY=START:STOP:STEP with numbers, got '" + text + "'");
-}
-
-ScanAxis parseScan(const std::string& text) {
-    const size_t eq = text.find('=');
-    if (eq == std::string::npos || eq == 0)
-        throw ConfigError("--scan", text, "expected KEY=START:STOP:STEP, e.g. coupling.g=0.1:2.0:0.05");
-    ScanAxis axis{text.substr(0, eq), {}};
-    const std::string range = text.substr(eq + 1);
-    std::vector<std::string> parts;
-    std::stringstream ss(range);
-    for (std::string part; std::getline(ss, part, ':');) parts.push_back(part);
-    if (parts.size() != 3) throw ConfigError(axis.key, range, "--scan expects START:STOP:STEP");
-    const double start = parseNumber(parts[0], axis.key, range);
-    const double stop = parseNumber(parts[1], axis.key, range);
-    const double step = parseNumber(parts[2], axis.key, range);
-    if (step <= 0.0 || stop < start)
-        throw ConfigError(axis.key, range, "--scan needs STEP > 0 and STOP >= START");
-    const double count = std::floor((stop - start) / step + 1e-9) + 1;
-    if (count > 100000) throw ConfigError(axis.key, range, "--scan grid has more than 100000 points");
-    for (int k = 0; k < static_cast<int>(count); ++k) axis.values.push_back(start + k * step);
-    return axis;
-}
-
-// The outer product of the axes, first axis outermost.
-std::vector<std::vector<std::pair<std::string, double>>> grid(const std::vector<ScanAxis>& axes) {
-    std::vector<std::vector<std::pair<std::string, double>>> points{{}};
-    for (const ScanAxis& axis : axes) {
-        std::vector<std::vector<std::pair<std::string, double>>> next;
-        for (const auto& p : points)
-            for (const double v : axis.values) {
-                auto q = p;
-                q.emplace_back(axis.key, v);
-                next.push_back(std::move(q));
-            }
-        points = std::move(next);
-    }
-    return points;
-}
 
 EnsembleSpec loadSpec(const TheoryOptions& opt, const std::vector<std::string>& overrides) {
     return opt.config_path.empty()
@@ -155,13 +104,6 @@ json pointJson(const ScanPoint& point) {
     out["omitted"] = std::move(omitted);
     out["notes"] = point.prediction.notes;
     return out;
-}
-
-std::string utcNow() {
-    const std::time_t t = std::time(nullptr);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    return buf;
 }
 
 json resultJson(const EnsembleSpec& base, const std::vector<ScanAxis>& axes,
@@ -286,10 +228,9 @@ int runTheory(const TheoryOptions& opt) {
     EnsembleSpec base;
     try {
         for (const std::string& s : opt.scans) axes.push_back(parseScan(s));
-        for (auto& parameters : grid(axes)) {
+        for (auto& parameters : scanGrid(axes)) {
             std::vector<std::string> overrides = opt.overrides;
-            for (const auto& [key, value] : parameters)
-                overrides.push_back(fmt::format("{}={:.15g}", key, value));
+            for (const std::string& o : scanOverrides(parameters)) overrides.push_back(o);
             const EnsembleSpec spec = loadSpec(opt, overrides);  // names the key of a bad value
             if (points.empty()) base = spec;                     // the JSON "config": the first point
             points.push_back({std::move(parameters), TheoryPrediction{}});
