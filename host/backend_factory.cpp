@@ -42,6 +42,14 @@ bool backendAvailable(BackendKind kind, std::string* why) {
 #endif
 }
 
+void assignDeviceToLocalRank(int local_rank) {
+#ifdef QUENCH_HAVE_CUDA
+    if (cuda::cudaDeviceAvailable(nullptr)) cuda::selectDeviceForLocalRank(local_rank);
+#else
+    (void)local_rank;
+#endif
+}
+
 std::unique_ptr<Backend> makeBackend(BackendKind kind) {
     std::string why;
     if (!backendAvailable(kind, &why)) throw BackendError(std::string(backendName(kind)) + ": " + why);

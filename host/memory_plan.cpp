@@ -40,8 +40,10 @@ MemoryPlan cpuMemoryPlan(const EnsembleSpec& spec, int workers) {
     MemoryPlan plan;
     plan.workers = workers;
     plan.bytes_per_worker = per_worker;
-    const double per_result =
-        kVariableCount * kCovarianceCount * (kStatisticCount + (spec.statistics.eigenvalues ? n : 0.0)) * 8.0;
+    // Kept until the end: the statistics, the spectra and (output.covariances) the pooled matrices.
+    const double per_covariance =
+        kStatisticCount + (spec.statistics.eigenvalues ? n : 0.0) + (spec.output.covariances ? n * n : 0.0);
+    const double per_result = kVariableCount * kCovarianceCount * per_covariance * 8.0;
     plan.bytes_results = per_result * static_cast<double>(spec.ensemble.realizations);
     return plan;
 }

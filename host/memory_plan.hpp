@@ -14,6 +14,7 @@ struct MemoryPlan {
     double total() const { return bytes_per_worker * workers + bytes_results; }
 };
 
+// workers = 0 counts only the results kept on the host (a run whose integration is on a device).
 MemoryPlan cpuMemoryPlan(const EnsembleSpec& spec, int workers);
 
 // The budget in bytes: run.memory_gb, or 80 % of the memory available now.

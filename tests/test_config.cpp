@@ -155,8 +155,11 @@ TEST(ConfigKeys, TheStableKeyNamesArePresent) {
                                             "ensemble.noise_seed",
                                             "statistics.eigenvalues",
                                             "statistics.center",
+                                            "output.covariances",
                                             "run.threads",
-                                            "run.memory_gb"};
+                                            "run.memory_gb",
+                                            "run.checkpoint_every_seconds",
+                                            "run.checkpoint_every_realizations"};
     for (const auto& name : names) EXPECT_NE(quench::config::findKey(name), nullptr) << name;
     EXPECT_EQ(quench::config::configKeys().size(), names.size()) << "a key was added: list it here and below";
 }
@@ -215,6 +218,9 @@ const std::map<std::string, RoundTrip>& roundTrips() {
         {"statistics.center", {"\"sample_mean\"", "sample_mean"}},
         {"run.threads", {"2", 2}},
         {"run.memory_gb", {"1.5", 1.5}},
+        {"output.covariances", {"true", true}},
+        {"run.checkpoint_every_seconds", {"30.0", 30.0}},
+        {"run.checkpoint_every_realizations", {"16", 16}},
     };
     return cases;
 }
@@ -461,6 +467,13 @@ TEST(ConfigRange, ThreadsAreNotNegative) {
 
 TEST(ConfigRange, MemoryBudgetIsNotNegative) {
     EXPECT_EQ(rejectedOverride("run.memory_gb=-2").key(), "run.memory_gb");
+}
+
+TEST(ConfigRange, CheckpointIntervalsAreNotNegative) {
+    EXPECT_EQ(rejectedOverride("run.checkpoint_every_seconds=-1").key(), "run.checkpoint_every_seconds");
+    EXPECT_EQ(rejectedOverride("run.checkpoint_every_seconds=nan").key(), "run.checkpoint_every_seconds");
+    EXPECT_EQ(rejectedOverride("run.checkpoint_every_realizations=-3").key(),
+              "run.checkpoint_every_realizations");
 }
 
 TEST(ConfigRange, NonFiniteNumbersAreRejectedWithTheKeyNamed) {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "mpi/communicator.hpp"
 #include "quench/backend.hpp"
 #include "quench/build_info.hpp"
 
@@ -16,6 +17,9 @@ int runInfo() {
     fmt::print("CUDA toolkit at build time: {}{}\n", b.cuda_compiled ? "found" : "not found",
                b.cuda_compiled ? fmt::format(" (architectures {})", b.cuda_architectures) : "");
     fmt::print("backends compiled in: {}\n", fmt::join(compiledBackends(), ", "));
+    fmt::print("MPI: {}\n", mpi::Communicator::compiledWithMpi()
+                                ? "compiled in (mpirun -np P quench simulate ... shares the realizations)"
+                                : "not compiled in (single process)");
     for (const BackendKind kind : {BackendKind::Cpu, BackendKind::Cuda}) {
         std::string why;
         if (backendAvailable(kind, &why))

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 
 namespace quench::cli {
@@ -21,9 +22,10 @@ bool stderrIsTerminal() {
     return ::isatty(STDERR_FILENO) == 1;
 }
 
-ProgressBar::ProgressBar(std::string label, bool enabled)
+ProgressBar::ProgressBar(std::string label, bool draw_bar, bool log_lines)
     : label_(std::move(label)),
-      enabled_(enabled),
+      enabled_(draw_bar),
+      log_lines_(log_lines),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
@@ -33,6 +35,11 @@ ProgressBar::~ProgressBar() {
 
 void ProgressBar::update(const Progress& p) {
     if (!enabled_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!started_) {
+        started_ = true;
+        first_fraction_ = p.fraction;
+    }
     last_ = p;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_draw_ < std::chrono::milliseconds(200)) return;
@@ -40,24 +47,39 @@ void ProgressBar::update(const Progress& p) {
     draw(p, false);
 }
 
+void ProgressBar::log(const std::string& line) {
+    if (!log_lines_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (enabled_ && started_ && !finished_) {
+        std::fprintf(stderr, "\r\033[K%s\n", line.c_str());
+        draw(last_, false);
+    } else {
+        std::fprintf(stderr, "%s\n", line.c_str());
+    }
+    std::fflush(stderr);
+}
+
 void ProgressBar::finish() {
+    std::lock_guard<std::mutex> lock(mutex_);
     if (!enabled_ || finished_) return;
     finished_ = true;
-    draw(last_, true);
+    if (started_) draw(last_, true);
 }
 
 void ProgressBar::draw(const Progress& p, bool final_line) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double fraction = std::min(1.0, std::max(0.0, p.fraction));
+    const double gained = fraction - first_fraction_;
     const int width = 30;
     const int filled = static_cast<int>(fraction * width);
     const std::string bar =
         std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.');
-    const std::string eta = fraction > 0.0 ? formatSeconds(elapsed * (1.0 - fraction) / fraction) : "?";
-    std::fprintf(stderr, "\r%s [%s] %3.0f%%  %lld/%lld realizations  %s elapsed  ETA %s   %s", label_.c_str(),
-                 bar.c_str(), 100.0 * fraction, static_cast<long long>(p.realizations_done),
-                 static_cast<long long>(p.realizations_total), formatSeconds(elapsed).c_str(), eta.c_str(),
-                 final_line ? "\n" : "");
+    const std::string eta = gained > 0.0 ? formatSeconds(elapsed * (1.0 - fraction) / gained) : "?";
+    const double rate = elapsed > 0.0 ? gained * static_cast<double>(p.realizations_total) / elapsed : 0.0;
+    std::fprintf(stderr, "\r%s [%s] %3.0f%%  %lld/%lld realizations  %.3g/s  %s elapsed  ETA %s   %s",
+                 label_.c_str(), bar.c_str(), 100.0 * fraction, static_cast<long long>(p.realizations_done),
+                 static_cast<long long>(p.realizations_total), rate, formatSeconds(elapsed).c_str(),
+                 eta.c_str(), final_line ? "\n" : "");
     std::fflush(stderr);
 }
 

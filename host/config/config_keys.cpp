@@ -420,6 +420,13 @@ std::vector<ConfigKey> buildTable() {
              s.statistics.center = readChoice(k, v, kCenterings);
          },
          [](const EnsembleSpec& s) -> json { return choiceName(s.statistics.center, kCenterings); }},
+        // ---- output ----
+        {"output.covariances", K::Boolean, "", "true | false",
+         "PREFIX.h5 also holds every realization's pooled covariance matrices (/covariances, R x N x N, "
+         "chunked and compressed)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.output.covariances = readBool(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.output.covariances; }},
         // ---- run ----
         {"run.threads", K::Integer, "", ">= 0 (0 = all hardware threads)", "CPU threads", false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
@@ -430,6 +437,20 @@ std::vector<ConfigKey> buildTable() {
          "memory budget: a run that needs more stops before allocating and says what to reduce", false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.run.memory_gb = readFloat(k, v); },
          [](const EnsembleSpec& s) -> json { return s.run.memory_gb; }},
+        {"run.checkpoint_every_seconds", K::Float, "s (wall time)", ">= 0 (0 = no time trigger)",
+         "write PREFIX.checkpoint.h5 at the first realization boundary after this much wall time; "
+         "`quench simulate --resume` continues from it",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.run.checkpoint_every_seconds = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.run.checkpoint_every_seconds; }},
+        {"run.checkpoint_every_realizations", K::Integer, "", ">= 0 (0 = no count trigger)",
+         "write PREFIX.checkpoint.h5 after at least this many more realizations are complete", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.run.checkpoint_every_realizations = readInteger<std::int64_t>(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.run.checkpoint_every_realizations; }},
     };
 }
 
@@ -478,6 +499,7 @@ const std::vector<ConfigSection>& configSections() {
         {"integration", "time stepping, burn-in, measurement and sampling"},
         {"ensemble", "how many realizations and trials, and the seed"},
         {"statistics", "optional statistics"},
+        {"output", "what the HDF5 result file holds beyond the statistics"},
         {"run", "resources of this run (do not change the results)"},
     };
     return sections;

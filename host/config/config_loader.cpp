@@ -277,7 +277,7 @@ EnsembleSpec parseConfig(std::string_view toml_text, std::string_view source_nam
     return spec;
 }
 
-EnsembleSpec loadConfigFile(const std::string& path, const std::vector<std::string>& overrides) {
+std::string readConfigText(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
         throw ConfigError("CONFIG", path, "is a directory, not a TOML config file");
@@ -289,7 +289,11 @@ EnsembleSpec loadConfigFile(const std::string& path, const std::vector<std::stri
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) throw ConfigError("CONFIG", path, "reading the config file failed");
-    return parseConfig(text.str(), path, overrides);
+    return text.str();
+}
+
+EnsembleSpec loadConfigFile(const std::string& path, const std::vector<std::string>& overrides) {
+    return parseConfig(readConfigText(path), path, overrides);
 }
 
 nlohmann::json configToJson(const EnsembleSpec& spec) {

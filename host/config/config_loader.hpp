@@ -16,6 +16,9 @@ namespace quench::config {
 EnsembleSpec parseConfig(std::string_view toml_text, std::string_view source_name,
                          const std::vector<std::string>& overrides);
 
+// The text of a config file; an unreadable file is ConfigError("CONFIG", path, reason).
+std::string readConfigText(const std::string& path);
+
 // As parseConfig on the file's contents; an unreadable file is ConfigError("CONFIG", path, reason).
 EnsembleSpec loadConfigFile(const std::string& path, const std::vector<std::string>& overrides);
 

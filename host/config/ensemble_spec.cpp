@@ -193,6 +193,14 @@ void validateRun(const RunSpec& run) {
     }
     requireNonNegative("run.memory_gb", run.memory_gb,
                        "the memory budget in GB (0 means 80 % of what is free)");
+    requireNonNegative("run.checkpoint_every_seconds", run.checkpoint_every_seconds,
+                       "the wall time between checkpoints in seconds (0 means no time trigger)");
+    if (run.checkpoint_every_realizations < 0) {
+        throw ConfigError("run.checkpoint_every_realizations",
+                          std::to_string(run.checkpoint_every_realizations),
+                          "the number of realizations between checkpoints must be 0 (no count trigger) or "
+                          "greater");
+    }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "cpu/realization_integrator.hpp"
 #include "memory_plan.hpp"
+#include "quench/error.hpp"
 
 namespace quench::cpu {
 
@@ -74,11 +75,16 @@ std::string CpuBackend::device() const {
     return fmt::format("{} ({} hardware threads)", cpuModel(), hardwareThreads());
 }
 
+std::int64_t CpuBackend::realizationsInFlight(const EnsembleSpec& spec) const {
+    const int threads = spec.run.threads > 0 ? spec.run.threads : hardwareThreads();
+    return std::max<std::int64_t>(1, std::min<std::int64_t>(threads, spec.ensemble.realizations));
+}
+
 std::vector<RealizationResult> CpuBackend::run(const EnsembleSpec& spec, const RunControl& control) {
     validate(spec);
     const std::int64_t count = spec.ensemble.realizations;
     const int threads = spec.run.threads > 0 ? spec.run.threads : hardwareThreads();
-    const int workers = static_cast<int>(std::min<std::int64_t>(threads, count));
+    const int workers = static_cast<int>(realizationsInFlight(spec));
     checkMemory(spec, cpuMemoryPlan(spec, workers));
     // Threads go to realizations; BLAS gets what is left over (all of it for a single realization).
     openblas_set_num_threads(std::max(1, threads / workers));
@@ -93,10 +99,12 @@ std::vector<RealizationResult> CpuBackend::run(const EnsembleSpec& spec, const R
     IntegratorHooks hooks;
     hooks.on_steps = [&progress](std::int64_t s) { progress.steps(s); };
     hooks.cancelled = &cancelled;
+    hooks.stop = control.stop;
     hooks.keep_covariances = control.keep_covariances;
+    const auto stopRequested = [&control]() { return control.stop != nullptr && control.stop->load(); };
 
     auto worker = [&]() {
-        for (std::int64_t i = next++; i < count && !cancelled.load(); i = next++) {
+        for (std::int64_t i = next++; i < count && !cancelled.load() && !stopRequested(); i = next++) {
             try {
                 results[static_cast<std::size_t>(i)] =
                     integrateRealization(spec, spec.ensemble.first_realization + i, hooks);
@@ -113,6 +121,7 @@ std::vector<RealizationResult> CpuBackend::run(const EnsembleSpec& spec, const R
     worker();
     for (std::thread& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
+    if (stopRequested()) throw Interrupted("stopped on request before all realizations finished");
     return results;
 }
 

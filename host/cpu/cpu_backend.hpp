@@ -12,6 +12,7 @@ public:
     std::string description() const override;
     std::string device() const override;
     std::vector<RealizationResult> run(const EnsembleSpec& spec, const RunControl& control) override;
+    std::int64_t realizationsInFlight(const EnsembleSpec& spec) const override;
 };
 
 }  // namespace quench::cpu

@@ -63,6 +63,7 @@ public:
                 if (hooks_.on_steps) hooks_.on_steps(unreported);
                 unreported = 0;
                 if (hooks_.cancelled != nullptr && hooks_.cancelled->load()) return {};
+                if (hooks_.stop != nullptr && hooks_.stop->load()) return {};
             }
         }
         if (hooks_.on_steps && unreported > 0) hooks_.on_steps(unreported);

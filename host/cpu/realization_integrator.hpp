@@ -12,6 +12,7 @@ struct IntegratorHooks {
     // Called every few hundred steps with the number of steps done since the last call.
     std::function<void(std::int64_t steps)> on_steps;
     const std::atomic<bool>* cancelled = nullptr;  // stop early (another realization failed)
+    const std::atomic<bool>* stop = nullptr;       // stop early (a signal asked the run to stop)
     bool keep_covariances = false;
 };
 

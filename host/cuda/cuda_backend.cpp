@@ -17,8 +17,8 @@
 #include "moments.cuh"
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
-#include "step_coefficients.hpp"
 #include "statistics/split_covariance.hpp"
+#include "step_coefficients.hpp"
 
 namespace quench::cuda {
 
@@ -552,6 +552,8 @@ std::vector<RealizationResult> runWaves(const EnsembleSpec& spec, const RunContr
     std::vector<RealizationResult> results;
     results.reserve(static_cast<std::size_t>(spec.ensemble.realizations));
     for (std::int64_t done = 0; done < spec.ensemble.realizations; done += plan.per_wave) {
+        if (control.stop != nullptr && control.stop->load())
+            throw Interrupted("stopped on request before all realizations finished");
         const int count =
             static_cast<int>(std::min<std::int64_t>(plan.per_wave, spec.ensemble.realizations - done));
         std::vector<RealizationResult> wave =
@@ -579,6 +581,10 @@ std::string CudaBackend::description() const {
 
 std::string CudaBackend::device() const {
     return device_name_;
+}
+
+std::int64_t CudaBackend::realizationsInFlight(const EnsembleSpec& spec) const {
+    return planWaves(spec, currentDeviceInfo().free_bytes).per_wave;
 }
 
 std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const RunControl& control) {

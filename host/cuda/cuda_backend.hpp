@@ -19,6 +19,7 @@ public:
     std::string description() const override;
     std::string device() const override;
     std::vector<RealizationResult> run(const EnsembleSpec& spec, const RunControl& control) override;
+    std::int64_t realizationsInFlight(const EnsembleSpec& spec) const override;
 
 private:
     std::string device_name_;

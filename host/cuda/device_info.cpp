@@ -47,6 +47,16 @@ bool cudaDeviceAvailable(std::string* why) {
     return true;
 }
 
+bool selectDeviceForLocalRank(int local_rank) {
+    int count = 0;
+    if (cudaGetDeviceCount(&count) != cudaSuccess || count < 1) {
+        cudaGetLastError();
+        return false;
+    }
+    QUENCH_CUDA_CHECK(cudaSetDevice(local_rank % count));
+    return true;
+}
+
 DeviceInfo currentDeviceInfo() {
     int device = 0;
     QUENCH_CUDA_CHECK(cudaGetDevice(&device));

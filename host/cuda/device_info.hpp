@@ -18,6 +18,9 @@ struct DeviceInfo {
     std::size_t free_bytes = 0;
 };
 
+// One GPU per MPI rank: makes device (local_rank mod device count) current; false when no device.
+bool selectDeviceForLocalRank(int local_rank);
+
 // Of the current device; throws BackendError when it cannot be queried.
 DeviceInfo currentDeviceInfo();
 

@@ -100,7 +100,8 @@ nlohmann::json resultToJson(const RunRecord& record) {
                          {"hostname", record.provenance.hostname},
                          {"date_utc", record.provenance.date_utc},
                          {"command_line", record.provenance.command_line},
-                         {"wall_seconds", record.provenance.wall_seconds}};
+                         {"wall_seconds", record.provenance.wall_seconds},
+                         {"ranks", record.provenance.ranks}};
     out["seed"] = record.spec.ensemble.seed;
     out["config"] = config::configToJson(record.spec);
     out["estimators"] = estimatorsJson(record.spec);

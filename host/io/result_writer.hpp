@@ -18,6 +18,7 @@ struct Provenance {
     std::string date_utc;  // ISO 8601
     std::string command_line;
     double wall_seconds = 0.0;
+    int ranks = 1;  // MPI processes that shared the realizations
 };
 
 struct RunRecord {

@@ -75,6 +75,15 @@ struct StatisticsSpec {
 struct RunSpec {
     int threads = 0;         // 0: all hardware threads
     double memory_gb = 0.0;  // 0: 80 % of the memory available when the run starts
+    // A checkpoint (PREFIX.checkpoint.h5) is written at the first realization boundary after this much
+    // wall time or this many completed realizations since the last one; 0 turns either trigger off.
+    double checkpoint_every_seconds = 0.0;
+    std::int64_t checkpoint_every_realizations = 0;
+};
+
+// What the result files hold beyond the statistics (the light JSON/CSV never hold matrices).
+struct OutputSpec {
+    bool covariances = false;  // PREFIX.h5 also holds every pooled covariance matrix (R x N x N)
 };
 
 struct EnsembleSpec {
@@ -84,6 +93,7 @@ struct EnsembleSpec {
     IntegrationSpec integration;
     EnsembleSize ensemble;
     StatisticsSpec statistics;
+    OutputSpec output;
     RunSpec run;
 };
 

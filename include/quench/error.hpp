@@ -33,6 +33,12 @@ private:
     std::int64_t step_;
 };
 
+// A run stopped on request (SIGINT, SIGTERM) before it finished the realizations it was given.
+class Interrupted : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // A backend that cannot run here (not compiled in, no device, out of memory).
 class BackendError : public std::runtime_error {
 public:

@@ -1,0 +1,34 @@
+#include "cli/summary_table.hpp"
+
+#include <fmt/format.h>
+
+#include "io/result_writer.hpp"
+
+namespace quench::cli {
+
+namespace {
+
+void printRow(const EnsembleSummary& s, Variable v, CovarianceKind c, int n) {
+    auto cell = [&](Statistic k, double scale) {
+        const Estimate& e = s.at(v, c, k);
+        return fmt::format("{:>10.5g} ± {:<9.2g}", e.mean * scale, e.sem * scale);
+    };
+    fmt::print("  {:<4}{:<15}{}{}{}{}{}\n", variableName(v), covarianceName(c),
+               cell(Statistic::AutoMean, 1.0), cell(Statistic::CrossMean, 1.0), cell(Statistic::CrossVar, n),
+               cell(Statistic::PrOverN, 1.0), cell(Statistic::M2, 1.0));
+}
+
+}  // namespace
+
+void printSummaryTable(const EnsembleSummary& summary, int n) {
+    fmt::print("disorder mean ± standard error over realizations (split-sample corrected estimators):\n");
+    fmt::print("  {:<4}{:<15}{:>22}{:>22}{:>22}{:>22}{:>22}\n", "var", "covariance", "auto_mean a",
+               "cross_mean c", "N cross_var", "pr_over_n", "m2");
+    for (const Variable v : {Variable::X, Variable::Phi})
+        for (const CovarianceKind c : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency})
+            printRow(summary, v, c, n);
+    for (const std::string& name : io::nonFiniteStatistics(summary))
+        fmt::print("warning: {} is not finite (written as null)\n", name);
+}
+
+}  // namespace quench::cli
