@@ -10,8 +10,15 @@ packages=(
   librandom123-dev                        # Philox4x32-10 counter-based RNG (host and device)
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-pip
+  libhdf5-dev                             # PREFIX.h5 results and checkpoints
+  libopenmpi-dev openmpi-bin              # mpirun: realizations shared between ranks (optional at build time)
+  python3 python3-pip python3-h5py        # h5py reads PREFIX.h5 in the tests
 )
+
+# The fuzz target of the config/CLI parser (docs/fuzzing.md) needs clang's libFuzzer; not part of CI.
+if [[ "${QUENCH_WITH_FUZZ:-0}" == 1 ]]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

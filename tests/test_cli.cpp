@@ -146,15 +146,15 @@ std::string withoutLine(const std::string& text, const std::string& line) {
     return out;
 }
 
-TEST_F(Cli, SimulateWritesJsonAndCsvAndNothingElse) {
+TEST_F(Cli, SimulateWritesJsonCsvAndHdf5AndNothingElse) {
     writeConfig(kTinyJob);
     const RunResult r = simulate({});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_TRUE(fs::is_regular_file(work_ / "result.json"));
-    EXPECT_TRUE(fs::is_regular_file(work_ / "result.csv"));
-    EXPECT_GT(fs::file_size(work_ / "result.json"), 0u);
-    EXPECT_GT(fs::file_size(work_ / "result.csv"), 0u);
-    EXPECT_EQ(leftovers().size(), 2u) << ::testing::PrintToString(leftovers());
+    for (const char* name : {"result.json", "result.csv", "result.h5"}) {
+        EXPECT_TRUE(fs::is_regular_file(work_ / name)) << name;
+        EXPECT_GT(fs::file_size(work_ / name), 0u) << name;
+    }
+    EXPECT_EQ(leftovers().size(), 3u) << ::testing::PrintToString(leftovers());
 }
 
 TEST_F(Cli, MissingRequiredKeyIsAUsageError) {

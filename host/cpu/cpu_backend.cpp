@@ -83,11 +83,13 @@ std::int64_t CpuBackend::realizationsInFlight(const EnsembleSpec& spec) const {
 std::vector<RealizationResult> CpuBackend::run(const EnsembleSpec& spec, const RunControl& control) {
     validate(spec);
     const std::int64_t count = spec.ensemble.realizations;
-    const int threads = spec.run.threads > 0 ? spec.run.threads : hardwareThreads();
     const int workers = static_cast<int>(realizationsInFlight(spec));
     checkMemory(spec, cpuMemoryPlan(spec, workers));
-    // Threads go to realizations; BLAS gets what is left over (all of it for a single realization).
-    openblas_set_num_threads(std::max(1, threads / workers));
+    // Threads go to realizations; BLAS (covariance updates, eigenvalues) runs single-threaded in each
+    // worker. A threaded BLAS would round differently depending on how many realizations this call
+    // got, and a realization's numbers must not depend on the waves, MPI ranks or resumes that cut the
+    // ensemble into calls.
+    openblas_set_num_threads(1);
 
     const StepPlan plan = planSteps(spec.integration);
     ProgressReporter progress(control, count, plan.burn_steps + plan.measure_steps);

@@ -62,7 +62,8 @@ void writeProvenance(hid_t file, const Hdf5Record& record) {
 
 void writeConfig(hid_t file, const EnsembleSpec& spec) {
     const Hdf5Handle config = createGroup(file, "config");
-    for (const auto& [section, keys] : config::configToJson(spec).items()) {
+    const json resolved = config::configToJson(spec);
+    for (const auto& [section, keys] : resolved.items()) {
         const Hdf5Handle group = createGroup(config.get(), section);
         for (const auto& [key, value] : keys.items()) writeJsonAttribute(group.get(), key, value);
     }
