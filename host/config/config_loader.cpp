@@ -17,6 +17,7 @@
 #include <toml++/toml.h>
 
 #include "config/config_keys.hpp"
+#include "config/toml_guard.hpp"
 #include "quench/error.hpp"
 
 namespace quench::config {
@@ -155,8 +156,10 @@ bool isBareWord(std::string_view text) {
 // The override's value as a one-entry TOML document, so that it is typed exactly as in a file.
 toml::table parseOverrideValue(const std::string& key, const std::string& value) {
     try {
-        toml::table doc = toml::parse("value = " + value, "--set " + key);
-        if (doc.size() == 1 && doc.contains("value")) return doc;
+        if (!nonAsciiOutsideStrings(value)) {  // else not TOML (and unsafe for toml++: toml_guard.hpp)
+            toml::table doc = toml::parse("value = " + value, "--set " + key);
+            if (doc.size() == 1 && doc.contains("value")) return doc;
+        }
     } catch (const toml::parse_error&) {
         // fall through: a bare word is a string, anything else is malformed
     }
@@ -245,6 +248,11 @@ void resolveActivation(NetworkSpec& network) {
 }
 
 toml::table parseDocument(std::string_view toml_text, std::string_view source_name) {
+    if (const auto where = nonAsciiOutsideStrings(toml_text))
+        throw ConfigError(std::string(source_name),
+                          fmt::format("line {}, column {}", where->line, where->column),
+                          "TOML syntax error: a non-ASCII character outside a string or comment (TOML keys, "
+                          "numbers and booleans are ASCII)");
     try {
         return toml::parse(toml_text, source_name);
     } catch (const toml::parse_error& e) {
