@@ -156,7 +156,7 @@ bool isBareWord(std::string_view text) {
 // The override's value as a one-entry TOML document, so that it is typed exactly as in a file.
 toml::table parseOverrideValue(const std::string& key, const std::string& value) {
     try {
-        if (!nonAsciiOutsideStrings(value)) {  // else not TOML (and unsafe for toml++: toml_guard.hpp)
+        if (!guardToml(value).refused) {  // else not a quench value (and unsafe for toml++: toml_guard.hpp)
             toml::table doc = toml::parse("value = " + value, "--set " + key);
             if (doc.size() == 1 && doc.contains("value")) return doc;
         }
@@ -248,13 +248,13 @@ void resolveActivation(NetworkSpec& network) {
 }
 
 toml::table parseDocument(std::string_view toml_text, std::string_view source_name) {
-    if (const auto where = nonAsciiOutsideStrings(toml_text))
+    const GuardedToml guarded = guardToml(toml_text);
+    if (guarded.refused)
         throw ConfigError(std::string(source_name),
-                          fmt::format("line {}, column {}", where->line, where->column),
-                          "TOML syntax error: a non-ASCII character outside a string or comment (TOML keys, "
-                          "numbers and booleans are ASCII)");
+                          fmt::format("line {}, column {}", guarded.refused->line, guarded.refused->column),
+                          "a non-ASCII character outside a comment: every quench key and value is ASCII");
     try {
-        return toml::parse(toml_text, source_name);
+        return toml::parse(guarded.text, source_name);
     } catch (const toml::parse_error& e) {
         const toml::source_position where = e.source().begin;
         throw ConfigError(std::string(source_name),
