@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -52,10 +53,17 @@ def commit() -> str:
     return out.stdout.strip() or "unknown"
 
 
-def timed(cmd, cwd, env) -> float:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd, cwd, env):
+    """Wall seconds and CPU seconds (all processes of the run, mpirun included)."""
+    cpu0 = children_cpu()
     start = time.perf_counter()
     subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, children_cpu() - cpu0
 
 
 def numbers(path):
@@ -74,6 +82,8 @@ def main() -> int:
     p.add_argument("--t-max", type=float, default=100.0)
     p.add_argument("--repeats", type=int, default=2)
     args = p.parse_args()
+    args.quench = os.path.abspath(args.quench)
+    load_before = os.getloadavg()
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_btl_vader_single_copy_mechanism="none")
     mpirun = [args.mpirun, "--oversubscribe", "--bind-to", "none"]
@@ -88,9 +98,12 @@ def main() -> int:
             "mpirun_np2x1": mpirun + ["-np", "2"] + sim + ["--out", "d", "--set", "run.threads=1"],
         }
         seconds = {name: [] for name in cases}
+        cpu_seconds = {name: [] for name in cases}
         for _ in range(args.repeats):
             for name, cmd in cases.items():
-                seconds[name].append(timed(cmd, work, env))
+                wall, cpu = timed(cmd, work, env)
+                seconds[name].append(wall)
+                cpu_seconds[name].append(cpu)
         identical = all(numbers(os.path.join(work, f"{x}.json")) == numbers(os.path.join(work, "a.json"))
                         for x in "bcd")
     best = {name: min(v) for name, v in seconds.items()}
@@ -105,15 +118,21 @@ def main() -> int:
         "job": {"n": args.n, "r": args.r, "k": args.k, "t_max": args.t_max, "dt": 0.01, "precision": "fp32"},
         "wall_seconds": seconds,
         "best_seconds": best,
+        "cpu_seconds": cpu_seconds,
+        "work_efficiency_cpu_1x1_over_cpu": {name: min(cpu_seconds["process_1x1"]) / min(v)
+                                             for name, v in cpu_seconds.items()},
         "speedup_vs_1x1": {name: serial / t for name, t in best.items()},
         "parallel_efficiency": {name: serial / (t * 2) for name, t in best.items() if name != "process_1x1"},
         "results_identical": identical,
+        "load_average_1_5_15min": {"before": load_before, "after": os.getloadavg()},
+        "note": "the machine is shared: other processes were running (see the load averages)",
         "gpu": "not measured: no GPU on this machine",
     }
     out = os.path.join(ROOT, "bench", "results", f"mpi-scaling-{datetime.date.today().isoformat()}.json")
     with open(out, "w") as f:
         json.dump(record, f, indent=1)
     print(json.dumps({"best_seconds": best, "parallel_efficiency": record["parallel_efficiency"],
+                      "work_efficiency": record["work_efficiency_cpu_1x1_over_cpu"],
                       "identical": identical}, indent=1))
     print(f"written {out}")
     return 0
