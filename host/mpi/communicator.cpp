@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -56,6 +57,12 @@ Communicator::Communicator() {
           "MPI_Comm_split_type");
     check(MPI_Comm_rank(node, &local_rank_), "MPI_Comm_rank (node)");
     check(MPI_Comm_free(&node), "MPI_Comm_free");
+#else
+    if (launchedByMpi())
+        std::fprintf(
+            stderr,
+            "quench: warning: started by an MPI launcher, but this build has no MPI (configure found "
+            "none): every process runs the whole ensemble\n");
 #endif
 }
 
