@@ -123,6 +123,8 @@ void applyKey(EnsembleSpec& spec, std::set<std::string>& given, const std::strin
 void applyDocument(EnsembleSpec& spec, std::set<std::string>& given, const toml::table& root) {
     for (const auto& [section_key, section_node] : root) {
         const std::string section(section_key.str());
+        // [validate] belongs to `quench validate` (validate_plan.cpp); a preset stays a valid job.
+        if (section == "validate") continue;
         const toml::table* table = section_node.as_table();
         if (findSection(section) == nullptr) {
             if (table == nullptr) unknownKey(section, tomlText(section_node));
