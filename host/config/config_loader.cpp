@@ -314,6 +314,11 @@ std::string configReference() {
             if (key.section() == section.name) text += keyLine(key);
         }
     }
+    text +=
+        "\n## [validate] the plan of `quench validate`\n\n"
+        "Read only by `quench validate` (sizes `n`, `realizations`, `scan`, `threshold`, `title`, and a\n"
+        "`[validate.quick]` table); `quench simulate` and `quench theory` ignore it, so a validation preset\n"
+        "(examples/validate/*.toml) is also an ordinary job. See `quench validate --help`.\n";
     return text;
 }
 

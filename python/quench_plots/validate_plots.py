@@ -35,6 +35,31 @@ def _file_label(label):
     return "".join(c if c.isalnum() or c in ".-" else "_" for c in label)
 
 
+def _clip_outliers(ax, theory, fit_values, fit_errors, data):
+    """Keeps the axis on the theory curve, the extrapolations and the well-measured points: a
+    heavy-tailed small-N average (a realization close to an instability) would otherwise flatten
+    everything else. A point outside is drawn as a triangle at the edge with its value beside it."""
+    errors = sorted(e for _, _, e in data)
+    typical = errors[len(errors) // 2] if errors else 0.0
+    core = [v for v in (theory or {}).get("values", []) if v is not None]
+    core += [v + s * e for v, e in zip(fit_values, fit_errors) for s in (-1.0, 1.0)]
+    core += [y + s * e for _, y, e in data if e <= 5.0 * typical for s in (-1.0, 1.0)]
+    if not core:
+        return
+    lo, hi = min(core), max(core)
+    pad = 0.08 * (hi - lo) if hi > lo else 0.05 * (abs(hi) or 1.0)
+    lo, hi = lo - pad, hi + pad
+    outside = [(x, y) for x, y, _ in data if y < lo or y > hi]
+    if not outside and all(lo <= y - e and y + e <= hi for _, y, e in data):
+        return
+    for x, y in outside:
+        edge = hi if y > hi else lo
+        ax.plot([x], [edge], "^" if y > hi else "v", color="C3", ms=6, clip_on=False)
+        ax.annotate(f"{y:.3g}", (x, edge), fontsize=6, color="C3", textcoords="offset points",
+                    xytext=(4, -9 if y > hi else 4))
+    ax.set_ylim(lo, hi)
+
+
 def _scan_figure(doc, variable, covariance, directory):
     curve = doc["theory_curve"]
     key = curve["key"]
@@ -48,6 +73,7 @@ def _scan_figure(doc, variable, covariance, directory):
     xs = [p["parameters"][key] for p in doc["points"]]
     span = (max(xs) - min(xs)) or 1.0
     for ax, name in zip(axes.flat, names):
+        data = []
         for i, n in enumerate(sizes):
             ys, es, xx = [], [], []
             for x, p in zip(xs, doc["points"]):
@@ -57,6 +83,7 @@ def _scan_figure(doc, variable, covariance, directory):
                     ys.append(row["mean"])
                     es.append(row["sem"] or 0.0)
             ax.errorbar(xx, ys, yerr=es, fmt="o", ms=3, color=colors[i], label=f"N = {n}", capsize=2)
+            data += list(zip(xx, ys, es))
         fx, fy, fe = [], [], []
         for x, p in zip(xs, doc["points"]):
             fit = _statistics_by_name(p)[name]["fit"]
@@ -77,6 +104,7 @@ def _scan_figure(doc, variable, covariance, directory):
                     segments[tag][1].append(v)
             for tag, (tx, ty) in segments.items():
                 ax.plot(tx, ty, LINESTYLE.get(tag, "-"), color="C3", lw=1.5, label=f"theory N = ∞ ({tag})")
+        _clip_outliers(ax, theory, fy, fe, data)
         fails = [x for x, p in zip(xs, doc["points"]) if _statistics_by_name(p)[name]["verdict"] == "FAIL"]
         for x in fails:
             ax.axvline(x, color="C3", alpha=0.15, lw=6)
@@ -132,7 +160,7 @@ def _scaling_figure(doc, point, directory):
     fig.suptitle(f"{doc.get('title') or 'quench validate'}: scaling with 1/N at {point['label']}", fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     path = os.path.join(directory, f"scaling_{_file_label(point['label'])}.png")
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=80)
     plt.close(fig)
     return path
 
@@ -176,9 +204,12 @@ def plot_validation(directory):
     if doc.get("theory_curve"):
         for variable, covariance in PANELS:
             files.append(_scan_figure(doc, variable, covariance, out))
-    if len(doc["sizes"]) >= 2:
-        for point in doc["points"]:
-            files.append(_scaling_figure(doc, point, out))
-    for point in doc["points"]:
-        files.append(_spectrum_figure(doc, point, out))
+    # Per-point figures for the first, middle and last grid point only: every number of every point
+    # is in validate.json, and a long scan would otherwise fill the directory with near-copies.
+    points = doc["points"]
+    shown = sorted({0, len(points) // 2, len(points) - 1}) if points else []
+    for i in shown:
+        if len(doc["sizes"]) >= 2:
+            files.append(_scaling_figure(doc, points[i], out))
+        files.append(_spectrum_figure(doc, points[i], out))
     return [f for f in files if f]
