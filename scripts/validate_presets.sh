@@ -21,4 +21,7 @@ for name in "${names[@]}"; do
   (cd "$root" && ./build/quench validate "examples/validate/$name.toml" "${quick[@]}" --backend cpu \
       --out "${out#"$root"/}") || status=$?
 done
+if [[ ${#quick[@]} -eq 0 ]]; then
+  PYTHONPATH="$root/python" python3 -m quench_plots.validation_index "$root/docs/validation"
+fi
 exit $status

@@ -2,6 +2,7 @@
 // N-scaling fit, PASS/FAIL verdicts, validate.json, report.md and plots (python/quench_plots).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -175,7 +176,7 @@ int runValidate(const ValidateOptions& opt) {
     std::vector<std::vector<validation::StatisticComparison>> comparisons;
     for (const validation::PointRun& point : run.points)
         comparisons.push_back(validation::compareStatistics(point, input.plan.threshold));
-    const validation::ValidationReport report{run,      input.plan, comparisons, opt.command_line,
+    const validation::ValidationReport report{run,      input.plan, comparisons, opt.out, opt.command_line,
                                               utcNow(), hostName()};
     const std::filesystem::path dir(opt.out);
     try {

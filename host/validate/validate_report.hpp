@@ -23,6 +23,7 @@ struct ValidationReport {
     const ValidationRun& run;
     const ValidatePlan& plan;
     const std::vector<std::vector<StatisticComparison>>& comparisons;  // [point]
+    std::string out_dir;  // where report.md and validate.json go; run paths are written relative to it
     std::string command_line;
     std::string date_utc;
     std::string hostname;
