@@ -2,7 +2,8 @@
 // per-realization covariances (LU inverse for ZF, Bartels-Stewart Lyapunov solve for ET) of the
 // simulator's own coupling matrices, over many realizations at several N.
 //
-// For each statistic S it fits the realization means by weighted least squares (weights 1 / SE^2) in two ways:
+// For each statistic S it fits the realization means by weighted least squares (weights 1 / SE^2) in two
+// ways:
 //   fixed: S(N) - S_inf(theory) = c / N + d / N^2   (the N = infinity value is known exactly)
 //   free:  S(N) = S_inf + c / N + d / N^2           (S_inf fitted too: also checks the limit)
 // The 1/N^2 term is always included: at N = 50 it is not negligible against the statistical errors, and a
@@ -15,9 +16,10 @@
 // much smaller variance than either): its 1/N coefficient is c(Gaussian diagonal) - c(zero diagonal).
 //
 // Example (docs/theory/linear_finite_size.md): OPENBLAS_NUM_THREADS=1 nice -n 10
-//   build/bench/quench_check_linear_finite_size --covariance zf --g 0.5 --n 50,100,200,400 --r 8000,4000,2000,1000
-#include <CLI/CLI.hpp>
+//   build/bench/quench_check_linear_finite_size --covariance zf --g 0.5 --n 50,100,200,400 --r
+//   8000,4000,2000,1000
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <array>
@@ -38,7 +40,8 @@ namespace {
 using quench::theory::LinearFirstOrder;
 
 enum Column { kAutoMean, kM2, kPrOverN, kNCrossVar, kAutoVar, kColumns };
-constexpr std::array<const char*, kColumns> kNames = {"auto_mean", "m2", "pr_over_n", "n_cross_var", "auto_var"};
+constexpr std::array<const char*, kColumns> kNames = {"auto_mean", "m2", "pr_over_n", "n_cross_var",
+                                                      "auto_var"};
 
 // The simulator's statistics (host/statistics/covariance_statistics.cpp) of an exactly known C, where the
 // split-sample estimators equal the plug-in ones.
@@ -258,8 +261,8 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     if (o.n.size() != o.r.size()) throw std::invalid_argument("--n and --r need the same length");
 
-    const auto diagonal =
-        o.zero_diagonal ? quench::theory::DiagonalConvention::Zero : quench::theory::DiagonalConvention::Gaussian;
+    const auto diagonal = o.zero_diagonal ? quench::theory::DiagonalConvention::Zero
+                                          : quench::theory::DiagonalConvention::Gaussian;
     const auto theoryFor = [&](quench::theory::DiagonalConvention d) {
         return o.covariance == "zf" ? quench::theory::linearZeroFrequencyFirstOrder(o.g, o.eta, 1.0, d)
                                     : quench::theory::linearEqualTimeFirstOrder(o.g, o.eta, 1.0, d);
@@ -269,22 +272,27 @@ int main(int argc, char** argv) {
         if (o.zero_diagonal) throw std::invalid_argument("--diagonal-difference draws J with its diagonal");
         theory = differenceOf(theory, theoryFor(quench::theory::DiagonalConvention::Zero));
     }
-    fmt::print("### {} g = {} eta = {} diagonal = {} (sigma = 1)\n\n", o.covariance == "zf" ? "ZF" : "ET", o.g,
-               o.eta,
-               o.diagonal_difference ? "gaussian minus zero (paired)" : o.zero_diagonal ? "zero" : "gaussian");
+    fmt::print("### {} g = {} eta = {} diagonal = {} (sigma = 1)\n\n", o.covariance == "zf" ? "ZF" : "ET",
+               o.g, o.eta,
+               o.diagonal_difference ? "gaussian minus zero (paired)"
+               : o.zero_diagonal     ? "zero"
+                                     : "gaussian");
     std::vector<Sample> samples;
     for (size_t k = 0; k < o.n.size(); ++k) samples.push_back(sampleAt(o, o.n[k], o.r[k]));
 
-    fmt::print("| N | R used | unstable | max a / a_inf | seconds | mean a | median a | mean PR/N | median PR/N |\n");
+    fmt::print(
+        "| N | R used | unstable | max a / a_inf | seconds | mean a | median a | mean PR/N | median PR/N "
+        "|\n");
     fmt::print("|---|---|---|---|---|---|---|---|---|\n");
     for (const Sample& s : samples) {
         const Moments a = momentsOf(s.values[kAutoMean]);
         const Moments pr = momentsOf(s.values[kPrOverN]);
         const double a_max = *std::max_element(s.values[kAutoMean].begin(), s.values[kAutoMean].end());
-        const std::string tail = o.diagonal_difference ? "-" : fmt::format("{:.3f}", a_max / theory.limit.auto_mean);
-        fmt::print("| {} | {} | {} | {} | {:.1f} | {:.6f} ± {:.6f} | {:.6f} | {:.6f} ± {:.6f} | {:.6f} |\n", s.n,
-                   s.stable, s.unstable, tail, s.seconds, a.mean, a.se, a.median,
-                   pr.mean, pr.se, pr.median);
+        const std::string tail =
+            o.diagonal_difference ? "-" : fmt::format("{:.3f}", a_max / theory.limit.auto_mean);
+        fmt::print("| {} | {} | {} | {} | {:.1f} | {:.6f} ± {:.6f} | {:.6f} | {:.6f} ± {:.6f} | {:.6f} |\n",
+                   s.n, s.stable, s.unstable, tail, s.seconds, a.mean, a.se, a.median, pr.mean, pr.se,
+                   pr.median);
     }
     const auto derived = theoryOf(theory);
     const auto limit = o.diagonal_difference ? std::array<double, kColumns>{} : limitOf(theory);
@@ -294,10 +302,11 @@ int main(int argc, char** argv) {
     fmt::print("\n| N | m2 | n_cross_var | auto_var |\n|---|---|---|---|\n");
     for (size_t i = 0; i < samples.size(); ++i)
         fmt::print("| {} | {:.6f} ± {:.6f} | {:.6f} ± {:.6f} | {:.7f} ± {:.7f} |\n", samples[i].n,
-                   per_size[kM2][i].mean, per_size[kM2][i].se, per_size[kNCrossVar][i].mean, per_size[kNCrossVar][i].se,
-                   per_size[kAutoVar][i].mean, per_size[kAutoVar][i].se);
+                   per_size[kM2][i].mean, per_size[kM2][i].se, per_size[kNCrossVar][i].mean,
+                   per_size[kNCrossVar][i].se, per_size[kAutoVar][i].mean, per_size[kAutoVar][i].se);
     fmt::print(
-        "\n| statistic | S_inf theory | c derived | fixed S_inf: c ± SE | rel. SE | z | chi2/dof | free S_inf: S_inf fit | "
+        "\n| statistic | S_inf theory | c derived | fixed S_inf: c ± SE | rel. SE | z | chi2/dof | free "
+        "S_inf: S_inf fit | "
         "c ± SE | rel. SE | z | chi2/dof |\n");
     fmt::print("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int k = 0; k < kColumns; ++k) {
@@ -313,11 +322,13 @@ int main(int argc, char** argv) {
             return derived[k] ? fmt::format("{:+.2f}", (f.c - *derived[k]) / f.c_se) : std::string("-");
         };
         const auto rel = [](const Fit& f) { return 100.0 * f.c_se / std::abs(f.c); };
-        fmt::print("| {} | {:.6g} | {} | {:.5g} ± {:.2g} | {:.0f} % | {} | {:.2f}/{} | {:.6g} | {:.5g} ± {:.2g} | {:.0f} % | "
-                   "{} | {:.2f}/{} |\n",
-                   kNames[k], limit[k], derived[k] ? fmt::format("{:.5g}", *derived[k]) : "not derived", fixed.c,
-                   fixed.c_se, rel(fixed), z(fixed), fixed.chi2, fixed.dof, free.s_inf, free.c, free.c_se, rel(free),
-                   z(free), free.chi2, free.dof);
+        fmt::print(
+            "| {} | {:.6g} | {} | {:.5g} ± {:.2g} | {:.0f} % | {} | {:.2f}/{} | {:.6g} | {:.5g} ± {:.2g} | "
+            "{:.0f} % | "
+            "{} | {:.2f}/{} |\n",
+            kNames[k], limit[k], derived[k] ? fmt::format("{:.5g}", *derived[k]) : "not derived", fixed.c,
+            fixed.c_se, rel(fixed), z(fixed), fixed.chi2, fixed.dof, free.s_inf, free.c, free.c_se, rel(free),
+            z(free), free.chi2, free.dof);
     }
     return 0;
 }

@@ -130,8 +130,9 @@ json resultJson(const EnsembleSpec& base, const std::vector<ScanAxis>& axes,
         "N * cross_var: cross_var (var_{i != j} C_ij, as in quench simulate) vanishes like 1/N";
     if (order >= 1)
         out["one_over_n"] =
-            "order 1: <statistic>.one_over_n is c in E_J[S](N) = S(infinity) + c / N + O(1/N^2), the disorder "
-            "average over realizations with a stationary state (an asymptotic expansion), at the config's sigma";
+            "order 1: <statistic>.one_over_n is c in E_J[S](N) = S(infinity) + c / N + O(1/N^2), the "
+            "disorder average over realizations with a stationary state (an asymptotic expansion), at the "
+            "config's sigma";
     json list = json::array();
     for (const ScanPoint& p : points) list.push_back(pointJson(p, order));
     out["points"] = std::move(list);
@@ -171,7 +172,8 @@ std::string cell(const TheoryQuantity& q) {
 
 // Order 1: the 1/N coefficients of the x statistics (phi's are the same or absent with a reason in the JSON).
 void printFirstOrderTable(const std::vector<ScanAxis>& axes, const std::vector<ScanPoint>& points) {
-    fmt::print("1/N coefficients c of E_J[S] = S(inf) + c/N (x; see the JSON for every statistic and reason)\n");
+    fmt::print(
+        "1/N coefficients c of E_J[S] = S(inf) + c/N (x; see the JSON for every statistic and reason)\n");
     for (const ScanAxis& a : axes) fmt::print("{:>14} ", a.key);
     fmt::print("{:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n", "a ET", "PR/N ET", "Ndc2 ET", "a ZF", "PR/N ZF",
                "Ndc2 ZF");

@@ -21,7 +21,7 @@ struct DividedDifference {
 
     // Constants lift implicitly, so the same template code runs on Complex and on this type.
     DividedDifference(Complex constant) : at_a(constant), at_b(constant), slope(0.0) {}  // NOLINT
-    DividedDifference(double constant) : DividedDifference(Complex(constant)) {}        // NOLINT
+    DividedDifference(double constant) : DividedDifference(Complex(constant)) {}         // NOLINT
     DividedDifference(Complex a, Complex b, Complex s) : at_a(a), at_b(b), slope(s) {}
 
     // The independent variable itself, sampled at a and b.

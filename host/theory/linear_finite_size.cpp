@@ -40,8 +40,8 @@ Ensemble ensembleOf(double g, double eta, DiagonalConvention diagonal) {
     }
     if (!std::isfinite(g) || g < 0.0 || g * (1.0 + eta) >= 1.0) {
         std::ostringstream msg;
-        msg << "linear finite-size theory: g = " << g << ": requires 0 <= g and g (1 + eta) < 1 (eta = " << eta
-            << ")";
+        msg << "linear finite-size theory: g = " << g
+            << ": requires 0 <= g and g (1 + eta) < 1 (eta = " << eta << ")";
         throw std::domain_error(msg.str());
     }
     // Simulator: J_ii ~ N(0, g^2/N) whatever eta is, or J_ii = 0.
@@ -82,7 +82,8 @@ T planarThreePointInner(const Ensemble& e, const T& ua, const T& ub, const T& uc
     return ua * ub * uc / ((1.0 - e.g2 * ua * ub) * (1.0 - e.g2 * ub * uc) * (1.0 - e.eta * e.g2 * ua * uc));
 }
 
-// tr R(1) R(2)^T R(3) R(4)^T from z_1 F = tr R2^T R3 R4^T + g^2 [P12 V234 + F G4] + eta g^2 [G1 F + W123 P34].
+// tr R(1) R(2)^T R(3) R(4)^T from z_1 F = tr R2^T R3 R4^T + g^2 [P12 V234 + F G4] + eta g^2 [G1 F + W123
+// P34].
 template <class T>
 T planarFourPoint(const Ensemble& e, const T& u1, const T& u2, const T& u3, const T& u4) {
     const T source = planarThreePointOuter(e, u2, u3, u4) * (1.0 + e.g2 * planarTwoPoint(e, u1, u2)) +
@@ -101,13 +102,11 @@ T traceFirstOrder(const Ensemble& e, const T& u) {
 // The twisted traces of the two-point equation: tr R(a)^T R(a) R(b)^T and tr R(a) R(b)^T R(b).
 template <class T>
 T twistedLeft(const Ensemble& e, const T& ua, const T& ub) {
-    return ua * ua * ub /
-           ((1.0 - e.g2 * ua * ua) * (1.0 - e.g2 * ua * ub) * (1.0 - e.eta * e.g2 * ua * ub));
+    return ua * ua * ub / ((1.0 - e.g2 * ua * ua) * (1.0 - e.g2 * ua * ub) * (1.0 - e.eta * e.g2 * ua * ub));
 }
 template <class T>
 T twistedRight(const Ensemble& e, const T& ua, const T& ub) {
-    return ua * ub * ub /
-           ((1.0 - e.g2 * ub * ub) * (1.0 - e.g2 * ua * ub) * (1.0 - e.eta * e.g2 * ua * ub));
+    return ua * ub * ub / ((1.0 - e.g2 * ub * ub) * (1.0 - e.g2 * ua * ub) * (1.0 - e.eta * e.g2 * ua * ub));
 }
 
 // P1 from z_a P = G_b + g^2 E[tr R_b tr(R_a R_b^T)] + eta g^2 E[tr R_a tr(R_a R_b^T)]
@@ -115,8 +114,9 @@ T twistedRight(const Ensemble& e, const T& ua, const T& ub) {
 template <class T>
 T twoPointFirstOrder(const Ensemble& e, const T& ua, const T& ub) {
     const T p0 = planarTwoPoint(e, ua, ub);
-    const T source = traceFirstOrder(e, ub) * (1.0 + e.g2 * p0) + e.eta * e.g2 * traceFirstOrder(e, ua) * p0 +
-                     e.g2 * (twistedLeft(e, ua, ub) + e.eta * twistedRight(e, ua, ub) - e.deficit * (ua + ub) * p0);
+    const T source =
+        traceFirstOrder(e, ub) * (1.0 + e.g2 * p0) + e.eta * e.g2 * traceFirstOrder(e, ua) * p0 +
+        e.g2 * (twistedLeft(e, ua, ub) + e.eta * twistedRight(e, ua, ub) - e.deficit * (ua + ub) * p0);
     return source * ua / (1.0 - e.g2 * ua * ub);
 }
 
@@ -138,8 +138,10 @@ Complex fourPointFirstOrder(const Ensemble& e, Complex u1, Complex u2, Complex u
     const Complex p12 = planarTwoPoint(e, u1, u2), p34 = planarTwoPoint(e, u3, u4);
     const Complex p12_1 = twoPointFirstOrder(e, u1, u2), p34_1 = twoPointFirstOrder(e, u3, u4);
     // The three-point functions are divided differences of P also at order 1/N (exact identities).
-    const Complex v1 = -zDividedDifference(e, [&](const Dd& x) { return twoPointFirstOrder(e, Dd(u3), x); }, u2, u4);
-    const Complex w1 = -zDividedDifference(e, [&](const Dd& x) { return twoPointFirstOrder(e, x, Dd(u2)); }, u1, u3);
+    const Complex v1 = -zDividedDifference(
+        e, [&](const Dd& x) { return twoPointFirstOrder(e, Dd(u3), x); }, u2, u4);
+    const Complex w1 = -zDividedDifference(
+        e, [&](const Dd& x) { return twoPointFirstOrder(e, x, Dd(u2)); }, u1, u3);
     // Twisted five-resolvent traces, each reduced by one resolvent identity to planar four-point values:
     //   tr R1^T R1 R2^T R3 R4^T = [F(1,2,3,1) - F(1,2,3,4)] / (z4 - z1)
     //   tr R3^T R2 R1^T R3 R4^T = [F(2,1,3,3) - F(2,1,3,4)] / (z4 - z3)
@@ -154,8 +156,8 @@ Complex fourPointFirstOrder(const Ensemble& e, Complex u1, Complex u2, Complex u
     const Complex x4 = -zDividedDifference(
         e, [&](const Dd& x) { return planarFourPoint(e, x, Dd(u2), Dd(u3), Dd(u4)); }, u1, u4);
     const Complex g1_1 = traceFirstOrder(e, u1), g1_4 = traceFirstOrder(e, u4);
-    const Complex products = v1 + e.g2 * (p12_1 * v0 + p12 * v1 + f0 * g1_4) +
-                             e.eta * e.g2 * (g1_1 * f0 + w1 * p34 + w0 * p34_1);
+    const Complex products =
+        v1 + e.g2 * (p12_1 * v0 + p12 * v1 + f0 * g1_4) + e.eta * e.g2 * (g1_1 * f0 + w1 * p34 + w0 * p34_1);
     const Complex twisted = x1 + x2 + e.eta * (x3 + x4);
     const Complex diagonal = e.deficit * (u1 * f0 + p12 * v0 + w0 * p34 + f0 * u4);
     return (products + e.g2 * (twisted - diagonal)) / (1.0 / u1 - e.g2 * u4);
@@ -169,9 +171,10 @@ Complex fourPointFirstOrder(const Ensemble& e, Complex u1, Complex u2, Complex u
 // its variance is the double frequency integral of
 //   2 g^4 |u|^2 |u'|^2 tr C(w) C(w')                                    (Var q)
 //   + 4 S S' Re[u u' K],  K = g^2 nu + g^4 [tr R(z) R(z')^T + eta^2 tr R(z) R(z')]   (Var delta)
-//   + 8 eta g^4 |u|^2 S' Re[u' tr C(w) R(z')]                            (Cov q delta: J_.i = eta J_i.^T + ...)
-// with S = tr C(w) the site spectrum and nu g^2/N = Var J_ii. Zero frequency is the same density at w = w' = 0
-// without the integrals. (Cross terms that are odd in the independent part of J_.i vanish.)
+//   + 8 eta g^4 |u|^2 S' Re[u' tr C(w) R(z')]                            (Cov q delta: J_.i = eta J_i.^T +
+//   ...)
+// with S = tr C(w) the site spectrum and nu g^2/N = Var J_ii. Zero frequency is the same density at w = w' =
+// 0 without the integrals. (Cross terms that are odd in the independent part of J_.i vanish.)
 Complex diagonalVarianceDensity(const Ensemble& e, Complex u, Complex x) {
     const double g4 = e.g2 * e.g2;
     const double nu = 1.0 + e.eta - e.deficit;
@@ -182,7 +185,8 @@ Complex diagonalVarianceDensity(const Ensemble& e, Complex u, Complex x) {
     const Complex same_side = u * x / (1.0 - e.eta * e.g2 * u * x);  // tr R(z) R(z')
     const Complex kernel = e.g2 * nu + g4 * (planarTwoPoint(e, u, x) + e.eta * e.eta * same_side);
     const Complex mixed = planarThreePointInner(e, u, std::conj(u), x);  // tr R(z) R(z)^H R(z')
-    return 2.0 * g4 * weight_u * weight_x * std::real(four) + 4.0 * spectrum_u * spectrum_x * std::real(u * x * kernel) +
+    return 2.0 * g4 * weight_u * weight_x * std::real(four) +
+           4.0 * spectrum_u * spectrum_x * std::real(u * x * kernel) +
            8.0 * e.eta * g4 * weight_u * spectrum_x * std::real(x * mixed);
 }
 
@@ -223,19 +227,21 @@ Complex meanResolvent(double frequency, double g, double eta) {
 
 QuadratureOptions innerOptions() {
     QuadratureOptions o;
-    o.rel_tol = 1e-10;
-    o.abs_tol = 1e-14;
-    return o;
-}
-
-QuadratureOptions outerOptions() {
-    QuadratureOptions o;
     o.rel_tol = 1e-8;
     o.abs_tol = 1e-12;
     return o;
 }
 
-double frequencyScale(double g, double eta) { return std::sqrt(std::max(1.0 - g * (1.0 + eta), 1e-3)); }
+QuadratureOptions outerOptions() {
+    QuadratureOptions o;
+    o.rel_tol = 1e-6;
+    o.abs_tol = 1e-10;
+    return o;
+}
+
+double frequencyScale(double g, double eta) {
+    return std::sqrt(std::max(1.0 - g * (1.0 + eta), 1e-3));
+}
 
 // Int dw/2pi f(w) over the real line.
 template <class F>
@@ -275,14 +281,16 @@ ExpandedValue resolventFourPoint(Complex z1, Complex z2, Complex z3, Complex z4,
     return {planarFourPoint(e, u1, u2, u3, u4), fourPointFirstOrder(e, u1, u2, u3, u4)};
 }
 
-LinearFirstOrder linearZeroFrequencyFirstOrder(double g, double eta, double sigma, DiagonalConvention diagonal) {
+LinearFirstOrder linearZeroFrequencyFirstOrder(double g, double eta, double sigma,
+                                               DiagonalConvention diagonal) {
     const Ensemble e = ensembleOf(g, eta, diagonal);
     requireSigma(sigma);
     const Complex u = ellipticMeanResolvent(Complex(1.0), g, eta);
     const double a0 = std::real(planarTwoPoint(e, u, u));
     const double m2_0 = std::real(planarFourPoint(e, u, u, u, u));
     LinearFirstOrder r;
-    setDimension(r, a0, std::real(twoPointFirstOrder(e, u, u)), m2_0, std::real(fourPointFirstOrder(e, u, u, u, u)));
+    setDimension(r, a0, std::real(twoPointFirstOrder(e, u, u)), m2_0,
+                 std::real(fourPointFirstOrder(e, u, u, u, u)));
     setCrossVariance(r, a0, m2_0, std::real(diagonalVarianceDensity(e, u, u)));
     return scaledBySigma(r, sigma);
 }
@@ -294,19 +302,22 @@ LinearFirstOrder linearEqualTimeFirstOrder(double g, double eta, double sigma, D
     // C = Int dw/2pi sigma^2 R(1+iw) R(1-iw)^T; u(1 - iw) = conj u(1 + iw).
     const auto two = [&](double w, bool first_order) {
         const Complex u = meanResolvent(w, g, eta);
-        return std::real(first_order ? twoPointFirstOrder(e, u, std::conj(u)) : planarTwoPoint(e, u, std::conj(u)));
+        return std::real(first_order ? twoPointFirstOrder(e, u, std::conj(u))
+                                     : planarTwoPoint(e, u, std::conj(u)));
     };
     const auto four = [&](double w, double v, bool first_order) {
         const Complex u = meanResolvent(w, g, eta), x = meanResolvent(v, g, eta);
         return std::real(first_order ? fourPointFirstOrder(e, u, std::conj(u), x, std::conj(x))
                                      : planarFourPoint(e, u, std::conj(u), x, std::conj(x)));
     };
-    const double a0 = frequencyIntegral([&](double w) { return two(w, false); }, scale, innerOptions(), "ET a");
+    const double a0 =
+        frequencyIntegral([&](double w) { return two(w, false); }, scale, innerOptions(), "ET a");
     const double c_a =
         frequencyIntegral([&](double w) { return two(w, true); }, scale, innerOptions(), "ET a, 1/N term");
-    const double m2_0 = doubleFrequencyIntegral([&](double w, double v) { return four(w, v, false); }, scale, "ET m2");
-    const double c_m2 =
-        doubleFrequencyIntegral([&](double w, double v) { return four(w, v, true); }, scale, "ET m2, 1/N term");
+    const double m2_0 =
+        doubleFrequencyIntegral([&](double w, double v) { return four(w, v, false); }, scale, "ET m2");
+    const double c_m2 = doubleFrequencyIntegral([&](double w, double v) { return four(w, v, true); }, scale,
+                                                "ET m2, 1/N term");
     LinearFirstOrder r;
     setDimension(r, a0, c_a, m2_0, c_m2);
     const double diagonal_variance = doubleFrequencyIntegral(

@@ -240,7 +240,8 @@ void linearFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec) {
         return;
     }
     // ZF depends on the noise only through its zero-frequency power: white and colored noise share it.
-    std::string error = attempt([&] { setFirstOrder(zf, linearZeroFrequencyFirstOrder(g, eta, sigma, diagonal)); });
+    std::string error =
+        attempt([&] { setFirstOrder(zf, linearZeroFrequencyFirstOrder(g, eta, sigma, diagonal)); });
     if (!error.empty()) omitFirstOrder(zf, "linear 1/N theory failed: " + error);
     if (spec.noise.tau > 0.0) {
         omitFirstOrder(et, "the equal-time 1/N terms are derived for white noise only");

@@ -34,8 +34,8 @@ TEST(DividedDifference, EqualsTheQuotientAtDistinctPointsAndTheDerivativeAtCoinc
     const DividedDifference distinct = f(DividedDifference::variable(a, b));
     EXPECT_LT(std::abs(distinct.slope - (f(a) - f(b)) / (a - b)), 1e-13);
     const DividedDifference same = f(DividedDifference::variable(a, a));
-    const Complex derivative = 3.0 * a * a / (1.0 - 0.3 * a) + 0.3 * a * a * a / ((1.0 - 0.3 * a) * (1.0 - 0.3 * a)) -
-                               2.0 / (a * a);
+    const Complex derivative =
+        3.0 * a * a / (1.0 - 0.3 * a) + 0.3 * a * a * a / ((1.0 - 0.3 * a) * (1.0 - 0.3 * a)) - 2.0 / (a * a);
     EXPECT_LT(std::abs(same.slope - derivative), 1e-13);
 }
 
@@ -74,16 +74,19 @@ TEST(FiniteSizeWick, TwoAndFourPointFunctionsStartWithTheExactSecondMoments) {
     for (const double eta : {0.0, 0.3, -0.5})
         for (const DiagonalConvention d : {kGaussian, kZero}) {
             const SecondMoments w = wickSecondMoments(g, eta, d);
-            EXPECT_NEAR(std::real(resolventTwoPoint(Complex(t), Complex(t), g, eta, d).one_over_n) * std::pow(t, 4),
-                        2.0 * w.square + w.transpose, 1e-5);
-            EXPECT_NEAR(std::real(resolventFourPoint(Complex(t), Complex(t), Complex(t), Complex(t), g, eta, d)
-                                      .one_over_n) *
-                            std::pow(t, 6),
-                        6.0 * w.square + 4.0 * w.transpose, 1e-5);
+            EXPECT_NEAR(
+                std::real(resolventTwoPoint(Complex(t), Complex(t), g, eta, d).one_over_n) * std::pow(t, 4),
+                2.0 * w.square + w.transpose, 1e-5);
+            EXPECT_NEAR(
+                std::real(resolventFourPoint(Complex(t), Complex(t), Complex(t), Complex(t), g, eta, d)
+                              .one_over_n) *
+                    std::pow(t, 6),
+                6.0 * w.square + 4.0 * w.transpose, 1e-5);
         }
 }
 
-// ---------------- closed forms (an independent symbolic derivation: scripts/derive_linear_finite_size.py) ----
+// ---------------- closed forms (an independent symbolic derivation: scripts/derive_linear_finite_size.py)
+// ----
 
 TEST(ZeroFrequencyFirstOrder, MatchesTheSymbolicClosedFormsForIidJ) {
     for (const double g : {0.1, 0.3, 0.5, 0.7, 0.9}) {
@@ -94,7 +97,8 @@ TEST(ZeroFrequencyFirstOrder, MatchesTheSymbolicClosedFormsForIidJ) {
         EXPECT_NEAR(d.pr_over_n, -g2 * (2.0 + 7.0 * g2), 1e-10);
         const LinearFirstOrder z = linearZeroFrequencyFirstOrder(g, 0.0, 1.0, kZero);
         EXPECT_NEAR(z.auto_mean, g2 * (3.0 * g2 - 1.0) / std::pow(gap, 3), 1e-10 * std::pow(gap, -3));
-        EXPECT_NEAR(z.m2, g2 * (2.0 * g2 * g2 + 15.0 * g2 - 4.0) / std::pow(gap, 6), 1e-10 * std::pow(gap, -6));
+        EXPECT_NEAR(z.m2, g2 * (2.0 * g2 * g2 + 15.0 * g2 - 4.0) / std::pow(gap, 6),
+                    1e-10 * std::pow(gap, -6));
     }
 }
 
@@ -104,8 +108,8 @@ TEST(ZeroFrequencyFirstOrder, DiagonalVarianceFollowsTheCavityFormula) {
     const double a = 1.0 / (1.0 - g2), m2 = std::pow(1.0 - g2, -4);
     EXPECT_NEAR(*linearZeroFrequencyFirstOrder(g, 0.0, 1.0, kGaussian).auto_var,
                 2.0 * g2 * g2 * m2 + 4.0 * a * a * (g2 + g2 * g2 * a), 1e-12);
-    EXPECT_NEAR(*linearZeroFrequencyFirstOrder(g, 0.0, 1.0, kZero).auto_var, 2.0 * g2 * g2 * m2 + 4.0 * a * a * g2 * g2 * a,
-                1e-12);
+    EXPECT_NEAR(*linearZeroFrequencyFirstOrder(g, 0.0, 1.0, kZero).auto_var,
+                2.0 * g2 * g2 * m2 + 4.0 * a * a * g2 * g2 * a, 1e-12);
 }
 
 TEST(ZeroFrequencyFirstOrder, ScalesWithSigmaLikeTheStatistics) {
@@ -140,7 +144,8 @@ TEST(FirstOrderLimits, ReproduceTheLargeNTheory) {
 }
 
 TEST(FirstOrderLimits, RejectUnstableOrInvalidParametersNamingThem) {
-    for (const auto& [g, eta] : {std::pair{1.0, 0.0}, {0.6, 0.7}, {-0.1, 0.0}, {0.5, 1.5}, {std::nan(""), 0.0}}) {
+    for (const auto& [g, eta] :
+         {std::pair{1.0, 0.0}, {0.6, 0.7}, {-0.1, 0.0}, {0.5, 1.5}, {std::nan(""), 0.0}}) {
         try {
             linearZeroFrequencyFirstOrder(g, eta, 1.0, kGaussian);
             FAIL() << "accepted g = " << g << ", eta = " << eta;
@@ -209,15 +214,16 @@ template <class Covariance>
 std::vector<Statistics> sample(const Covariance& covariance, int n, int realizations, double g, double eta,
                                DiagonalConvention d, std::mt19937_64& rng) {
     std::vector<Statistics> out;
-    for (int r = 0; r < realizations; ++r) out.push_back(statisticsOf(covariance(coupling(n, g, eta, d, rng), n), n));
+    for (int r = 0; r < realizations; ++r)
+        out.push_back(statisticsOf(covariance(coupling(n, g, eta, d, rng), n), n));
     return out;
 }
 
 // f(N) = N (E S(N) - S_inf) = c + d/N + ...; the Richardson combination 2 f(2N) - f(N) removes d/N and
 // leaves the 1/N coefficient c up to O(1/N^2).
 template <class Pick>
-MeanAndError richardson(const std::vector<Statistics>& small, const std::vector<Statistics>& large, int n, Pick pick,
-                        double limit) {
+MeanAndError richardson(const std::vector<Statistics>& small, const std::vector<Statistics>& large, int n,
+                        Pick pick, double limit) {
     std::vector<double> f_small, f_large;
     for (const Statistics& s : small) f_small.push_back(n * (pick(s) - limit));
     for (const Statistics& s : large) f_large.push_back(2.0 * n * (pick(s) - limit));
@@ -231,7 +237,8 @@ constexpr double kZThreshold = 4.0;
 
 void expectCoefficient(const MeanAndError& measured, double derived, const char* what) {
     EXPECT_LT(std::abs(measured.mean - derived), kZThreshold * measured.standard_error)
-        << what << ": measured " << measured.mean << " +- " << measured.standard_error << ", derived " << derived;
+        << what << ": measured " << measured.mean << " +- " << measured.standard_error << ", derived "
+        << derived;
     // The check must be able to fail: the coefficient is resolved to better than 50 %.
     EXPECT_LT(measured.standard_error, 0.5 * std::abs(derived)) << what;
 }
@@ -249,22 +256,23 @@ void checkAllStatistics(const char* name, const LinearFirstOrder& t, const Covar
     check([](const Statistics& s) { return s.auto_mean; }, t.limit.auto_mean, t.auto_mean, "auto_mean");
     check([](const Statistics& s) { return s.m2; }, t.limit.m2, t.m2, "m2");
     check([](const Statistics& s) { return s.pr_over_n; }, t.limit.pr_over_n, t.pr_over_n, "pr_over_n");
-    check([](const Statistics& s) { return s.n_cross_var; }, t.limit.n_cross_var, *t.n_cross_var, "n_cross_var");
+    check([](const Statistics& s) { return s.n_cross_var; }, t.limit.n_cross_var, *t.n_cross_var,
+          "n_cross_var");
     check([](const Statistics& s) { return s.auto_var; }, 0.0, *t.auto_var, "auto_var");
 }
 
 TEST(FiniteSizeMonteCarlo, ZeroFrequencyCoefficientsMatchExactInversesAtN24And48) {
     const auto zf = [](const Matrix& j, int n) { return zeroFrequencyCovariance(j, n, 1.0); };
-    checkAllStatistics("iid g = 0.5", linearZeroFrequencyFirstOrder(0.5, 0.0, 1.0, kGaussian), zf, 24, 1500, 0.5, 0.0,
-                       kGaussian);
-    checkAllStatistics("eta = -0.5", linearZeroFrequencyFirstOrder(0.5, -0.5, 1.0, kGaussian), zf, 24, 1500, 0.5, -0.5,
-                       kGaussian);
+    checkAllStatistics("iid g = 0.5", linearZeroFrequencyFirstOrder(0.5, 0.0, 1.0, kGaussian), zf, 24, 1500,
+                       0.5, 0.0, kGaussian);
+    checkAllStatistics("eta = -0.5", linearZeroFrequencyFirstOrder(0.5, -0.5, 1.0, kGaussian), zf, 24, 1500,
+                       0.5, -0.5, kGaussian);
 }
 
 TEST(FiniteSizeMonteCarlo, EqualTimeCoefficientsMatchExactLyapunovSolutionsAtN24And48) {
     const auto et = [](const Matrix& j, int n) { return equalTimeCovariance(j, n, 1.0); };
-    checkAllStatistics("iid g = 0.6", linearEqualTimeFirstOrder(0.6, 0.0, 1.0, kGaussian), et, 24, 1500, 0.6, 0.0,
-                       kGaussian);
+    checkAllStatistics("iid g = 0.6", linearEqualTimeFirstOrder(0.6, 0.0, 1.0, kGaussian), et, 24, 1500, 0.6,
+                       0.0, kGaussian);
 }
 
 }  // namespace

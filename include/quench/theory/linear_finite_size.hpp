@@ -48,7 +48,8 @@ struct LinearFirstOrder {
 
 // Zero-frequency covariance sigma^2 (1-J)^-1 (1-J)^-T; closed forms (rational in g, eta and the mean
 // resolvent G(1)). Requires g (1 + eta) < 1.
-LinearFirstOrder linearZeroFrequencyFirstOrder(double g, double eta, double sigma, DiagonalConvention diagonal);
+LinearFirstOrder linearZeroFrequencyFirstOrder(double g, double eta, double sigma,
+                                               DiagonalConvention diagonal);
 
 // Equal-time (Lyapunov) covariance; frequency integrals of the same two- and four-point functions, by
 // adaptive quadrature (relative accuracy ~1e-8). Requires g (1 + eta) < 1.
