@@ -165,16 +165,15 @@ Complex fourPointFirstOrder(const Ensemble& e, Complex u1, Complex u2, Complex u
 
 // ---- variance of the diagonal entries C_ii (cavity) ----
 
-// Removing site i: at z = 1 + iw, x_i = (xi_i + h_i) / (z - delta_i) with h_i = J_i. x^(i) (spectral power
-// q_i(w) = J_i. C^(i)(w) J_i.^T) and delta_i(z) = J_ii + J_i. R^(i)(z) J_.i, whose mean eta g^2 u sets
-// z - delta = 1/u. To first order C_ii = Int [|u|^2 dq(w) + 2 S(w) Re(u d delta(z))] dw/2pi, and N times
-// its variance is the double frequency integral of
-//   2 g^4 |u|^2 |u'|^2 tr C(w) C(w')                                    (Var q)
-//   + 4 S S' Re[u u' K],  K = g^2 nu + g^4 [tr R(z) R(z')^T + eta^2 tr R(z) R(z')]   (Var delta)
-//   + 8 eta g^4 |u|^2 S' Re[u' tr C(w) R(z')]                            (Cov q delta: J_.i = eta J_i.^T +
-//   ...)
-// with S = tr C(w) the site spectrum and nu g^2/N = Var J_ii. Zero frequency is the same density at w = w' =
-// 0 without the integrals. (Cross terms that are odd in the independent part of J_.i vanish.)
+// Removing site i: at z = 1 + iw, x_i = (xi_i + h_i) / (z - delta_i) with h_i = J_i. x^(i) (spectral
+// power q_i(w) = J_i. C^(i)(w) J_i.^T) and delta_i(z) = J_ii + J_i. R^(i)(z) J_.i, whose mean eta g^2 u
+// makes z - delta = 1/u. To first order C_ii - a = Int [|u|^2 dq(w) + 2 S(w) Re(u d delta(z))] dw/2pi, so
+// N Var C_ii is the double frequency integral of
+//   2 g^4 |u|^2 |u'|^2 tr C(w) C(w')                       Var q
+//   4 S S' Re[u u' K], K = g^2 nu + g^4 [tr R R'^T + eta^2 tr R R']   Var delta
+//   8 eta g^4 |u|^2 S' Re[u' tr C(w) R(z')]                Cov(q, delta), from J_.i = eta J_i.^T + ...
+// with S = tr C(w) the site spectrum and nu g^2/N = Var J_ii; terms odd in the part of J_.i independent of
+// J_i. vanish. Zero frequency is the same density at w = w' = 0, without the integrals.
 Complex diagonalVarianceDensity(const Ensemble& e, Complex u, Complex x) {
     const double g4 = e.g2 * e.g2;
     const double nu = 1.0 + e.eta - e.deficit;

@@ -52,7 +52,7 @@ LinearFirstOrder linearZeroFrequencyFirstOrder(double g, double eta, double sigm
                                                DiagonalConvention diagonal);
 
 // Equal-time (Lyapunov) covariance; frequency integrals of the same two- and four-point functions, by
-// adaptive quadrature (relative accuracy ~1e-8). Requires g (1 + eta) < 1.
+// adaptive quadrature (relative accuracy ~1e-7; 0.05-0.3 s). Requires g (1 + eta) < 1.
 LinearFirstOrder linearEqualTimeFirstOrder(double g, double eta, double sigma, DiagonalConvention diagonal);
 
 // ---- the building blocks, exposed for the tests ----
