@@ -206,9 +206,12 @@ std::string noFirstOrderReason(Statistic s) {
     }
 }
 
-// Verified against exact finite-N averages (bench/linear_finite_size_check.cpp), hence Exact.
-void setFirstOrder(CovariancePrediction& c, const LinearFirstOrder& f) {
+// Verified against exact finite-N averages (bench/linear_finite_size_check.cpp), hence Exact; the one
+// exception is auto_var beyond g (1 + |eta|) = 0.6, which missed by 2.4 SE at g = 0.7
+// (docs/theory/linear_finite_size.md section 9) and is therefore only Derived there.
+void setFirstOrder(CovariancePrediction& c, const LinearFirstOrder& f, double edge) {
     const Basis b = Basis::Exact;
+    const Basis auto_var_basis = edge <= 0.6 ? Basis::Exact : Basis::Derived;
     for (int s = 0; s < kStatisticCount; ++s) {
         const std::string why = noFirstOrderReason(static_cast<Statistic>(s));
         if (!why.empty()) c.one_over_n[s] = TheoryQuantity::omitted(why);
@@ -219,7 +222,7 @@ void setFirstOrder(CovariancePrediction& c, const LinearFirstOrder& f) {
     c.firstOrder(Statistic::CrossMean) = TheoryQuantity::of(0.0, Basis::Exact);
     c.firstOrder(Statistic::M2) = TheoryQuantity::of(f.m2, b);
     c.firstOrder(Statistic::PrOverN) = TheoryQuantity::of(f.pr_over_n, b);
-    if (f.auto_var) c.firstOrder(Statistic::AutoVar) = TheoryQuantity::of(*f.auto_var, b);
+    if (f.auto_var) c.firstOrder(Statistic::AutoVar) = TheoryQuantity::of(*f.auto_var, auto_var_basis);
     if (f.n_cross_var) c.n_cross_var_one_over_n = TheoryQuantity::of(*f.n_cross_var, b);
 }
 
@@ -230,6 +233,7 @@ void omitFirstOrder(CovariancePrediction& c, const std::string& why) {
 
 void linearFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec) {
     const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
+    const double edge = g * (1.0 + std::abs(eta));
     const DiagonalConvention diagonal =
         spec.coupling.zero_diagonal ? DiagonalConvention::Zero : DiagonalConvention::Gaussian;
     CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
@@ -241,13 +245,13 @@ void linearFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec) {
     }
     // ZF depends on the noise only through its zero-frequency power: white and colored noise share it.
     std::string error =
-        attempt([&] { setFirstOrder(zf, linearZeroFrequencyFirstOrder(g, eta, sigma, diagonal)); });
+        attempt([&] { setFirstOrder(zf, linearZeroFrequencyFirstOrder(g, eta, sigma, diagonal), edge); });
     if (!error.empty()) omitFirstOrder(zf, "linear 1/N theory failed: " + error);
     if (spec.noise.tau > 0.0) {
         omitFirstOrder(et, "the equal-time 1/N terms are derived for white noise only");
         return;
     }
-    error = attempt([&] { setFirstOrder(et, linearEqualTimeFirstOrder(g, eta, sigma, diagonal)); });
+    error = attempt([&] { setFirstOrder(et, linearEqualTimeFirstOrder(g, eta, sigma, diagonal), edge); });
     if (!error.empty()) omitFirstOrder(et, "linear 1/N theory failed: " + error);
 }
 

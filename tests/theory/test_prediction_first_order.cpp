@@ -58,6 +58,13 @@ TEST(PredictFirstOrder, TheZeroDiagonalConventionChangesTheCoefficients) {
                 -0.09375, 1e-12);
 }
 
+TEST(PredictFirstOrder, AutoVarIsOnlyDerivedBeyondTheVerifiedCoupling) {
+    const TheoryPrediction p = predict(linearModel(0.7, 0.0));
+    const CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
+    EXPECT_EQ(zf.firstOrder(Statistic::AutoVar).basis, Basis::Derived);
+    EXPECT_EQ(zf.firstOrder(Statistic::PrOverN).basis, Basis::Exact);
+}
+
 TEST(PredictFirstOrder, PartialSymmetryIsCovered) {
     const TheoryPrediction p = predict(linearModel(0.4, 0.5));
     EXPECT_TRUE(p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::M2).available());
