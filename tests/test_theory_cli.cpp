@@ -13,30 +13,16 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "cli_runner.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string readFile(const fs::path& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-std::string shellQuote(const std::string& text) {
-    std::string quoted = "'";
-    for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
+using quench::testing::readFile;
+using quench::testing::RunResult;
 
 class TheoryCli : public ::testing::Test {
 protected:
@@ -49,14 +35,9 @@ protected:
     void TearDown() override { fs::remove_all(root_); }
 
     RunResult theory(const std::vector<std::string>& args) const {
-        std::string command = "cd " + shellQuote((root_ / "work").string()) + " && timeout 60 " +
-                              shellQuote(QUENCH_BINARY) + " theory --quiet --out result";
-        for (const auto& a : args) command += " " + shellQuote(a);
-        command += " > " + shellQuote((root_ / "stdout").string()) + " 2> " +
-                   shellQuote((root_ / "stderr").string());
-        const int status = std::system(command.c_str());
-        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, readFile(root_ / "stdout"),
-                readFile(root_ / "stderr")};
+        std::vector<std::string> full = {"theory", "--quiet", "--out", "result"};
+        full.insert(full.end(), args.begin(), args.end());
+        return quench::testing::runQuench(root_ / "work", root_, full);
     }
 
     fs::path output(const std::string& extension) const { return root_ / "work" / ("result" + extension); }
