@@ -60,7 +60,8 @@ void fuzzCommandLine(std::string_view input) {
     // The runners own the option values CLI11 writes into: keep them alive while parsing, as main does.
     const std::vector<quench::cli::CommandRunner> runners = {
         quench::cli::addSimulateCommand(app, "quench"), quench::cli::addInfoCommand(app),
-        quench::cli::addTheoryCommand(app), quench::cli::addInspectCommand(app)};
+        quench::cli::addTheoryCommand(app), quench::cli::addValidateCommand(app, "quench"),
+        quench::cli::addInspectCommand(app)};
     std::vector<const char*> argv = {"quench"};
     for (const std::string& a : args) argv.push_back(a.c_str());
     try {

@@ -33,6 +33,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# matplotlib draws the plots of `quench validate` (python/quench_plots). Without it validate still
+# writes its report and numbers and says how to make the plots later.
+if ! python3 -c "import matplotlib" 2>/dev/null; then
+  python3 -m pip install --quiet matplotlib || echo "quench: warning: pip could not install matplotlib; validate will skip its plots"
+fi
+
 # numpy is only needed by the CPU benchmark's peer (bench/peers/numpy_batched.py).
 if [[ "${QUENCH_WITH_BENCH:-0}" == 1 ]] && ! python3 -c "import numpy" 2>/dev/null; then
   python3 -m pip install --quiet numpy

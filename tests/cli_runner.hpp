@@ -1,10 +1,10 @@
 #pragma once
-// Runs the built quench binary in a working directory, capturing its exit code, stdout and stderr;
-// or starts it in the background so a test can signal it.
-#include <fcntl.h>
+// Runs the built quench binary the way a user does (a shell command in a working directory) and
+// captures its exit status, stdout and stderr. Shared by the command-line test files.
 #include <sys/wait.h>
-#include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,61 +13,43 @@
 
 namespace quench::testing {
 
-struct CliResult {
+struct RunResult {
     int exit_code = -1;
     std::string out;
     std::string err;
+    double seconds = 0.0;
 };
 
-inline std::string readText(const std::filesystem::path& path) {
+inline std::string readFile(const std::filesystem::path& path) {
     std::ifstream in(path);
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
 }
 
-class QuenchProcess {
-public:
-    // Starts QUENCH_BINARY args... in `dir`, stdout/stderr to dir/../stdout, dir/../stderr.
-    QuenchProcess(const std::filesystem::path& dir, const std::vector<std::string>& args)
-        : logs_(dir.parent_path()) {
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            if (::chdir(dir.c_str()) != 0) ::_exit(126);
-            redirect((logs_ / "stdout").c_str(), STDOUT_FILENO);
-            redirect((logs_ / "stderr").c_str(), STDERR_FILENO);
-            std::vector<std::string> argv_text = {QUENCH_BINARY};
-            argv_text.insert(argv_text.end(), args.begin(), args.end());
-            std::vector<char*> argv;
-            for (std::string& a : argv_text) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            ::execv(QUENCH_BINARY, argv.data());
-            ::_exit(127);
-        }
-    }
-    pid_t pid() const { return pid_; }
-    CliResult wait() const {
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        CliResult result;
-        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        result.out = readText(logs_ / "stdout");
-        result.err = readText(logs_ / "stderr");
-        return result;
-    }
+inline std::string shellQuote(const std::string& text) {
+    std::string quoted = "'";
+    for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
 
-private:
-    static void redirect(const char* path, int fd) {
-        const int file = ::open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (file < 0 || ::dup2(file, fd) < 0) ::_exit(126);
-        ::close(file);
-    }
-    std::filesystem::path logs_;
-    pid_t pid_ = -1;
-};
-
-inline CliResult runQuench(const std::filesystem::path& dir, const std::vector<std::string>& args) {
-    return QuenchProcess(dir, args).wait();
+// Runs QUENCH_BINARY with args in work_dir; stdout and stderr go through files in log_dir.
+inline RunResult runQuench(const std::filesystem::path& work_dir, const std::filesystem::path& log_dir,
+                           const std::vector<std::string>& args, int timeout_seconds = 60) {
+    std::string command = "cd " + shellQuote(work_dir.string()) + " && timeout " +
+                          std::to_string(timeout_seconds) + " " + shellQuote(QUENCH_BINARY);
+    for (const auto& a : args) command += " " + shellQuote(a);
+    const std::filesystem::path out = log_dir / "stdout";
+    const std::filesystem::path err = log_dir / "stderr";
+    command += " > " + shellQuote(out.string()) + " 2> " + shellQuote(err.string());
+    const auto start = std::chrono::steady_clock::now();
+    const int status = std::system(command.c_str());
+    RunResult result;
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = readFile(out);
+    result.err = readFile(err);
+    return result;
 }
 
 }  // namespace quench::testing

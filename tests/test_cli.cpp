@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cli_runner.hpp"
 #include "config/config_keys.hpp"
 
 namespace {
@@ -43,25 +44,9 @@ trials = 4
 seed = 3
 )";
 
-struct RunResult {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-    double seconds = 0.0;
-};
-
-std::string readFile(const fs::path& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-std::string shellQuote(const std::string& text) {
-    std::string quoted = "'";
-    for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
+using quench::testing::readFile;
+using quench::testing::RunResult;
+using quench::testing::shellQuote;
 
 // Each test gets a fresh working directory for the binary and a separate one for its captured output,
 // so that the working directory shows exactly what quench left behind.
@@ -84,20 +69,7 @@ protected:
     }
 
     RunResult run(const std::vector<std::string>& args) const {
-        std::string command =
-            "cd " + shellQuote(work_.string()) + " && timeout 60 " + shellQuote(QUENCH_BINARY);
-        for (const auto& a : args) command += " " + shellQuote(a);
-        const fs::path out = root_ / "logs" / "stdout";
-        const fs::path err = root_ / "logs" / "stderr";
-        command += " > " + shellQuote(out.string()) + " 2> " + shellQuote(err.string());
-        const auto start = std::chrono::steady_clock::now();
-        const int status = std::system(command.c_str());
-        RunResult result;
-        result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        result.out = readFile(out);
-        result.err = readFile(err);
-        return result;
+        return quench::testing::runQuench(work_, root_ / "logs", args);
     }
 
     RunResult simulate(std::vector<std::string> extra) const {

@@ -1,6 +1,6 @@
 // Checkpoint and resume, checked on the built binary: a resumed run gives the same numbers, bit for
 // bit, as a run that was never interrupted; SIGINT/SIGTERM leave a checkpoint and exit with status
-// 5; a checkpoint of another job, or a file that is not a checkpoint, is refused with status 2 and a
+// 6; a checkpoint of another job, or a file that is not a checkpoint, is refused with status 2 and a
 // message naming --resume, the file and (for a different job) the key that differs. `quench inspect`
 // summarizes results and checkpoints and refuses other files the same way.
 #include <gtest/gtest.h>
@@ -17,6 +17,7 @@
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
 #include "quench/backend.hpp"
+#include "quench_process.hpp"
 
 namespace quench::testing {
 namespace {
@@ -56,11 +57,11 @@ protected:
     }
     void TearDown() override { fs::remove_all(root_); }
 
-    CliResult quench(std::vector<std::string> args) const { return runQuench(work_, args); }
+    RunResult quench(std::vector<std::string> args) const { return runQuench(work_, root_, args); }
 
     // What must be identical between two runs: every realization and the summary (not the date).
     static json numbers(const fs::path& result_json) {
-        const json all = json::parse(readText(result_json));
+        const json all = json::parse(readFile(result_json));
         return {{"realizations", all.at("realizations")},
                 {"summary", all.at("summary")},
                 {"config", all.at("config")}};
@@ -83,7 +84,7 @@ protected:
         io::writeHdf5({spec, results, nullptr, &source, provenance}, (work_ / name).string());
     }
 
-    static void expectRefused(const CliResult& r, const std::vector<std::string>& mentions) {
+    static void expectRefused(const RunResult& r, const std::vector<std::string>& mentions) {
         EXPECT_EQ(r.exit_code, 2) << r.err;
         for (const std::string& m : mentions)
             EXPECT_NE(r.err.find(m), std::string::npos) << m << " not in " << r.err;
@@ -94,11 +95,11 @@ protected:
 };
 
 TEST_F(Resume, ResumingACheckpointEqualsTheUninterruptedRunBitForBit) {
-    const CliResult whole = quench({"simulate", "job.toml", "--out", "whole", "--backend", "cpu", "--quiet"});
+    const RunResult whole = quench({"simulate", "job.toml", "--out", "whole", "--backend", "cpu", "--quiet"});
     ASSERT_EQ(whole.exit_code, 0) << whole.err;
     for (const std::int64_t done : {0, 1, 3, 5}) {
         writeCheckpoint("ck.h5", done, {});
-        const CliResult r = quench({"simulate", "--resume", "ck.h5", "--backend", "cpu", "--quiet"});
+        const RunResult r = quench({"simulate", "--resume", "ck.h5", "--backend", "cpu", "--quiet"});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         EXPECT_TRUE(numbers(work_ / "resumed.json") == numbers(work_ / "whole.json")) << done << " done";
         const io::StoredRun a = io::readHdf5((work_ / "resumed.h5").string());
@@ -118,7 +119,7 @@ TEST_F(Resume, ResumingACheckpointEqualsTheUninterruptedRunBitForBit) {
 TEST_F(Resume, AResumeMayNameTheSameConfigAndChangeOnlyRunResources) {
     ASSERT_EQ(quench({"simulate", "job.toml", "--out", "whole", "--quiet"}).exit_code, 0);
     writeCheckpoint("ck.h5", 2, {});
-    const CliResult r = quench({"simulate", "job.toml", "--resume", "ck.h5", "--out", "again", "--set",
+    const RunResult r = quench({"simulate", "job.toml", "--resume", "ck.h5", "--out", "again", "--set",
                                 "run.threads=1", "--set", "run.checkpoint_every_realizations=1", "--quiet"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     json a = numbers(work_ / "again.json");
@@ -154,12 +155,13 @@ TEST_F(Resume, FilesThatAreNotCheckpointsAreRefused) {
 // Starts a run that writes a checkpoint after every realization, signals it as soon as the first
 // checkpoint exists, and resumes it.
 void interruptAndResume(const fs::path& work, int signal_number) {
+    const fs::path logs = work.parent_path();
     std::ofstream(work / "slow.toml") << kJob << "[run]\nthreads = 1\ncheckpoint_every_realizations = 1\n";
     const std::vector<std::string> slow = {"simulate", "slow.toml",
                                            "--out",    "slow",
                                            "--set",    "integration.t_max=400.0",
                                            "--set",    "ensemble.realizations=12"};
-    const CliResult whole = runQuench(work, [&] {
+    const RunResult whole = runQuench(work, logs, [&] {
         std::vector<std::string> a = slow;
         a[3] = "whole";
         a.push_back("--quiet");
@@ -167,12 +169,12 @@ void interruptAndResume(const fs::path& work, int signal_number) {
     }());
     ASSERT_EQ(whole.exit_code, 0) << whole.err;
 
-    const QuenchProcess run(work, slow);
+    const QuenchProcess run(work, logs, slow);
     const fs::path checkpoint = work / "slow.checkpoint.h5";
     while (!fs::exists(checkpoint)) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     ::kill(run.pid(), signal_number);
-    const CliResult stopped = run.wait();
-    ASSERT_EQ(stopped.exit_code, 5) << stopped.err;
+    const RunResult stopped = run.wait();
+    ASSERT_EQ(stopped.exit_code, 6) << stopped.err;
     EXPECT_NE(stopped.err.find("quench simulate --resume slow.checkpoint.h5"), std::string::npos)
         << stopped.err;
     EXPECT_FALSE(fs::exists(work / "slow.json"));
@@ -180,10 +182,11 @@ void interruptAndResume(const fs::path& work, int signal_number) {
     EXPECT_GE(stored.realizations.size(), 1u);
     EXPECT_LT(stored.realizations.size(), 12u);
 
-    const CliResult resumed = runQuench(work, {"simulate", "--resume", "slow.checkpoint.h5", "--quiet"});
+    const RunResult resumed =
+        runQuench(work, logs, {"simulate", "--resume", "slow.checkpoint.h5", "--quiet"});
     ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-    json a = json::parse(readText(work / "slow.json"));
-    json b = json::parse(readText(work / "whole.json"));
+    json a = json::parse(readFile(work / "slow.json"));
+    json b = json::parse(readFile(work / "whole.json"));
     EXPECT_TRUE(a.at("realizations") == b.at("realizations")) << "realizations differ after the resume";
     EXPECT_TRUE(a.at("summary") == b.at("summary")) << "summaries differ after the resume";
     EXPECT_FALSE(fs::exists(checkpoint)) << "the finished result supersedes the checkpoint";
@@ -199,13 +202,13 @@ TEST_F(Resume, SigtermWritesACheckpointAndTheResumedRunIsIdentical) {
 
 TEST_F(Resume, InspectSummarizesResultsAndCheckpointsAndRefusesOtherFiles) {
     ASSERT_EQ(quench({"simulate", "job.toml", "--out", "done", "--quiet"}).exit_code, 0);
-    const CliResult result = quench({"inspect", "done.h5"});
+    const RunResult result = quench({"inspect", "done.h5"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     for (const char* text : {"quench result (quench.simulate/1)", "N = 16", "R = 5 realizations", "seed 11",
                              "/realizations (5 rows, with eigenvalues)", "auto_mean"})
         EXPECT_NE(result.out.find(text), std::string::npos) << text << " not in\n" << result.out;
     writeCheckpoint("ck.h5", 2, {});
-    const CliResult checkpoint = quench({"inspect", "ck.h5"});
+    const RunResult checkpoint = quench({"inspect", "ck.h5"});
     ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
     EXPECT_NE(checkpoint.out.find("2 of 5 realizations complete"), std::string::npos) << checkpoint.out;
     std::ofstream(work_ / "notes.txt") << "hello\n";

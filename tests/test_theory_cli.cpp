@@ -13,30 +13,16 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "cli_runner.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string readFile(const fs::path& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-std::string shellQuote(const std::string& text) {
-    std::string quoted = "'";
-    for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
+using quench::testing::readFile;
+using quench::testing::RunResult;
 
 class TheoryCli : public ::testing::Test {
 protected:
@@ -49,14 +35,9 @@ protected:
     void TearDown() override { fs::remove_all(root_); }
 
     RunResult theory(const std::vector<std::string>& args) const {
-        std::string command = "cd " + shellQuote((root_ / "work").string()) + " && timeout 60 " +
-                              shellQuote(QUENCH_BINARY) + " theory --quiet --out result";
-        for (const auto& a : args) command += " " + shellQuote(a);
-        command += " > " + shellQuote((root_ / "stdout").string()) + " 2> " +
-                   shellQuote((root_ / "stderr").string());
-        const int status = std::system(command.c_str());
-        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, readFile(root_ / "stdout"),
-                readFile(root_ / "stderr")};
+        std::vector<std::string> full = {"theory", "--quiet", "--out", "result"};
+        full.insert(full.end(), args.begin(), args.end());
+        return quench::testing::runQuench(root_ / "work", root_, full);
     }
 
     fs::path output(const std::string& extension) const { return root_ / "work" / ("result" + extension); }
@@ -116,6 +97,41 @@ TEST_F(TheoryCli, ALinearScanPastTheInstabilityIsRejectedByTheConfigValidation) 
     const RunResult r = theory({"--set", "network.activation=linear", "--scan", "coupling.g=0.5:1.5:0.5"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("coupling.g"), std::string::npos) << r.err;
+}
+
+TEST_F(TheoryCli, OrderOneAddsTheOneOverNCoefficientBesideEachStatistic) {
+    const RunResult r = theory({"--set", "network.activation=linear", "--order", "1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(readFile(output(".json")));
+    const auto& point = j["points"][0];
+    const auto& pr = point["x"]["zero_frequency"]["pr_over_n"];
+    EXPECT_NEAR(pr["value"].get<double>(), 0.5625, 1e-12);
+    EXPECT_NEAR(pr["one_over_n"]["value"].get<double>(), -0.9375, 1e-12);  // -g^2 (2 + 7 g^2), g = 0.5
+    EXPECT_EQ(pr["one_over_n"]["tag"], "exact");
+    EXPECT_TRUE(point["phi"]["equal_time"]["n_cross_var"].contains("one_over_n"));
+    EXPECT_TRUE(point["x"]["equal_time"]["auto_var"].contains("one_over_n"));
+    bool m3_reason = false;
+    for (const auto& o : point["omitted"])
+        m3_reason |= o["name"] == "x.zero_frequency.m3.one_over_n" && !o["reason"].get<std::string>().empty();
+    EXPECT_TRUE(m3_reason);
+    const std::string header = lines(readFile(output(".csv")))[0];
+    EXPECT_NE(header.find("x.zero_frequency.pr_over_n,x.zero_frequency.pr_over_n.one_over_n"),
+              std::string::npos)
+        << header;
+    EXPECT_NE(header.find("phi.equal_time.n_cross_var.one_over_n"), std::string::npos);
+}
+
+TEST_F(TheoryCli, OrderZeroIsTheDefaultAndHasNoOneOverNTerms) {
+    const RunResult r = theory({"--set", "network.activation=linear"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(readFile(output(".csv")).find("one_over_n"), std::string::npos);
+    EXPECT_EQ(readFile(output(".json")).find("one_over_n"), std::string::npos);
+}
+
+TEST_F(TheoryCli, AnOrderOtherThanZeroOrOneIsRejected) {
+    const RunResult r = theory({"--order", "2"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_FALSE(fs::exists(output(".json")));
 }
 
 TEST_F(TheoryCli, ABadScanExitsWithTwoAndNamesTheKey) {

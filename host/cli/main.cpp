@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     add(addSimulateCommand(app, command_line), "simulate");
     add(addInfoCommand(app), "info");
     add(addTheoryCommand(app), "theory");
+    add(addValidateCommand(app, command_line), "validate");
     add(addInspectCommand(app), "inspect");
     try {
         app.parse(argc, argv);

@@ -12,7 +12,7 @@ namespace quench::cli {
 
 class ProgressBar {
 public:
-    ProgressBar(std::string label, bool draw_bar, bool log_lines);
+    ProgressBar(std::string label, bool draw_bar, bool log_lines = false);
     ~ProgressBar();
     void update(const Progress& p);
     void log(const std::string& line);

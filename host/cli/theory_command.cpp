@@ -34,6 +34,7 @@ struct TheoryOptions {
     std::vector<std::string> overrides;
     std::vector<std::string> scans;
     std::string out = "results/theory";
+    int order = 0;  // 1: also the 1/N coefficients ("one_over_n")
     bool quiet = false;
 };
 
@@ -54,9 +55,10 @@ bool isRaw(Statistic s) {
     return static_cast<int>(s) >= static_cast<int>(Statistic::AutoVarRaw);
 }
 
-// Applies f(name, quantity) to every reported quantity in a fixed order (the CSV column order).
+// Applies f(name, quantity) to every reported quantity in a fixed order (the CSV column order). With
+// order 1 each statistic is followed by its 1/N coefficient, named "<statistic>.one_over_n".
 template <class F>
-void forEachQuantity(const TheoryPrediction& p, F f) {
+void forEachQuantity(const TheoryPrediction& p, int order, F f) {
     f("delta0", p.delta0);
     f("gamma", p.gamma);
     f("g_eff", p.g_eff);
@@ -66,10 +68,14 @@ void forEachQuantity(const TheoryPrediction& p, F f) {
         for (const CovarianceKind c : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency}) {
             const std::string prefix = fmt::format("{}.{}.", variableName(v), covarianceName(c));
             const theory::CovariancePrediction& cov = p.at(v, c);
-            for (int s = 0; s < kStatisticCount; ++s)
-                if (!isRaw(static_cast<Statistic>(s)))
-                    f(prefix + std::string(statisticName(static_cast<Statistic>(s))), cov.statistic[s]);
+            for (int s = 0; s < kStatisticCount; ++s) {
+                if (isRaw(static_cast<Statistic>(s))) continue;
+                const std::string name = prefix + std::string(statisticName(static_cast<Statistic>(s)));
+                f(name, cov.statistic[s]);
+                if (order >= 1) f(name + ".one_over_n", cov.one_over_n[s]);
+            }
             f(prefix + "n_cross_var", cov.n_cross_var);
+            if (order >= 1) f(prefix + "n_cross_var.one_over_n", cov.n_cross_var_one_over_n);
         }
 }
 
@@ -78,11 +84,11 @@ json quantityJson(const std::string& name, const TheoryQuantity& q) {
     return {{"value", value}, {"tag", theory::basisName(q.basis)}};
 }
 
-json pointJson(const ScanPoint& point) {
+json pointJson(const ScanPoint& point, int order) {
     json out = {{"parameters", json::object()}, {"route", point.prediction.route}};
     for (const auto& [key, value] : point.parameters) out["parameters"][key] = value;
     json omitted = json::array();
-    forEachQuantity(point.prediction, [&](const std::string& name, const TheoryQuantity& q) {
+    forEachQuantity(point.prediction, order, [&](const std::string& name, const TheoryQuantity& q) {
         if (!q.available()) {
             omitted.push_back({{"name", name}, {"reason", q.reason}});
             return;
@@ -107,7 +113,7 @@ json pointJson(const ScanPoint& point) {
 }
 
 json resultJson(const EnsembleSpec& base, const std::vector<ScanAxis>& axes,
-                const std::vector<ScanPoint>& points) {
+                const std::vector<ScanPoint>& points, int order) {
     const BuildInfo& build = buildInfo();
     json out;
     out["format"] = "quench.theory/1";
@@ -122,25 +128,30 @@ json resultJson(const EnsembleSpec& base, const std::vector<ScanAxis>& axes,
         {"derived", "a derivation still to be confirmed by simulation"}};
     out["n_cross_var"] =
         "N * cross_var: cross_var (var_{i != j} C_ij, as in quench simulate) vanishes like 1/N";
+    if (order >= 1)
+        out["one_over_n"] =
+            "order 1: <statistic>.one_over_n is c in E_J[S](N) = S(infinity) + c / N + O(1/N^2), the "
+            "disorder average over realizations with a stationary state (an asymptotic expansion), at the "
+            "config's sigma";
     json list = json::array();
-    for (const ScanPoint& p : points) list.push_back(pointJson(p));
+    for (const ScanPoint& p : points) list.push_back(pointJson(p, order));
     out["points"] = std::move(list);
     return out;
 }
 
-std::string resultCsv(const std::vector<ScanAxis>& axes, const std::vector<ScanPoint>& points) {
+std::string resultCsv(const std::vector<ScanAxis>& axes, const std::vector<ScanPoint>& points, int order) {
     std::ostringstream csv;
     csv.precision(17);
     std::vector<std::string> header;
     for (const ScanAxis& a : axes) header.push_back(a.key);
     header.push_back("route");
-    forEachQuantity(TheoryPrediction{},
+    forEachQuantity(TheoryPrediction{}, order,
                     [&](const std::string& name, const TheoryQuantity&) { header.push_back(name); });
     csv << fmt::format("{}\n", fmt::join(header, ","));
     for (const ScanPoint& p : points) {
         for (const auto& [key, value] : p.parameters) csv << value << ',';
         csv << p.prediction.route;
-        forEachQuantity(p.prediction, [&](const std::string&, const TheoryQuantity& q) {
+        forEachQuantity(p.prediction, order, [&](const std::string&, const TheoryQuantity& q) {
             csv << ',';
             if (q.available()) csv << *q.value;
         });
@@ -159,8 +170,26 @@ std::string cell(const TheoryQuantity& q) {
     return fmt::format("{:>9.5g} {}", *q.value, tag);
 }
 
+// Order 1: the 1/N coefficients of the x statistics (phi's are the same or absent with a reason in the JSON).
+void printFirstOrderTable(const std::vector<ScanAxis>& axes, const std::vector<ScanPoint>& points) {
+    fmt::print(
+        "1/N coefficients c of E_J[S] = S(inf) + c/N (x; see the JSON for every statistic and reason)\n");
+    for (const ScanAxis& a : axes) fmt::print("{:>14} ", a.key);
+    fmt::print("{:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n", "a ET", "PR/N ET", "Ndc2 ET", "a ZF", "PR/N ZF",
+               "Ndc2 ZF");
+    for (const ScanPoint& p : points) {
+        for (const auto& [key, value] : p.parameters) fmt::print("{:>14.6g} ", value);
+        const theory::CovariancePrediction& et = p.prediction.at(Variable::X, CovarianceKind::EqualTime);
+        const theory::CovariancePrediction& zf = p.prediction.at(Variable::X, CovarianceKind::ZeroFrequency);
+        fmt::print("{} {} {} {} {} {}\n", cell(et.firstOrder(Statistic::AutoMean)),
+                   cell(et.firstOrder(Statistic::PrOverN)), cell(et.n_cross_var_one_over_n),
+                   cell(zf.firstOrder(Statistic::AutoMean)), cell(zf.firstOrder(Statistic::PrOverN)),
+                   cell(zf.n_cross_var_one_over_n));
+    }
+}
+
 void printTable(const std::vector<ScanAxis>& axes, const std::vector<ScanPoint>& points,
-                const std::string& prefix) {
+                const std::string& prefix, int order) {
     fmt::print(
         "quench theory: N = infinity predictions (E exact, L linear equivalence, D derived, - omitted)\n");
     for (const ScanAxis& a : axes) fmt::print("{:>14} ", a.key);
@@ -179,13 +208,14 @@ void printTable(const std::vector<ScanAxis>& axes, const std::vector<ScanPoint>&
     // Distinct reasons for the quantities shown above, so a '-' is never left unexplained.
     std::map<std::string, std::string> reasons;
     for (const ScanPoint& p : points)
-        forEachQuantity(p.prediction, [&](const std::string& name, const TheoryQuantity& q) {
+        forEachQuantity(p.prediction, 0, [&](const std::string& name, const TheoryQuantity& q) {
             const bool shown = name == "delta0" || name == "gamma" || name == "g_eff" ||
                                name.find(".pr_over_n") != std::string::npos ||
                                name.find(".auto_mean") != std::string::npos;
             if (shown && !q.available()) reasons.emplace(q.reason, name);
         });
     for (const auto& [reason, name] : reasons) fmt::print("  - {} (and similar): {}\n", name, reason);
+    if (order >= 1) printFirstOrderTable(axes, points);
     fmt::print("results: {0}.json (every quantity with its tag, omitted ones with reasons), {0}.csv\n",
                prefix);
 }
@@ -219,6 +249,10 @@ Tags (JSON "tag"; table letters):
   derived (D)                 a derivation still to be confirmed by simulation (ET phi dimension, chaos flag,
                               random-mode single-site values)
 An absent value is never guessed: the CSV cell is empty and the JSON "omitted" list gives the reason.
+With --order 1 every statistic S above is followed by S.one_over_n (CSV column V.C.S.one_over_n, JSON key
+one_over_n inside S with value and tag): the coefficient c in E_J[S](N) = S(infinity) + c/N + O(1/N^2) of the
+disorder average (linear networks with iid Gaussian J, docs/theory/linear_finite_size.md). auto_var has a
+1/N term though its limit is 0; cross_var and pr have none (see n_cross_var and pr_over_n).
 )";
 }
 
@@ -247,15 +281,15 @@ int runTheory(const TheoryOptions& opt) {
         return kExitUsage;
     }
     try {
-        const std::string json_text = resultJson(base, axes, points).dump(1) + "\n";
-        const std::string csv_text = resultCsv(axes, points);
+        const std::string json_text = resultJson(base, axes, points, opt.order).dump(1) + "\n";
+        const std::string csv_text = resultCsv(axes, points, opt.order);
         io::writeFileAtomically(opt.out + ".json", json_text);
         io::writeFileAtomically(opt.out + ".csv", csv_text);
     } catch (const std::runtime_error& e) {
         std::fprintf(stderr, "quench: error: %s\n", e.what());
         return kExitUsage;
     }
-    if (!opt.quiet) printTable(axes, points, opt.out);
+    if (!opt.quiet) printTable(axes, points, opt.out, opt.order);
     return kExitOk;
 }
 
@@ -276,6 +310,10 @@ CommandRunner addTheoryCommand(CLI::App& app) {
            "scan a numeric key: --scan coupling.g=0.1:2.0:0.05 (repeatable: outer product, first outermost)")
         ->allow_extra_args(false);
     cmd->add_option("--out", opt->out, "output prefix: writes PREFIX.json and PREFIX.csv")
+        ->capture_default_str();
+    cmd->add_option("--order", opt->order,
+                    "0: N = infinity values; 1: also the 1/N coefficients (<statistic>.one_over_n)")
+        ->check(CLI::Range(0, 1))
         ->capture_default_str();
     cmd->add_flag("--quiet,-q", opt->quiet, "no table on the terminal");
     cmd->footer(helpFooter());

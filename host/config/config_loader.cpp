@@ -124,6 +124,8 @@ void applyKey(EnsembleSpec& spec, std::set<std::string>& given, const std::strin
 void applyDocument(EnsembleSpec& spec, std::set<std::string>& given, const toml::table& root) {
     for (const auto& [section_key, section_node] : root) {
         const std::string section(section_key.str());
+        // [validate] belongs to `quench validate` (validate_plan.cpp); a preset stays a valid job.
+        if (section == "validate") continue;
         const toml::table* table = section_node.as_table();
         if (findSection(section) == nullptr) {
             if (table == nullptr) unknownKey(section, tomlText(section_node));
@@ -324,6 +326,11 @@ std::string configReference() {
             if (key.section() == section.name) text += keyLine(key);
         }
     }
+    text +=
+        "\n## [validate] the plan of `quench validate`\n\n"
+        "Read only by `quench validate` (sizes `n`, `realizations`, `scan`, `threshold`, `title`, and a\n"
+        "`[validate.quick]` table); `quench simulate` and `quench theory` ignore it, so a validation preset\n"
+        "(examples/validate/*.toml) is also an ordinary job. See `quench validate --help`.\n";
     return text;
 }
 

@@ -8,6 +8,7 @@
 #include "cpu/covariance_accumulator.hpp"
 #include "cpu/noise_block.hpp"
 #include "cpu/thin_gemm.hpp"
+#include "divergence_hint.hpp"
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
 #include "quench/rng.hpp"
@@ -127,18 +128,10 @@ private:
         const double v = static_cast<double>(x_[e]);
         const int neuron = static_cast<int>(e / static_cast<std::size_t>(k_));
         const int trial = static_cast<int>(e % static_cast<std::size_t>(k_));
-        const CouplingSpec& c = spec_.coupling;
         std::string why = std::isfinite(v) ? fmt::format("|x| = {:.3g} exceeds integration.blow_up = {:.3g}",
                                                          std::fabs(v), spec_.integration.blow_up)
                                            : fmt::format("x is {}", v);
-        why += fmt::format(" (neuron {}, trial {})", neuron, trial);
-        if (act_.unbounded())
-            why += fmt::format(
-                "; the activation is unbounded and g (1 + symmetry) = {:.4g}: the network is past its "
-                "instability",
-                c.g * (1.0 + c.symmetry));
-        else
-            why += "; reduce integration.dt or check the coupling and input";
+        why += fmt::format(" (neuron {}, trial {})", neuron, trial) + divergenceHint(spec_);
         throw DivergenceError(r_, s, static_cast<double>(s) * spec_.integration.dt, why);
     }
 

@@ -12,6 +12,7 @@
 #include "coupling_generation.cuh"
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_info.hpp"
+#include "divergence_hint.hpp"
 #include "euler_step.cuh"
 #include "initial_state.cuh"
 #include "moments.cuh"
@@ -410,16 +411,9 @@ private:
         if (*worst == kernels::kNoDivergence) return;
         const std::int64_t slot = worst - flags.begin();
         const std::int64_t s = static_cast<std::int64_t>(*worst);
-        const Activation& act = spec_.network.activation;
-        std::string why = fmt::format("|x| exceeds integration.blow_up = {:.3g} or is not finite",
-                                      spec_.integration.blow_up);
-        if (act.unbounded())
-            why += fmt::format(
-                "; the activation is unbounded and g (1 + symmetry) = {:.4g}: the network is past its "
-                "instability",
-                spec_.coupling.g * (1.0 + spec_.coupling.symmetry));
-        else
-            why += "; reduce integration.dt or check the coupling and input";
+        const std::string why = fmt::format("|x| exceeds integration.blow_up = {:.3g} or is not finite",
+                                            spec_.integration.blow_up) +
+                                divergenceHint(spec_);
         throw DivergenceError(first_ + slot, s, static_cast<double>(s) * spec_.integration.dt, why);
     }
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "quench/theory/dmft.hpp"
+#include "quench/theory/linear_finite_size.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/random_mode_theory.hpp"
 
@@ -188,6 +189,72 @@ void linearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.delta0 = et.at(Statistic::AutoMean);
 }
 
+// ---- 1/N terms of linear networks (docs/theory/linear_finite_size.md) ----
+
+// The statistics without a 1/N term here, with the reason.
+std::string noFirstOrderReason(Statistic s) {
+    switch (s) {
+        case Statistic::CrossVar:
+            return "O(1/N) at large N; see n_cross_var and its one_over_n";
+        case Statistic::Pr:
+            return "extensive (O(N)); see pr_over_n and its one_over_n";
+        case Statistic::M3:
+        case Statistic::M4:
+            return "the 1/N term of Tr C^k / N is derived for k <= 2 only";
+        default:
+            return "";
+    }
+}
+
+// Verified against exact finite-N averages (bench/linear_finite_size_check.cpp), hence Exact; the one
+// exception is auto_var beyond g (1 + |eta|) = 0.6, which missed by 2.4 SE at g = 0.7
+// (docs/theory/linear_finite_size.md section 9) and is therefore only Derived there.
+void setFirstOrder(CovariancePrediction& c, const LinearFirstOrder& f, double edge) {
+    const Basis b = Basis::Exact;
+    const Basis auto_var_basis = edge <= 0.6 ? Basis::Exact : Basis::Derived;
+    for (int s = 0; s < kStatisticCount; ++s) {
+        const std::string why = noFirstOrderReason(static_cast<Statistic>(s));
+        if (!why.empty()) c.one_over_n[s] = TheoryQuantity::omitted(why);
+    }
+    c.firstOrder(Statistic::AutoMean) = TheoryQuantity::of(f.auto_mean, b);
+    c.firstOrder(Statistic::M1) = TheoryQuantity::of(f.auto_mean, b);
+    // E C_ij = 0 for i != j at every N (J -> D J D with D a diagonal of signs).
+    c.firstOrder(Statistic::CrossMean) = TheoryQuantity::of(0.0, Basis::Exact);
+    c.firstOrder(Statistic::M2) = TheoryQuantity::of(f.m2, b);
+    c.firstOrder(Statistic::PrOverN) = TheoryQuantity::of(f.pr_over_n, b);
+    if (f.auto_var) c.firstOrder(Statistic::AutoVar) = TheoryQuantity::of(*f.auto_var, auto_var_basis);
+    if (f.n_cross_var) c.n_cross_var_one_over_n = TheoryQuantity::of(*f.n_cross_var, b);
+}
+
+void omitFirstOrder(CovariancePrediction& c, const std::string& why) {
+    for (TheoryQuantity& q : c.one_over_n) q = TheoryQuantity::omitted(why);
+    c.n_cross_var_one_over_n = TheoryQuantity::omitted(why);
+}
+
+void linearFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec) {
+    const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
+    const double edge = g * (1.0 + std::abs(eta));
+    const DiagonalConvention diagonal =
+        spec.coupling.zero_diagonal ? DiagonalConvention::Zero : DiagonalConvention::Gaussian;
+    CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
+    CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
+    if (spec.coupling.model != CouplingModel::Iid) {
+        omitFirstOrder(zf, "the 1/N terms are derived for iid Gaussian couplings only");
+        omitFirstOrder(et, "the 1/N terms are derived for iid Gaussian couplings only");
+        return;
+    }
+    // ZF depends on the noise only through its zero-frequency power: white and colored noise share it.
+    std::string error =
+        attempt([&] { setFirstOrder(zf, linearZeroFrequencyFirstOrder(g, eta, sigma, diagonal), edge); });
+    if (!error.empty()) omitFirstOrder(zf, "linear 1/N theory failed: " + error);
+    if (spec.noise.tau > 0.0) {
+        omitFirstOrder(et, "the equal-time 1/N terms are derived for white noise only");
+        return;
+    }
+    error = attempt([&] { setFirstOrder(et, linearEqualTimeFirstOrder(g, eta, sigma, diagonal), edge); });
+    if (!error.empty()) omitFirstOrder(et, "linear 1/N theory failed: " + error);
+}
+
 void predictLinear(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.route = "linear";
     const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
@@ -200,7 +267,10 @@ void predictLinear(TheoryPrediction& p, const EnsembleSpec& spec) {
         const std::string why =
             "linear network without a stationary state at N = infinity: g (1 + eta) = " + str(edge) + " >= 1";
         for (auto& per_variable : p.covariance)
-            for (CovariancePrediction& c : per_variable) omitCovariance(c, why);
+            for (CovariancePrediction& c : per_variable) {
+                omitCovariance(c, why);
+                omitFirstOrder(c, why);
+            }
         p.delta0 = TheoryQuantity::omitted(why);
         p.density_reason = why;
         return;
@@ -216,6 +286,7 @@ void predictLinear(TheoryPrediction& p, const EnsembleSpec& spec) {
     });
     if (!error.empty()) omitCovariance(zf, "linear zero-frequency theory failed: " + error);
     linearEqualTime(p, spec);
+    linearFirstOrder(p, spec);
     for (const CovarianceKind c : kCovariances) p.at(Variable::Phi, c) = p.at(Variable::X, c);
     if (eta == 0.0)
         zeroFrequencyDensity(p, g, sigma);

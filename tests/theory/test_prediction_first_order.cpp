@@ -1,0 +1,101 @@
+// predict(): the 1/N coefficients (one_over_n) it reports for linear networks, and the reasons it gives
+// where none is derived.
+#include <gtest/gtest.h>
+
+#include "quench/theory/linear_finite_size.hpp"
+#include "quench/theory/prediction.hpp"
+
+namespace quench::theory {
+namespace {
+
+EnsembleSpec linearModel(double g, double eta) {
+    EnsembleSpec spec;
+    spec.network.activation.kind = ActivationKind::Linear;
+    spec.coupling.g = g;
+    spec.coupling.symmetry = eta;
+    spec.noise.sigma = 1.5;
+    return spec;
+}
+
+double valueOf(const TheoryQuantity& q) {
+    EXPECT_TRUE(q.available()) << q.reason;
+    EXPECT_EQ(q.basis, Basis::Exact);
+    return q.value.value_or(-1.0);
+}
+
+TEST(PredictFirstOrder, LinearNetworksCarryTheOneOverNTermsForXAndPhiAlike) {
+    const EnsembleSpec spec = linearModel(0.5, 0.0);
+    const TheoryPrediction p = predict(spec);
+    const LinearFirstOrder zf = linearZeroFrequencyFirstOrder(0.5, 0.0, 1.5, DiagonalConvention::Gaussian);
+    const LinearFirstOrder et = linearEqualTimeFirstOrder(0.5, 0.0, 1.5, DiagonalConvention::Gaussian);
+    for (const Variable v : {Variable::X, Variable::Phi}) {
+        const CovariancePrediction& z = p.at(v, CovarianceKind::ZeroFrequency);
+        EXPECT_DOUBLE_EQ(valueOf(z.firstOrder(Statistic::AutoMean)), zf.auto_mean);
+        EXPECT_DOUBLE_EQ(valueOf(z.firstOrder(Statistic::M1)), zf.auto_mean);
+        EXPECT_DOUBLE_EQ(valueOf(z.firstOrder(Statistic::M2)), zf.m2);
+        EXPECT_DOUBLE_EQ(valueOf(z.firstOrder(Statistic::PrOverN)), zf.pr_over_n);
+        EXPECT_DOUBLE_EQ(valueOf(z.firstOrder(Statistic::AutoVar)), *zf.auto_var);
+        EXPECT_DOUBLE_EQ(valueOf(z.firstOrder(Statistic::CrossMean)), 0.0);
+        EXPECT_DOUBLE_EQ(valueOf(z.n_cross_var_one_over_n), *zf.n_cross_var);
+        const CovariancePrediction& e = p.at(v, CovarianceKind::EqualTime);
+        EXPECT_DOUBLE_EQ(valueOf(e.firstOrder(Statistic::PrOverN)), et.pr_over_n);
+        EXPECT_DOUBLE_EQ(valueOf(e.n_cross_var_one_over_n), *et.n_cross_var);
+        for (const Statistic s : {Statistic::CrossVar, Statistic::Pr, Statistic::M3, Statistic::M4}) {
+            EXPECT_FALSE(z.firstOrder(s).available());
+            EXPECT_FALSE(z.firstOrder(s).reason.empty());
+        }
+    }
+    // The PR/N coefficient at g = 0.5 (iid, Gaussian diagonal) is -g^2 (2 + 7 g^2) = -0.9375, sigma-free.
+    EXPECT_NEAR(*p.at(Variable::X, CovarianceKind::ZeroFrequency).firstOrder(Statistic::PrOverN).value,
+                -0.9375, 1e-12);
+}
+
+TEST(PredictFirstOrder, TheZeroDiagonalConventionChangesTheCoefficients) {
+    EnsembleSpec spec = linearModel(0.5, 0.0);
+    spec.coupling.zero_diagonal = true;
+    const TheoryPrediction p = predict(spec);
+    EXPECT_NEAR(valueOf(p.at(Variable::X, CovarianceKind::ZeroFrequency).firstOrder(Statistic::PrOverN)),
+                -0.09375, 1e-12);
+}
+
+TEST(PredictFirstOrder, AutoVarIsOnlyDerivedBeyondTheVerifiedCoupling) {
+    const TheoryPrediction p = predict(linearModel(0.7, 0.0));
+    const CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
+    EXPECT_EQ(zf.firstOrder(Statistic::AutoVar).basis, Basis::Derived);
+    EXPECT_EQ(zf.firstOrder(Statistic::PrOverN).basis, Basis::Exact);
+}
+
+TEST(PredictFirstOrder, PartialSymmetryIsCovered) {
+    const TheoryPrediction p = predict(linearModel(0.4, 0.5));
+    EXPECT_TRUE(p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::M2).available());
+    EXPECT_TRUE(p.at(Variable::Phi, CovarianceKind::ZeroFrequency).n_cross_var_one_over_n.available());
+}
+
+TEST(PredictFirstOrder, WhatIsNotDerivedIsAbsentWithAReason) {
+    EnsembleSpec colored = linearModel(0.5, 0.0);
+    colored.noise.tau = 0.5;
+    const TheoryPrediction c = predict(colored);
+    EXPECT_TRUE(c.at(Variable::X, CovarianceKind::ZeroFrequency).firstOrder(Statistic::PrOverN).available());
+    EXPECT_FALSE(c.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::PrOverN).available());
+    EXPECT_NE(c.at(Variable::X, CovarianceKind::EqualTime)
+                  .firstOrder(Statistic::PrOverN)
+                  .reason.find("white noise"),
+              std::string::npos);
+
+    EnsembleSpec modes = linearModel(0.5, 0.0);
+    modes.coupling.model = CouplingModel::RandomMode;
+    const TheoryQuantity& m =
+        predict(modes).at(Variable::X, CovarianceKind::ZeroFrequency).n_cross_var_one_over_n;
+    EXPECT_FALSE(m.available());
+    EXPECT_NE(m.reason.find("iid"), std::string::npos) << m.reason;
+
+    EnsembleSpec tanh = linearModel(0.5, 0.0);
+    tanh.network.activation.kind = ActivationKind::Tanh;
+    const TheoryQuantity& t =
+        predict(tanh).at(Variable::Phi, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoMean);
+    EXPECT_FALSE(t.available());
+    EXPECT_FALSE(t.reason.empty());
+}
+
+}  // namespace
+}  // namespace quench::theory
