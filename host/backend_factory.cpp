@@ -11,6 +11,12 @@
 
 namespace quench {
 
+BackendKind backendKindFromName(std::string_view name) {
+    if (name == "cpu") return BackendKind::Cpu;
+    if (name == "cuda") return BackendKind::Cuda;
+    return BackendKind::Auto;
+}
+
 std::string_view backendName(BackendKind kind) {
     switch (kind) {
         case BackendKind::Cpu:

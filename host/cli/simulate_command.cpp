@@ -51,12 +51,6 @@ struct Setup {
     std::unique_ptr<Backend> backend;
 };
 
-BackendKind parseBackend(const std::string& name) {
-    if (name == "cpu") return BackendKind::Cpu;
-    if (name == "cuda") return BackendKind::Cuda;
-    return BackendKind::Auto;
-}
-
 std::string checkpointPath(const std::string& prefix) {
     return prefix + ".checkpoint.h5";
 }
@@ -143,7 +137,7 @@ int prepare(const SimulateOptions& opt, const mpi::Communicator& comm, Setup& se
         if (stored) adoptCheckpoint(opt.resume, std::move(*stored), setup);
         if (comm.isRoot()) prepareOutput(setup.source.out_prefix);
         if (comm.size() > 1) assignDeviceToLocalRank(comm.localRank());
-        setup.backend = makeBackend(parseBackend(opt.backend));
+        setup.backend = makeBackend(backendKindFromName(opt.backend));
         checkHostMemory(setup);
     } catch (const ConfigError& e) {
         message = e.what();

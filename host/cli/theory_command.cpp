@@ -44,9 +44,7 @@ struct ScanPoint {
 };
 
 EnsembleSpec loadSpec(const TheoryOptions& opt, const std::vector<std::string>& overrides) {
-    return opt.config_path.empty()
-               ? config::parseConfig(config::defaultConfigToml(), "<embedded default>", overrides)
-               : config::loadConfigFile(opt.config_path, overrides);
+    return config::loadJob(opt.config_path, overrides);
 }
 
 // ---- names: the same nesting and statistic names as `quench simulate` ----

@@ -127,10 +127,7 @@ int runValidate(const ValidateOptions& opt) {
     validation::ValidationInput input;
     std::unique_ptr<Backend> backend;
     try {
-        const EnsembleSpec base =
-            opt.config_path.empty()
-                ? config::parseConfig(config::defaultConfigToml(), "<embedded default>", opt.overrides)
-                : config::loadConfigFile(opt.config_path, opt.overrides);
+        const EnsembleSpec base = config::loadJob(opt.config_path, opt.overrides);
         input.plan = validation::loadValidatePlan(opt.config_path, flagsOf(opt), base.network.n);
         input.config_path = opt.config_path;
         input.overrides = opt.overrides;
@@ -138,9 +135,7 @@ int runValidate(const ValidateOptions& opt) {
         input.command_line = opt.command_line;
         validation::planSpecs(input);  // every grid point and size is a valid job before anything runs
         prepareDirectory(opt.out);
-        backend = makeBackend(opt.backend == "cpu"    ? BackendKind::Cpu
-                              : opt.backend == "cuda" ? BackendKind::Cuda
-                                                      : BackendKind::Auto);
+        backend = makeBackend(backendKindFromName(opt.backend));
     } catch (const ConfigError& e) {
         std::fprintf(stderr, "quench: error: %s\n", e.what());
         return kExitUsage;

@@ -306,6 +306,11 @@ EnsembleSpec loadConfigFile(const std::string& path, const std::vector<std::stri
     return parseConfig(readConfigText(path), path, overrides);
 }
 
+EnsembleSpec loadJob(const std::string& path, const std::vector<std::string>& overrides) {
+    return path.empty() ? parseConfig(defaultConfigToml(), "<embedded default>", overrides)
+                        : loadConfigFile(path, overrides);
+}
+
 nlohmann::json configToJson(const EnsembleSpec& spec) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& key : configKeys())

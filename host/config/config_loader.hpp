@@ -22,6 +22,9 @@ std::string readConfigText(const std::string& path);
 // As parseConfig on the file's contents; an unreadable file is ConfigError("CONFIG", path, reason).
 EnsembleSpec loadConfigFile(const std::string& path, const std::vector<std::string>& overrides);
 
+// The job of a command: the config file at path, or the embedded default job when path is empty.
+EnsembleSpec loadJob(const std::string& path, const std::vector<std::string>& overrides);
+
 // Every key with its resolved value, nested by section: {"network": {"n": 200, ...}, ...}.
 nlohmann::json configToJson(const EnsembleSpec& spec);
 

@@ -28,9 +28,7 @@ EnsembleSpec loadSpec(const ValidationInput& input, const std::vector<std::strin
     std::vector<std::string> overrides = input.plan.overrides;  // the quick mode's, then the user's
     overrides.insert(overrides.end(), input.overrides.begin(), input.overrides.end());
     overrides.insert(overrides.end(), extra.begin(), extra.end());
-    return input.config_path.empty()
-               ? config::parseConfig(config::defaultConfigToml(), "<embedded default>", overrides)
-               : config::loadConfigFile(input.config_path, overrides);
+    return config::loadJob(input.config_path, overrides);
 }
 
 std::vector<std::string> sizeOverrides(const ValidatePlan& plan, size_t i) {

@@ -47,6 +47,8 @@ public:
 
 std::unique_ptr<Backend> makeBackend(BackendKind kind);
 std::string_view backendName(BackendKind kind);
+// "cpu", "cuda"; anything else is Auto (the command line restricts the names before this).
+BackendKind backendKindFromName(std::string_view name);
 bool backendAvailable(BackendKind kind, std::string* why = nullptr);
 std::vector<std::string> compiledBackends();
 // With several processes on a node (MPI ranks), gives each its own GPU: device local_rank mod count.
