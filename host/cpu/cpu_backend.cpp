@@ -11,6 +11,7 @@
 
 #include "cpu/realization_integrator.hpp"
 #include "memory_plan.hpp"
+#include "progress_reporter.hpp"
 #include "quench/error.hpp"
 
 namespace quench::cpu {
@@ -28,39 +29,6 @@ std::string cpuModel() {
         if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
     return "unknown CPU";
 }
-
-// Serializes progress callbacks from the workers.
-class ProgressReporter {
-public:
-    ProgressReporter(const RunControl& control, std::int64_t realizations, std::int64_t steps_per_realization)
-        : control_(control),
-          total_(realizations),
-          total_steps_(static_cast<double>(realizations) * static_cast<double>(steps_per_realization)) {}
-    void steps(std::int64_t count) {
-        if (!control_.on_progress) return;
-        std::lock_guard<std::mutex> lock(mutex_);
-        steps_done_ += count;
-        report();
-    }
-    void realizationDone() {
-        if (!control_.on_progress) return;
-        std::lock_guard<std::mutex> lock(mutex_);
-        ++done_;
-        report();
-    }
-
-private:
-    void report() {
-        control_.on_progress(
-            {done_, total_, total_steps_ > 0 ? static_cast<double>(steps_done_) / total_steps_ : 1.0});
-    }
-    const RunControl& control_;
-    std::mutex mutex_;
-    std::int64_t done_ = 0;
-    std::int64_t steps_done_ = 0;
-    const std::int64_t total_;
-    const double total_steps_;
-};
 
 }  // namespace
 
@@ -110,7 +78,7 @@ std::vector<RealizationResult> CpuBackend::run(const EnsembleSpec& spec, const R
             try {
                 results[static_cast<std::size_t>(i)] =
                     integrateRealization(spec, spec.ensemble.first_realization + i, hooks);
-                progress.realizationDone();
+                progress.realizationsDone(1);
             } catch (...) {
                 std::lock_guard<std::mutex> lock(failure_mutex);
                 if (!failure) failure = std::current_exception();

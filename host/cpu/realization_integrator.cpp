@@ -205,16 +205,10 @@ private:
             const SplitCovariance et = acc_[v].equalTime();
             const SplitCovariance zf =
                 acc_[v].zeroFrequency(static_cast<double>(plan_.bin_steps) * spec_.integration.dt);
-            fill(out.cov[v][0], et);
-            fill(out.cov[v][1], zf);
+            out.cov[v][0] = covarianceResult(et, spec_.statistics.eigenvalues, hooks_.keep_covariances);
+            out.cov[v][1] = covarianceResult(zf, spec_.statistics.eigenvalues, hooks_.keep_covariances);
         }
         return out;
-    }
-
-    void fill(CovarianceResult& out, const SplitCovariance& c) const {
-        out.stats = computeStatistics(c);
-        if (spec_.statistics.eigenvalues) out.eigenvalues = symmetricEigenvalues(c.pooled, n_);
-        if (hooks_.keep_covariances) out.matrix = c.pooled;
     }
 
     const EnsembleSpec& spec_;

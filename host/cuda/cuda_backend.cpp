@@ -16,6 +16,7 @@
 #include "euler_step.cuh"
 #include "initial_state.cuh"
 #include "moments.cuh"
+#include "progress_reporter.hpp"
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
 #include "statistics/split_covariance.hpp"
@@ -469,17 +470,14 @@ private:
                 const std::size_t gs = static_cast<std::size_t>(g);
                 lag[g].assign(all_lag.begin() + gs * nn_, all_lag.begin() + (gs + 1) * nn_);
             }
-            fill(out.cov[v][0], equalTimeCovariance(et, n_, zero_mean), keep_covariances);
-            fill(out.cov[v][1], zeroFrequencyCovariance(bins, lag, lag_count_, n_, zero_mean, t_bin),
-                 keep_covariances);
+            const bool eigenvalues = spec_.statistics.eigenvalues;
+            out.cov[v][0] =
+                covarianceResult(equalTimeCovariance(et, n_, zero_mean), eigenvalues, keep_covariances);
+            out.cov[v][1] =
+                covarianceResult(zeroFrequencyCovariance(bins, lag, lag_count_, n_, zero_mean, t_bin),
+                                 eigenvalues, keep_covariances);
         }
         return out;
-    }
-
-    void fill(CovarianceResult& out, const SplitCovariance& c, bool keep_covariances) const {
-        out.stats = computeStatistics(c);
-        if (spec_.statistics.eigenvalues) out.eigenvalues = symmetricEigenvalues(c.pooled, n_);
-        if (keep_covariances) out.matrix = c.pooled;
     }
 
     const EnsembleSpec& spec_;
@@ -503,35 +501,6 @@ private:
     DeviceBuffer<int> columns_, groups_;
     // Samples per group so far: the same for every slot and both variables.
     std::array<std::int64_t, kSplitGroups> et_count_{}, bin_count_{}, lag_count_{};
-};
-
-// Progress of a run over all waves (the callbacks come from this one thread).
-class ProgressReporter {
-public:
-    ProgressReporter(const RunControl& control, std::int64_t realizations, std::int64_t steps_per_realization)
-        : control_(control),
-          total_(realizations),
-          total_steps_(static_cast<double>(realizations) * static_cast<double>(steps_per_realization)) {}
-    void steps(std::int64_t count) {
-        steps_done_ += count;
-        report();
-    }
-    void realizationsDone(std::int64_t count) {
-        done_ += count;
-        report();
-    }
-
-private:
-    void report() const {
-        if (!control_.on_progress) return;
-        control_.on_progress(
-            {done_, total_, total_steps_ > 0 ? static_cast<double>(steps_done_) / total_steps_ : 1.0});
-    }
-    const RunControl& control_;
-    std::int64_t done_ = 0;
-    std::int64_t steps_done_ = 0;
-    const std::int64_t total_;
-    const double total_steps_;
 };
 
 template <class Real>

@@ -96,4 +96,12 @@ SplitCovariance zeroFrequencyCovariance(const GroupMoments& bins,
     return out;
 }
 
+CovarianceResult covarianceResult(const SplitCovariance& c, bool eigenvalues, bool keep_matrix) {
+    CovarianceResult out;
+    out.stats = computeStatistics(c);
+    if (eigenvalues) out.eigenvalues = symmetricEigenvalues(c.pooled, c.n);
+    if (keep_matrix) out.matrix = c.pooled;
+    return out;
+}
+
 }  // namespace quench

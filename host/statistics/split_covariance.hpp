@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "quench/realization_result.hpp"
 #include "quench/statistics.hpp"
 
 namespace quench {
@@ -44,5 +45,9 @@ SplitCovariance zeroFrequencyCovariance(const GroupMoments& bins,
                                         const std::array<std::vector<double>, kSplitGroups>& lag,
                                         const std::array<std::int64_t, kSplitGroups>& lag_count, int n,
                                         bool zero_mean, double t_bin);
+
+// What a realization reports of one finished covariance: its statistics, and on request its
+// eigenvalues (LAPACK) and the pooled matrix itself.
+CovarianceResult covarianceResult(const SplitCovariance& c, bool eigenvalues, bool keep_matrix);
 
 }  // namespace quench

@@ -35,6 +35,15 @@ def _file_label(label):
     return "".join(c if c.isalnum() or c in ".-" else "_" for c in label)
 
 
+def _save(fig, doc, what, path, dpi, rect, fontsize=11):
+    """Titles a figure with the report's title and what it shows, writes it and frees it."""
+    fig.suptitle(f"{doc.get('title') or 'quench validate'}: {what}", fontsize=fontsize)
+    fig.tight_layout(rect=rect)
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path
+
+
 def _clip_outliers(ax, theory, fit_values, fit_errors, data):
     """Keeps the axis on the theory curve, the extrapolations and the well-measured points: a
     heavy-tailed small-N average (a realization close to an instability) would otherwise flatten
@@ -120,13 +129,9 @@ def _scan_figure(doc, variable, covariance, directory):
                 handles.append(h)
                 labels.append(lab)
     fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8)
-    fig.suptitle(f"{doc.get('title') or 'quench validate'}: {variable}, {covariance.replace('_', '-')} "
-                 f"covariance vs {key}", fontsize=12)
-    fig.tight_layout(rect=(0, 0.06, 1, 0.96))
-    path = os.path.join(directory, f"scan_{variable}_{covariance}.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, doc, f"{variable}, {covariance.replace('_', '-')} covariance vs {key}",
+                 os.path.join(directory, f"scan_{variable}_{covariance}.png"), dpi=110, fontsize=12,
+                 rect=(0, 0.06, 1, 0.96))
 
 
 def _scaling_figure(doc, point, directory):
@@ -157,12 +162,8 @@ def _scaling_figure(doc, point, directory):
     for ax in axes.flat[len(stats):]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=6)
-    fig.suptitle(f"{doc.get('title') or 'quench validate'}: scaling with 1/N at {point['label']}", fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    path = os.path.join(directory, f"scaling_{_file_label(point['label'])}.png")
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
-    return path
+    return _save(fig, doc, f"scaling with 1/N at {point['label']}",
+                 os.path.join(directory, f"scaling_{_file_label(point['label'])}.png"), dpi=80, rect=(0, 0, 1, 0.95))
 
 
 def _spectrum_figure(doc, point, directory):
@@ -184,12 +185,8 @@ def _spectrum_figure(doc, point, directory):
         ax.set_ylabel("density")
         ax.legend(fontsize=7)
         ax.grid(alpha=0.3)
-    fig.suptitle(f"{doc.get('title') or 'quench validate'}: covariance spectrum at {point['label']}", fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
-    path = os.path.join(directory, f"spectrum_{_file_label(point['label'])}.png")
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return _save(fig, doc, f"covariance spectrum at {point['label']}",
+                 os.path.join(directory, f"spectrum_{_file_label(point['label'])}.png"), dpi=100, rect=(0, 0, 1, 0.93))
 
 
 def plot_validation(directory):
