@@ -125,6 +125,7 @@ void printSummary(const validation::ValidationReport& report, const std::string&
 
 int runValidate(const ValidateOptions& opt) {
     validation::ValidationInput input;
+    std::vector<std::vector<EnsembleSpec>> specs;
     std::unique_ptr<Backend> backend;
     try {
         const EnsembleSpec base = config::loadJob(opt.config_path, opt.overrides);
@@ -133,7 +134,8 @@ int runValidate(const ValidateOptions& opt) {
         input.overrides = opt.overrides;
         input.out_dir = opt.out;
         input.command_line = opt.command_line;
-        validation::planSpecs(input);  // every grid point and size is a valid job before anything runs
+        specs =
+            validation::planSpecs(input);  // every grid point and size is a valid job before anything runs
         prepareDirectory(opt.out);
         backend = makeBackend(backendKindFromName(opt.backend));
     } catch (const ConfigError& e) {
@@ -156,7 +158,7 @@ int runValidate(const ValidateOptions& opt) {
                 std::fprintf(stderr, "%s\n", line.c_str());
             };
         try {
-            run = validation::runValidation(input, *backend, callbacks);
+            run = validation::runValidation(input, specs, *backend, callbacks);
         } catch (const ConfigError& e) {
             std::fprintf(stderr, "\nquench: error: %s\n", e.what());
             return kExitUsage;

@@ -152,12 +152,11 @@ std::vector<std::vector<EnsembleSpec>> planSpecs(const ValidationInput& input) {
     return specs;
 }
 
-ValidationRun runValidation(const ValidationInput& input, Backend& backend,
-                            const ValidationCallbacks& callbacks) {
+ValidationRun runValidation(const ValidationInput& input, const std::vector<std::vector<EnsembleSpec>>& specs,
+                            Backend& backend, const ValidationCallbacks& callbacks) {
     const auto start = std::chrono::steady_clock::now();
     const std::vector<cli::ScanAxis> axes = axesOf(input.plan);
     const std::vector<cli::ScanParameters> grid = cli::scanGrid(axes);
-    const std::vector<std::vector<EnsembleSpec>> specs = planSpecs(input);
     double total_cost = 0.0;
     int runs_total = 0;
     for (const auto& per_size : specs)

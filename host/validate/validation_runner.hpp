@@ -49,10 +49,12 @@ struct ValidationRun {
     double wall_seconds = 0.0;
 };
 
-// Every spec of the plan, built and validated before anything runs (a bad grid point fails fast).
+// Every spec of the plan, [grid point][size], built and validated before anything runs (a bad grid
+// point fails fast).
 std::vector<std::vector<EnsembleSpec>> planSpecs(const ValidationInput& input);
 
-ValidationRun runValidation(const ValidationInput& input, Backend& backend,
-                            const ValidationCallbacks& callbacks);
+// Runs the specs planSpecs(input) returned.
+ValidationRun runValidation(const ValidationInput& input, const std::vector<std::vector<EnsembleSpec>>& specs,
+                            Backend& backend, const ValidationCallbacks& callbacks);
 
 }  // namespace quench::validation
