@@ -1,6 +1,8 @@
 #include "coupling_generation.cuh"
 #include "launch_config.cuh"
+#include "quench/reduced_precision.hpp"
 #include "quench/rng.hpp"
+#include "storage_bits.cuh"
 
 namespace quench::kernels {
 
@@ -13,8 +15,22 @@ __device__ double couplingNormal(std::uint64_t seed, std::uint64_t realization, 
     return static_cast<double>(normalFromBits(u.v[e % 4]));
 }
 
+// Stores one entry: in the working precision, or rounded to 16 bits (coupling.storage).
 template <class Real>
-__global__ void iidCouplingKernel(const IidCouplingParams p, Real* __restrict__ j) {
+struct FullStore {
+    Real* j;
+    __device__ void operator()(std::size_t idx, double value) const { j[idx] = static_cast<Real>(value); }
+};
+struct SixteenBitStore {
+    std::uint16_t* j;
+    CouplingStorage storage;
+    __device__ void operator()(std::size_t idx, double value) const {
+        j[idx] = storageBits(roundToStorage(static_cast<float>(value), storage), storage);
+    }
+};
+
+template <class Store>
+__global__ void iidCouplingKernel(const IidCouplingParams p, const Store store) {
     const std::size_t n = static_cast<std::size_t>(p.n);
     const std::size_t nn = n * n;
     const std::size_t total = nn * static_cast<std::size_t>(p.wave);
@@ -22,9 +38,9 @@ __global__ void iidCouplingKernel(const IidCouplingParams p, Real* __restrict__ 
     for (std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; idx < total;
          idx += stride) {
         const std::size_t slot = idx / nn;
-        const std::size_t pos = idx % nn;  // column-major position in J_r
-        const std::size_t col = pos / n;
-        const std::size_t row = pos % n;
+        const std::size_t pos = idx % nn;  // row-major position in J_r
+        const std::size_t row = pos / n;
+        const std::size_t col = pos % n;
         const std::uint64_t realization = static_cast<std::uint64_t>(p.first_realization) + slot;
         const std::size_t e = row * n + col;  // row-major entry, the index of its normal number
         const std::size_t t = col * n + row;  // the transposed entry
@@ -39,7 +55,7 @@ __global__ void iidCouplingKernel(const IidCouplingParams p, Real* __restrict__ 
             value = p.shift + p.scale * (p.sym * couplingNormal(p.seed, realization, t) -
                                          p.anti * couplingNormal(p.seed, realization, e));
         }
-        j[idx] = static_cast<Real>(value);
+        store(idx, value);
     }
 }
 
@@ -48,7 +64,14 @@ __global__ void iidCouplingKernel(const IidCouplingParams p, Real* __restrict__ 
 template <class Real>
 cudaError_t launchIidCoupling(const IidCouplingParams& p, Real* j, cudaStream_t stream) {
     const std::size_t total = static_cast<std::size_t>(p.n) * p.n * static_cast<std::size_t>(p.wave);
-    iidCouplingKernel<Real><<<gridFor(total), kBlockSize, 0, stream>>>(p, j);
+    iidCouplingKernel<<<gridFor(total), kBlockSize, 0, stream>>>(p, FullStore<Real>{j});
+    return cudaGetLastError();
+}
+
+cudaError_t launchIidCoupling16(const IidCouplingParams& p, CouplingStorage storage, std::uint16_t* j,
+                                cudaStream_t stream) {
+    const std::size_t total = static_cast<std::size_t>(p.n) * p.n * static_cast<std::size_t>(p.wave);
+    iidCouplingKernel<<<gridFor(total), kBlockSize, 0, stream>>>(p, SixteenBitStore{j, storage});
     return cudaGetLastError();
 }
 

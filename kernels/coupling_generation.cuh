@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "quench/ensemble_spec.hpp"
+
 namespace quench::kernels {
 
 struct IidCouplingParams {
@@ -19,9 +21,14 @@ struct IidCouplingParams {
     int zero_diagonal = 0;
 };
 
-// j: wave x (n x n), each matrix COLUMN-major (j[r n^2 + col n + row] = J_r[row][col]), ready to be
-// the A operand of a column-major GEMM without transposition.
+// j: wave x (n x n), each matrix ROW-major (j[r n^2 + row n + col] = J_r[row][col]): for cuBLAS the
+// column-major J_r^T, used with CUBLAS_OP_T. Rows contiguous make H = J Phi a set of dot products
+// along memory, the faster access for the matrix-vector products of K = 1 (as torch.bmm does).
 template <class Real>
 cudaError_t launchIidCoupling(const IidCouplingParams& p, Real* j, cudaStream_t stream);
+
+// The same J rounded to a 16-bit coupling.storage (Bf16 or Fp16), as storageBits() patterns.
+cudaError_t launchIidCoupling16(const IidCouplingParams& p, CouplingStorage storage, std::uint16_t* j,
+                                cudaStream_t stream);
 
 }  // namespace quench::kernels

@@ -1,6 +1,8 @@
 #include "euler_step.cuh"
 #include "launch_config.cuh"
+#include "quench/reduced_precision.hpp"
 #include "quench/rng.hpp"
+#include "storage_bits.cuh"
 
 namespace quench::kernels {
 
@@ -8,13 +10,16 @@ namespace {
 
 template <class Real>
 __global__ void activationKernel(const ActivationParams p, const Real* __restrict__ x, Real* __restrict__ phi,
-                                 double* __restrict__ bin_x, double* __restrict__ bin_phi) {
+                                 std::uint16_t* __restrict__ phi16, double* __restrict__ bin_x,
+                                 double* __restrict__ bin_phi) {
     const std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
     for (std::size_t e = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; e < p.count;
          e += stride) {
         const Real v = x[e];
         const Real f = p.activation.value(v);
         phi[e] = f;
+        if (phi16 != nullptr)
+            phi16[e] = storageBits(roundToStorage(static_cast<float>(f), p.storage), p.storage);
         if (p.accumulate_bins) {
             bin_x[e] += p.dt * static_cast<double>(v);
             bin_phi[e] += p.dt * static_cast<double>(f);
@@ -72,9 +77,9 @@ __global__ void eulerStepKernel(const EulerStepParams p, Real* __restrict__ x, c
 }  // namespace
 
 template <class Real>
-cudaError_t launchActivation(const ActivationParams& p, const Real* x, Real* phi, double* bin_x,
-                             double* bin_phi, cudaStream_t stream) {
-    activationKernel<Real><<<gridFor(p.count), kBlockSize, 0, stream>>>(p, x, phi, bin_x, bin_phi);
+cudaError_t launchActivation(const ActivationParams& p, const Real* x, Real* phi, std::uint16_t* phi16,
+                             double* bin_x, double* bin_phi, cudaStream_t stream) {
+    activationKernel<Real><<<gridFor(p.count), kBlockSize, 0, stream>>>(p, x, phi, phi16, bin_x, bin_phi);
     return cudaGetLastError();
 }
 
@@ -87,10 +92,10 @@ cudaError_t launchEulerStep(const EulerStepParams& p, Real* x, const Real* h, Re
     return cudaGetLastError();
 }
 
-template cudaError_t launchActivation<float>(const ActivationParams&, const float*, float*, double*, double*,
-                                             cudaStream_t);
-template cudaError_t launchActivation<double>(const ActivationParams&, const double*, double*, double*,
-                                              double*, cudaStream_t);
+template cudaError_t launchActivation<float>(const ActivationParams&, const float*, float*, std::uint16_t*,
+                                             double*, double*, cudaStream_t);
+template cudaError_t launchActivation<double>(const ActivationParams&, const double*, double*, std::uint16_t*,
+                                              double*, double*, cudaStream_t);
 template cudaError_t launchEulerStep<float>(const EulerStepParams&, float*, const float*, float*,
                                             unsigned long long*, cudaStream_t);
 template cudaError_t launchEulerStep<double>(const EulerStepParams&, double*, const double*, double*,

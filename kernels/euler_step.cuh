@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "quench/activation.hpp"
+#include "quench/ensemble_spec.hpp"
 
 namespace quench::kernels {
 
@@ -18,12 +19,14 @@ struct ActivationParams {
     std::size_t count = 0;    // elements: wave x trials x n
     int accumulate_bins = 0;  // add dt x and dt phi to the FP64 bin integrals (measured steps)
     double dt = 0.0;
+    CouplingStorage storage = CouplingStorage::Full;  // also write phi16 when 16-bit
 };
 
-// phi = phi(x); when accumulate_bins, bin_x += dt x and bin_phi += dt phi (same layout, FP64).
+// phi = phi(x); when accumulate_bins, bin_x += dt x and bin_phi += dt phi (same layout, FP64); with a
+// 16-bit storage also phi16 = phi rounded to that format (the GEMM's operand).
 template <class Real>
-cudaError_t launchActivation(const ActivationParams& p, const Real* x, Real* phi, double* bin_x,
-                             double* bin_phi, cudaStream_t stream);
+cudaError_t launchActivation(const ActivationParams& p, const Real* x, Real* phi, std::uint16_t* phi16,
+                             double* bin_x, double* bin_phi, cudaStream_t stream);
 
 // x' = decay x + drive_gain (h + input) + kick xi                        (white noise)
 // x' = decay x + drive_gain (h + input + eta); eta' = ou_decay eta + ou_kick xi   (OU noise)

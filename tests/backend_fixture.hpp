@@ -3,6 +3,8 @@
 // run here is skipped with the reason (QUENCH_REQUIRE_GPU=1 turns that skip into a failure).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <ostream>
 
@@ -75,6 +77,26 @@ inline EnsembleSpec smallLinearSpec(int n, double g) {
 
 inline double stat(const RealizationResult& r, Variable v, CovarianceKind c, Statistic s) {
     return r.at(v, c).stats[static_cast<int>(s)];
+}
+
+struct MeanAndError {
+    double mean = 0.0;
+    double error = 0.0;  // standard error of the mean over realizations
+};
+
+// Statistic k of one covariance, averaged over the realizations.
+inline MeanAndError ensembleMean(const std::vector<RealizationResult>& results, Variable v, CovarianceKind c,
+                                 int k) {
+    double sum = 0.0, sum2 = 0.0;
+    for (const RealizationResult& r : results) {
+        const double value = r.at(v, c).stats[k];
+        sum += value;
+        sum2 += value * value;
+    }
+    const double count = static_cast<double>(results.size());
+    const double mean = sum / count;
+    const double variance = std::max(0.0, (sum2 - count * mean * mean) / (count - 1.0));
+    return {mean, std::sqrt(variance / count)};
 }
 
 }  // namespace quench::testing

@@ -125,6 +125,32 @@ TEST_P(BackendTest, EigenvaluesSumToTheTrace) {
     }
 }
 
+// coupling.storage = bf16 / fp16 rounds J (and Phi for the product) to 16 bits: each realization
+// changes in its low digits, and the ensemble statistics stay within their error bars (the
+// difference of the two ensemble means below 3 combined standard errors, for every statistic).
+TEST_P(BackendTest, SixteenBitCouplingsChangeNoStatisticBeyondItsErrorBar) {
+    if (GetParam().precision != Precision::Fp32) GTEST_SKIP() << "16-bit coupling storage is FP32-only";
+    EnsembleSpec spec = smallLinearSpec(32, 0.8);
+    spec.network.activation.kind = ActivationKind::Tanh;
+    spec.ensemble.realizations = 12;
+    const std::vector<RealizationResult> full = run(spec);
+    for (const CouplingStorage storage : {CouplingStorage::Bf16, CouplingStorage::Fp16}) {
+        spec.coupling.storage = storage;
+        const std::vector<RealizationResult> rounded = run(spec);
+        EXPECT_NE(full[0].at(Variable::Phi, CK::EqualTime).stats, rounded[0].at(Variable::Phi, CK::EqualTime).stats)
+            << "the 16-bit storage changed nothing";
+        for (const CK c : {CK::EqualTime, CK::ZeroFrequency})
+            for (int k = 0; k < kStatisticCount; ++k) {
+                const MeanAndError a = ensembleMean(full, Variable::Phi, c, k);
+                const MeanAndError b = ensembleMean(rounded, Variable::Phi, c, k);
+                const double spread = std::hypot(a.error, b.error);
+                const double z = a.mean == b.mean ? 0.0 : (a.mean - b.mean) / spread;
+                EXPECT_LE(std::fabs(z), 3.0) << statisticName(static_cast<Statistic>(k)) << " "
+                                             << covarianceName(c) << ": " << a.mean << " vs " << b.mean;
+            }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::ValuesIn(allBackendCases()), caseName);
 
 }  // namespace

@@ -132,6 +132,7 @@ TEST(ConfigKeys, TheStableKeyNamesArePresent) {
                                             "coupling.mean",
                                             "coupling.symmetry",
                                             "coupling.zero_diagonal",
+                                            "coupling.storage",
                                             "coupling.mode_ratio",
                                             "coupling.spectrum",
                                             "coupling.spectrum_decay",
@@ -193,6 +194,7 @@ const std::map<std::string, RoundTrip>& roundTrips() {
         {"coupling.mean", {"-0.3", -0.3}},
         {"coupling.symmetry", {"0.4", 0.4}},
         {"coupling.zero_diagonal", {"true", true}},
+        {"coupling.storage", {"\"bf16\"", "bf16"}},
         {"coupling.mode_ratio", {"2.5", 2.5}},
         {"coupling.spectrum", {"\"exponential\"", "exponential"}},
         {"coupling.spectrum_decay", {"3.0", 3.0}},
@@ -331,6 +333,13 @@ TEST(ConfigTypes, UnknownChoicesListTheAllowedOnes) {
     EXPECT_EQ(rejectedOverride("integration.method=rk4").key(), "integration.method");
     EXPECT_EQ(rejectedOverride("integration.precision=fp16").key(), "integration.precision");
     EXPECT_EQ(rejectedOverride("network.pade=tanh_9_9").key(), "network.pade");
+}
+
+TEST(ConfigValues, SixteenBitCouplingsAreRefusedForFp64Runs) {
+    EXPECT_EQ(rejectedOverride("coupling.storage=fp8").key(), "coupling.storage");
+    const ConfigError e = rejected(kMinimal, {"coupling.storage=bf16", "integration.precision=fp64"});
+    EXPECT_EQ(e.key(), "coupling.storage");
+    EXPECT_NE(std::string(e.what()).find("fp32"), std::string::npos) << e.what();
 }
 
 TEST(ConfigTypes, ASeedMustNotBeNegative) {

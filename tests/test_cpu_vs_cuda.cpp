@@ -105,12 +105,27 @@ TEST_P(CpuVsCudaTest, RandomModeCouplingsWithRelu) {
     expectSameStatistics(spec);
 }
 
+// 16-bit coupling.storage: the CPU holds the same rounded J and rounds Phi for the product as the
+// GPU's operands are (tensor cores or the on-chip path), so only the FP32 summation order differs.
+// n = 48 runs on the on-chip path, n = 160 on cuBLAS.
+TEST_P(CpuVsCudaTest, SixteenBitCouplingsOnBothPaths) {
+    if (GetParam() != Precision::Fp32) GTEST_SKIP() << "16-bit coupling storage is FP32-only";
+    for (const int n : {48, 160})
+        for (const CouplingStorage storage : {CouplingStorage::Bf16, CouplingStorage::Fp16}) {
+            EnsembleSpec spec = smallLinearSpec(n, 0.6);
+            spec.network.activation.kind = ActivationKind::Tanh;
+            spec.ensemble.realizations = 2;
+            spec.coupling.storage = storage;
+            expectSameStatistics(spec);
+        }
+}
+
 // Cutting the ensemble into several waves (a small memory budget) changes no number.
 TEST_P(CpuVsCudaTest, WavesDoNotChangeAnyNumber) {
     EnsembleSpec spec = smallLinearSpec(48, 0.5);
     spec.network.activation.kind = ActivationKind::Tanh;
     spec.ensemble.realizations = 5;
-    spec.integration.t_max = 60.0;
+    spec.integration.t_max = 80.0;
     const std::vector<RealizationResult> one_wave = run(BackendKind::Cuda, spec);
     // About 0.45 MiB per realization in fp32 (0.5 in fp64): two realizations per wave, three waves.
     spec.run.memory_gb = 1.2e-3;
@@ -128,7 +143,7 @@ TEST_P(CpuVsCudaTest, DescriptionReportsTheWavePlan) {
     std::unique_ptr<Backend> backend = makeBackend(BackendKind::Cuda);
     EnsembleSpec spec = smallLinearSpec(8, 0.3);
     spec.integration.precision = GetParam();
-    spec.integration.t_max = 20.0;
+    spec.integration.t_max = 80.0;
     backend->run(spec, {});
     EXPECT_NE(backend->description().find("per wave"), std::string::npos) << backend->description();
 }

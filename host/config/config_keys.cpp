@@ -133,6 +133,8 @@ const Choice<ModeSpectrum> kSpectra[] = {{"flat", ModeSpectrum::Flat},
 const Choice<IntegrationMethod> kMethods[] = {{"euler_maruyama", IntegrationMethod::EulerMaruyama},
                                               {"exponential_euler", IntegrationMethod::ExponentialEuler}};
 const Choice<Precision> kPrecisions[] = {{"fp32", Precision::Fp32}, {"fp64", Precision::Fp64}};
+const Choice<CouplingStorage> kStorages[] = {
+    {"full", CouplingStorage::Full}, {"bf16", CouplingStorage::Bf16}, {"fp16", CouplingStorage::Fp16}};
 const Choice<Centering> kCenterings[] = {
     {"auto", Centering::Auto}, {"sample_mean", Centering::SampleMean}, {"zero", Centering::Zero}};
 
@@ -286,6 +288,15 @@ std::vector<ConfigKey> buildTable() {
              s.coupling.zero_diagonal = readBool(k, v);
          },
          [](const EnsembleSpec& s) -> json { return s.coupling.zero_diagonal; }},
+        {"coupling.storage", K::String, "", choiceList(kStorages),
+         "how J is held while integrating: full (the working precision) or rounded to bf16/fp16, with Phi "
+         "rounded to the same format for the product and FP32 accumulation (needs integration.precision "
+         "= \"fp32\"); the rounded J is the realization",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.storage = readChoice(k, v, kStorages);
+         },
+         [](const EnsembleSpec& s) -> json { return choiceName(s.coupling.storage, kStorages); }},
         {"coupling.mode_ratio", K::Float, "", "> 0 and <= 4",
          "random-mode model: number of modes P = round(mode_ratio N)", false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {

@@ -121,6 +121,14 @@ void validateCoupling(const CouplingSpec& c) {
     requireInRange("coupling.overlap", c.overlap, -1.0, 1.0, "the input/output mode overlap rho");
 }
 
+// 16-bit couplings serve FP32 runs: an FP64 run rounding J to 16 bits would lose its point.
+void validateStorage(const EnsembleSpec& spec) {
+    if (spec.coupling.storage == CouplingStorage::Full || spec.integration.precision == Precision::Fp32) return;
+    throw ConfigError("coupling.storage", spec.coupling.storage == CouplingStorage::Bf16 ? "bf16" : "fp16",
+                      "16-bit couplings need integration.precision = \"fp32\"; use coupling.storage = \"full\" "
+                      "with fp64");
+}
+
 void validateNoise(const NoiseSpec& noise) {
     requireNonNegative("noise.sigma", noise.sigma, "the noise amplitude sigma");
     requireNonNegative("noise.tau", noise.tau, "the noise correlation time tau (0 means white noise)");
@@ -222,6 +230,7 @@ void validate(const EnsembleSpec& spec) {
     validateLinearStability(spec);
     validateNoise(spec.noise);
     validateIntegration(spec.integration);
+    validateStorage(spec);
     validateEnsemble(spec.ensemble);
     validateRun(spec.run);
 }

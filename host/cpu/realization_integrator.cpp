@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "cpu/apply_activation.hpp"
 #include "cpu/covariance_accumulator.hpp"
@@ -11,6 +13,7 @@
 #include "divergence_hint.hpp"
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
+#include "quench/reduced_precision.hpp"
 #include "quench/rng.hpp"
 #include "step_coefficients.hpp"
 
@@ -31,6 +34,7 @@ public:
           split_(k_),
           coef_(stepCoefficients(spec)),
           act_(spec.network.activation),
+          storage_(spec.coupling.storage),
           noise_(n_, k_),
           acc_{CovarianceAccumulator(n_, centersOnZero(spec)),
                CovarianceAccumulator(n_, centersOnZero(spec))} {
@@ -41,7 +45,8 @@ public:
         for (int row = 0; row < n_; ++row)
             for (int col = 0; col < n_; ++col)
                 j_[static_cast<std::size_t>(col) * n_ + row] =
-                    static_cast<Real>(j[static_cast<std::size_t>(row) * n_ + col]);
+                    stored(static_cast<Real>(j[static_cast<std::size_t>(row) * n_ + col]));
+        if (storage_ != CouplingStorage::Full) phi_stored_.resize(kn);
         x_.resize(kn);
         phi_.resize(kn);
         h_.resize(kn);
@@ -87,10 +92,24 @@ private:
     void step(std::int64_t s) {
         applyActivation(act_, x_.data(), phi_.data(), x_.size());
         if (s >= plan_.burn_steps) measure(s - plan_.burn_steps);
-        couplingProduct(n_, k_, j_.data(), phi_.data(), h_.data());
+        couplingProduct(n_, k_, j_.data(), productOperand(), h_.data());
         noise_.fill(spec_.ensemble.noiseSeed(), RngStream::Noise, r_, static_cast<std::uint64_t>(s),
                     xi_.data());
         if (!update()) reportDivergence(s + 1);
+    }
+
+    // A value as coupling.storage holds it (16-bit storage is FP32-only, see validate()).
+    Real stored(Real v) const {
+        if constexpr (std::is_same_v<Real, float>) return roundToStorage(v, storage_);
+        return v;
+    }
+
+    // Phi as the product sees it: rounded to the couplings' 16-bit format, as the GPU's GEMM operands
+    // are; the statistics keep the unrounded phi.
+    const Real* productOperand() {
+        if (storage_ == CouplingStorage::Full) return phi_.data();
+        std::transform(phi_.begin(), phi_.end(), phi_stored_.begin(), [this](Real v) { return stored(v); });
+        return phi_stored_.data();
     }
 
     // Returns false when some |x| left [0, blow_up] or became NaN (checked in the same pass).
@@ -220,10 +239,12 @@ private:
     const SplitPlan split_;
     const StepCoefficients coef_;
     const Activation act_;
+    const CouplingStorage storage_;
     NoiseBlock noise_;
     // State, activations, recurrent input and noise: n x k, neuron-major (element i * k + t).
     std::vector<Real> j_;  // J^T
     std::vector<Real> x_, phi_, h_, xi_, eta_;
+    std::vector<Real> phi_stored_;  // phi rounded for the product (16-bit coupling.storage only)
     std::array<std::vector<double>, 2> bin_, prev_bin_;  // [x, phi] current and previous bin integrals
     std::vector<double> rows_, prev_rows_;
     std::array<CovarianceAccumulator, 2> acc_;

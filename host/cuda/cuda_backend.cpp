@@ -9,18 +9,16 @@
 #include <functional>
 #include <utility>
 
-#include "coupling_generation.cuh"
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_info.hpp"
+#include "cuda/step_engine.hpp"
 #include "divergence_hint.hpp"
 #include "euler_step.cuh"
-#include "initial_state.cuh"
 #include "moments.cuh"
 #include "progress_reporter.hpp"
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
 #include "statistics/split_covariance.hpp"
-#include "step_coefficients.hpp"
 
 namespace quench::cuda {
 
@@ -46,17 +44,19 @@ struct WavePlan {
     std::int64_t waves = 0;
 };
 
-// Device bytes of one realization in flight: J, the per-trial arrays (x, phi, h, eta in the working
-// precision; current and previous bin integrals of x and phi and two gather buffers in FP64), the
+// Device bytes of one realization in flight: J (2 bytes an entry with 16-bit coupling.storage), the
+// per-trial arrays (x, phi, h, eta in the working precision, phi16 with 16-bit storage; current and
+// previous bin integrals of x and phi and two gather buffers in FP64), the
 // FP64 accumulators of both variables (per group: equal-time, bin and lag-one sums, n x n; two
 // first-moment vectors) and the divergence flag.
 double bytesPerRealization(const EnsembleSpec& spec) {
     const double n = spec.network.n;
     const double k = spec.ensemble.trials;
     const double real = spec.integration.precision == Precision::Fp64 ? 8.0 : 4.0;
-    const double per_trial = 4.0 * real + (4.0 + 2.0) * 8.0;
+    const bool sixteen_bit = spec.coupling.storage != CouplingStorage::Full;
+    const double per_trial = 4.0 * real + (sixteen_bit ? 2.0 : 0.0) + (4.0 + 2.0) * 8.0;
     const double accumulators = kVariableCount * kSplitGroups * (3.0 * n * n + 2.0 * n) * 8.0;
-    return n * n * real + n * k * per_trial + accumulators + 8.0;
+    return n * n * (sixteen_bit ? 2.0 : real) + n * k * per_trial + accumulators + 8.0;
 }
 
 WavePlan planWaves(const EnsembleSpec& spec, std::size_t free_bytes) {
@@ -104,22 +104,6 @@ GroupTable groupTable(const SplitPlan& split, int trials, int segment) {
     return table;
 }
 
-// ---- the batched GEMM H = J Phi in the working precision ----
-
-template <class Real>
-struct GemmTypes;
-template <>
-struct GemmTypes<float> {
-    // Plain FP32 (no TF32): the CPU reference is FP32 too.
-    static constexpr cudaDataType_t data = CUDA_R_32F;
-    static constexpr cublasComputeType_t compute = CUBLAS_COMPUTE_32F;
-};
-template <>
-struct GemmTypes<double> {
-    static constexpr cudaDataType_t data = CUDA_R_64F;
-    static constexpr cublasComputeType_t compute = CUBLAS_COMPUTE_64F;
-};
-
 // Device sums of one variable (x or phi) for every realization slot of a wave. Per slot: kSplitGroups
 // n x n matrices (column-major, group g at g n^2) and kSplitGroups n-vectors.
 struct VariableMoments {
@@ -143,10 +127,9 @@ struct VariableMoments {
     }
 };
 
-// Integrates waves of up to `capacity` realizations with all device buffers allocated once.
-// Layouts: J_r column-major n x n at slot r n^2; per-trial arrays (x, phi, h, eta, bins) at slot
-// r (k n) + t n + i, i.e. X_r is n x k column-major, so that H_r = J_r Phi_r for the whole wave is
-// one strided batched GEMM with leading dimension n.
+// Integrates waves of up to `capacity` realizations (StepEngine) and accumulates their covariances,
+// with all device buffers allocated once. Per-trial arrays (bins, gather buffers) have the
+// engine's layout, slot r (k n) + t n + i.
 template <class Real>
 class WaveIntegrator {
 public:
@@ -159,19 +142,13 @@ public:
           capacity_(capacity),
           plan_(planSteps(spec.integration)),
           split_(k_),
-          coef_(stepCoefficients(spec)),
           stream_(stream),
           blas_(blas),
           nn_(static_cast<std::size_t>(n_) * n_),
           nk_(static_cast<std::size_t>(n_) * k_),
-          j_(nn_ * capacity),
-          x_(nk_ * capacity),
-          phi_(nk_ * capacity),
-          h_(nk_ * capacity),
-          eta_(nk_ * capacity),
+          engine_(spec, capacity, stream, blas),
           gathered_(nk_ * capacity),
           gathered_prev_(nk_ * capacity),
-          first_bad_step_(static_cast<std::size_t>(capacity)),
           moments_{VariableMoments(kSplitGroups * nn_ * capacity,
                                    kSplitGroups * static_cast<std::size_t>(n_) * capacity, nk_ * capacity),
                    VariableMoments(kSplitGroups * nn_ * capacity,
@@ -182,21 +159,30 @@ public:
     // Realizations first .. first + count - 1 (count <= capacity), in order.
     std::vector<RealizationResult> run(std::int64_t first, int count, const StepsCallback& on_steps,
                                        bool keep_covariances) {
-        if (count < 1 || count > capacity_)
-            throw BackendError(fmt::format(
-                "cuda backend: a wave of {} realizations does not fit the {} allocated", count, capacity_));
         first_ = first;
         count_ = count;
         reset();
-        generateCouplings();
-        initialState();
+        engine_.start(first, count);
         const std::int64_t total = plan_.burn_steps + plan_.measure_steps;
-        for (std::int64_t s = 0; s < total; ++s) {
-            step(s);
-            const bool last = s + 1 == total;
-            if ((s + 1) % kStepsPerCheck == 0 || last) {
+        std::int64_t reported = 0;
+        for (std::int64_t s = 0; s < total;) {
+            const bool measuring = s >= plan_.burn_steps;
+            if (measuring && measuresAt(s - plan_.burn_steps)) {
+                measuredStep(s);
+                ++s;
+            } else {
+                // Up to the next measurement, divergence check or end of the burn-in, in one go.
+                std::int64_t end = std::min(total, (s / kStepsPerCheck + 1) * kStepsPerCheck);
+                end = measuring ? std::min(end, plan_.burn_steps + nextMeasurement(s - plan_.burn_steps))
+                                : std::min(end, plan_.burn_steps);
+                engine_.advance(s, end, measuring ? moments_[0].bin.data() : nullptr,
+                                measuring ? moments_[1].bin.data() : nullptr);
+                s = end;
+            }
+            if (s % kStepsPerCheck == 0 || s == total) {
                 checkDivergence();  // synchronizes the stream
-                if (on_steps) on_steps(((s % kStepsPerCheck) + 1) * static_cast<std::int64_t>(count_));
+                if (on_steps) on_steps((s - reported) * static_cast<std::int64_t>(count_));
+                reported = s;
             }
         }
         std::vector<RealizationResult> results;
@@ -228,110 +214,31 @@ private:
 
     void reset() {
         for (VariableMoments& m : moments_) m.zero(stream_);
-        eta_.zero(stream_);
         // 0xFF bytes: every flag is kNoDivergence.
-        QUENCH_CUDA_CHECK(cudaMemsetAsync(first_bad_step_.data(), 0xFF, first_bad_step_.bytes(), stream_));
         et_count_.fill(0);
         bin_count_.fill(0);
         lag_count_.fill(0);
     }
 
-    void generateCouplings() {
-        if (spec_.coupling.model == CouplingModel::Iid) {
-            const CouplingSpec& c = spec_.coupling;
-            kernels::IidCouplingParams p;
-            p.n = n_;
-            p.wave = count_;
-            p.first_realization = first_;
-            p.seed = spec_.ensemble.seed;
-            p.scale = c.g / std::sqrt(static_cast<double>(n_));
-            p.shift = c.mean / n_;
-            p.sym = std::sqrt((1.0 + c.symmetry) / 2.0);
-            p.anti = std::sqrt((1.0 - c.symmetry) / 2.0);
-            p.zero_diagonal = c.zero_diagonal ? 1 : 0;
-            QUENCH_CUDA_CHECK(kernels::launchIidCoupling<Real>(p, j_.data(), stream_));
-            return;
-        }
-        // The one exception to "J is generated on the device": random-mode couplings are built on
-        // the host by couplingMatrix() and copied (to be moved to the device: two GEMM-able factors).
-        std::vector<Real> column_major(nn_);
-        for (int slot = 0; slot < count_; ++slot) {
-            const std::vector<double> j = couplingMatrix(spec_, first_ + slot);
-            for (std::size_t row = 0; row < static_cast<std::size_t>(n_); ++row)
-                for (std::size_t col = 0; col < static_cast<std::size_t>(n_); ++col)
-                    column_major[col * n_ + row] = static_cast<Real>(j[row * n_ + col]);
-            QUENCH_CUDA_CHECK(cudaMemcpyAsync(j_.data() + static_cast<std::size_t>(slot) * nn_,
-                                              column_major.data(), nn_ * sizeof(Real), cudaMemcpyHostToDevice,
-                                              stream_));
-            // column_major is rewritten for the next slot: wait for this copy.
-            QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
-        }
+    // ---- one measured step, in the CPU's order ----
+
+    // Whether measured step m samples the equal-time moments or closes a bin.
+    bool measuresAt(std::int64_t m) const {
+        return m % plan_.sample_stride == 0 || (m + 1) % plan_.bin_steps == 0;
     }
 
-    void initialState() {
-        kernels::InitialStateParams p;
-        p.n = n_;
-        p.trials = k_;
-        p.wave = count_;
-        p.first_realization = first_;
-        p.seed = spec_.ensemble.noiseSeed();
-        p.init_std = spec_.integration.init_std;
-        p.colored = coef_.colored ? 1 : 0;
-        p.eta_std = coef_.colored ? spec_.noise.sigma / std::sqrt(2.0 * spec_.noise.tau) : 0.0;
-        QUENCH_CUDA_CHECK(kernels::launchInitialState<Real>(p, x_.data(), eta_.data(), stream_));
+    // The first measured step >= m at which measuresAt() holds.
+    std::int64_t nextMeasurement(std::int64_t m) const {
+        const std::int64_t sample = (m + plan_.sample_stride - 1) / plan_.sample_stride * plan_.sample_stride;
+        const std::int64_t bin_end = (m + plan_.bin_steps) / plan_.bin_steps * plan_.bin_steps - 1;
+        return std::min(sample, bin_end);
     }
 
-    // ---- one step, in the CPU's order ----
-
-    void step(std::int64_t s) {
-        const bool measuring = s >= plan_.burn_steps;
-        activation(measuring);
-        if (measuring) measure(s - plan_.burn_steps);
-        couplingProduct();
-        update(s);
-    }
-
-    std::size_t waveElements() const { return nk_ * static_cast<std::size_t>(count_); }
-
-    void activation(bool measuring) {
-        kernels::ActivationParams p;
-        p.activation = spec_.network.activation;
-        p.count = waveElements();
-        p.accumulate_bins = measuring ? 1 : 0;
-        p.dt = spec_.integration.dt;
-        QUENCH_CUDA_CHECK(kernels::launchActivation<Real>(p, x_.data(), phi_.data(), moments_[0].bin.data(),
-                                                          moments_[1].bin.data(), stream_));
-    }
-
-    // H_r = J_r Phi_r for every slot: one call. Column-major: J (n x n, ld n), Phi and H (n x k, ld n).
-    void couplingProduct() {
-        const Real one = Real(1);
-        const Real zero = Real(0);
-        QUENCH_CUBLAS_CHECK(cublasGemmStridedBatchedEx(
-            blas_, CUBLAS_OP_N, CUBLAS_OP_N, n_, k_, n_, &one, j_.data(), GemmTypes<Real>::data, n_,
-            static_cast<long long>(nn_), phi_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_),
-            &zero, h_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_), count_,
-            GemmTypes<Real>::compute, CUBLAS_GEMM_DEFAULT));
-    }
-
-    void update(std::int64_t s) {
-        kernels::EulerStepParams p;
-        p.n = n_;
-        p.trials = k_;
-        p.wave = count_;
-        p.first_realization = first_;
-        p.seed = spec_.ensemble.noiseSeed();
-        p.step = static_cast<std::uint64_t>(s);
-        p.decay = coef_.decay;
-        p.drive_gain = coef_.drive_gain;
-        p.kick = coef_.kick;
-        p.ou_decay = coef_.ou_decay;
-        p.ou_kick = coef_.ou_kick;
-        p.colored = coef_.colored ? 1 : 0;
-        p.input = spec_.noise.input;
-        p.blow_up = spec_.integration.blow_up;
-        QUENCH_CUDA_CHECK(kernels::launchEulerStep<Real>(p, x_.data(), h_.data(), eta_.data(),
-                                                         first_bad_step_.data(), stream_));
+    void measuredStep(std::int64_t s) {
+        engine_.activation(moments_[0].bin.data(), moments_[1].bin.data());
+        measure(s - plan_.burn_steps);
+        engine_.couplingProduct();
+        engine_.update(s);
     }
 
     // ---- measurement (state before the update; the bins already include this step) ----
@@ -346,7 +253,7 @@ private:
 
     void sample(int segment) {
         const GroupTable& table = tables_[static_cast<std::size_t>(segment)];
-        const Real* states[kVariableCount] = {x_.data(), phi_.data()};
+        const Real* states[kVariableCount] = {engine_.x(), engine_.phi()};
         for (int v = 0; v < kVariableCount; ++v) {
             gather(segment, states[v], nullptr, moments_[v].et_first.data());
             addProducts(gathered_.data(), gathered_.data(), moments_[v].et_second.data(), table);
@@ -403,10 +310,7 @@ private:
     // ---- divergence ----
 
     void checkDivergence() {
-        std::vector<unsigned long long> flags(static_cast<std::size_t>(count_));
-        QUENCH_CUDA_CHECK(cudaMemcpyAsync(flags.data(), first_bad_step_.data(),
-                                          flags.size() * sizeof(flags[0]), cudaMemcpyDeviceToHost, stream_));
-        QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        const std::vector<unsigned long long> flags = engine_.divergenceFlags();
         // The earliest divergence, the lowest realization among equals.
         const auto worst = std::min_element(flags.begin(), flags.end());
         if (*worst == kernels::kNoDivergence) return;
@@ -486,16 +390,14 @@ private:
     const int capacity_;
     const StepPlan plan_;
     const SplitPlan split_;
-    const StepCoefficients coef_;
     const cudaStream_t stream_;
     const cublasHandle_t blas_;
     const std::size_t nn_;  // n^2
     const std::size_t nk_;  // n k
     std::int64_t first_ = 0;
     int count_ = 0;
-    DeviceBuffer<Real> j_, x_, phi_, h_, eta_;
+    StepEngine<Real> engine_;
     DeviceBuffer<double> gathered_, gathered_prev_;
-    DeviceBuffer<unsigned long long> first_bad_step_;
     std::array<VariableMoments, kVariableCount> moments_;
     std::vector<GroupTable> tables_;  // per time segment
     DeviceBuffer<int> columns_, groups_;

@@ -66,6 +66,7 @@ DeviceInfo currentDeviceInfo() {
     info.name = prop.name;
     info.major = prop.major;
     info.minor = prop.minor;
+    info.shared_bytes_per_block = prop.sharedMemPerBlockOptin;
     QUENCH_CUDA_CHECK(cudaMemGetInfo(&info.free_bytes, &info.total_bytes));
     return info;
 }

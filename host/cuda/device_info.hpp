@@ -16,6 +16,7 @@ struct DeviceInfo {
     int minor = 0;
     std::size_t total_bytes = 0;
     std::size_t free_bytes = 0;
+    std::size_t shared_bytes_per_block = 0;  // the opt-in limit (cudaFuncSetAttribute)
 };
 
 // One GPU per MPI rank: makes device (local_rank mod device count) current; false when no device.

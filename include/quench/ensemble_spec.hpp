@@ -14,6 +14,9 @@ namespace quench {
 enum class CouplingModel : int { Iid, RandomMode };
 enum class IntegrationMethod : int { EulerMaruyama, ExponentialEuler };
 enum class Precision : int { Fp32, Fp64 };
+// How J is held during the integration: in the working precision, or rounded to a 16-bit format
+// (then Phi is rounded to the same format for the product, accumulated in FP32).
+enum class CouplingStorage : int { Full, Bf16, Fp16 };
 
 struct NetworkSpec {
     int n = 200;
@@ -27,6 +30,7 @@ struct CouplingSpec {
     double mean = 0.0;      // mean of J_ij is mean / N
     double symmetry = 0.0;  // eta = corr(J_ij, J_ji), in [-1, 1]
     bool zero_diagonal = false;
+    CouplingStorage storage = CouplingStorage::Full;
     // Random-mode model: J = sum_a D_a u_a v_a^T with P = round(mode_ratio * N) modes.
     double mode_ratio = 1.0;
     ModeSpectrum spectrum = ModeSpectrum::Flat;

@@ -1,0 +1,247 @@
+// Throughput of the CUDA backend's integration (StepEngine, the code `quench simulate` runs), with
+// the device's two ceilings measured in the same process: the device-to-device copy bandwidth and
+// the cuBLAS SGEMM rate. Per case (N, R, K) it reports neuron-steps per second, achieved FLOP/s and
+// bytes/s and the fraction of the roofline. bench/run_cuda_bench.py runs it beside the PyTorch peer
+// (bench/peers/torch_batched.py) on the same GPU and records bench/results/cuda-*.json.
+//
+// The step loop is timed alone (no covariance accumulation): it is what the peer computes. Minimal
+// traffic per realization and step: J once (4 N^2 bytes in FP32, 2 N^2 in bf16/fp16) on the cuBLAS path, nothing on the
+// on-chip path (J_r stays in registers); x read and written (8 N K). Work: 2 N^2 K flops.
+#include <cublas_v2.h>
+#include <cuda_runtime_api.h>
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cuda/cuda_check.hpp"
+#include "cuda/device_info.hpp"
+#include "cuda/step_engine.hpp"
+#include "quench/build_info.hpp"
+#include "quench/error.hpp"
+
+namespace {
+
+using quench::cuda::DeviceBuffer;
+
+struct Case {
+    int n = 0;
+    int r = 0;
+    int k = 0;
+};
+
+std::vector<Case> parseCases(const std::string& text) {
+    std::vector<Case> cases;
+    std::stringstream list(text);
+    std::string item;
+    while (std::getline(list, item, ',')) {
+        Case c;
+        char colon1 = 0, colon2 = 0;
+        std::stringstream fields(item);
+        if (!(fields >> c.n >> colon1 >> c.r >> colon2 >> c.k) || colon1 != ':' || colon2 != ':' || c.n < 1 ||
+            c.r < 1 || c.k < 1)
+            throw quench::ConfigError("--cases", item, "N:R:K with positive integers, comma-separated");
+        cases.push_back(c);
+    }
+    return cases;
+}
+
+// Milliseconds of `work` between two events, the median of `repeats`.
+template <class Work>
+double medianMs(cudaStream_t stream, int repeats, const Work& work) {
+    cudaEvent_t begin = nullptr, end = nullptr;
+    QUENCH_CUDA_CHECK(cudaEventCreate(&begin));
+    QUENCH_CUDA_CHECK(cudaEventCreate(&end));
+    std::vector<double> times;
+    for (int i = 0; i < repeats; ++i) {
+        QUENCH_CUDA_CHECK(cudaEventRecord(begin, stream));
+        work();
+        QUENCH_CUDA_CHECK(cudaEventRecord(end, stream));
+        QUENCH_CUDA_CHECK(cudaEventSynchronize(end));
+        float ms = 0.f;
+        QUENCH_CUDA_CHECK(cudaEventElapsedTime(&ms, begin, end));
+        times.push_back(ms);
+    }
+    QUENCH_CUDA_CHECK(cudaEventDestroy(begin));
+    QUENCH_CUDA_CHECK(cudaEventDestroy(end));
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+// Bytes read plus written per second by a large device-to-device copy.
+double copyBandwidth(cudaStream_t stream) {
+    const std::size_t bytes = std::size_t(2) << 30;
+    DeviceBuffer<unsigned char> a(bytes), b(bytes);
+    QUENCH_CUDA_CHECK(cudaMemsetAsync(a.data(), 1, bytes, stream));
+    const auto copy = [&] {
+        QUENCH_CUDA_CHECK(cudaMemcpyAsync(b.data(), a.data(), bytes, cudaMemcpyDeviceToDevice, stream));
+    };
+    copy();
+    const double ms = medianMs(stream, 10, copy);
+    return 2.0 * static_cast<double>(bytes) / (ms * 1e-3);
+}
+
+// FLOP/s of a large plain-FP32 SGEMM (no TF32), on data that is not zero.
+double sgemmRate(cudaStream_t stream, cublasHandle_t blas) {
+    const int m = 8192;
+    const std::size_t elements = static_cast<std::size_t>(m) * m;
+    DeviceBuffer<float> a(elements), b(elements), c(elements);
+    std::vector<float> host(elements);
+    for (std::size_t i = 0; i < elements; ++i) host[i] = static_cast<float>((i * 2654435761u) % 1000) * 1e-3f;
+    QUENCH_CUDA_CHECK(cudaMemcpy(a.data(), host.data(), a.bytes(), cudaMemcpyHostToDevice));
+    QUENCH_CUDA_CHECK(cudaMemcpy(b.data(), host.data(), b.bytes(), cudaMemcpyHostToDevice));
+    const float one = 1.f, zero = 0.f;
+    const auto gemm = [&] {
+        QUENCH_CUBLAS_CHECK(cublasSgemm(blas, CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one, a.data(), m, b.data(), m,
+                                        &zero, c.data(), m));
+    };
+    gemm();
+    const double ms = medianMs(stream, 5, gemm);
+    return 2.0 * static_cast<double>(m) * m * m / (ms * 1e-3);
+}
+
+quench::EnsembleSpec specFor(const Case& c, quench::Precision precision, quench::CouplingStorage storage) {
+    quench::EnsembleSpec s;
+    s.network.n = c.n;
+    s.network.activation.kind = quench::ActivationKind::Tanh;
+    s.coupling.g = 0.9;
+    s.noise.sigma = 0.5;
+    s.integration.dt = 0.05;
+    s.integration.precision = precision;
+    s.coupling.storage = storage;
+    s.ensemble.realizations = c.r;
+    s.ensemble.trials = c.k;
+    return s;
+}
+
+template <class Real>
+nlohmann::json runCase(const Case& c, const quench::EnsembleSpec& spec, double bandwidth, double sgemm,
+                       double target_seconds, cudaStream_t stream, cublasHandle_t blas) {
+    quench::cuda::StepEngine<Real> engine(spec, c.r, stream, blas);
+    engine.start(0, c.r);
+    std::int64_t s = 0;
+    const auto steps = [&](std::int64_t count) {
+        engine.advance(s, s + count, nullptr, nullptr);
+        s += count;
+    };
+    steps(3);  // warm-up: module load, cuBLAS heuristics
+    const double probe_ms = medianMs(stream, 1, [&] { steps(10); }) / 10.0;
+    const std::int64_t per_repeat =
+        std::clamp<std::int64_t>(static_cast<std::int64_t>(target_seconds * 1e3 / probe_ms), 10, 100000);
+    const double ms = medianMs(stream, 3, [&] { steps(per_repeat); });
+    QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
+    const std::vector<unsigned long long> flags = engine.divergenceFlags();
+    const bool diverged = std::any_of(flags.begin(), flags.end(), [](unsigned long long f) { return f != ~0ull; });
+
+    const double seconds = ms * 1e-3 / static_cast<double>(per_repeat);
+    const double n = c.n, r = c.r, k = c.k;
+    const double real = sizeof(Real);
+    const double j_entry = spec.coupling.storage == quench::CouplingStorage::Full ? real : 2.0;
+    const bool on_chip = engine.path() == quench::cuda::StepPath::OnChip;
+    const double bytes = r * ((on_chip ? 0.0 : j_entry * n * n) + 2.0 * real * n * k);
+    const double flops = r * 2.0 * n * n * k;
+    const double t_memory = bytes / bandwidth;
+    const double t_compute = flops / sgemm;
+    nlohmann::json out;
+    out["n"] = c.n;
+    out["r"] = c.r;
+    out["k"] = c.k;
+    out["path"] = quench::cuda::stepPathName(engine.path());
+    out["steps_timed"] = per_repeat;
+    out["seconds_per_step"] = seconds;
+    out["neuron_steps_per_s"] = n * k * r / seconds;
+    out["bytes_per_step"] = bytes;
+    out["flops_per_step"] = flops;
+    out["achieved_gb_s"] = bytes / seconds * 1e-9;
+    out["achieved_tflop_s"] = flops / seconds * 1e-12;
+    out["roofline_fraction"] = std::max(t_memory, t_compute) / seconds;
+    out["bound"] = t_memory > t_compute ? "bandwidth" : "compute";
+    if (diverged) out["warning"] = "some realization left the blow-up bound during the timing";
+    return out;
+}
+
+std::string utcNow() {
+    const std::time_t now = std::time(nullptr);
+    char text[32];
+    std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Throughput of quench's CUDA integration, with the device's measured ceilings"};
+    std::string cases_text = "64:8192:1,128:8192:1,1024:1024:1";
+    std::string precision_name = "fp32";
+    std::string storage = "fp32";
+    std::string json_path;
+    double target_seconds = 0.3;
+    app.add_option("--cases", cases_text, "N:R:K list, comma-separated");
+    app.add_option("--precision", precision_name, "working precision")->check(CLI::IsMember({"fp32", "fp64"}));
+    app.add_option("--storage", storage, "how J is stored: fp32 (the working precision), bf16, fp16")
+        ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
+    app.add_option("--target-seconds", target_seconds, "length of one timed repeat")->check(CLI::PositiveNumber);
+    app.add_option("--json", json_path, "write the results here (also printed)");
+    CLI11_PARSE(app, argc, argv);
+    try {
+        const std::vector<Case> cases = parseCases(cases_text);
+        const quench::Precision precision =
+            precision_name == "fp64" ? quench::Precision::Fp64 : quench::Precision::Fp32;
+        const quench::CouplingStorage coupling_storage = storage == "bf16"   ? quench::CouplingStorage::Bf16
+                                                         : storage == "fp16" ? quench::CouplingStorage::Fp16
+                                                                             : quench::CouplingStorage::Full;
+        std::string why;
+        if (!quench::cuda::cudaDeviceAvailable(&why)) {
+            std::cerr << "quench_bench_cuda: " << why << "\n";
+            return 4;
+        }
+        const quench::cuda::CudaStream stream;
+        const quench::cuda::CublasHandle blas(stream.get());
+        const double bandwidth = copyBandwidth(stream.get());
+        const double sgemm = sgemmRate(stream.get(), blas.get());
+        const quench::cuda::DeviceInfo info = quench::cuda::currentDeviceInfo();
+        nlohmann::json out;
+        out["device"] = info.name;
+        out["commit"] = quench::buildInfo().commit;
+        out["version"] = quench::buildInfo().version;
+        out["date"] = utcNow();
+        out["precision"] = precision_name;
+        out["storage"] = storage;
+        out["bandwidth_gb_s"] = bandwidth * 1e-9;
+        out["sgemm_tflop_s"] = sgemm * 1e-12;
+        out["cases"] = nlohmann::json::array();
+        for (const Case& c : cases) {
+            nlohmann::json row;
+            try {
+                const quench::EnsembleSpec spec = specFor(c, precision, coupling_storage);
+                row = precision == quench::Precision::Fp64
+                          ? runCase<double>(c, spec, bandwidth, sgemm, target_seconds, stream.get(), blas.get())
+                          : runCase<float>(c, spec, bandwidth, sgemm, target_seconds, stream.get(), blas.get());
+            } catch (const std::exception& e) {
+                row = {{"n", c.n}, {"r", c.r}, {"k", c.k}, {"error", e.what()}};
+                cudaGetLastError();  // an out-of-memory here is not sticky; clear it for the next case
+            }
+            row["precision"] = precision_name;
+            row["storage"] = storage;
+            std::cerr << row.dump() << "\n";
+            out["cases"].push_back(row);
+        }
+        std::cout << out.dump(2) << "\n";
+        if (!json_path.empty()) std::ofstream(json_path) << out.dump(2) << "\n";
+        return 0;
+    } catch (const quench::ConfigError& e) {
+        std::cerr << "quench_bench_cuda: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "quench_bench_cuda: " << e.what() << "\n";
+        return 1;
+    }
+}

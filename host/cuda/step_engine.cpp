@@ -1,0 +1,283 @@
+#include "cuda/step_engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "coupling_generation.cuh"
+#include "cuda/device_info.hpp"
+#include "euler_step.cuh"
+#include "initial_state.cuh"
+#include "on_chip_steps.cuh"
+#include "quench/coupling.hpp"
+#include "quench/error.hpp"
+#include "quench/reduced_precision.hpp"
+#include "storage_bits.cuh"
+
+namespace quench::cuda {
+
+namespace {
+
+// The GEMM's data and compute types in the working precision.
+template <class Real>
+struct GemmTypes;
+template <>
+struct GemmTypes<float> {
+    // Plain FP32 (no TF32): the CPU reference is FP32 too.
+    static constexpr cudaDataType_t data = CUDA_R_32F;
+    static constexpr cublasComputeType_t compute = CUBLAS_COMPUTE_32F;
+};
+template <>
+struct GemmTypes<double> {
+    static constexpr cudaDataType_t data = CUDA_R_64F;
+    static constexpr cublasComputeType_t compute = CUBLAS_COMPUTE_64F;
+};
+
+// QUENCH_CUDA_STEP_PATH=cublas|on_chip|auto (default auto): a developer's switch to compare the
+// two paths on one problem (tests and bench/); on_chip is still refused where it cannot run.
+std::string_view requestedPath() {
+    const char* value = std::getenv("QUENCH_CUDA_STEP_PATH");
+    return value == nullptr ? std::string_view("auto") : std::string_view(value);
+}
+
+}  // namespace
+
+const char* stepPathName(StepPath path) {
+    return path == StepPath::OnChip ? "on_chip" : "cublas";
+}
+
+StepPath chooseStepPath(const EnsembleSpec& spec, std::string* why) {
+    const auto refuse = [why](std::string reason) {
+        if (why != nullptr) *why = std::move(reason);
+        return StepPath::Cublas;
+    };
+    const std::string_view requested = requestedPath();
+    if (requested != "auto" && requested != "cublas" && requested != "on_chip")
+        throw ConfigError("QUENCH_CUDA_STEP_PATH", std::string(requested), "one of auto, cublas, on_chip");
+    if (requested == "cublas") return refuse("QUENCH_CUDA_STEP_PATH=cublas");
+    if (spec.integration.precision != Precision::Fp32) return refuse("the on-chip path is FP32 only");
+    if (spec.noise.tau > 0.0) return refuse("the on-chip path integrates white noise only");
+    if (spec.network.n > kernels::kOnChipMaxN)
+        return refuse(fmt::format("n = {} > {} (J_r does not fit in one block's registers)", spec.network.n,
+                                  kernels::kOnChipMaxN));
+    const std::size_t shared = kernels::onChipSharedBytes(spec.network.n, spec.ensemble.trials, true);
+    const std::size_t limit = currentDeviceInfo().shared_bytes_per_block;
+    if (shared > limit)
+        return refuse(fmt::format("{} trials need {} bytes of shared memory per block, the device allows {}",
+                                  spec.ensemble.trials, shared, limit));
+    return StepPath::OnChip;
+}
+
+template <class Real>
+StepEngine<Real>::StepEngine(const EnsembleSpec& spec, int capacity, cudaStream_t stream, cublasHandle_t blas)
+    : spec_(spec),
+      n_(spec.network.n),
+      k_(spec.ensemble.trials),
+      capacity_(capacity),
+      coef_(stepCoefficients(spec)),
+      path_(chooseStepPath(spec)),
+      stream_(stream),
+      blas_(blas),
+      nn_(static_cast<std::size_t>(n_) * n_),
+      nk_(static_cast<std::size_t>(n_) * k_),
+      storage_(spec.coupling.storage),
+      sixteen_bit_(storage_ != CouplingStorage::Full),
+      j_(sixteen_bit_ ? 0 : nn_ * capacity),
+      x_(nk_ * capacity),
+      phi_(nk_ * capacity),
+      h_(nk_ * capacity),
+      eta_(nk_ * capacity),
+      j16_(sixteen_bit_ ? nn_ * capacity : 0),
+      phi16_(sixteen_bit_ ? nk_ * capacity : 0),
+      first_bad_step_(static_cast<std::size_t>(capacity)) {
+    if (sixteen_bit_ && !std::is_same_v<Real, float>)
+        throw ConfigError("coupling.storage", "bf16/fp16", "16-bit couplings need integration.precision = \"fp32\"");
+}
+
+template <class Real>
+void StepEngine<Real>::start(std::int64_t first, int count) {
+    if (count < 1 || count > capacity_)
+        throw BackendError(fmt::format("cuda backend: a wave of {} realizations does not fit the {} allocated",
+                                       count, capacity_));
+    first_ = first;
+    count_ = count;
+    eta_.zero(stream_);
+    // 0xFF bytes: every flag is kNoDivergence.
+    QUENCH_CUDA_CHECK(cudaMemsetAsync(first_bad_step_.data(), 0xFF, first_bad_step_.bytes(), stream_));
+    generateCouplings();
+    initialState();
+}
+
+template <class Real>
+void StepEngine<Real>::generateCouplings() {
+    if (spec_.coupling.model == CouplingModel::Iid) {
+        const CouplingSpec& c = spec_.coupling;
+        kernels::IidCouplingParams p;
+        p.n = n_;
+        p.wave = count_;
+        p.first_realization = first_;
+        p.seed = spec_.ensemble.seed;
+        p.scale = c.g / std::sqrt(static_cast<double>(n_));
+        p.shift = c.mean / n_;
+        p.sym = std::sqrt((1.0 + c.symmetry) / 2.0);
+        p.anti = std::sqrt((1.0 - c.symmetry) / 2.0);
+        p.zero_diagonal = c.zero_diagonal ? 1 : 0;
+        if (sixteen_bit_)
+            QUENCH_CUDA_CHECK(kernels::launchIidCoupling16(p, storage_, j16_.data(), stream_));
+        else
+            QUENCH_CUDA_CHECK(kernels::launchIidCoupling<Real>(p, j_.data(), stream_));
+        return;
+    }
+    if (sixteen_bit_) {
+        copyRandomModeCouplings<std::uint16_t>(j16_.data(), [this](double v) {
+            return kernels::storageBits(roundToStorage(static_cast<float>(v), storage_), storage_);
+        });
+        return;
+    }
+    copyRandomModeCouplings<Real>(j_.data(), [](double v) { return static_cast<Real>(v); });
+}
+
+template <class Real>
+template <class Stored, class Convert>
+void StepEngine<Real>::copyRandomModeCouplings(Stored* device, const Convert& convert) {
+    // The one exception to "J is generated on the device": random-mode couplings are built on
+    // the host by couplingMatrix() and copied (to be moved to the device: two GEMM-able factors).
+    std::vector<Stored> rounded(nn_);
+    for (int slot = 0; slot < count_; ++slot) {
+        const std::vector<double> j = couplingMatrix(spec_, first_ + slot);  // row-major, as on the device
+        std::transform(j.begin(), j.end(), rounded.begin(), convert);
+        QUENCH_CUDA_CHECK(cudaMemcpyAsync(device + static_cast<std::size_t>(slot) * nn_, rounded.data(),
+                                          nn_ * sizeof(Stored), cudaMemcpyHostToDevice, stream_));
+        // `rounded` is rewritten for the next slot: wait for this copy.
+        QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    }
+}
+
+template <class Real>
+void StepEngine<Real>::initialState() {
+    kernels::InitialStateParams p;
+    p.n = n_;
+    p.trials = k_;
+    p.wave = count_;
+    p.first_realization = first_;
+    p.seed = spec_.ensemble.noiseSeed();
+    p.init_std = spec_.integration.init_std;
+    p.colored = coef_.colored ? 1 : 0;
+    p.eta_std = coef_.colored ? spec_.noise.sigma / std::sqrt(2.0 * spec_.noise.tau) : 0.0;
+    QUENCH_CUDA_CHECK(kernels::launchInitialState<Real>(p, x_.data(), eta_.data(), stream_));
+}
+
+template <class Real>
+void StepEngine<Real>::activation(double* bin_x, double* bin_phi) {
+    kernels::ActivationParams p;
+    p.activation = spec_.network.activation;
+    p.count = waveElements();
+    p.accumulate_bins = bin_x != nullptr ? 1 : 0;
+    p.dt = spec_.integration.dt;
+    p.storage = storage_;
+    QUENCH_CUDA_CHECK(kernels::launchActivation<Real>(p, x_.data(), phi_.data(), sixteen_bit_ ? phi16_.data() : nullptr,
+                                                      bin_x, bin_phi, stream_));
+}
+
+// H_r = J_r Phi_r for every slot: one call. Column-major: J_r^T (n x n, ld n, used transposed), Phi
+// and H (n x k, ld n).
+template <class Real>
+void StepEngine<Real>::couplingProduct() {
+    if (sixteen_bit_) {
+        // 16-bit operands on the tensor cores, FP32 accumulation and output.
+        const float one = 1.f;
+        const float zero = 0.f;
+        const cudaDataType_t operand = storage_ == CouplingStorage::Bf16 ? CUDA_R_16BF : CUDA_R_16F;
+        QUENCH_CUBLAS_CHECK(cublasGemmStridedBatchedEx(
+            blas_, CUBLAS_OP_T, CUBLAS_OP_N, n_, k_, n_, &one, j16_.data(), operand, n_, static_cast<long long>(nn_),
+            phi16_.data(), operand, n_, static_cast<long long>(nk_), &zero, h_.data(), CUDA_R_32F, n_,
+            static_cast<long long>(nk_), count_, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+        return;
+    }
+    const Real one = Real(1);
+    const Real zero = Real(0);
+    QUENCH_CUBLAS_CHECK(cublasGemmStridedBatchedEx(
+        blas_, CUBLAS_OP_T, CUBLAS_OP_N, n_, k_, n_, &one, j_.data(), GemmTypes<Real>::data, n_,
+        static_cast<long long>(nn_), phi_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_), &zero,
+        h_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_), count_, GemmTypes<Real>::compute,
+        CUBLAS_GEMM_DEFAULT));
+}
+
+template <class Real>
+void StepEngine<Real>::update(std::int64_t s) {
+    kernels::EulerStepParams p;
+    p.n = n_;
+    p.trials = k_;
+    p.wave = count_;
+    p.first_realization = first_;
+    p.seed = spec_.ensemble.noiseSeed();
+    p.step = static_cast<std::uint64_t>(s);
+    p.decay = coef_.decay;
+    p.drive_gain = coef_.drive_gain;
+    p.kick = coef_.kick;
+    p.ou_decay = coef_.ou_decay;
+    p.ou_kick = coef_.ou_kick;
+    p.colored = coef_.colored ? 1 : 0;
+    p.input = spec_.noise.input;
+    p.blow_up = spec_.integration.blow_up;
+    QUENCH_CUDA_CHECK(
+        kernels::launchEulerStep<Real>(p, x_.data(), h_.data(), eta_.data(), first_bad_step_.data(), stream_));
+}
+
+template <class Real>
+void StepEngine<Real>::advance(std::int64_t begin, std::int64_t end, double* bin_x, double* bin_phi) {
+    if constexpr (std::is_same_v<Real, float>) {
+        if (path_ == StepPath::OnChip) {
+            advanceOnChip(begin, end, bin_x, bin_phi);
+            return;
+        }
+    }
+    for (std::int64_t s = begin; s < end; ++s) {
+        activation(bin_x, bin_phi);
+        couplingProduct();
+        update(s);
+    }
+}
+
+template <class Real>
+void StepEngine<Real>::advanceOnChip(std::int64_t begin, std::int64_t end, double* bin_x, double* bin_phi) {
+    kernels::OnChipStepParams p;
+    p.n = n_;
+    p.trials = k_;
+    p.wave = count_;
+    p.first_realization = first_;
+    p.seed = spec_.ensemble.noiseSeed();
+    p.step_begin = begin;
+    p.step_end = end;
+    p.activation = spec_.network.activation;
+    p.decay = coef_.decay;
+    p.drive_gain = coef_.drive_gain;
+    p.kick = coef_.kick;
+    p.input = spec_.noise.input;
+    p.blow_up = spec_.integration.blow_up;
+    p.accumulate_bins = bin_x != nullptr ? 1 : 0;
+    p.dt = spec_.integration.dt;
+    p.storage = storage_;
+    if constexpr (std::is_same_v<Real, float>)
+        QUENCH_CUDA_CHECK(kernels::launchOnChipSteps(p, j_.data(), j16_.data(), x_.data(), bin_x, bin_phi,
+                                                     first_bad_step_.data(), stream_));
+}
+
+template <class Real>
+std::vector<unsigned long long> StepEngine<Real>::divergenceFlags() const {
+    std::vector<unsigned long long> flags(static_cast<std::size_t>(count_));
+    QUENCH_CUDA_CHECK(cudaMemcpyAsync(flags.data(), first_bad_step_.data(), flags.size() * sizeof(flags[0]),
+                                      cudaMemcpyDeviceToHost, stream_));
+    QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    return flags;
+}
+
+template class StepEngine<float>;
+template class StepEngine<double>;
+
+}  // namespace quench::cuda

@@ -1,0 +1,91 @@
+#pragma once
+// The integration of a wave of realizations on the device, without measurement: J_r, the state
+// (x, phi, h, eta) and the divergence flags, and the steps that move them. WaveIntegrator
+// (cuda_backend.cpp) adds the covariance accumulation on top; bench/cuda_throughput.cpp times this
+// alone. Layouts: J_r row-major n x n at slot r n^2 (cuBLAS sees J_r^T, used transposed); per-trial
+// arrays at r (k n) + t n + i, i.e. X_r is n x k column-major, so that H_r = J_r Phi_r for the whole
+// wave is one strided batched GEMM.
+//
+// Two paths integrate the same recursion (host/step_coefficients.hpp) with the same random numbers:
+//  - cuBLAS: per step one activation kernel, one batched GEMM (with 16-bit coupling.storage, on
+//    the tensor cores with FP32 accumulation) and one update kernel;
+//  - on chip (kernels/on_chip_steps.cu): for FP32, n <= 128, white noise, one block per
+//    realization keeps its J_r in registers and runs many steps per launch. Its sums run in another
+//    order than cuBLAS's, so the two paths agree to rounding, not bit for bit.
+#include <cublas_v2.h>
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "cuda/cuda_check.hpp"
+#include "quench/ensemble_spec.hpp"
+#include "step_coefficients.hpp"
+
+namespace quench::cuda {
+
+// Which path StepEngine::advance() takes.
+enum class StepPath { Cublas, OnChip };
+const char* stepPathName(StepPath path);
+
+// The on-chip path for this spec, or the cuBLAS path with `why` saying what rules it out.
+StepPath chooseStepPath(const EnsembleSpec& spec, std::string* why = nullptr);
+
+template <class Real>
+class StepEngine {
+public:
+    StepEngine(const EnsembleSpec& spec, int capacity, cudaStream_t stream, cublasHandle_t blas);
+
+    // Realizations first .. first + count - 1 (count <= capacity) from their J and x(0).
+    void start(std::int64_t first, int count);
+
+    // The parts of step s, in the CPU's order: phi = phi(x) (and when bin_x/bin_phi are given,
+    // the bin integrals += dt x, dt phi), H = J Phi, then x (and eta) updated with the noise of
+    // step s.
+    void activation(double* bin_x, double* bin_phi);
+    void couplingProduct();
+    void update(std::int64_t s);
+
+    // Steps [begin, end), each activation + product + update (bins as in activation()), on the
+    // path chooseStepPath() picked.
+    void advance(std::int64_t begin, std::int64_t end, double* bin_x, double* bin_phi);
+
+    // Per slot of this wave: the first step after which some |x| exceeded blow_up or was not
+    // finite, plus one; kernels::kNoDivergence when none. Synchronizes the stream.
+    std::vector<unsigned long long> divergenceFlags() const;
+
+    StepPath path() const { return path_; }
+    int count() const { return count_; }
+    std::int64_t first() const { return first_; }
+    const Real* x() const { return x_.data(); }
+    const Real* phi() const { return phi_.data(); }
+    std::size_t waveElements() const { return nk_ * static_cast<std::size_t>(count_); }
+
+private:
+    void generateCouplings();
+    // Random-mode couplings, built on the host by couplingMatrix() and copied in `Stored` form.
+    template <class Stored, class Convert>
+    void copyRandomModeCouplings(Stored* device, const Convert& convert);
+    void initialState();
+    void advanceOnChip(std::int64_t begin, std::int64_t end, double* bin_x, double* bin_phi);
+
+    const EnsembleSpec& spec_;
+    const int n_;
+    const int k_;
+    const int capacity_;
+    const StepCoefficients coef_;
+    const StepPath path_;
+    const cudaStream_t stream_;
+    const cublasHandle_t blas_;
+    const std::size_t nn_;  // n^2
+    const std::size_t nk_;  // n k
+    const CouplingStorage storage_;
+    const bool sixteen_bit_;  // storage_ is Bf16 or Fp16: j16_ and phi16_ instead of j_
+    std::int64_t first_ = 0;
+    int count_ = 0;
+    DeviceBuffer<Real> j_, x_, phi_, h_, eta_;
+    DeviceBuffer<std::uint16_t> j16_, phi16_;  // storageBits() of J and of Phi rounded alike
+    DeviceBuffer<unsigned long long> first_bad_step_;
+};
+
+}  // namespace quench::cuda

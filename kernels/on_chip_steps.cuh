@@ -1,0 +1,46 @@
+#pragma once
+// Many integration steps per launch for small networks: one thread block per realization, one
+// thread per row i of J_r, which the thread keeps in registers for the whole launch; Phi, the
+// noise and the state live in shared memory. Per step: phi = phi(x) and the Philox noise of the
+// step (the counters NoiseBlock::fill uses), a barrier, h_i = sum_j J_ij phi_j and the update of
+// row i, a barrier. FP32, white noise, n <= 128 (kOnChipMaxN).
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "quench/activation.hpp"
+#include "quench/ensemble_spec.hpp"
+
+namespace quench::kernels {
+
+inline constexpr int kOnChipMaxN = 128;
+
+struct OnChipStepParams {
+    int n = 0;
+    int trials = 0;
+    int wave = 0;
+    std::int64_t first_realization = 0;
+    std::uint64_t seed = 0;  // ensemble.noiseSeed()
+    std::int64_t step_begin = 0;
+    std::int64_t step_end = 0;  // steps [step_begin, step_end)
+    Activation activation{};
+    double decay = 0.0, drive_gain = 0.0, kick = 0.0;
+    double input = 0.0;
+    double blow_up = 0.0;
+    int accumulate_bins = 0;  // bin_x += dt x, bin_phi += dt phi each step (measured steps)
+    double dt = 0.0;
+    CouplingStorage storage = CouplingStorage::Full;  // j16 (16-bit) instead of j, Phi rounded alike
+};
+
+// Shared memory one block needs (bytes); compare with the device's opt-in limit per block.
+std::size_t onChipSharedBytes(int n, int trials, bool accumulate_bins);
+
+// Runs the steps for every slot of the wave. j: row-major J_r as the GEMM path stores it; x:
+// the per-trial state (read at the start, written at the end); first_bad_step as launchEulerStep.
+// With a 16-bit storage, j is null and j16 holds the storageBits() of J_r in the same layout.
+cudaError_t launchOnChipSteps(const OnChipStepParams& p, const float* j, const std::uint16_t* j16, float* x,
+                              double* bin_x, double* bin_phi, unsigned long long* first_bad_step,
+                              cudaStream_t stream);
+
+}  // namespace quench::kernels
