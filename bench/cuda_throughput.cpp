@@ -5,8 +5,8 @@
 // (bench/peers/torch_batched.py) on the same GPU and records bench/results/cuda-*.json.
 //
 // The step loop is timed alone (no covariance accumulation): it is what the peer computes. Minimal
-// traffic per realization and step: J once (4 N^2 bytes in FP32, 2 N^2 in bf16/fp16) on the cuBLAS path, nothing on the
-// on-chip path (J_r stays in registers); x read and written (8 N K). Work: 2 N^2 K flops.
+// traffic per realization and step: J once (4 N^2 bytes in FP32, 2 N^2 in bf16/fp16) on the cuBLAS path,
+// nothing on the on-chip path (J_r stays in registers); x read and written (8 N K). Work: 2 N^2 K flops.
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 #include <fmt/format.h>
@@ -100,8 +100,31 @@ double sgemmRate(cudaStream_t stream, cublasHandle_t blas) {
     QUENCH_CUDA_CHECK(cudaMemcpy(b.data(), host.data(), b.bytes(), cudaMemcpyHostToDevice));
     const float one = 1.f, zero = 0.f;
     const auto gemm = [&] {
-        QUENCH_CUBLAS_CHECK(cublasSgemm(blas, CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one, a.data(), m, b.data(), m,
-                                        &zero, c.data(), m));
+        QUENCH_CUBLAS_CHECK(cublasSgemm(blas, CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one, a.data(), m, b.data(),
+                                        m, &zero, c.data(), m));
+    };
+    gemm();
+    const double ms = medianMs(stream, 5, gemm);
+    return 2.0 * static_cast<double>(m) * m * m / (ms * 1e-3);
+}
+
+// FLOP/s of a large bf16 GEMM with FP32 accumulation (the tensor cores), the compute ceiling of the
+// 16-bit coupling storages. Operands are bit patterns of small non-zero bf16 values.
+double bf16GemmRate(cudaStream_t stream, cublasHandle_t blas) {
+    const int m = 8192;
+    const std::size_t elements = static_cast<std::size_t>(m) * m;
+    DeviceBuffer<std::uint16_t> a(elements), b(elements);
+    DeviceBuffer<float> c(elements);
+    std::vector<std::uint16_t> host(elements);
+    for (std::size_t i = 0; i < elements; ++i)
+        host[i] = static_cast<std::uint16_t>(0x3c00u + (i * 2654435761u) % 256u);
+    QUENCH_CUDA_CHECK(cudaMemcpy(a.data(), host.data(), a.bytes(), cudaMemcpyHostToDevice));
+    QUENCH_CUDA_CHECK(cudaMemcpy(b.data(), host.data(), b.bytes(), cudaMemcpyHostToDevice));
+    const float one = 1.f, zero = 0.f;
+    const auto gemm = [&] {
+        QUENCH_CUBLAS_CHECK(cublasGemmEx(blas, CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one, a.data(), CUDA_R_16BF,
+                                         m, b.data(), CUDA_R_16BF, m, &zero, c.data(), CUDA_R_32F, m,
+                                         CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
     };
     gemm();
     const double ms = medianMs(stream, 5, gemm);
@@ -122,9 +145,11 @@ quench::EnsembleSpec specFor(const Case& c, quench::Precision precision, quench:
     return s;
 }
 
+// gemm_rate: the ceiling of the cuBLAS path's product (FP32 SGEMM, or bf16 tensor cores for 16-bit
+// storage); the on-chip path multiplies in FP32 whatever the storage, so its ceiling is sgemm.
 template <class Real>
 nlohmann::json runCase(const Case& c, const quench::EnsembleSpec& spec, double bandwidth, double sgemm,
-                       double target_seconds, cudaStream_t stream, cublasHandle_t blas) {
+                       double gemm_rate, double target_seconds, cudaStream_t stream, cublasHandle_t blas) {
     quench::cuda::StepEngine<Real> engine(spec, c.r, stream, blas);
     engine.start(0, c.r);
     std::int64_t s = 0;
@@ -139,7 +164,8 @@ nlohmann::json runCase(const Case& c, const quench::EnsembleSpec& spec, double b
     const double ms = medianMs(stream, 3, [&] { steps(per_repeat); });
     QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
     const std::vector<unsigned long long> flags = engine.divergenceFlags();
-    const bool diverged = std::any_of(flags.begin(), flags.end(), [](unsigned long long f) { return f != ~0ull; });
+    const bool diverged =
+        std::any_of(flags.begin(), flags.end(), [](unsigned long long f) { return f != ~0ull; });
 
     const double seconds = ms * 1e-3 / static_cast<double>(per_repeat);
     const double n = c.n, r = c.r, k = c.k;
@@ -149,7 +175,7 @@ nlohmann::json runCase(const Case& c, const quench::EnsembleSpec& spec, double b
     const double bytes = r * ((on_chip ? 0.0 : j_entry * n * n) + 2.0 * real * n * k);
     const double flops = r * 2.0 * n * n * k;
     const double t_memory = bytes / bandwidth;
-    const double t_compute = flops / sgemm;
+    const double t_compute = flops / (on_chip ? sgemm : gemm_rate);
     nlohmann::json out;
     out["n"] = c.n;
     out["r"] = c.r;
@@ -185,10 +211,12 @@ int main(int argc, char** argv) {
     std::string json_path;
     double target_seconds = 0.3;
     app.add_option("--cases", cases_text, "N:R:K list, comma-separated");
-    app.add_option("--precision", precision_name, "working precision")->check(CLI::IsMember({"fp32", "fp64"}));
+    app.add_option("--precision", precision_name, "working precision")
+        ->check(CLI::IsMember({"fp32", "fp64"}));
     app.add_option("--storage", storage, "how J is stored: fp32 (the working precision), bf16, fp16")
         ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
-    app.add_option("--target-seconds", target_seconds, "length of one timed repeat")->check(CLI::PositiveNumber);
+    app.add_option("--target-seconds", target_seconds, "length of one timed repeat")
+        ->check(CLI::PositiveNumber);
     app.add_option("--json", json_path, "write the results here (also printed)");
     CLI11_PARSE(app, argc, argv);
     try {
@@ -207,6 +235,10 @@ int main(int argc, char** argv) {
         const quench::cuda::CublasHandle blas(stream.get());
         const double bandwidth = copyBandwidth(stream.get());
         const double sgemm = sgemmRate(stream.get(), blas.get());
+        // The compute ceiling of the storage: FP32 SGEMM, or the tensor cores' bf16 rate.
+        const double gemm_rate = coupling_storage == quench::CouplingStorage::Full
+                                     ? sgemm
+                                     : bf16GemmRate(stream.get(), blas.get());
         const quench::cuda::DeviceInfo info = quench::cuda::currentDeviceInfo();
         nlohmann::json out;
         out["device"] = info.name;
@@ -217,14 +249,17 @@ int main(int argc, char** argv) {
         out["storage"] = storage;
         out["bandwidth_gb_s"] = bandwidth * 1e-9;
         out["sgemm_tflop_s"] = sgemm * 1e-12;
+        if (coupling_storage != quench::CouplingStorage::Full) out["bf16_gemm_tflop_s"] = gemm_rate * 1e-12;
         out["cases"] = nlohmann::json::array();
         for (const Case& c : cases) {
             nlohmann::json row;
             try {
                 const quench::EnsembleSpec spec = specFor(c, precision, coupling_storage);
                 row = precision == quench::Precision::Fp64
-                          ? runCase<double>(c, spec, bandwidth, sgemm, target_seconds, stream.get(), blas.get())
-                          : runCase<float>(c, spec, bandwidth, sgemm, target_seconds, stream.get(), blas.get());
+                          ? runCase<double>(c, spec, bandwidth, sgemm, gemm_rate, target_seconds,
+                                            stream.get(), blas.get())
+                          : runCase<float>(c, spec, bandwidth, sgemm, gemm_rate, target_seconds, stream.get(),
+                                           blas.get());
             } catch (const std::exception& e) {
                 row = {{"n", c.n}, {"r", c.r}, {"k", c.k}, {"error", e.what()}};
                 cudaGetLastError();  // an out-of-memory here is not sticky; clear it for the next case

@@ -86,6 +86,7 @@ def main():
     p.add_argument("--peer-only", action="store_true", help="run only the PyTorch peer")
     p.add_argument("--quench-json", action="append", default=[], help="reuse this quench JSON instead of running "
                    "the binary (repeatable; cases carry their precision/storage)")
+    p.add_argument("--name", help="suffix of the result files: cuda-<date>-<name>.json")
     p.add_argument("--peer-json", action="append", default=[], help="reuse this peer JSON instead of running torch "
                    "(repeatable; cases carry their dtype)")
     args = p.parse_args()
@@ -165,7 +166,10 @@ def main():
 
     commit = first("commit", quench_runs) or subprocess.run(
         ["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    date = datetime.datetime.now(datetime.timezone.utc)
+    # The time of the measurement (the quench run's), not of this merge.
+    measured = first("date", quench_runs)
+    date = (datetime.datetime.fromisoformat(measured.replace("Z", "+00:00")) if measured
+            else datetime.datetime.now(datetime.timezone.utc))
     record = {"benchmark": "cuda_backend_vs_pytorch", "device": first("device", quench_runs) or first("device", peer_runs),
               "pytorch_device": first("device", peer_runs), "commit": commit or "unknown",
               "date": date.isoformat(timespec="seconds"), "version": first("version", quench_runs),
@@ -175,7 +179,7 @@ def main():
         print(f"warning: quench ran on {record['device']}, PyTorch on {record['pytorch_device']}", file=sys.stderr)
 
     os.makedirs(args.out, exist_ok=True)
-    stem = os.path.join(args.out, f"cuda-{date.strftime('%Y-%m-%d')}")
+    stem = os.path.join(args.out, f"cuda-{date.strftime('%Y-%m-%d')}{'-' + args.name if args.name else ''}")
     with open(stem + ".json", "w") as f:
         json.dump(record, f, indent=1)
         f.write("\n")

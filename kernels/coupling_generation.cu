@@ -38,9 +38,9 @@ __global__ void iidCouplingKernel(const IidCouplingParams p, const Store store) 
     for (std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x; idx < total;
          idx += stride) {
         const std::size_t slot = idx / nn;
-        const std::size_t pos = idx % nn;  // row-major position in J_r
-        const std::size_t row = pos / n;
-        const std::size_t col = pos % n;
+        const std::size_t pos = idx % nn;  // position in J_r's layout
+        const std::size_t row = p.row_major ? pos / n : pos % n;
+        const std::size_t col = p.row_major ? pos % n : pos / n;
         const std::uint64_t realization = static_cast<std::uint64_t>(p.first_realization) + slot;
         const std::size_t e = row * n + col;  // row-major entry, the index of its normal number
         const std::size_t t = col * n + row;  // the transposed entry

@@ -19,11 +19,12 @@ struct IidCouplingParams {
     double sym = 0.0;                    // sqrt((1 + eta) / 2)
     double anti = 0.0;                   // sqrt((1 - eta) / 2)
     int zero_diagonal = 0;
+    int row_major = 0;  // the layout of each J_r, see below
 };
 
-// j: wave x (n x n), each matrix ROW-major (j[r n^2 + row n + col] = J_r[row][col]): for cuBLAS the
-// column-major J_r^T, used with CUBLAS_OP_T. Rows contiguous make H = J Phi a set of dot products
-// along memory, the faster access for the matrix-vector products of K = 1 (as torch.bmm does).
+// j: wave x (n x n), each matrix column-major (j[r n^2 + col n + row] = J_r[row][col]), the A operand
+// of a column-major GEMM as it is; or, with row_major, row-major (j[r n^2 + row n + col]), which cuBLAS
+// reads as J_r^T and uses with CUBLAS_OP_T (see StepEngine for when each is used).
 template <class Real>
 cudaError_t launchIidCoupling(const IidCouplingParams& p, Real* j, cudaStream_t stream);
 

@@ -42,11 +42,11 @@ __host__ __device__ inline int noiseDepth(int n, int trials) {
 // Shared memory per block, trial-major with W entries per trial: phi, x, the noise of `depth`
 // steps (FP32), then the two bin integrals (FP64) when measured.
 template <int W>
-__global__ void __launch_bounds__(W) onChipStepsKernel(const OnChipStepParams p, const float* __restrict__ j,
-                                                        const std::uint16_t* __restrict__ j16,
-                                                        float* __restrict__ x, double* __restrict__ bin_x,
-                                                        double* __restrict__ bin_phi,
-                                                        unsigned long long* __restrict__ first_bad_step) {
+__global__ void __launch_bounds__(W)
+    onChipStepsKernel(const OnChipStepParams p, const float* __restrict__ j,
+                      const std::uint16_t* __restrict__ j16, float* __restrict__ x,
+                      double* __restrict__ bin_x, double* __restrict__ bin_phi,
+                      unsigned long long* __restrict__ first_bad_step) {
     extern __shared__ __align__(16) unsigned char shared[];
     const int n = p.n;
     const int k = p.trials;
@@ -61,14 +61,17 @@ __global__ void __launch_bounds__(W) onChipStepsKernel(const OnChipStepParams p,
     double* const bx_s = reinterpret_cast<double*>(noise_s + depth * kw);
     double* const bp_s = bx_s + kw;
 
-    // Row i of J_r (row-major in memory), read once per launch.
+    // Row i of J_r, read once per launch: entry c at `first + c stride`.
     float row[W];
-    const std::size_t row_start = (slot * static_cast<std::size_t>(n) + (owns_row ? i : 0)) * n;
+    const std::size_t matrix = slot * static_cast<std::size_t>(n) * n;
+    const std::size_t first = matrix + (owns_row ? static_cast<std::size_t>(i) : 0) * (p.row_major ? n : 1);
+    const std::size_t stride = p.row_major ? 1 : static_cast<std::size_t>(n);
     const bool full = p.storage == CouplingStorage::Full;
 #pragma unroll
     for (int c = 0; c < W; ++c) {
         const bool inside = owns_row && c < n;
-        row[c] = !inside ? 0.f : (full ? j[row_start + c] : storageValue(j16[row_start + c], p.storage));
+        const std::size_t e = first + static_cast<std::size_t>(c) * stride;
+        row[c] = !inside ? 0.f : (full ? j[e] : storageValue(j16[e], p.storage));
     }
 
     const std::size_t state = slot * static_cast<std::size_t>(k) * n;
@@ -111,8 +114,8 @@ __global__ void __launch_bounds__(W) onChipStepsKernel(const OnChipStepParams p,
                 if (step >= p.step_end) break;
                 const int t = (d % draws) / blocks;
                 const int b = d % blocks;
-                const Uint4 u = philoxDraw(p.seed, RngStream::Noise, realization, static_cast<std::uint64_t>(step),
-                                           noiseIndexB(t, b));
+                const Uint4 u = philoxDraw(p.seed, RngStream::Noise, realization,
+                                           static_cast<std::uint64_t>(step), noiseIndexB(t, b));
                 float* const out = noise_s + (static_cast<std::size_t>(d / draws) * k + t) * W + 4 * b;
 #pragma unroll
                 for (int c = 0; c < 4; ++c) out[c] = normalFromBits(u.v[c]);
@@ -150,13 +153,14 @@ __global__ void __launch_bounds__(W) onChipStepsKernel(const OnChipStepParams p,
 
 template <int W>
 cudaError_t launchWidth(const OnChipStepParams& p, const float* j, const std::uint16_t* j16, float* x,
-                        double* bin_x, double* bin_phi, unsigned long long* first_bad_step, cudaStream_t stream) {
+                        double* bin_x, double* bin_phi, unsigned long long* first_bad_step,
+                        cudaStream_t stream) {
     const std::size_t shared = onChipSharedBytes(p.n, p.trials, p.accumulate_bins != 0);
     const cudaError_t status = cudaFuncSetAttribute(
         onChipStepsKernel<W>, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared));
     if (status != cudaSuccess) return status;
-    onChipStepsKernel<W><<<static_cast<unsigned int>(p.wave), W, shared, stream>>>(p, j, j16, x, bin_x, bin_phi,
-                                                                                  first_bad_step);
+    onChipStepsKernel<W><<<static_cast<unsigned int>(p.wave), W, shared, stream>>>(p, j, j16, x, bin_x,
+                                                                                   bin_phi, first_bad_step);
     return cudaGetLastError();
 }
 

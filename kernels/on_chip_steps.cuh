@@ -31,12 +31,13 @@ struct OnChipStepParams {
     int accumulate_bins = 0;  // bin_x += dt x, bin_phi += dt phi each step (measured steps)
     double dt = 0.0;
     CouplingStorage storage = CouplingStorage::Full;  // j16 (16-bit) instead of j, Phi rounded alike
+    int row_major = 0;                                // J_r's layout (kernels/coupling_generation.cuh)
 };
 
 // Shared memory one block needs (bytes); compare with the device's opt-in limit per block.
 std::size_t onChipSharedBytes(int n, int trials, bool accumulate_bins);
 
-// Runs the steps for every slot of the wave. j: row-major J_r as the GEMM path stores it; x:
+// Runs the steps for every slot of the wave. j: J_r in the GEMM path's layout (row_major); x:
 // the per-trial state (read at the start, written at the end); first_bad_step as launchEulerStep.
 // With a 16-bit storage, j is null and j16 holds the storageBits() of J_r in the same layout.
 cudaError_t launchOnChipSteps(const OnChipStepParams& p, const float* j, const std::uint16_t* j16, float* x,

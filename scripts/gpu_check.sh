@@ -63,6 +63,10 @@ if has bench; then
     stage torch_bf16 60 python3 bench/peers/torch_batched.py --target-seconds 0.15 --dtype bf16 --cases $cases \
         --json "$logs/torch_bf16.json"
     stage default_job 60 build/quench simulate examples/default.toml --backend cuda --out "$logs/default_job"
+    # The merged record (bench/results/ format): quench beside the peer of the same dtype class.
+    python3 bench/run_cuda_bench.py --out "$OUT" --quench-json "$OUT/quench_fp32.json" \
+        --quench-json "$OUT/quench_bf16.json" --quench-json "$logs/quench_fp16.json" \
+        --peer-json "$OUT/torch_fp32.json" --peer-json "$logs/torch_bf16.json" >"$logs/merge.log" 2>&1
 fi
 if has storage; then
     stage storage 60 python3 bench/storage_check.py --backend cuda --set network.n=512 \

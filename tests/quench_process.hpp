@@ -34,10 +34,17 @@ public:
         }
     }
     pid_t pid() const { return pid_; }
+    // Whether the process has ended (without blocking), so that a test waiting for something the
+    // process should do can stop waiting instead of hanging.
+    bool exited() {
+        if (!exited_ && ::waitpid(pid_, &status_, WNOHANG) == pid_) exited_ = true;
+        return exited_;
+    }
     // Waits for the exit; a death by signal S reads as exit code 128 + S, as in a shell.
-    RunResult wait() const {
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
+    RunResult wait() {
+        if (!exited_) ::waitpid(pid_, &status_, 0);
+        exited_ = true;
+        const int status = status_;
         RunResult result;
         result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         result.out = readFile(logs_ / "stdout");
@@ -53,6 +60,8 @@ private:
     }
     std::filesystem::path logs_;
     pid_t pid_ = -1;
+    bool exited_ = false;
+    int status_ = 0;
 };
 
 }  // namespace quench::testing

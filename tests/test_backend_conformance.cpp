@@ -137,7 +137,8 @@ TEST_P(BackendTest, SixteenBitCouplingsChangeNoStatisticBeyondItsErrorBar) {
     for (const CouplingStorage storage : {CouplingStorage::Bf16, CouplingStorage::Fp16}) {
         spec.coupling.storage = storage;
         const std::vector<RealizationResult> rounded = run(spec);
-        EXPECT_NE(full[0].at(Variable::Phi, CK::EqualTime).stats, rounded[0].at(Variable::Phi, CK::EqualTime).stats)
+        EXPECT_NE(full[0].at(Variable::Phi, CK::EqualTime).stats,
+                  rounded[0].at(Variable::Phi, CK::EqualTime).stats)
             << "the 16-bit storage changed nothing";
         for (const CK c : {CK::EqualTime, CK::ZeroFrequency})
             for (int k = 0; k < kStatisticCount; ++k) {

@@ -120,8 +120,10 @@ TEST_P(CpuVsCudaTest, SixteenBitCouplingsOnBothPaths) {
         }
 }
 
-// Cutting the ensemble into several waves (a small memory budget) changes no number.
-TEST_P(CpuVsCudaTest, WavesDoNotChangeAnyNumber) {
+// Cutting the ensemble into several waves (a small memory budget): FP64 results are identical bit for
+// bit; FP32 results agree to rounding (the tolerance above), because cuBLAS chooses its FP32 GEMM
+// kernel by the batch count, and another kernel sums in another order (seen on an H100, 2026-11-26).
+TEST_P(CpuVsCudaTest, WavesChangeNoNumberBeyondRounding) {
     EnsembleSpec spec = smallLinearSpec(48, 0.5);
     spec.network.activation.kind = ActivationKind::Tanh;
     spec.ensemble.realizations = 5;
@@ -134,8 +136,19 @@ TEST_P(CpuVsCudaTest, WavesDoNotChangeAnyNumber) {
     for (std::size_t r = 0; r < waves.size(); ++r) {
         EXPECT_EQ(one_wave[r].realization, waves[r].realization);
         for (int v = 0; v < kVariableCount; ++v)
-            for (int c = 0; c < kCovarianceCount; ++c)
-                EXPECT_EQ(one_wave[r].cov[v][c].stats, waves[r].cov[v][c].stats);
+            for (int c = 0; c < kCovarianceCount; ++c) {
+                const std::array<double, kStatisticCount>& a = one_wave[r].cov[v][c].stats;
+                const std::array<double, kStatisticCount>& b = waves[r].cov[v][c].stats;
+                if (GetParam() == Precision::Fp64) {
+                    EXPECT_EQ(a, b);
+                    continue;
+                }
+                for (int k = 0; k < kStatisticCount; ++k)
+                    EXPECT_LE(std::fabs(a[k] - b[k]),
+                              relativeTolerance() * std::max(std::fabs(a[k]), std::fabs(b[k])) +
+                                  absoluteTolerance())
+                        << statisticName(static_cast<Statistic>(k));
+            }
     }
 }
 

@@ -184,6 +184,8 @@ int writeOutputs(const Setup& setup, const SimulateOptions& opt, io::Provenance 
     const EnsembleSummary summary = summarize(results);
     provenance.date_utc = utcNow();
     provenance.wall_seconds = seconds;
+    // After the run, the description also says how it ran (the CUDA backend's path and wave plan).
+    provenance.backend_description = setup.backend->description();
     try {
         io::writeResults({setup.spec, results, summary, provenance}, prefix);
         io::writeHdf5({setup.spec, results, &summary, nullptr, provenance}, prefix + ".h5");

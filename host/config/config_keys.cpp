@@ -412,7 +412,9 @@ std::vector<ConfigKey> buildTable() {
          [](const EnsembleSpec& s) -> json { return s.ensemble.first_realization; }},
         {"ensemble.noise_seed", K::Integer, "", "as ensemble.seed; unset = ensemble.seed",
          "seed of the noise and initial state only: the same networks with new noise", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.ensemble.noise_seed = readSeed(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.ensemble.noise_seed = readSeed(k, v);
+         },
          [](const EnsembleSpec& s) -> json {
              return s.ensemble.noise_seed ? json(*s.ensemble.noise_seed) : json(nullptr);
          }},
@@ -436,7 +438,9 @@ std::vector<ConfigKey> buildTable() {
          "PREFIX.h5 also holds every realization's pooled covariance matrices (/covariances, R x N x N, "
          "chunked and compressed)",
          false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.output.covariances = readBool(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.output.covariances = readBool(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.output.covariances; }},
         // ---- run ----
         {"run.threads", K::Integer, "", ">= 0 (0 = all hardware threads)", "CPU threads", false,

@@ -123,10 +123,12 @@ void validateCoupling(const CouplingSpec& c) {
 
 // 16-bit couplings serve FP32 runs: an FP64 run rounding J to 16 bits would lose its point.
 void validateStorage(const EnsembleSpec& spec) {
-    if (spec.coupling.storage == CouplingStorage::Full || spec.integration.precision == Precision::Fp32) return;
-    throw ConfigError("coupling.storage", spec.coupling.storage == CouplingStorage::Bf16 ? "bf16" : "fp16",
-                      "16-bit couplings need integration.precision = \"fp32\"; use coupling.storage = \"full\" "
-                      "with fp64");
+    if (spec.coupling.storage == CouplingStorage::Full || spec.integration.precision == Precision::Fp32)
+        return;
+    throw ConfigError(
+        "coupling.storage", spec.coupling.storage == CouplingStorage::Bf16 ? "bf16" : "fp16",
+        "16-bit couplings need integration.precision = \"fp32\"; use coupling.storage = \"full\" "
+        "with fp64");
 }
 
 void validateNoise(const NoiseSpec& noise) {

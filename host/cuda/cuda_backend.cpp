@@ -440,8 +440,8 @@ CudaBackend::CudaBackend() {
 }
 
 std::string CudaBackend::description() const {
-    return fmt::format("{}, {:.1f} GiB, cuBLAS batched GEMM; wave plan: {}", device_name_,
-                       gib(static_cast<double>(total_bytes_)), wave_plan_);
+    return fmt::format("{}, {:.1f} GiB; steps: {}; wave plan: {}", device_name_,
+                       gib(static_cast<double>(total_bytes_)), step_path_, wave_plan_);
 }
 
 std::string CudaBackend::device() const {
@@ -456,6 +456,10 @@ std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const 
     validate(spec);
     const DeviceInfo info = currentDeviceInfo();
     const WavePlan plan = planWaves(spec, info.free_bytes);
+    std::string why;
+    step_path_ = chooseStepPath(spec, &why) == StepPath::OnChip
+                     ? "on-chip kernel (J_r in registers, many steps per launch)"
+                     : fmt::format("cuBLAS batched GEMM ({})", why);
     wave_plan_ =
         fmt::format("{} realization(s) per wave, {} wave(s), {:.3f} GiB per realization, budget {:.2f} GiB",
                     plan.per_wave, plan.waves, gib(plan.bytes_per_realization), gib(plan.budget));

@@ -25,6 +25,7 @@ private:
     std::string device_name_;
     std::size_t total_bytes_ = 0;
     std::string wave_plan_ = "no run yet";  // of the last run, for description()
+    std::string step_path_ = "no run yet";
 };
 
 }  // namespace quench::cuda

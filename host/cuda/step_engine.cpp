@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -47,6 +46,10 @@ std::string_view requestedPath() {
 
 }  // namespace
 
+bool rowMajorCouplings(int trials, CouplingStorage storage) {
+    return trials == 1 || storage != CouplingStorage::Full;
+}
+
 const char* stepPathName(StepPath path) {
     return path == StepPath::OnChip ? "on_chip" : "cublas";
 }
@@ -86,6 +89,7 @@ StepEngine<Real>::StepEngine(const EnsembleSpec& spec, int capacity, cudaStream_
       nn_(static_cast<std::size_t>(n_) * n_),
       nk_(static_cast<std::size_t>(n_) * k_),
       storage_(spec.coupling.storage),
+      row_major_(rowMajorCouplings(k_, storage_)),
       sixteen_bit_(storage_ != CouplingStorage::Full),
       j_(sixteen_bit_ ? 0 : nn_ * capacity),
       x_(nk_ * capacity),
@@ -96,14 +100,15 @@ StepEngine<Real>::StepEngine(const EnsembleSpec& spec, int capacity, cudaStream_
       phi16_(sixteen_bit_ ? nk_ * capacity : 0),
       first_bad_step_(static_cast<std::size_t>(capacity)) {
     if (sixteen_bit_ && !std::is_same_v<Real, float>)
-        throw ConfigError("coupling.storage", "bf16/fp16", "16-bit couplings need integration.precision = \"fp32\"");
+        throw ConfigError("coupling.storage", "bf16/fp16",
+                          "16-bit couplings need integration.precision = \"fp32\"");
 }
 
 template <class Real>
 void StepEngine<Real>::start(std::int64_t first, int count) {
     if (count < 1 || count > capacity_)
-        throw BackendError(fmt::format("cuda backend: a wave of {} realizations does not fit the {} allocated",
-                                       count, capacity_));
+        throw BackendError(fmt::format(
+            "cuda backend: a wave of {} realizations does not fit the {} allocated", count, capacity_));
     first_ = first;
     count_ = count;
     eta_.zero(stream_);
@@ -127,6 +132,7 @@ void StepEngine<Real>::generateCouplings() {
         p.sym = std::sqrt((1.0 + c.symmetry) / 2.0);
         p.anti = std::sqrt((1.0 - c.symmetry) / 2.0);
         p.zero_diagonal = c.zero_diagonal ? 1 : 0;
+        p.row_major = row_major_ ? 1 : 0;
         if (sixteen_bit_)
             QUENCH_CUDA_CHECK(kernels::launchIidCoupling16(p, storage_, j16_.data(), stream_));
         else
@@ -149,8 +155,11 @@ void StepEngine<Real>::copyRandomModeCouplings(Stored* device, const Convert& co
     // the host by couplingMatrix() and copied (to be moved to the device: two GEMM-able factors).
     std::vector<Stored> rounded(nn_);
     for (int slot = 0; slot < count_; ++slot) {
-        const std::vector<double> j = couplingMatrix(spec_, first_ + slot);  // row-major, as on the device
-        std::transform(j.begin(), j.end(), rounded.begin(), convert);
+        const std::vector<double> j = couplingMatrix(spec_, first_ + slot);  // row-major
+        const std::size_t n = static_cast<std::size_t>(n_);
+        for (std::size_t row = 0; row < n; ++row)
+            for (std::size_t col = 0; col < n; ++col)
+                rounded[row_major_ ? row * n + col : col * n + row] = convert(j[row * n + col]);
         QUENCH_CUDA_CHECK(cudaMemcpyAsync(device + static_cast<std::size_t>(slot) * nn_, rounded.data(),
                                           nn_ * sizeof(Stored), cudaMemcpyHostToDevice, stream_));
         // `rounded` is rewritten for the next slot: wait for this copy.
@@ -180,12 +189,12 @@ void StepEngine<Real>::activation(double* bin_x, double* bin_phi) {
     p.accumulate_bins = bin_x != nullptr ? 1 : 0;
     p.dt = spec_.integration.dt;
     p.storage = storage_;
-    QUENCH_CUDA_CHECK(kernels::launchActivation<Real>(p, x_.data(), phi_.data(), sixteen_bit_ ? phi16_.data() : nullptr,
-                                                      bin_x, bin_phi, stream_));
+    QUENCH_CUDA_CHECK(kernels::launchActivation<Real>(
+        p, x_.data(), phi_.data(), sixteen_bit_ ? phi16_.data() : nullptr, bin_x, bin_phi, stream_));
 }
 
-// H_r = J_r Phi_r for every slot: one call. Column-major: J_r^T (n x n, ld n, used transposed), Phi
-// and H (n x k, ld n).
+// H_r = J_r Phi_r for every slot: one call. Column-major: the stored J_r (n x n, ld n; couplingOp()),
+// Phi and H (n x k, ld n).
 template <class Real>
 void StepEngine<Real>::couplingProduct() {
     if (sixteen_bit_) {
@@ -194,18 +203,19 @@ void StepEngine<Real>::couplingProduct() {
         const float zero = 0.f;
         const cudaDataType_t operand = storage_ == CouplingStorage::Bf16 ? CUDA_R_16BF : CUDA_R_16F;
         QUENCH_CUBLAS_CHECK(cublasGemmStridedBatchedEx(
-            blas_, CUBLAS_OP_T, CUBLAS_OP_N, n_, k_, n_, &one, j16_.data(), operand, n_, static_cast<long long>(nn_),
-            phi16_.data(), operand, n_, static_cast<long long>(nk_), &zero, h_.data(), CUDA_R_32F, n_,
-            static_cast<long long>(nk_), count_, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+            blas_, couplingOp(), CUBLAS_OP_N, n_, k_, n_, &one, j16_.data(), operand, n_,
+            static_cast<long long>(nn_), phi16_.data(), operand, n_, static_cast<long long>(nk_), &zero,
+            h_.data(), CUDA_R_32F, n_, static_cast<long long>(nk_), count_, CUBLAS_COMPUTE_32F,
+            CUBLAS_GEMM_DEFAULT));
         return;
     }
     const Real one = Real(1);
     const Real zero = Real(0);
     QUENCH_CUBLAS_CHECK(cublasGemmStridedBatchedEx(
-        blas_, CUBLAS_OP_T, CUBLAS_OP_N, n_, k_, n_, &one, j_.data(), GemmTypes<Real>::data, n_,
-        static_cast<long long>(nn_), phi_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_), &zero,
-        h_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_), count_, GemmTypes<Real>::compute,
-        CUBLAS_GEMM_DEFAULT));
+        blas_, couplingOp(), CUBLAS_OP_N, n_, k_, n_, &one, j_.data(), GemmTypes<Real>::data, n_,
+        static_cast<long long>(nn_), phi_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_),
+        &zero, h_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_), count_,
+        GemmTypes<Real>::compute, CUBLAS_GEMM_DEFAULT));
 }
 
 template <class Real>
@@ -225,8 +235,8 @@ void StepEngine<Real>::update(std::int64_t s) {
     p.colored = coef_.colored ? 1 : 0;
     p.input = spec_.noise.input;
     p.blow_up = spec_.integration.blow_up;
-    QUENCH_CUDA_CHECK(
-        kernels::launchEulerStep<Real>(p, x_.data(), h_.data(), eta_.data(), first_bad_step_.data(), stream_));
+    QUENCH_CUDA_CHECK(kernels::launchEulerStep<Real>(p, x_.data(), h_.data(), eta_.data(),
+                                                     first_bad_step_.data(), stream_));
 }
 
 template <class Real>
@@ -263,6 +273,7 @@ void StepEngine<Real>::advanceOnChip(std::int64_t begin, std::int64_t end, doubl
     p.accumulate_bins = bin_x != nullptr ? 1 : 0;
     p.dt = spec_.integration.dt;
     p.storage = storage_;
+    p.row_major = row_major_ ? 1 : 0;
     if constexpr (std::is_same_v<Real, float>)
         QUENCH_CUDA_CHECK(kernels::launchOnChipSteps(p, j_.data(), j16_.data(), x_.data(), bin_x, bin_phi,
                                                      first_bad_step_.data(), stream_));

@@ -2,9 +2,9 @@
 // The integration of a wave of realizations on the device, without measurement: J_r, the state
 // (x, phi, h, eta) and the divergence flags, and the steps that move them. WaveIntegrator
 // (cuda_backend.cpp) adds the covariance accumulation on top; bench/cuda_throughput.cpp times this
-// alone. Layouts: J_r row-major n x n at slot r n^2 (cuBLAS sees J_r^T, used transposed); per-trial
-// arrays at r (k n) + t n + i, i.e. X_r is n x k column-major, so that H_r = J_r Phi_r for the whole
-// wave is one strided batched GEMM.
+// alone. Layouts: J_r n x n at slot r n^2, column-major, or row-major (rowMajorCouplings);
+// per-trial arrays at r (k n) + t n + i, i.e. X_r is n x k column-major, so that H_r = J_r Phi_r for
+// the whole wave is one strided batched GEMM.
 //
 // Two paths integrate the same recursion (host/step_coefficients.hpp) with the same random numbers:
 //  - cuBLAS: per step one activation kernel, one batched GEMM (with 16-bit coupling.storage, on
@@ -23,6 +23,15 @@
 #include "step_coefficients.hpp"
 
 namespace quench::cuda {
+
+// Whether J_r is stored row-major (cuBLAS then reads J_r^T and applies CUBLAS_OP_T). Measured on an
+// H100 (bench/results/cuda-2026-11-26*.json), FP32: for K = 1 the product is a batched
+// matrix-vector product, and rows contiguous in memory (dot products along memory, as torch.bmm's
+// row-major J gives) run at the copy bandwidth where column-major runs 2-8 % slower; for K = 32
+// column-major with CUBLAS_OP_N is 5-35 % faster than the transposed product. 16-bit storage was
+// measured row-major only (at the copy bandwidth for K = 1, within 5 % of torch's bf16 bmm for
+// K = 32) and stays so.
+bool rowMajorCouplings(int trials, CouplingStorage storage);
 
 // Which path StepEngine::advance() takes.
 enum class StepPath { Cublas, OnChip };
@@ -67,6 +76,8 @@ private:
     template <class Stored, class Convert>
     void copyRandomModeCouplings(Stored* device, const Convert& convert);
     void initialState();
+    // How the GEMM applies the stored J_r: as it is (column-major) or transposed (row-major storage).
+    cublasOperation_t couplingOp() const { return row_major_ ? CUBLAS_OP_T : CUBLAS_OP_N; }
     void advanceOnChip(std::int64_t begin, std::int64_t end, double* bin_x, double* bin_phi);
 
     const EnsembleSpec& spec_;
@@ -80,6 +91,7 @@ private:
     const std::size_t nn_;  // n^2
     const std::size_t nk_;  // n k
     const CouplingStorage storage_;
+    const bool row_major_;    // rowMajorCouplings(k_, storage_)
     const bool sixteen_bit_;  // storage_ is Bf16 or Fp16: j16_ and phi16_ instead of j_
     std::int64_t first_ = 0;
     int count_ = 0;
