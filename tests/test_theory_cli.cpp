@@ -52,6 +52,16 @@ std::vector<std::string> lines(const std::string& text) {
     return out;
 }
 
+TEST_F(TheoryCli, AScanMayListItsValues) {
+    const RunResult r = theory({"--set", "network.activation=linear", "--scan", "noise.tau=0.1,1,10"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto rows = lines(readFile(output(".csv")));
+    ASSERT_EQ(rows.size(), 1u + 3);
+    EXPECT_EQ(rows[1].rfind("0.1,", 0), 0u) << rows[1];
+    EXPECT_EQ(rows[3].rfind("10,", 0), 0u) << rows[3];
+    EXPECT_NE(theory({"--scan", "noise.tau=0.1,,10"}).exit_code, 0);
+}
+
 TEST_F(TheoryCli, AScanWritesOneCsvRowPerGridPoint) {
     const RunResult r = theory({"--scan", "coupling.g=0.2:1.0:0.2", "--scan", "noise.sigma=0.5:1.0:0.5"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -18,7 +18,7 @@ double parseNumber(const std::string& text, const std::string& key, const std::s
         if (used == text.size() && std::isfinite(v)) return v;
     } catch (const std::exception&) {
     }
-    throw ConfigError(key, scan, "--scan expects KEY=START:STOP:STEP with numbers, got '" + text + "'");
+    throw ConfigError(key, scan, "--scan expects numbers (KEY=START:STOP:STEP or KEY=V1,V2,...), got '" + text + "'");
 }
 
 }  // namespace
@@ -26,9 +26,17 @@ double parseNumber(const std::string& text, const std::string& key, const std::s
 ScanAxis parseScan(const std::string& text) {
     const size_t eq = text.find('=');
     if (eq == std::string::npos || eq == 0)
-        throw ConfigError("--scan", text, "expected KEY=START:STOP:STEP, e.g. coupling.g=0.1:2.0:0.05");
+        throw ConfigError("--scan", text,
+                          "expected KEY=START:STOP:STEP or KEY=V1,V2,..., e.g. coupling.g=0.1:2.0:0.05 or "
+                          "noise.tau=0.1,1,10");
     ScanAxis axis{text.substr(0, eq), {}};
     const std::string range = text.substr(eq + 1);
+    if (range.find(',') != std::string::npos) {
+        // An explicit list, for values a linear grid cannot give (e.g. decades).
+        std::stringstream list(range);
+        for (std::string item; std::getline(list, item, ',');) axis.values.push_back(parseNumber(item, axis.key, range));
+        return axis;
+    }
     std::vector<std::string> parts;
     std::stringstream ss(range);
     for (std::string part; std::getline(ss, part, ':');) parts.push_back(part);

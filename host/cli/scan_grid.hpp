@@ -1,13 +1,13 @@
 #pragma once
-// Parameter grids given on the command line: --scan KEY=START:STOP:STEP, expanded to the outer
-// product of the axes. Shared by `quench theory` and `quench validate`.
+// Parameter grids given on the command line: --scan KEY=START:STOP:STEP or KEY=V1,V2,..., expanded
+// to the outer product of the axes. Shared by `quench theory` and `quench validate`.
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace quench::cli {
 
-// One --scan key=start:stop:step, expanded to its values.
+// One --scan axis, expanded to its values.
 struct ScanAxis {
     std::string key;
     std::vector<double> values;
@@ -16,7 +16,8 @@ struct ScanAxis {
 // The values of one point of the grid, in axis order.
 using ScanParameters = std::vector<std::pair<std::string, double>>;
 
-// Throws ConfigError naming the flag and the text when it is not KEY=START:STOP:STEP.
+// Throws ConfigError naming the flag and the text when it is neither KEY=START:STOP:STEP nor
+// KEY=V1,V2,... (numbers).
 ScanAxis parseScan(const std::string& text);
 
 // The outer product of the axes, first axis outermost; one empty point when there are no axes.

@@ -305,7 +305,8 @@ CommandRunner addTheoryCommand(CLI::App& app) {
         ->allow_extra_args(false);  // one value per flag, so CONFIG may follow
     cmd->add_option(
            "--scan", opt->scans,
-           "scan a numeric key: --scan coupling.g=0.1:2.0:0.05 (repeatable: outer product, first outermost)")
+           "scan a numeric key: --scan coupling.g=0.1:2.0:0.05 or a list --scan noise.tau=0.1,1,10 (repeatable: "
+           "outer product, first outermost)")
         ->allow_extra_args(false);
     cmd->add_option("--out", opt->out, "output prefix: writes PREFIX.json and PREFIX.csv")
         ->capture_default_str();

@@ -235,7 +235,9 @@ CommandRunner addValidateCommand(CLI::App& app, const std::string& command_line)
     cmd->add_option("--n", opt->sizes, "network sizes, ascending: --n 100,200,400,800");
     cmd->add_option("--realizations", opt->realizations,
                     "realizations R per size (one value or one per size)");
-    cmd->add_option("--scan", opt->scans, "scan a numeric key: --scan coupling.g=0.2:0.9:0.1 (repeatable)")
+    cmd->add_option("--scan", opt->scans,
+                    "scan a numeric key: --scan coupling.g=0.2:0.9:0.1 or a list --scan noise.tau=0.1,1,10 "
+                    "(repeatable)")
         ->allow_extra_args(false);
     cmd->add_option("--threshold", opt->threshold,
                     "PASS when |z| <= this (default 4, or [validate] threshold)")

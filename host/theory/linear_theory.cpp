@@ -185,12 +185,15 @@ double linearEqualTimeM2SingleIntegral(double g, double sigma) {
     return std::pow(sigma, 4) * value;
 }
 
-double linearEqualTimeM2DoubleIntegral(double g, double sigma) {
-    requireStableIid(g);
-    requireSigma(sigma);
+namespace {
+
+// theory.md's ET m2 double integral with the noise filter `filter(w)` at both frequencies (1 for
+// white noise), by nested tan-mapped adaptive quadrature.
+template <class Filter>
+double equalTimeM2Integral(double g, double sigma, const Filter& filter) {
     const double g2 = g * g;
     const double b = std::sqrt(1.0 - g2);
-    const auto spectrum = [&](double w) { return 1.0 / (1.0 + w * w - g2); };
+    const auto spectrum = [&](double w) { return filter(w) / (1.0 + w * w - g2); };
     const auto chi = [](double w) { return 1.0 / Complex(1.0, w); };
     QuadratureOptions innerOptions = frequencyIntegralOptions();
     innerOptions.rel_tol = 1e-12;
@@ -205,6 +208,30 @@ double linearEqualTimeM2DoubleIntegral(double g, double sigma) {
     const double value =
         requireConverged(integrateRealLine(outer, b, 0.0, frequencyIntegralOptions()), "ET m2 double integral");
     return std::pow(sigma, 4) * value / (4.0 * M_PI * M_PI);
+}
+
+}  // namespace
+
+double linearEqualTimeM2DoubleIntegral(double g, double sigma) {
+    requireStableIid(g);
+    requireSigma(sigma);
+    return equalTimeM2Integral(g, sigma, [](double) { return 1.0; });
+}
+
+LinearMoments linearEqualTimeIidColored(double g, double sigma, double tau) {
+    requireStableIid(g);
+    requireSigma(sigma);
+    if (!(tau >= 0.0) || !std::isfinite(tau)) throw std::invalid_argument("noise tau must be finite and >= 0");
+    if (tau == 0.0) return linearEqualTimeIid(g, sigma);
+    const double b = std::sqrt(1.0 - g * g);
+    LinearMoments m;
+    m.auto_mean = sigma * sigma / (2.0 * b * (1.0 + b * tau));
+    m.m2 = equalTimeM2Integral(g, sigma, [tau](double w) { return 1.0 / (1.0 + tau * tau * w * w); });
+    m.n_cross_var = m.m2 - m.auto_mean * m.auto_mean;
+    m.pr_over_n = m.auto_mean * m.auto_mean / m.m2;
+    m.m3 = 0.0;
+    m.m3_available = false;
+    return m;
 }
 
 double linearEqualTimeAutoMeanPartiallySymmetric(double g, double eta, double sigma) {

@@ -165,18 +165,14 @@ void zeroFrequencyDensity(TheoryPrediction& p, double g, double sigma) {
 void linearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
     CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
-    const std::string no_pr =
-        "the equal-time PR of a linear network is derived for white noise and iid J only";
+    const std::string no_pr = "the equal-time PR of a linear network is derived for iid J only";
     omitCovariance(et, no_pr);
     std::string error;
     if (spec.noise.tau > 0.0) {
-        // Colored noise changes the ET covariance; its variance is the DMFT of phi = x.
-        Activation linear;
-        linear.kind = ActivationKind::Linear;
+        // Colored noise filters every frequency of the ET covariance by one scalar factor.
         error = attempt([&] {
             if (eta != 0.0) throw std::runtime_error("colored noise with symmetry eta != 0 is not covered");
-            setSingleSite(et, solveColoredNoiseCorrelation(linear, g, sigma, spec.noise.tau).delta0,
-                          Basis::Exact);
+            setMoments(et, linearEqualTimeIidColored(g, sigma, spec.noise.tau), Basis::Exact);
         });
     } else if (eta == 0.0) {
         error = attempt([&] { setMoments(et, linearEqualTimeIid(g, sigma), Basis::Exact); });

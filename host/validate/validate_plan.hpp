@@ -13,7 +13,7 @@ struct ValidatePlan {
     std::string title;                       // one line naming the preset
     std::vector<int> sizes;                  // network sizes N, ascending
     std::vector<std::int64_t> realizations;  // R at each size; empty: the config's ensemble.realizations
-    std::vector<std::string> scans;          // KEY=START:STOP:STEP, as quench theory --scan
+    std::vector<std::string> scans;          // KEY=START:STOP:STEP or KEY=V1,V2,..., as quench theory --scan
     std::vector<std::string> overrides;      // extra --set overrides (the quick mode's)
     double threshold = 4.0;                  // PASS when |z| <= threshold
     bool quick = false;

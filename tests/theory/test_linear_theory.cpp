@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "quench/activation.hpp"
+#include "quench/theory/dmft.hpp"
 #include "quench/theory/linear_finite_size.hpp"
 #include "quench/theory/lyapunov.hpp"
 #include "quench/theory/quadrature.hpp"
@@ -313,6 +316,75 @@ TEST(EqualTimeIid, MatchesLyapunovSolutionsAveragedOverRealizationsAtN400) {
                     theory.auto_mean);
         EXPECT_NEAR(prStat.mean, theory.pr_over_n, 5.0 * prStat.standard_error + 1.0 / n);
         EXPECT_NEAR(aStat.mean, theory.auto_mean, 5.0 * aStat.standard_error + 1.0 / n);
+    }
+}
+
+// ---------------- equal time, iid, Ornstein-Uhlenbeck noise ----------------
+
+TEST(EqualTimeIidColored, ReducesToWhiteNoiseAsTauGoesToZero) {
+    for (const double g : {0.3, 0.7}) {
+        const LinearMoments white = linearEqualTimeIid(g, 1.3);
+        const LinearMoments fast = linearEqualTimeIidColored(g, 1.3, 1e-6);
+        EXPECT_NEAR(fast.auto_mean, white.auto_mean, 1e-5 * white.auto_mean);
+        EXPECT_NEAR(fast.m2, white.m2, 1e-5 * white.m2);
+        EXPECT_NEAR(fast.pr_over_n, white.pr_over_n, 1e-5);
+        EXPECT_EQ(linearEqualTimeIidColored(g, 1.3, 0.0).m2, white.m2);
+    }
+}
+
+TEST(EqualTimeIidColored, AutoMeanIsTheLinearColoredNoiseDmft) {
+    quench::Activation linear;
+    linear.kind = quench::ActivationKind::Linear;
+    for (const double tau : {0.1, 1.0, 10.0}) {
+        const double dmft = solveColoredNoiseCorrelation(linear, 0.6, 0.8, tau).delta0;
+        EXPECT_NEAR(linearEqualTimeIidColored(0.6, 0.8, tau).auto_mean, dmft, 1e-4 * dmft) << "tau " << tau;
+    }
+}
+
+TEST(EqualTimeIidColored, SlowNoiseGivesTheZeroFrequencyDimension) {
+    // tau -> infinity: x follows the quasi-static noise, C -> sigma^2/(2 tau) (1-J)^-1 (1-J)^-T,
+    // whose PR/N is the zero-frequency (1 - g^2)^2.
+    const double g = 0.5;
+    const LinearMoments slow = linearEqualTimeIidColored(g, 1.0, 1000.0);
+    EXPECT_NEAR(slow.pr_over_n, (1.0 - g * g) * (1.0 - g * g), 2e-3);
+    EXPECT_NEAR(slow.auto_mean * 2.0 * 1000.0, 1.0 / (1.0 - g * g), 2e-3);
+}
+
+TEST(EqualTimeIidColored, MatchesLyapunovSolutionsOfTheAugmentedSystemAtN200) {
+    // Exact finite-N ET covariance of x for OU noise: the stationary covariance of (x, eta) with
+    // d(x, eta) = [[-1 + J, 1], [0, -1/tau]] (x, eta) dt + (0, sigma/tau dW). Allowance 1/N for the
+    // finite-size offset of the mean, as for white noise.
+    const int n = 200, realizations = 8;
+    const double g = 0.5, sigma = 1.0;
+    for (const double tau : {0.1, 1.0, 10.0}) {
+        std::mt19937_64 rng(7);
+        std::vector<double> pr, a;
+        for (int r = 0; r < realizations; ++r) {
+            const Matrix J = partiallySymmetricCoupling(n, g, 0.0, rng);
+            const int m = 2 * n;
+            Matrix M(static_cast<std::size_t>(m) * m, 0.0), Q(static_cast<std::size_t>(m) * m, 0.0);
+            for (int i = 0; i < n; ++i) {
+                for (int j = 0; j < n; ++j) M[i * m + j] = (i == j ? 1.0 : 0.0) - J[i * n + j];
+                M[i * m + n + i] = -1.0;
+                M[(n + i) * m + n + i] = 1.0 / tau;
+                Q[(n + i) * m + n + i] = sigma * sigma / (tau * tau);
+            }
+            const Matrix P = solveContinuousLyapunov(M, m, Q);
+            Matrix C(static_cast<std::size_t>(n) * n);
+            for (int i = 0; i < n; ++i)
+                for (int j = 0; j < n; ++j) C[i * n + j] = P[i * m + j];
+            const FiniteNStats s = statsOf(C, n);
+            pr.push_back(s.pr_over_n);
+            a.push_back(s.auto_mean);
+        }
+        const LinearMoments theory = linearEqualTimeIidColored(g, sigma, tau);
+        const MeanAndError prStat = meanAndError(pr), aStat = meanAndError(a);
+        std::printf("[ finite N ] ET colored g = %.2f tau = %.1f N = %d: PR/N %.5f +- %.5f (theory %.5f), a %.5f +- %.5f "
+                    "(theory %.5f)\n",
+                    g, tau, n, prStat.mean, prStat.standard_error, theory.pr_over_n, aStat.mean, aStat.standard_error,
+                    theory.auto_mean);
+        EXPECT_NEAR(prStat.mean, theory.pr_over_n, 5.0 * prStat.standard_error + 1.0 / n) << "tau " << tau;
+        EXPECT_NEAR(aStat.mean, theory.auto_mean, 5.0 * aStat.standard_error + theory.auto_mean / n) << "tau " << tau;
     }
 }
 

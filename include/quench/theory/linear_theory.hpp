@@ -66,6 +66,15 @@ double linearEqualTimeM2SingleIntegral(double g, double sigma);
 // ... and the raw double integral of theory.md by nested adaptive quadrature (tan-mapped).
 double linearEqualTimeM2DoubleIntegral(double g, double sigma);
 
+// iid J, g < 1, Ornstein-Uhlenbeck noise of correlation time tau (spectrum sigma^2 / (1 + tau^2 w^2),
+// the white noise's zero-frequency power): the noise spectrum multiplies every C(w) by one scalar, so
+// theory.md's double integral takes the filter L(w) = 1 / (1 + tau^2 w^2) at both frequencies:
+//   a  = sigma^2 Int dw/2pi L(w) S(w) = sigma^2 / (2 b (1 + b tau)),  b = sqrt(1 - g^2),  S(w) = 1/(b^2 + w^2)
+//   m2 = sigma^4 Int dw dw'/(2pi)^2 L(w) S(w) L(w') S(w') / |1 - g^2 chi(w) conj chi(w')|^2
+// (nested quadrature, ~1e-9), n_cross_var = m2 - a^2, pr_over_n = a^2 / m2; exact at N = infinity.
+// tau = 0 is the white-noise linearEqualTimeIid. docs/theory/linear.md, "Colored noise".
+LinearMoments linearEqualTimeIidColored(double g, double sigma, double tau);
+
 // ET auto-covariance for partially symmetric J, g (1 + eta) < 1:
 //   a = sigma^2 Int dw/2pi |G(1+iw)|^2 / (1 - g^2 |G(1+iw)|^2),  G = ellipticMeanResolvent,
 // (ladder sum; exact at N = infinity, evaluated by quadrature to ~1e-10). The ET PR with eta is not
