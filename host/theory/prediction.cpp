@@ -243,11 +243,8 @@ void linearFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec) {
     std::string error =
         attempt([&] { setFirstOrder(zf, linearZeroFrequencyFirstOrder(g, eta, sigma, diagonal), edge); });
     if (!error.empty()) omitFirstOrder(zf, "linear 1/N theory failed: " + error);
-    if (spec.noise.tau > 0.0) {
-        omitFirstOrder(et, "the equal-time 1/N terms are derived for white noise only");
-        return;
-    }
-    error = attempt([&] { setFirstOrder(et, linearEqualTimeFirstOrder(g, eta, sigma, diagonal), edge); });
+    error = attempt(
+        [&] { setFirstOrder(et, linearEqualTimeFirstOrder(g, eta, sigma, diagonal, spec.noise.tau), edge); });
     if (!error.empty()) omitFirstOrder(et, "linear 1/N theory failed: " + error);
 }
 

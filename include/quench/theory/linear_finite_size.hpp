@@ -53,7 +53,11 @@ LinearFirstOrder linearZeroFrequencyFirstOrder(double g, double eta, double sigm
 
 // Equal-time (Lyapunov) covariance; frequency integrals of the same two- and four-point functions, by
 // adaptive quadrature (relative accuracy ~1e-7; 0.05-0.3 s). Requires g (1 + eta) < 1.
-LinearFirstOrder linearEqualTimeFirstOrder(double g, double eta, double sigma, DiagonalConvention diagonal);
+// With Ornstein-Uhlenbeck noise of correlation time tau > 0 (the white noise's zero-frequency power),
+// C(w) of every realization is the white-noise one times L(w) = 1/(1 + tau^2 w^2), so every term,
+// the 1/N ones included, is the same frequency integral with L at each frequency.
+LinearFirstOrder linearEqualTimeFirstOrder(double g, double eta, double sigma, DiagonalConvention diagonal,
+                                           double tau = 0.0);
 
 // ---- the building blocks, exposed for the tests ----
 // With R(z) = (z - J)^-1 and tr = Tr / N, at spectral points outside the spectral ellipse:
