@@ -57,8 +57,10 @@ TEST_F(TheoryCli, AScanMayListItsValues) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto rows = lines(readFile(output(".csv")));
     ASSERT_EQ(rows.size(), 1u + 3);
-    EXPECT_EQ(rows[1].rfind("0.1,", 0), 0u) << rows[1];
-    EXPECT_EQ(rows[3].rfind("10,", 0), 0u) << rows[3];
+    const auto first = [](const std::string& row) { return std::stod(row.substr(0, row.find(','))); };
+    EXPECT_DOUBLE_EQ(first(rows[1]), 0.1);
+    EXPECT_DOUBLE_EQ(first(rows[2]), 1.0);
+    EXPECT_DOUBLE_EQ(first(rows[3]), 10.0);
     EXPECT_NE(theory({"--scan", "noise.tau=0.1,,10"}).exit_code, 0);
 }
 
