@@ -9,8 +9,10 @@
 
 #include "backend_fixture.hpp"
 #include "quench/coupling.hpp"
+#include "quench/scaling_fit.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/lyapunov.hpp"
+#include "quench/theory/prediction.hpp"
 
 namespace quench::testing {
 namespace {
@@ -116,6 +118,75 @@ TEST_P(LinearExactTest, DisorderAveragesMatchTheLargeNClosedForms) {
     expectZ(CK::ZeroFrequency, Statistic::M3, zf.m3, 1.0);
     expectZ(CK::ZeroFrequency, Statistic::PrOverN, zf.pr_over_n, 1.0);
     expectZ(CK::EqualTime, Statistic::AutoMean, theory::linearEqualTimeAutoMean(0.5, 1.0), 1.0);
+}
+
+// The z-scored statistics (correlation matrix R_ij = C_ij / sqrt(C_ii C_jj)) against their derived
+// large-N predictions (docs/theory/zscored.md: c / a, N dc2 / a^2, m2 / a^2, PR/N), both covariances
+// of a linear iid network at g = 0.5.
+//  - Dividing by the diagonal removes most of the disorder fluctuation, so at N = 100 the standard
+//    errors are smaller than the (underived) O(1/N) terms (measured: ZF z_pr_over_n 0.585 +- 0.005
+//    against 0.5625). The limit is therefore the N-scaling fit S(N) = S_inf + a / N of validate over
+//    N = 50, 100, 200, and |S_inf - prediction| < 4 SE with the fit's (Birge-scaled) standard error.
+//  - ZF: the simulated bin covariance is the continuous one times (dt/2) coth(dt/2), a scalar, so the
+//    z-scored statistics have no time-step bias at all. ET: exponential Euler at dt = 0.05 shifts the
+//    shape of C at O(dt) (measured: z_m2 -0.007, many standard errors), so the prediction is moved by
+//    the exact shift E_J[S(C_dt) - S(C)], from the discrete and continuous Lyapunov solutions of the
+//    N = 200 realizations' couplings.
+// FP64 only: the z-scored estimators run on the host in FP64 for every backend and precision, and the
+// FP32 integration is covered by the tests above.
+TEST_P(LinearExactTest, ZScoredDisorderAveragesExtrapolateToTheDerivedPredictions) {
+    if (GetParam().precision != Precision::Fp64) GTEST_SKIP() << "FP64 only (see the comment)";
+    const struct { int n, realizations; } sizes[] = {{50, 32}, {100, 32}, {200, 16}};
+    const Statistic checked[] = {Statistic::ZCrossMean, Statistic::ZCrossVar, Statistic::ZM2,
+                                 Statistic::ZPrOverN};
+    auto scaleOf = [](Statistic k, int n) {
+        return k == Statistic::ZCrossVar ? static_cast<double>(n) : 1.0;
+    };
+    std::vector<EnsembleSummary> summaries;
+    EnsembleSpec spec = smallLinearSpec(100, 0.5);
+    spec.integration.dt = 0.05;
+    spec.integration.t_max = 300.0;
+    spec.ensemble.seed = 3;
+    for (const auto& size : sizes) {
+        spec.network.n = size.n;
+        spec.ensemble.realizations = size.realizations;
+        summaries.push_back(summarize(run(spec)));
+    }
+    // spec is now the N = 200 run: the exact ET time-step shift over its realizations.
+    StatisticValues et_shift{};
+    for (int r = 0; r < spec.ensemble.realizations; ++r) {
+        const Matrix j = couplingMatrix(spec, r);
+        const StatisticValues discrete = exactStatistics(exactEqualTime(spec, j), spec.network.n);
+        const StatisticValues continuous =
+            exactStatistics(theory::equalTimeCovariance(j, spec.network.n, spec.noise.sigma), spec.network.n);
+        for (const Statistic k : checked)
+            et_shift[static_cast<int>(k)] +=
+                scaleOf(k, spec.network.n) *
+                (discrete[static_cast<int>(k)] - continuous[static_cast<int>(k)]) /
+                spec.ensemble.realizations;
+    }
+    const theory::TheoryPrediction p = theory::predict(spec);
+    for (const CK c : {CK::EqualTime, CK::ZeroFrequency}) {
+        const theory::CovariancePrediction& t = p.at(Variable::X, c);
+        for (const Statistic k : checked) {
+            const theory::TheoryQuantity& q = k == Statistic::ZCrossVar ? t.z_n_cross_var : t.at(k);
+            ASSERT_TRUE(q.available()) << statisticName(k) << ": " << q.reason;
+            const double expected = *q.value + (c == CK::EqualTime ? et_shift[static_cast<int>(k)] : 0.0);
+            std::vector<ScalingPoint> points;
+            for (size_t i = 0; i < summaries.size(); ++i) {
+                const Estimate& e = summaries[i].at(Variable::X, c, k);
+                const double scale = scaleOf(k, sizes[i].n);
+                points.push_back({static_cast<double>(sizes[i].n), e.mean * scale, e.sem * scale});
+            }
+            const ScalingFit fit = fitInverseN(points, 1);
+            ASSERT_TRUE(fit.ok) << fit.reason;
+            const double z = (fit.s_inf - expected) / fit.s_inf_se;
+            EXPECT_LT(std::fabs(z), 4.0)
+                << covarianceName(c) << " " << statisticName(k) << ": fitted S_inf " << fit.s_inf << " +- "
+                << fit.s_inf_se << " (1/N coefficient " << fit.a << "), derived " << *q.value
+                << " + time-step shift " << expected - *q.value << ", z = " << z;
+        }
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LinearExactTest, ::testing::ValuesIn(allBackendCases()), caseName);

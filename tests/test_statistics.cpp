@@ -135,6 +135,163 @@ TEST(CovarianceStatistics, SplitSampleEstimatorsRemoveTheWishartBias) {
     EXPECT_LT(e_pr_raw.mean / true_pr, 0.95);
 }
 
+// ---- z-scored statistics: the correlation matrix R_ij = C_ij / sqrt(C_ii C_jj) ----
+
+// Four different noisy group estimates of one covariance and their pooled mean: a split covariance
+// as a run produces it.
+SplitCovariance noisySplit(int n, unsigned seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> normal;
+    const Matrix c = testCovariance(n);
+    SplitCovariance s;
+    s.n = n;
+    s.pooled.assign(n * n, 0.0);
+    for (auto& g : s.group) {
+        g = c;
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j <= i; ++j) {
+                const double e = 0.05 * normal(rng);
+                g[i * n + j] += e;
+                if (i != j) g[j * n + i] += e;
+            }
+        for (int e = 0; e < n * n; ++e) s.pooled[e] += g[e] / kSplitGroups;
+    }
+    return s;
+}
+
+// D^{1/2} C D^{1/2} for every group and the pooled matrix.
+SplitCovariance rescaled(const SplitCovariance& s, const std::vector<double>& d) {
+    SplitCovariance out = s;
+    const int n = s.n;
+    auto apply = [&](Matrix& m) {
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) m[i * n + j] *= std::sqrt(d[i] * d[j]);
+    };
+    for (auto& g : out.group) apply(g);
+    apply(out.pooled);
+    return out;
+}
+
+constexpr Statistic kZScored[] = {Statistic::ZCrossMean, Statistic::ZCrossVar, Statistic::ZPrOverN,
+                                  Statistic::ZM2};
+
+TEST(CorrelationMatrix, HasUnitDiagonalAndEveryGroupIsDividedByThePooledDiagonal) {
+    const int n = 9;
+    const SplitCovariance s = noisySplit(n, 5);
+    const SplitCovariance r = correlationOf(s);
+    ASSERT_EQ(r.n, n);
+    for (int i = 0; i < n; ++i) EXPECT_NEAR(r.pooled[i * n + i], 1.0, 1e-15);
+    for (int g = 0; g < kSplitGroups; ++g)
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j)
+                EXPECT_NEAR(r.group[g][i * n + j],
+                            s.group[g][i * n + j] / std::sqrt(s.pooled[i * n + i] * s.pooled[j * n + j]),
+                            1e-15);
+}
+
+TEST(ZScoredStatistics, EqualGroupsGiveTheExactFunctionalsOfTheCorrelationMatrix) {
+    const int n = 7;
+    const Matrix c = testCovariance(n);
+    const StatisticValues s = computeStatistics(noiseless(c, n));
+    Matrix r(c.size());
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) r[i * n + j] = c[i * n + j] / std::sqrt(c[i * n + i] * c[j * n + j]);
+    double off = 0, off2 = 0;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            if (i != j) {
+                off += r[i * n + j];
+                off2 += r[i * n + j] * r[i * n + j];
+            }
+    const double pairs = n * (n - 1.0);
+    const double tr_r2 = trace(product(r, r, n), n);
+    EXPECT_NEAR(stat(s, Statistic::ZCrossMean), off / pairs, 1e-14);
+    EXPECT_NEAR(stat(s, Statistic::ZCrossVar), off2 / pairs - off * off / (pairs * pairs), 1e-14);
+    EXPECT_NEAR(stat(s, Statistic::ZM2), tr_r2 / n, 1e-13);
+    // Tr R = N, so PR(R) / N = N / Tr R^2.
+    EXPECT_NEAR(stat(s, Statistic::ZPrOverN), n / tr_r2, 1e-13);
+}
+
+// Heterogeneous single-unit scales (e.g. heterogeneous gains) change every covariance statistic but
+// none of the z-scored ones: R is invariant under C -> D^{1/2} C D^{1/2}, exactly, group by group.
+TEST(ZScoredStatistics, AreInvariantUnderAHeterogeneousDiagonalRescaling) {
+    const int n = 12;
+    const SplitCovariance s = noisySplit(n, 7);
+    std::vector<double> d(n);
+    for (int i = 0; i < n; ++i) d[i] = 0.3 + 0.4 * i;  // a 17-fold spread of variances
+    const StatisticValues before = computeStatistics(s);
+    const StatisticValues after = computeStatistics(rescaled(s, d));
+    for (const Statistic k : kZScored)
+        EXPECT_NEAR(stat(after, k), stat(before, k), 1e-12 * (1.0 + std::fabs(stat(before, k))))
+            << statisticName(k);
+    EXPECT_GT(std::fabs(stat(after, Statistic::PrOverN) - stat(before, Statistic::PrOverN)), 0.05);
+    EXPECT_GT(std::fabs(stat(after, Statistic::AutoMean) - stat(before, Statistic::AutoMean)), 0.5);
+}
+
+TEST(ZScoredStatistics, AreInvariantUnderAGlobalScale) {
+    const int n = 10;
+    const SplitCovariance s = noisySplit(n, 9);
+    const StatisticValues before = computeStatistics(s);
+    const StatisticValues after = computeStatistics(rescaled(s, std::vector<double>(n, 37.0)));
+    for (const Statistic k : kZScored)
+        EXPECT_NEAR(stat(after, k), stat(before, k), 1e-12 * (1.0 + std::fabs(stat(before, k))))
+            << statisticName(k);
+    EXPECT_NEAR(stat(after, Statistic::M2), 37.0 * 37.0 * stat(before, Statistic::M2),
+                1e-10 * stat(after, Statistic::M2));
+}
+
+// With a homogeneous diagonal (every C_ii = a) R = C / a exactly: the z-scored statistics are the
+// covariance statistics rescaled, c / a, dc2 / a^2, m2 / a^2, and PR/N itself.
+TEST(ZScoredStatistics, WithAConstantDiagonalAreTheCovarianceStatisticsRescaled) {
+    const int n = 8;
+    const double a = 2.5;
+    Matrix c(static_cast<size_t>(n) * n);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) c[i * n + j] = i == j ? a : 0.3 * std::cos(1.0 + i + j);
+    const StatisticValues s = computeStatistics(noiseless(c, n));
+    EXPECT_NEAR(stat(s, Statistic::ZCrossMean), stat(s, Statistic::CrossMean) / a, 1e-14);
+    EXPECT_NEAR(stat(s, Statistic::ZCrossVar), stat(s, Statistic::CrossVar) / (a * a), 1e-14);
+    EXPECT_NEAR(stat(s, Statistic::ZM2), stat(s, Statistic::M2) / (a * a), 1e-13);
+    EXPECT_NEAR(stat(s, Statistic::ZPrOverN), stat(s, Statistic::PrOverN), 1e-13);
+}
+
+// A short zero-frequency run can estimate a unit's variance at or below zero; R is undefined for
+// that unit, which is left out: the z-scored statistics are those of the other units.
+TEST(ZScoredStatistics, LeaveOutAUnitWhoseVarianceEstimateIsNotPositive) {
+    const int n = 9, dropped = 4;
+    SplitCovariance s = noisySplit(n, 13);
+    for (auto& g : s.group) g[dropped * n + dropped] = -0.2;
+    s.pooled[dropped * n + dropped] = -0.2;
+    SplitCovariance rest;
+    rest.n = n - 1;
+    auto without = [&](const Matrix& m) {
+        Matrix out;
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j)
+                if (i != dropped && j != dropped) out.push_back(m[i * n + j]);
+        return out;
+    };
+    for (int g = 0; g < kSplitGroups; ++g) rest.group[g] = without(s.group[g]);
+    rest.pooled = without(s.pooled);
+    const StatisticValues all = computeStatistics(s), expected = computeStatistics(rest);
+    for (const Statistic k : kZScored) {
+        EXPECT_TRUE(std::isfinite(stat(all, k))) << statisticName(k);
+        EXPECT_NEAR(stat(all, k), stat(expected, k), 1e-14) << statisticName(k);
+    }
+    EXPECT_EQ(withPositiveVariance(s).n, n - 1);
+}
+
+// Names of the z-scored statistics, as JSON, CSV, HDF5 and the tables spell them.
+TEST(ZScoredStatistics, NamesAreStable) {
+    EXPECT_EQ(statisticName(Statistic::ZCrossMean), "z_cross_mean");
+    EXPECT_EQ(statisticName(Statistic::ZCrossVar), "z_cross_var");
+    EXPECT_EQ(statisticName(Statistic::ZPrOverN), "z_pr_over_n");
+    EXPECT_EQ(statisticName(Statistic::ZM2), "z_m2");
+    EXPECT_TRUE(isZScoredStatistic(Statistic::ZM2));
+    EXPECT_FALSE(isRawStatistic(Statistic::ZM2));
+    EXPECT_TRUE(isRawStatistic(Statistic::M4Raw));
+}
+
 TEST(Estimate, MeanVarianceStandardErrorAndMedian) {
     const Estimate e = estimate({1.0, 2.0, 4.0, 10.0});
     EXPECT_DOUBLE_EQ(e.mean, 4.25);

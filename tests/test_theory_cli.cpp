@@ -73,6 +73,9 @@ TEST_F(TheoryCli, AScanWritesOneCsvRowPerGridPoint) {
         << rows[0];
     EXPECT_NE(rows[0].find("phi.zero_frequency.pr_over_n"), std::string::npos);
     EXPECT_NE(rows[0].find("x.equal_time.n_cross_var"), std::string::npos);
+    for (const char* column : {"x.zero_frequency.z_cross_mean", "x.zero_frequency.z_n_cross_var",
+                               "x.zero_frequency.z_m2", "x.zero_frequency.z_pr_over_n"})
+        EXPECT_NE(rows[0].find(column), std::string::npos) << column;
 }
 
 TEST_F(TheoryCli, JsonNestsVariableCovarianceStatisticWithTags) {
@@ -86,6 +89,11 @@ TEST_F(TheoryCli, JsonNestsVariableCovarianceStatisticWithTags) {
     EXPECT_NEAR(point["phi"]["zero_frequency"]["pr_over_n"]["value"].get<double>(), 0.4776, 1e-4);
     EXPECT_EQ(point["phi"]["zero_frequency"]["pr_over_n"]["tag"], "linear_equivalence");
     EXPECT_EQ(point["x"]["equal_time"]["auto_mean"]["tag"], "exact");
+    // z-scored statistics are derived from the covariance statistics: PR(R)/N = PR(C)/N at large N.
+    EXPECT_EQ(point["phi"]["zero_frequency"]["z_pr_over_n"]["value"],
+              point["phi"]["zero_frequency"]["pr_over_n"]["value"]);
+    EXPECT_EQ(point["phi"]["zero_frequency"]["z_pr_over_n"]["tag"], "derived");
+    EXPECT_EQ(point["x"]["zero_frequency"]["z_cross_mean"]["tag"], "exact");
     for (const char* key : {"delta0", "gamma", "g_eff", "stability_margin"})
         EXPECT_TRUE(point.contains(key)) << key;
     ASSERT_FALSE(point["omitted"].empty());
@@ -174,7 +182,8 @@ TEST_F(TheoryCli, HelpDocumentsEveryColumnAndTag) {
     EXPECT_EQ(r.exit_code, 0);
     for (const char* word :
          {"delta0", "gamma", "g_eff", "stability_margin", "chaotic", "pr_over_n", "n_cross_var", "auto_mean",
-          "cross_mean", "m3", "eigenvalue_density", "exact", "linear_equivalence", "derived", "route"})
+          "cross_mean", "m3", "z_cross_mean", "z_n_cross_var", "z_pr_over_n", "z_m2", "eigenvalue_density",
+          "exact", "linear_equivalence", "derived", "route"})
         EXPECT_NE(r.out.find(word), std::string::npos) << word;
 }
 

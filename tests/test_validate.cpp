@@ -2,6 +2,8 @@
 // reported without a verdict, and how a validation plan is read from [validate].
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 
@@ -45,6 +47,8 @@ v::PointRun measuredPoint(double offset, double sem, Basis b = Basis::Exact, boo
             for (auto& q : c.one_over_n) q = TheoryQuantity::omitted("not in this test");
             c.n_cross_var = TheoryQuantity::omitted("not in this test");
             c.n_cross_var_one_over_n = TheoryQuantity::omitted("not in this test");
+            c.z_n_cross_var = TheoryQuantity::omitted("not in this test");
+            c.z_n_cross_var_one_over_n = TheoryQuantity::omitted("not in this test");
         }
     auto& et = point.prediction.at(Variable::X, CovarianceKind::EqualTime);
     et.at(Statistic::AutoMean) = TheoryQuantity::of(kTheory, b);
@@ -95,6 +99,15 @@ TEST(ValidateVerdict, AStatisticWithoutTheoryIsListedWithTheReasonAndNoVerdict) 
             EXPECT_EQ(c.verdict, v::Verdict::NoTheory) << c.name();
             EXPECT_EQ(c.detail, "not in this test");
         }
+}
+
+TEST(ValidateVerdict, TheZScoredStatisticsAreComparedBesideTheCovarianceStatistics) {
+    std::vector<std::string> names;
+    for (const auto& c : v::compareStatistics(measuredPoint(0.0, 1e-3), 4.0)) names.push_back(c.name());
+    for (const char* name :
+         {"x.zero_frequency.z_cross_mean", "x.zero_frequency.z_n_cross_var", "x.zero_frequency.z_m2",
+          "x.zero_frequency.z_pr_over_n", "phi.equal_time.z_pr_over_n"})
+        EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
 }
 
 TEST(ValidateVerdict, ApproximationsAreJudgedButDoNotDecideTheExactVerdict) {

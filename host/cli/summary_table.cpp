@@ -18,6 +18,16 @@ void printRow(const EnsembleSummary& s, Variable v, CovarianceKind c, int n) {
                cell(Statistic::PrOverN, 1.0), cell(Statistic::M2, 1.0));
 }
 
+void printZScoredRow(const EnsembleSummary& s, Variable v, CovarianceKind c, int n) {
+    auto cell = [&](Statistic k, double scale) {
+        const Estimate& e = s.at(v, c, k);
+        return fmt::format("{:>10.5g} ± {:<9.2g}", e.mean * scale, e.sem * scale);
+    };
+    fmt::print("  {:<4}{:<15}{}{}{}{}\n", variableName(v), covarianceName(c),
+               cell(Statistic::ZCrossMean, 1.0), cell(Statistic::ZCrossVar, n),
+               cell(Statistic::ZPrOverN, 1.0), cell(Statistic::ZM2, 1.0));
+}
+
 }  // namespace
 
 void printSummaryTable(const EnsembleSummary& summary, int n) {
@@ -27,6 +37,12 @@ void printSummaryTable(const EnsembleSummary& summary, int n) {
     for (const Variable v : {Variable::X, Variable::Phi})
         for (const CovarianceKind c : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency})
             printRow(summary, v, c, n);
+    fmt::print("z-scored: the correlation matrix R_ij = C_ij / sqrt(C_ii C_jj) (mean_i R_ii = 1):\n");
+    fmt::print("  {:<4}{:<15}{:>22}{:>22}{:>22}{:>22}\n", "var", "covariance", "z_cross_mean",
+               "N z_cross_var", "z_pr_over_n", "z_m2");
+    for (const Variable v : {Variable::X, Variable::Phi})
+        for (const CovarianceKind c : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency})
+            printZScoredRow(summary, v, c, n);
     for (const std::string& name : io::nonFiniteStatistics(summary))
         fmt::print("warning: {} is not finite (written as null)\n", name);
 }

@@ -50,7 +50,7 @@ EnsembleSpec loadSpec(const TheoryOptions& opt, const std::vector<std::string>& 
 // ---- names: the same nesting and statistic names as `quench simulate` ----
 
 bool isRaw(Statistic s) {
-    return static_cast<int>(s) >= static_cast<int>(Statistic::AutoVarRaw);
+    return isRawStatistic(s);
 }
 
 // Applies f(name, quantity) to every reported quantity in a fixed order (the CSV column order). With
@@ -74,6 +74,8 @@ void forEachQuantity(const TheoryPrediction& p, int order, F f) {
             }
             f(prefix + "n_cross_var", cov.n_cross_var);
             if (order >= 1) f(prefix + "n_cross_var.one_over_n", cov.n_cross_var_one_over_n);
+            f(prefix + "z_n_cross_var", cov.z_n_cross_var);
+            if (order >= 1) f(prefix + "z_n_cross_var.one_over_n", cov.z_n_cross_var_one_over_n);
         }
 }
 
@@ -126,6 +128,9 @@ json resultJson(const EnsembleSpec& base, const std::vector<ScanAxis>& axes,
         {"derived", "a derivation still to be confirmed by simulation"}};
     out["n_cross_var"] =
         "N * cross_var: cross_var (var_{i != j} C_ij, as in quench simulate) vanishes like 1/N";
+    out["z_scored"] =
+        "z_* are the statistics of the correlation matrix R_ij = C_ij / sqrt(C_ii C_jj); z_n_cross_var = N * "
+        "z_cross_var (docs/theory/zscored.md)";
     if (order >= 1)
         out["one_over_n"] =
             "order 1: <statistic>.one_over_n is c in E_J[S](N) = S(infinity) + c / N + O(1/N^2), the "
@@ -238,6 +243,9 @@ Columns (CSV) and keys (JSON, nested by '.'):
     pr_over_n                 PR / N
     m1, m2, m3, m4            Tr C^k / N (m4 is not derived: always omitted)
   V.C.n_cross_var             N * cross_var = N dc2, the O(1) limit (= m2 - a^2)
+  V.C.z_*                     the same for the correlation matrix R_ij = C_ij / sqrt(C_ii C_jj): z_cross_mean,
+                              z_cross_var (omitted; see z_n_cross_var), z_pr_over_n, z_m2; derived from the
+                              covariance statistics (c / a, N dc2 / a^2, PR/N, m2 / a^2; docs/theory/zscored.md)
   V.zero_frequency.eigenvalue_density (JSON only; linear iid J): {lambda: [...], density: [...]}
   The *_raw statistics of quench simulate are finite-sample estimators with the same limits: not reported.
 Tags (JSON "tag"; table letters):

@@ -73,6 +73,10 @@ json estimatorsJson(const EnsembleSpec& spec) {
          "auto_var, cross_var, pr, pr_over_n, m2, m3, m4 average products of covariance estimates from "
          "distinct independent groups (U-statistics), which removes the finite-sample bias; *_raw are "
          "plug-in values of the pooled covariance"},
+        {"z_scored",
+         "z_* are statistics of the correlation matrix R_ij = C_ij / sqrt(C_ii C_jj): each group's "
+         "covariance is divided by the diagonal of the pooled covariance and z_cross_var, z_pr_over_n, "
+         "z_m2 use the same distinct-group products; z_cross_mean is from the pooled R (unit diagonal)"},
         {"equal_time", "sample covariance of the state sampled every sample_interval after t_burn"},
         {"center", centersOnZero(spec)
                        ? "zero (the mean vanishes by the x -> -x symmetry: odd phi, no input, "

@@ -8,6 +8,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -165,7 +166,61 @@ StatisticValues computeStatistics(const SplitCovariance& c) {
     set(Statistic::M4Raw, raw_high.trace_fourth / nd);
     set(Statistic::PrRaw, raw.diag_prod / raw.trace_sq);
     set(Statistic::PrOverNRaw, raw.diag_prod / raw.trace_sq / nd);
+
+    // The correlation matrix R: the same corrected estimators on the normalized groups, over the
+    // units whose pooled variance estimate is positive (a short zero-frequency run can estimate a
+    // unit's variance at or below zero; R is undefined for it).
+    const SplitCovariance r = correlationOf(withPositiveVariance(c));
+    const double nz = r.n, pairs_z = nz * (nz - 1.0);
+    const SecondOrder z = secondOrderSplit(r);
+    set(Statistic::ZCrossMean, entrySums(r.pooled, r.n).off / pairs_z);
+    set(Statistic::ZCrossVar, z.off_sq / pairs_z - z.off_prod / (pairs_z * pairs_z));
+    set(Statistic::ZM2, z.trace_sq / nz);
+    set(Statistic::ZPrOverN, z.diag_prod / z.trace_sq / nz);
     return s;
+}
+
+SplitCovariance withPositiveVariance(const SplitCovariance& c) {
+    const int n = c.n;
+    std::vector<int> kept;
+    for (int i = 0; i < n; ++i) {
+        const double v = c.pooled[static_cast<size_t>(i) * n + i];
+        if (std::isfinite(v) && v > 0.0) kept.push_back(i);
+    }
+    if (static_cast<int>(kept.size()) == n) return c;
+    const int m = static_cast<int>(kept.size());
+    auto restrict = [&](const Matrix& a) {
+        Matrix out(static_cast<size_t>(m) * m);
+        for (int i = 0; i < m; ++i)
+            for (int j = 0; j < m; ++j)
+                out[static_cast<size_t>(i) * m + j] = a[static_cast<size_t>(kept[i]) * n + kept[j]];
+        return out;
+    };
+    SplitCovariance out;
+    out.n = m;
+    for (int g = 0; g < kSplitGroups; ++g) out.group[g] = restrict(c.group[g]);
+    out.pooled = restrict(c.pooled);
+    return out;
+}
+
+SplitCovariance correlationOf(const SplitCovariance& c) {
+    const int n = c.n;
+    std::vector<double> inv_sd(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) inv_sd[i] = 1.0 / std::sqrt(c.pooled[static_cast<size_t>(i) * n + i]);
+    auto normalized = [&](const Matrix& m) {
+        Matrix out(m.size());
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) {
+                const size_t k = static_cast<size_t>(i) * n + j;
+                out[k] = m[k] * inv_sd[i] * inv_sd[j];
+            }
+        return out;
+    };
+    SplitCovariance r;
+    r.n = n;
+    for (int g = 0; g < kSplitGroups; ++g) r.group[g] = normalized(c.group[g]);
+    r.pooled = normalized(c.pooled);
+    return r;
 }
 
 std::vector<double> symmetricEigenvalues(const std::vector<double>& matrix, int n) {

@@ -65,6 +65,8 @@ std::string permanentReason(Statistic s) {
             return "extensive (O(N)); see pr_over_n";
         case Statistic::M4:
             return "Tr C^4 / N is not derived";
+        case Statistic::ZCrossVar:
+            return "O(1/N) at large N; see z_n_cross_var = N z_cross_var";
         case Statistic::AutoVarRaw:
         case Statistic::CrossVarRaw:
         case Statistic::PrRaw:
@@ -85,6 +87,7 @@ void omitCovariance(CovariancePrediction& c, const std::string& why) {
         c.statistic[s] = TheoryQuantity::omitted(permanent.empty() ? why : permanent);
     }
     c.n_cross_var = TheoryQuantity::omitted(why);
+    c.z_n_cross_var = TheoryQuantity::omitted(why);
 }
 
 void omitAll(TheoryPrediction& p, const std::string& why) {
@@ -225,6 +228,7 @@ void setFirstOrder(CovariancePrediction& c, const LinearFirstOrder& f, double ed
 void omitFirstOrder(CovariancePrediction& c, const std::string& why) {
     for (TheoryQuantity& q : c.one_over_n) q = TheoryQuantity::omitted(why);
     c.n_cross_var_one_over_n = TheoryQuantity::omitted(why);
+    c.z_n_cross_var_one_over_n = TheoryQuantity::omitted(why);
 }
 
 void linearFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec) {
@@ -438,6 +442,45 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
     return "";
 }
 
+// ---- z-scored statistics: the correlation matrix R = D^-1/2 C D^-1/2 (docs/theory/zscored.md) ----
+
+// When var_i C_ii = O(1/N) (true on every route above), dividing by the diagonal only rescales:
+// z_cross_mean = c / a, z_n_cross_var = N dc2 / a^2, z_m2 = m2 / a^2, z_pr_over_n = pr_over_n, up to
+// O(1/N). Derived from the covariance statistics where they exist, omitted with their reason where
+// they are omitted. A zero cross mean from the x -> -x symmetry stays exactly zero (R -> D R D).
+TheoryQuantity scaledBy(const TheoryQuantity& raw, const TheoryQuantity& a, double power) {
+    if (!raw.available()) return TheoryQuantity::omitted(raw.reason);
+    if (!a.available()) return TheoryQuantity::omitted("the auto mean a is absent: " + a.reason);
+    if (!(*a.value > 0.0)) return TheoryQuantity::omitted("a = 0: the correlation matrix is undefined");
+    return TheoryQuantity::of(*raw.value / std::pow(*a.value, power), Basis::Derived);
+}
+
+void deriveZScored(CovariancePrediction& c) {
+    const TheoryQuantity& a = c.at(Statistic::AutoMean);
+    const TheoryQuantity& cross = c.at(Statistic::CrossMean);
+    const bool symmetric_zero = cross.available() && cross.basis == Basis::Exact && *cross.value == 0.0;
+    c.at(Statistic::ZCrossMean) =
+        symmetric_zero ? TheoryQuantity::of(0.0, Basis::Exact) : scaledBy(cross, a, 1.0);
+    c.z_n_cross_var = scaledBy(c.n_cross_var, a, 2.0);
+    c.at(Statistic::ZM2) = scaledBy(c.at(Statistic::M2), a, 2.0);
+    c.at(Statistic::ZPrOverN) = scaledBy(c.at(Statistic::PrOverN), a, 0.0);
+    c.at(Statistic::ZCrossVar) = TheoryQuantity::omitted(permanentReason(Statistic::ZCrossVar));
+    const std::string no_first = "the 1/N terms of the z-scored statistics are not derived";
+    for (const Statistic s : {Statistic::ZCrossVar, Statistic::ZPrOverN, Statistic::ZM2})
+        c.firstOrder(s) = TheoryQuantity::omitted(no_first);
+    const TheoryQuantity& cross_first = c.firstOrder(Statistic::CrossMean);
+    const bool first_zero =
+        cross_first.available() && cross_first.basis == Basis::Exact && *cross_first.value == 0.0;
+    c.firstOrder(Statistic::ZCrossMean) =
+        first_zero ? TheoryQuantity::of(0.0, Basis::Exact) : TheoryQuantity::omitted(no_first);
+    c.z_n_cross_var_one_over_n = TheoryQuantity::omitted(no_first);
+}
+
+void deriveZScored(TheoryPrediction& p) {
+    for (auto& per_variable : p.covariance)
+        for (CovariancePrediction& c : per_variable) deriveZScored(c);
+}
+
 // Every 1/N coefficient no route derived is absent with one reason, so none is ever silently empty.
 void fillMissingFirstOrder(TheoryPrediction& p) {
     const std::string why = "no 1/N term is derived for this model and statistic";
@@ -461,6 +504,7 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
     const std::string uncovered = uncoveredReason(spec);
     if (!uncovered.empty()) {
         omitAll(p, uncovered);
+        deriveZScored(p);
         fillMissingFirstOrder(p);
         return p;
     }
@@ -469,6 +513,7 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
     else
         predictDmft(p, spec);
     if (spec.coupling.model == CouplingModel::RandomMode) restrictToSingleSite(p, spec);
+    deriveZScored(p);
     fillMissingFirstOrder(p);
     if (spec.coupling.zero_diagonal)
         p.notes.push_back("zero_diagonal changes statistics only at O(1/N): ignored");

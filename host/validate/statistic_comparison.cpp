@@ -30,6 +30,14 @@ Source sourceOf(Compared s) {
             return {Statistic::M3, false};
         case Compared::PrOverN:
             return {Statistic::PrOverN, false};
+        case Compared::ZCrossMean:
+            return {Statistic::ZCrossMean, false};
+        case Compared::ZNCrossVar:
+            return {Statistic::ZCrossVar, true};
+        case Compared::ZM2:
+            return {Statistic::ZM2, false};
+        case Compared::ZPrOverN:
+            return {Statistic::ZPrOverN, false};
         case Compared::Count:
             break;
     }
@@ -127,6 +135,7 @@ void judge(StatisticComparison& cmp, double threshold) {
 
 std::pair<TheoryQuantity, TheoryQuantity> theoryOf(const theory::CovariancePrediction& p, Compared s) {
     if (s == Compared::NCrossVar) return {p.n_cross_var, p.n_cross_var_one_over_n};
+    if (s == Compared::ZNCrossVar) return {p.z_n_cross_var, p.z_n_cross_var_one_over_n};
     const Statistic k = sourceOf(s).simulated;
     return {p.at(k), p.firstOrder(k)};
 }
@@ -145,6 +154,14 @@ std::string_view comparedName(Compared s) {
             return "m3";
         case Compared::PrOverN:
             return "pr_over_n";
+        case Compared::ZCrossMean:
+            return "z_cross_mean";
+        case Compared::ZNCrossVar:
+            return "z_n_cross_var";
+        case Compared::ZM2:
+            return "z_m2";
+        case Compared::ZPrOverN:
+            return "z_pr_over_n";
         case Compared::Count:
             break;
     }

@@ -20,8 +20,21 @@
 
 namespace quench::validation {
 
-// The statistics `validate` compares (n_cross_var = N * cross_var, the O(1) number the theory gives).
-enum class Compared : int { AutoMean, CrossMean, NCrossVar, M2, M3, PrOverN, Count };
+// The statistics `validate` compares (n_cross_var = N * cross_var, the O(1) number the theory gives),
+// then those of the correlation matrix R (z_n_cross_var = N * z_cross_var).
+enum class Compared : int {
+    AutoMean,
+    CrossMean,
+    NCrossVar,
+    M2,
+    M3,
+    PrOverN,
+    ZCrossMean,
+    ZNCrossVar,
+    ZM2,
+    ZPrOverN,
+    Count
+};
 inline constexpr int kComparedCount = static_cast<int>(Compared::Count);
 std::string_view comparedName(Compared s);  // "auto_mean", ..., "n_cross_var", ...
 

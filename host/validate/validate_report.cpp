@@ -347,7 +347,9 @@ std::string reportMarkdown(const ValidationReport& r, const std::vector<std::str
           "C_ij; "
           "m_k = Tr C^k / N; pr_over_n = (Tr C)² / (N Tr C²); split-sample corrected estimators, disorder "
           "mean ± "
-          "standard error over the R realizations.\n\n";
+          "standard error over the R realizations. z_* are the same statistics of the correlation matrix "
+          "R_ij = C_ij / sqrt(C_ii C_jj) (z_n_cross_var = N var_{i≠j} R_ij), derived from the covariance "
+          "statistics at large N (docs/theory/zscored.md).\n\n";
     if (!r.run.points.empty() && r.run.points.front().phi_is_x)
         md << "Linear activation: phi(x) = x, so the statistics of phi are those of x and are listed "
               "once.\n\n";

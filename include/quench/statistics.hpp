@@ -30,8 +30,26 @@ enum class Statistic : int {
     M2Raw,
     M3Raw,
     M4Raw,
+    // Statistics of the correlation matrix R_ij = C_ij / sqrt(C_ii C_jj) (z-scored activity), with
+    // the diagonal pooled over all groups; mean_i R_ii = 1 by construction. Each split group is
+    // normalized by the pooled diagonal and the same corrected estimators are applied
+    // (docs/theory/zscored.md). Units whose pooled variance is not positive are left out of R.
+    ZCrossMean,  // mean_{i != j} R_ij
+    ZCrossVar,   // var_{i != j} R_ij                 (split-sample corrected)
+    ZPrOverN,    // (Tr R)^2 / Tr R^2 / N             (split-sample corrected)
+    ZM2,         // Tr R^2 / N                        (split-sample corrected)
     Count
 };
+// The plug-in ("_raw") estimators of the covariance statistics.
+inline constexpr bool isRawStatistic(Statistic s) {
+    return static_cast<int>(s) >= static_cast<int>(Statistic::AutoVarRaw) &&
+           static_cast<int>(s) <= static_cast<int>(Statistic::M4Raw);
+}
+// The statistics of the correlation matrix R (z-scored activity).
+inline constexpr bool isZScoredStatistic(Statistic s) {
+    return static_cast<int>(s) >= static_cast<int>(Statistic::ZCrossMean) &&
+           static_cast<int>(s) < static_cast<int>(Statistic::Count);
+}
 inline constexpr int kStatisticCount = static_cast<int>(Statistic::Count);
 inline constexpr int kVariableCount = 2;
 inline constexpr int kCovarianceCount = 2;
@@ -54,6 +72,16 @@ struct SplitCovariance {
 };
 
 StatisticValues computeStatistics(const SplitCovariance& c);
+
+// The split covariance of the correlation matrix: every group and the pooled matrix divided by
+// sqrt(d_i d_j) with d the pooled diagonal (the pooled result has unit diagonal). A unit whose
+// pooled variance is zero or not finite gives non-finite entries.
+SplitCovariance correlationOf(const SplitCovariance& c);
+
+// The units whose pooled variance is positive and finite (all of them, normally): the z-scored
+// statistics are those of this sub-matrix, so a unit whose variance a short run estimates at or below
+// zero is left out of R rather than making every z-scored statistic undefined.
+SplitCovariance withPositiveVariance(const SplitCovariance& c);
 
 // Eigenvalues of a symmetric n x n matrix, ascending (LAPACK dsyevd).
 std::vector<double> symmetricEigenvalues(const std::vector<double>& matrix, int n);

@@ -41,6 +41,9 @@ void expectWellFormed(const TheoryPrediction& p, const std::string& where) {
         for (const CovariancePrediction& c : per_variable) {
             for (const TheoryQuantity& q : c.statistic) expectWellFormed(q, where);
             expectWellFormed(c.n_cross_var, where + " n_cross_var");
+            expectWellFormed(c.z_n_cross_var, where + " z_n_cross_var");
+            for (const TheoryQuantity& q : c.one_over_n) expectWellFormed(q, where + " one_over_n");
+            expectWellFormed(c.z_n_cross_var_one_over_n, where + " z_n_cross_var.one_over_n");
         }
     for (const TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff, &p.stability_margin, &p.chaotic})
         expectWellFormed(*q, where);
@@ -126,6 +129,53 @@ TEST(Prediction, WhatTheTheoryDoesNotCoverIsOmittedWithAReason) {
     EXPECT_FALSE(p.delta0.available());
     EXPECT_NE(p.delta0.reason.find("odd"), std::string::npos) << p.delta0.reason;
     expectWellFormed(p, "relu");
+}
+
+// z-scored statistics (docs/theory/zscored.md): at large N the diagonal of C concentrates at a, so
+// R = D^-1/2 C D^-1/2 is C / a up to O(1/N): c / a, N dc2 / a^2, m2 / a^2 and PR/N itself, tagged
+// derived. The zero cross mean is exact (R -> D R D under the sign symmetry), at every N.
+TEST(Prediction, ZScoredStatisticsOfALinearIidNetworkAreTheRescaledCovarianceStatistics) {
+    const TheoryPrediction p = predict(model(ActivationKind::Linear, 0.6, 1.3));
+    for (const Variable v : {Variable::X, Variable::Phi})
+        for (const CovarianceKind k : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency}) {
+            const CovariancePrediction& c = cov(p, v, k);
+            const double a = valueOf(c.at(Statistic::AutoMean));
+            EXPECT_DOUBLE_EQ(valueOf(c.at(Statistic::ZPrOverN)), valueOf(c.at(Statistic::PrOverN)));
+            EXPECT_DOUBLE_EQ(valueOf(c.at(Statistic::ZM2)), valueOf(c.at(Statistic::M2)) / (a * a));
+            EXPECT_DOUBLE_EQ(valueOf(c.z_n_cross_var), valueOf(c.n_cross_var) / (a * a));
+            // 1 + N dc2_z = m2_z = 1 / (PR/N) at this order.
+            EXPECT_NEAR(valueOf(c.at(Statistic::ZM2)), 1.0 + valueOf(c.z_n_cross_var), 1e-12);
+            EXPECT_NEAR(valueOf(c.at(Statistic::ZM2)), 1.0 / valueOf(c.at(Statistic::ZPrOverN)), 1e-12);
+            for (const Statistic s : {Statistic::ZPrOverN, Statistic::ZM2})
+                EXPECT_EQ(c.at(s).basis, Basis::Derived) << static_cast<int>(s);
+            EXPECT_EQ(c.z_n_cross_var.basis, Basis::Derived);
+            EXPECT_EQ(valueOf(c.at(Statistic::ZCrossMean)), 0.0);
+            EXPECT_EQ(c.at(Statistic::ZCrossMean).basis, Basis::Exact);
+            EXPECT_EQ(valueOf(c.firstOrder(Statistic::ZCrossMean)), 0.0);
+            // O(1/N) statistics and the underived 1/N terms are absent, with reasons.
+            EXPECT_FALSE(c.at(Statistic::ZCrossVar).available());
+            EXPECT_NE(c.at(Statistic::ZCrossVar).reason.find("z_n_cross_var"), std::string::npos);
+            EXPECT_FALSE(c.firstOrder(Statistic::ZPrOverN).available());
+            EXPECT_FALSE(c.z_n_cross_var_one_over_n.available());
+            EXPECT_FALSE(c.z_n_cross_var_one_over_n.reason.empty());
+        }
+}
+
+TEST(Prediction, ZScoredStatisticsAreOmittedWhereTheCovarianceStatisticsAre) {
+    const TheoryPrediction tanh = predict(model(ActivationKind::Tanh, 0.8, 1.0));
+    const CovariancePrediction& x_zf = cov(tanh, Variable::X, CovarianceKind::ZeroFrequency);
+    EXPECT_FALSE(x_zf.at(Statistic::ZPrOverN).available());
+    EXPECT_EQ(x_zf.at(Statistic::ZPrOverN).reason, x_zf.at(Statistic::PrOverN).reason);
+    EXPECT_FALSE(x_zf.z_n_cross_var.available());
+    // phi's ZF dimension rests on linear equivalence; its z-scored counterpart is derived from it.
+    const CovariancePrediction& phi_zf = cov(tanh, Variable::Phi, CovarianceKind::ZeroFrequency);
+    EXPECT_DOUBLE_EQ(valueOf(phi_zf.at(Statistic::ZPrOverN)), valueOf(phi_zf.at(Statistic::PrOverN)));
+    EXPECT_EQ(phi_zf.at(Statistic::ZPrOverN).basis, Basis::Derived);
+
+    const TheoryPrediction relu = predict(model(ActivationKind::Relu, 0.5, 1.0));
+    for (const Statistic s : {Statistic::ZCrossMean, Statistic::ZPrOverN, Statistic::ZM2})
+        EXPECT_FALSE(cov(relu, Variable::X, CovarianceKind::ZeroFrequency).at(s).available())
+            << static_cast<int>(s);
 }
 
 TEST(Prediction, NoNaNAnywhereOverACouplingScan) {

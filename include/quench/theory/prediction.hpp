@@ -49,6 +49,9 @@ struct CovariancePrediction {
     // otherwise. `quench validate` sets these beside the slope of its N-scaling fit.
     std::array<TheoryQuantity, kStatisticCount> one_over_n;
     TheoryQuantity n_cross_var_one_over_n;
+    // N * var_{i != j} R_ij of the correlation matrix R (z-scored), and its 1/N coefficient.
+    TheoryQuantity z_n_cross_var;
+    TheoryQuantity z_n_cross_var_one_over_n;
 
     TheoryQuantity& firstOrder(Statistic s) { return one_over_n[static_cast<int>(s)]; }
     const TheoryQuantity& firstOrder(Statistic s) const { return one_over_n[static_cast<int>(s)]; }
