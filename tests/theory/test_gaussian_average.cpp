@@ -61,7 +61,7 @@ TEST(GaussianExpectation, MatchesClosedFormsForSmoothFunctions) {
         EXPECT_NEAR(gaussianExpectation([](double x) { return std::cos(x); }, v, rule), std::exp(-0.5 * v), 1e-14);
         EXPECT_NEAR(gaussianExpectation([](double x) { return std::exp(x); }, v, rule) / std::exp(0.5 * v), 1.0, 1e-13);
     }
-    EXPECT_EQ(gaussianExpectation([](double x) { return x + 3.0; }, 0.0, rule), 3.0);
+    EXPECT_DOUBLE_EQ(gaussianExpectation([](double x) { return x + 3.0; }, 0.0, rule), 3.0);
     EXPECT_THROW(gaussianExpectation([](double x) { return x; }, -1.0, rule), std::domain_error);
 }
 
