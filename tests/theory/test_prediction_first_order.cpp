@@ -71,17 +71,17 @@ TEST(PredictFirstOrder, PartialSymmetryIsCovered) {
     EXPECT_TRUE(p.at(Variable::Phi, CovarianceKind::ZeroFrequency).n_cross_var_one_over_n.available());
 }
 
-TEST(PredictFirstOrder, WhatIsNotDerivedIsAbsentWithAReason) {
+TEST(PredictFirstOrder, ColoredNoiseHasBothCovariancesFirstOrderTerms) {
     EnsembleSpec colored = linearModel(0.5, 0.0);
     colored.noise.tau = 0.5;
     const TheoryPrediction c = predict(colored);
     EXPECT_TRUE(c.at(Variable::X, CovarianceKind::ZeroFrequency).firstOrder(Statistic::PrOverN).available());
-    EXPECT_FALSE(c.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::PrOverN).available());
-    EXPECT_NE(c.at(Variable::X, CovarianceKind::EqualTime)
-                  .firstOrder(Statistic::PrOverN)
-                  .reason.find("white noise"),
-              std::string::npos);
+    const TheoryQuantity& et = c.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::PrOverN);
+    EXPECT_NEAR(valueOf(et), linearEqualTimeFirstOrder(0.5, 0.0, 1.5, DiagonalConvention::Gaussian, 0.5).pr_over_n,
+                1e-9);
+}
 
+TEST(PredictFirstOrder, WhatIsNotDerivedIsAbsentWithAReason) {
     EnsembleSpec modes = linearModel(0.5, 0.0);
     modes.coupling.model = CouplingModel::RandomMode;
     const TheoryQuantity& m =
