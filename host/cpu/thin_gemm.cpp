@@ -42,7 +42,6 @@ void rowBlock(int n, int i, const Real* __restrict jt, const Real* __restrict ph
                 jv[v] = V::load(col + v * w);
                 // Pin the J vectors in registers: otherwise GCC folds a reload into every FMA and
                 // the loop becomes bound by the load ports.
-                // (32-byte vectors fit an x register only with AVX; without it there is nothing to pin.)
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__AVX__)
                 asm("" : "+x"(jv[v]));
 #endif
