@@ -136,7 +136,10 @@ TEST(ConfigKeys, TheStableKeyNamesArePresent) {
                                             "coupling.mode_ratio",
                                             "coupling.spectrum",
                                             "coupling.spectrum_decay",
+                                            "coupling.strong_fraction",
+                                            "coupling.weak_ratio",
                                             "coupling.overlap",
+                                            "coupling.overlap_spread",
                                             "noise.sigma",
                                             "noise.tau",
                                             "noise.input",
@@ -196,9 +199,12 @@ const std::map<std::string, RoundTrip>& roundTrips() {
         {"coupling.zero_diagonal", {"true", true}},
         {"coupling.storage", {"\"bf16\"", "bf16"}},
         {"coupling.mode_ratio", {"2.5", 2.5}},
-        {"coupling.spectrum", {"\"exponential\"", "exponential"}},
+        {"coupling.spectrum", {"\"two_valued\"", "two_valued"}},
         {"coupling.spectrum_decay", {"3.0", 3.0}},
+        {"coupling.strong_fraction", {"0.125", 0.125}},
+        {"coupling.weak_ratio", {"0.25", 0.25}},
         {"coupling.overlap", {"-0.2", -0.2}},
+        {"coupling.overlap_spread", {"0.3", 0.3}},
         {"noise.sigma", {"0.3", 0.3}},
         {"noise.tau", {"2.0", 2.0}},
         {"noise.input", {"0.1", 0.1}},
@@ -464,6 +470,31 @@ TEST(ConfigRange, ModeRatioIsPositiveAndAtMostFour) {
 
 TEST(ConfigRange, ModeOverlapIsACorrelation) {
     EXPECT_EQ(rejectedOverride("coupling.overlap=1.1").key(), "coupling.overlap");
+}
+
+TEST(ConfigRange, TwoValuedSpectrumKeysAreAFractionAndARatio) {
+    EXPECT_EQ(rejectedOverride("coupling.strong_fraction=nan").key(), "coupling.strong_fraction");
+    for (const char* bad :
+         {"coupling.strong_fraction=0", "coupling.strong_fraction=1.5", "coupling.strong_fraction=-0.1"}) {
+        const quench::ConfigError e = rejectedOverride(bad);
+        EXPECT_EQ(e.key(), "coupling.strong_fraction") << bad;
+        EXPECT_NE(std::string(e.what()).find("(0, 1]"), std::string::npos) << e.what();
+    }
+    for (const char* bad : {"coupling.weak_ratio=-0.01", "coupling.weak_ratio=1.01"})
+        EXPECT_EQ(rejectedOverride(bad).key(), "coupling.weak_ratio") << bad;
+    EXPECT_NO_THROW(withOverrides({"coupling.strong_fraction=1", "coupling.weak_ratio=0"}));
+    EXPECT_NO_THROW(withOverrides({"coupling.strong_fraction=0.01", "coupling.weak_ratio=1"}));
+    EXPECT_EQ(withOverrides({"coupling.spectrum=\"two_valued\""}).coupling.spectrum,
+              quench::ModeSpectrum::TwoValued);
+}
+
+TEST(ConfigRange, OverlapSpreadKeepsEveryOverlapACorrelation) {
+    EXPECT_EQ(rejectedOverride("coupling.overlap_spread=-0.1").key(), "coupling.overlap_spread");
+    const quench::ConfigError e = rejected(kMinimal, {"coupling.overlap=0.5", "coupling.overlap_spread=0.6"});
+    EXPECT_EQ(e.key(), "coupling.overlap_spread");
+    EXPECT_NE(std::string(e.what()).find("0.6"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("<= 0.5"), std::string::npos) << e.what();
+    EXPECT_NO_THROW(withOverrides({"coupling.overlap=-0.5", "coupling.overlap_spread=0.5"}));
 }
 
 TEST(ConfigRange, SpectrumDecayIsNotNegative) {

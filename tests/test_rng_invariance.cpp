@@ -1,7 +1,13 @@
 // The reproducibility contract: a realization's result depends only on (seed, realization) and
 // the spec, never on how the ensemble is cut into threads or runs.
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+
 #include "backend_fixture.hpp"
 #include "quench/coupling.hpp"
+#include "quench/rng.hpp"
 
 namespace quench::testing {
 namespace {
@@ -106,6 +112,100 @@ TEST(CouplingMatrix, RandomModesHaveTheRequestedVarianceAndRank) {
     for (const double x : j) frob += x * x;
     // E ||J||_F^2 = sum_a D_a^2 E|u|^2 E|v|^2 = N g^2: within 25 % for one realization of low rank.
     EXPECT_NEAR(frob / (200 * 0.49), 1.0, 0.25);
+}
+
+// The random-mode J as it was built before per-mode overlaps existed (one rho for every mode).
+std::vector<double> singleOverlapRandomModeCoupling(const EnsembleSpec& spec, std::int64_t realization) {
+    const int n = spec.network.n;
+    const int p = modeCount(spec.coupling, n);
+    const std::size_t np = static_cast<std::size_t>(n) * p;
+    auto normals = [&](RngStream stream) {
+        std::vector<double> z((np + 3) / 4 * 4);
+        for (std::size_t block = 0; block < z.size() / 4; ++block)
+            normal4<double>(spec.ensemble.seed, stream, static_cast<std::uint64_t>(realization), block, 0u,
+                            &z[block * 4]);
+        z.resize(np);
+        return z;
+    };
+    std::vector<double> u = normals(RngStream::ModeOutput);
+    const std::vector<double> w = normals(RngStream::ModeInput);
+    const std::vector<double> d = modeSpectrum(spec.coupling, n);
+    const double unit = 1.0 / std::sqrt(static_cast<double>(n));
+    const double rho = spec.coupling.overlap;
+    const double rest = std::sqrt(1.0 - rho * rho);
+    std::vector<double> vd(np);
+    for (std::size_t e = 0; e < np; ++e)
+        vd[e] = d[e % static_cast<std::size_t>(p)] * unit * (rho * u[e] + rest * w[e]);
+    for (double& x : u) x *= unit;
+    std::vector<double> j(static_cast<std::size_t>(n) * n);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, p, 1.0, u.data(), p, vd.data(), p, 0.0,
+                j.data(), n);
+    return j;
+}
+
+EnsembleSpec randomModeSpec(ModeSpectrum spectrum) {
+    EnsembleSpec s = smallLinearSpec(60, 0.5);
+    s.coupling.model = CouplingModel::RandomMode;
+    s.coupling.spectrum = spectrum;
+    s.coupling.spectrum_decay = 0.5;
+    s.coupling.mode_ratio = 0.75;
+    s.coupling.overlap = -0.3;
+    return s;
+}
+
+TEST(CouplingMatrix, ZeroOverlapSpreadReproducesTheSingleOverlapCouplingsBitForBit) {
+    for (const ModeSpectrum spectrum : {ModeSpectrum::PowerLaw, ModeSpectrum::TwoValued}) {
+        const EnsembleSpec s = randomModeSpec(spectrum);
+        for (const std::int64_t r : {0, 5})
+            EXPECT_EQ(couplingMatrix(s, r), singleOverlapRandomModeCoupling(s, r));
+        EXPECT_EQ(modeOverlaps(s, 3), std::vector<double>(45, -0.3));
+    }
+}
+
+TEST(CouplingMatrix, OverlapSpreadDrawsReproducibleUniformOverlapsPerModeAndRealization) {
+    EnsembleSpec s = randomModeSpec(ModeSpectrum::Flat);
+    s.network.n = 400;
+    s.coupling.mode_ratio = 1.0;
+    s.coupling.overlap_spread = 0.4;
+    const std::vector<double> rho = modeOverlaps(s, 2);
+    ASSERT_EQ(rho.size(), 400u);
+    EXPECT_EQ(rho, modeOverlaps(s, 2));
+    EXPECT_NE(rho, modeOverlaps(s, 3));
+    double mean = 0.0, var = 0.0;
+    for (const double r : rho) {
+        EXPECT_GE(r, -0.7);
+        EXPECT_LE(r, 0.1);
+        mean += r / 400.0;
+    }
+    for (const double r : rho) var += (r - mean) * (r - mean) / 400.0;
+    EXPECT_NEAR(mean, -0.3, 5.0 * 0.4 / std::sqrt(3.0 * 400.0));
+    EXPECT_NEAR(var, 0.16 / 3.0, 0.25 * 0.16 / 3.0);
+    // The contract: rho_a = overlap + spread (2 u - 1), u from integer a % 4 of counter a / 4.
+    const Uint4 bits = philoxDraw(s.ensemble.seed, RngStream::ModeOverlap, 2, 1, 0u);
+    EXPECT_EQ(rho[6], -0.3 + 0.4 * (2.0 * uniformFromBits(bits.v[2]) - 1.0));
+    // The u and w streams are untouched: changing the spread changes J only through rho_a.
+    const std::vector<double> j = couplingMatrix(s, 2);
+    s.coupling.overlap_spread = 0.0;
+    EXPECT_NE(j, couplingMatrix(s, 2));
+    // The spread rotates v_a within span(u_a, w_a): the Frobenius norm of J stays close to N g^2.
+    double frob = 0.0;
+    for (const double x : j) frob += x * x;
+    EXPECT_NEAR(frob / (400 * 0.25), 1.0, 0.15);
+}
+
+TEST(CouplingMatrix, TwoValuedEffectiveRankIsTheClosedForm) {
+    EnsembleSpec s = randomModeSpec(ModeSpectrum::TwoValued);
+    s.network.n = 200;
+    s.coupling.mode_ratio = 1.0;
+    s.coupling.strong_fraction = 0.1;
+    s.coupling.weak_ratio = 0.2;
+    const double s2 = 20 + 180 * 0.04, s4 = 20 + 180 * 0.0016;
+    EXPECT_NEAR(couplingEffectiveRank(s.coupling, 200), s2 * s2 / s4, 1e-9);
+    const std::vector<double> d = modeSpectrum(s.coupling, 200);
+    EXPECT_EQ(std::count(d.begin(), d.end(), d.front()), 20);
+    EXPECT_NEAR(d.back() / d.front(), 0.2, 1e-15);
+    s.coupling.weak_ratio = 0.0;
+    EXPECT_NEAR(couplingEffectiveRank(s.coupling, 200), 20.0, 1e-12);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RngInvarianceTest, ::testing::ValuesIn(allBackendCases()), caseName);

@@ -129,7 +129,8 @@ const Choice<CouplingModel> kModels[] = {{"iid", CouplingModel::Iid},
                                          {"random_mode", CouplingModel::RandomMode}};
 const Choice<ModeSpectrum> kSpectra[] = {{"flat", ModeSpectrum::Flat},
                                          {"power_law", ModeSpectrum::PowerLaw},
-                                         {"exponential", ModeSpectrum::Exponential}};
+                                         {"exponential", ModeSpectrum::Exponential},
+                                         {"two_valued", ModeSpectrum::TwoValued}};
 const Choice<IntegrationMethod> kMethods[] = {{"euler_maruyama", IntegrationMethod::EulerMaruyama},
                                               {"exponential_euler", IntegrationMethod::ExponentialEuler}};
 const Choice<Precision> kPrecisions[] = {{"fp32", Precision::Fp32}, {"fp64", Precision::Fp64}};
@@ -304,7 +305,9 @@ std::vector<ConfigKey> buildTable() {
          },
          [](const EnsembleSpec& s) -> json { return s.coupling.mode_ratio; }},
         {"coupling.spectrum", K::String, "", choiceList(kSpectra),
-         "random-mode model: mode strengths D_a flat, ~ a^-decay, or ~ exp(-decay a / P)", false,
+         "random-mode model: mode strengths D_a flat, ~ a^-decay, ~ exp(-decay a / P), or two_valued "
+         "(strong_fraction of the modes strong, the rest weak_ratio times as strong)",
+         false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.coupling.spectrum = readChoice(k, v, kSpectra);
          },
@@ -315,12 +318,36 @@ std::vector<ConfigKey> buildTable() {
              s.coupling.spectrum_decay = readFloat(k, v);
          },
          [](const EnsembleSpec& s) -> json { return s.coupling.spectrum_decay; }},
+        {"coupling.strong_fraction", K::Float, "", "> 0 and <= 1",
+         "random-mode model, two_valued spectrum: fraction of strong modes; the first "
+         "P_s = max(1, round(strong_fraction P)) modes are strong",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.strong_fraction = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.coupling.strong_fraction; }},
+        {"coupling.weak_ratio", K::Float, "", "0 to 1",
+         "random-mode model, two_valued spectrum: strength of the weak modes relative to the strong ones, "
+         "D_weak = weak_ratio D_strong",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.weak_ratio = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.coupling.weak_ratio; }},
         {"coupling.overlap", K::Float, "", "-1 to 1",
          "random-mode model: input/output mode overlap rho, v_a = rho u_a + sqrt(1 - rho^2) w_a", false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.coupling.overlap = readFloat(k, v);
          },
          [](const EnsembleSpec& s) -> json { return s.coupling.overlap; }},
+        {"coupling.overlap_spread", K::Float, "", ">= 0, with overlap +- spread within -1 to 1",
+         "random-mode model: per-mode overlaps rho_a drawn uniform in [overlap - spread, overlap + spread], "
+         "independently per mode and realization (RNG stream ModeOverlap); 0 = every rho_a = overlap",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.overlap_spread = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.coupling.overlap_spread; }},
         // ---- noise ----
         {"noise.sigma", K::Float, "tau^-1/2", ">= 0",
          "noise amplitude: zero-frequency power sigma^2 (papers writing 2D have sigma^2 = 2D)", false,

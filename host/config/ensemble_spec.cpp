@@ -97,14 +97,15 @@ void validateLinearStability(const EnsembleSpec& spec) {
         }
         return;
     }
-    const double bound = c.g * (1.0 + std::fabs(c.overlap));
+    const double largest_overlap = std::fabs(c.overlap) + c.overlap_spread;
+    const double bound = c.g * (1.0 + largest_overlap);
     if (bound >= 1.0) {
         throw ConfigError(
             "coupling.g", text(c.g),
             fmt::format("the linear random-mode network is only guaranteed stable for "
-                        "g (1 + |overlap|) < 1 (a conservative bound; here {:.6g}); use g < {:.6g} or a "
-                        "saturating activation such as tanh",
-                        bound, 1.0 / (1.0 + std::fabs(c.overlap))));
+                        "g (1 + |overlap| + overlap_spread) < 1 (a conservative bound; here {:.6g}); use "
+                        "g < {:.6g} or a saturating activation such as tanh",
+                        bound, 1.0 / (1.0 + largest_overlap)));
     }
 }
 
@@ -119,6 +120,21 @@ void validateCoupling(const CouplingSpec& c) {
     }
     requireNonNegative("coupling.spectrum_decay", c.spectrum_decay, "the decay rate of the mode spectrum");
     requireInRange("coupling.overlap", c.overlap, -1.0, 1.0, "the input/output mode overlap rho");
+    requireFinite("coupling.strong_fraction", c.strong_fraction);
+    if (!(c.strong_fraction > 0.0 && c.strong_fraction <= 1.0)) {
+        throw ConfigError("coupling.strong_fraction", text(c.strong_fraction),
+                          "the fraction of strong modes of the two_valued spectrum must lie in (0, 1]");
+    }
+    requireInRange("coupling.weak_ratio", c.weak_ratio, 0.0, 1.0,
+                   "the weak/strong mode strength ratio of the two_valued spectrum");
+    requireNonNegative("coupling.overlap_spread", c.overlap_spread, "the spread of the per-mode overlaps");
+    if (std::fabs(c.overlap) + c.overlap_spread > 1.0) {
+        throw ConfigError(
+            "coupling.overlap_spread", text(c.overlap_spread),
+            fmt::format("the per-mode overlaps overlap +- overlap_spread must stay within [-1, 1]; "
+                        "with overlap = {:.6g} the spread must be <= {:.6g}",
+                        c.overlap, 1.0 - std::fabs(c.overlap)));
+    }
 }
 
 // 16-bit couplings serve FP32 runs: an FP64 run rounding J to 16 bits would lose its point.

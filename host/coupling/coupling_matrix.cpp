@@ -54,13 +54,14 @@ std::vector<double> randomModeCoupling(const EnsembleSpec& spec, std::int64_t re
     std::vector<double> u = normals(spec.ensemble.seed, RngStream::ModeOutput, realization, np);
     const std::vector<double> w = normals(spec.ensemble.seed, RngStream::ModeInput, realization, np);
     const std::vector<double> d = modeSpectrum(c, n);
-    const double rho = c.overlap;
-    const double rest = std::sqrt(1.0 - rho * rho);
-    // v_a = rho u_a + sqrt(1-rho^2) w_a; fold D_a into the input modes: J = U (V D)^T.
+    const std::vector<double> rho = modeOverlaps(spec, realization);
+    std::vector<double> rest(rho.size());
+    for (std::size_t a = 0; a < rho.size(); ++a) rest[a] = std::sqrt(1.0 - rho[a] * rho[a]);
+    // v_a = rho_a u_a + sqrt(1-rho_a^2) w_a; fold D_a into the input modes: J = U (V D)^T.
     std::vector<double> vd(np);
     for (std::size_t e = 0; e < np; ++e) {
         const std::size_t a = e % static_cast<std::size_t>(p);
-        vd[e] = d[a] * unit * (rho * u[e] + rest * w[e]);
+        vd[e] = d[a] * unit * (rho[a] * u[e] + rest[a] * w[e]);
     }
     for (double& x : u) x *= unit;
     std::vector<double> j(static_cast<std::size_t>(n) * n);
@@ -78,12 +79,29 @@ std::vector<double> couplingMatrix(const EnsembleSpec& spec, std::int64_t realiz
                                                      : randomModeCoupling(spec, realization);
 }
 
+std::vector<double> modeOverlaps(const EnsembleSpec& spec, std::int64_t realization) {
+    const CouplingSpec& c = spec.coupling;
+    const int p = modeCount(c, spec.network.n);
+    std::vector<double> rho(static_cast<std::size_t>(p), c.overlap);
+    if (c.overlap_spread == 0.0) return rho;
+    for (int block = 0; block < (p + 3) / 4; ++block) {
+        const Uint4 bits =
+            philoxDraw(spec.ensemble.seed, RngStream::ModeOverlap, static_cast<std::uint64_t>(realization),
+                       static_cast<std::uint64_t>(block), 0u);
+        for (int k = 0; k < 4 && block * 4 + k < p; ++k)
+            rho[static_cast<std::size_t>(block * 4 + k)] =
+                c.overlap + c.overlap_spread * (2.0 * uniformFromBits(bits.v[k]) - 1.0);
+    }
+    return rho;
+}
+
 int modeCount(const CouplingSpec& coupling, int n) {
     return std::max(1, static_cast<int>(std::lround(coupling.mode_ratio * n)));
 }
 
 std::vector<double> modeSpectrum(const CouplingSpec& coupling, int n) {
-    return modeSpectrumValues(coupling.spectrum, modeCount(coupling, n), n, coupling.g, coupling.spectrum_decay);
+    return modeSpectrumValues(coupling.spectrum, modeCount(coupling, n), n, coupling.g,
+                              coupling.spectrum_decay, coupling.strong_fraction, coupling.weak_ratio);
 }
 
 double couplingEffectiveRank(const CouplingSpec& coupling, int n) {

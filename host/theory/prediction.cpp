@@ -390,8 +390,10 @@ void randomModeLinearZeroFrequency(TheoryPrediction& p, const EnsembleSpec& spec
     const int modes = std::max(1, static_cast<int>(std::lround(c.mode_ratio * n)));
     CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
     const std::string error = attempt([&] {
-        const std::vector<double> d = randomModeSpectrum(c.spectrum, modes, n, c.g, c.spectrum_decay);
-        const RandomModeZeroFrequency r = randomModeZeroFrequency(d, n, c.overlap, spec.noise.sigma);
+        const std::vector<double> d =
+            randomModeSpectrum(c.spectrum, modes, n, c.g, c.spectrum_decay, c.strong_fraction, c.weak_ratio);
+        const RandomModeZeroFrequency r =
+            randomModeZeroFrequencyUniformOverlap(d, n, c.overlap, c.overlap_spread, spec.noise.sigma);
         const Basis b = r.exact ? Basis::Exact : Basis::Derived;
         setSingleSite(zf, r.auto_mean, b);
         zf.at(Statistic::M2) = TheoryQuantity::of(r.m2, b);

@@ -30,13 +30,17 @@ double sumOfPowers(const std::vector<double>& D, int power) {
 
 // Hermitized cavity for r(eps) = (1/N) Tr ((1-J)^T (1-J) + eps)^-1. gamma holds the mode responses
 // (1/N) sum_a Gamma^a (entries yy, yt, ty, tt); it is updated in place so callers can continue in eps.
+// With per-mode overlaps rho_a the neuron response needs two mode averages: the plain one for the
+// off-diagonal entries (sum_i U_ia^2 -> 1) and the rho_a-weighted one for the diagonal entries
+// (sum_i U_ia V_ia -> rho_a); gamma holds (1/N) sum_a Gamma^a_yt, Gamma^a_ty in [1], [2] and
+// (1/N) sum_a rho_a Gamma^a_yy, rho_a Gamma^a_tt in [0], [3]. With one rho this is the old form.
 struct Cavity {
     const std::vector<double>& D;
     double n;
-    double rho;
+    const std::vector<double>& rho;
 
     Mat2 neuronResponse(const Mat2& gamma, double eps) const {
-        return inverse({-1.0 + rho * gamma[0], 1.0 + gamma[1], eps - gamma[2], 1.0 - rho * gamma[3]});
+        return inverse({-1.0 + gamma[0], 1.0 + gamma[1], eps - gamma[2], 1.0 - gamma[3]});
     }
 
     // Returns r(eps); throws std::runtime_error if the damped iteration does not converge.
@@ -44,9 +48,14 @@ struct Cavity {
         for (int iteration = 0; iteration < 20000; ++iteration) {
             const Mat2 L = neuronResponse(gamma, eps);
             Mat2 next{0.0, 0.0, 0.0, 0.0};
-            for (const double d : D) {
-                const Mat2 g = inverse({1.0 + d * rho * L[0], -d * L[1], d * L[2], 1.0 - d * rho * L[3]});
-                for (int k = 0; k < 4; ++k) next[k] += d * g[k] / n;
+            for (std::size_t a = 0; a < D.size(); ++a) {
+                const double d = D[a];
+                const double r = rho[a];
+                const Mat2 g = inverse({1.0 + d * r * L[0], -d * L[1], d * L[2], 1.0 - d * r * L[3]});
+                next[0] += r * d * g[0] / n;
+                next[1] += d * g[1] / n;
+                next[2] += d * g[2] / n;
+                next[3] += r * d * g[3] / n;
             }
             double change = 0.0, size = 1.0;
             for (int k = 0; k < 4; ++k) {
@@ -57,26 +66,35 @@ struct Cavity {
             }
             if (change < 1e-14 * size) return neuronResponse(gamma, eps)[1];
         }
-        throw std::runtime_error("random-mode theory: cavity iteration did not converge (rho = " + std::to_string(rho) +
-                                 "); close to the stability edge?");
+        throw std::runtime_error(
+            "random-mode theory: cavity iteration did not converge; close to the stability edge?");
     }
 };
 
 }  // namespace
 
-std::vector<double> randomModeSpectrum(ModeSpectrum kind, int P, int N, double g, double decay) {
+std::vector<double> randomModeSpectrum(ModeSpectrum kind, int P, int N, double g, double decay,
+                                       double strong_fraction, double weak_ratio) {
     if (P < 1) reject("P", P, "the number of modes must be >= 1");
     if (N < 1) reject("N", N, "the number of neurons must be >= 1");
     if (!std::isfinite(g) || g < 0.0) reject("g", g, "the coupling strength must be finite and >= 0");
     if (!std::isfinite(decay) || decay < 0.0) reject("decay", decay, "the spectral decay must be finite and >= 0");
-    return modeSpectrumValues(kind, P, N, g, decay);
+    if (kind == ModeSpectrum::TwoValued) {
+        if (!std::isfinite(strong_fraction) || strong_fraction <= 0.0 || strong_fraction > 1.0)
+            reject("strong_fraction", strong_fraction, "the fraction of strong modes must lie in (0, 1]");
+        if (!std::isfinite(weak_ratio) || weak_ratio < 0.0 || weak_ratio > 1.0)
+            reject("weak_ratio", weak_ratio, "the weak/strong ratio must lie in [0, 1]");
+    }
+    return modeSpectrumValues(kind, P, N, g, decay, strong_fraction, weak_ratio);
 }
 
 ModeSpectrum parseModeSpectrum(const std::string& name) {
     if (name == "flat") return ModeSpectrum::Flat;
     if (name == "power_law") return ModeSpectrum::PowerLaw;
     if (name == "exponential") return ModeSpectrum::Exponential;
-    throw std::domain_error("random-mode theory: spectrum = \"" + name + "\": allowed are flat, power_law, exponential");
+    if (name == "two_valued") return ModeSpectrum::TwoValued;
+    throw std::domain_error("random-mode theory: spectrum = \"" + name +
+                            "\": allowed are flat, power_law, exponential, two_valued");
 }
 
 double effectiveRank(const std::vector<double>& D) {
@@ -97,8 +115,44 @@ double randomModeZeroFrequencyPrOverNUncorrelated(double g, int N, double effect
 }
 
 RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N, double rho, double sigma) {
+    return randomModeZeroFrequency(D, N, std::vector<double>(D.size(), rho), sigma);
+}
+
+RandomModeZeroFrequency randomModeZeroFrequencyUniformOverlap(const std::vector<double>& D, int N,
+                                                              double overlap, double spread, double sigma,
+                                                              int nodes) {
+    if (!std::isfinite(spread) || spread < 0.0)
+        reject("spread", spread, "the overlap spread must be finite and >= 0");
+    if (nodes < 1) reject("nodes", nodes, "the number of quadrature nodes must be >= 1");
+    if (!std::isfinite(overlap) || overlap - spread < -1.0 || overlap + spread > 1.0)
+        reject("spread", spread, "the overlaps overlap +- spread must lie within [-1, 1]");
+    if (spread == 0.0) return randomModeZeroFrequency(D, N, overlap, sigma);
+    // The cavity depends on the modes only through (1/N) sum_a f(D_a, rho_a): K copies of each mode at the
+    // midpoint nodes rho_k of the uniform law, in a network K times as large, average f over rho_a.
+    std::vector<double> d, rho;
+    d.reserve(D.size() * static_cast<std::size_t>(nodes));
+    rho.reserve(d.capacity());
+    for (const double x : D)
+        for (int k = 0; k < nodes; ++k) {
+            d.push_back(x);
+            rho.push_back(overlap + spread * (2.0 * (k + 0.5) / nodes - 1.0));
+        }
+    RandomModeZeroFrequency out = randomModeZeroFrequency(d, N * nodes, rho, sigma);
+    out.kappa = sumOfPowers(D, 4) / N;
+    return out;
+}
+
+RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N,
+                                                const std::vector<double>& rhos, double sigma) {
     if (N < 1) reject("N", N, "must be >= 1");
-    if (!std::isfinite(rho) || rho <= -1.0 || rho > 1.0) reject("rho", rho, "the mode overlap must lie in (-1, 1]");
+    if (rhos.size() != D.size())
+        reject("rho.size()", static_cast<double>(rhos.size()), "must equal D.size()");
+    bool uncorrelated = true;
+    for (const double rho : rhos) {
+        if (!std::isfinite(rho) || rho <= -1.0 || rho > 1.0)
+            reject("rho", rho, "the mode overlap must lie in (-1, 1]");
+        uncorrelated = uncorrelated && rho == 0.0;
+    }
     if (!std::isfinite(sigma) || sigma < 0.0) reject("sigma", sigma, "must be finite and >= 0");
     for (const double d : D) {
         if (!std::isfinite(d) || d < 0.0) reject("D_a", d, "spectrum entries must be finite and >= 0");
@@ -108,17 +162,22 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
     const double s2 = sigma * sigma;
     RandomModeZeroFrequency out;
     out.kappa = sumOfPowers(D, 4) / n;
-    if (rho == 0.0) {
+    if (uncorrelated) {
         if (g2 >= 1.0) reject("g", std::sqrt(g2), "requires g < 1 at rho = 0 (unstable for g >= 1)");
         const double gap = 1.0 - g2;
         out.auto_mean = s2 / gap;
         out.m2 = s2 * s2 * (1.0 + out.kappa) / std::pow(gap, 4);
     } else {
-        const double meanEigenvalue = rho * sumOfPowers(D, 1) / n;
+        double meanEigenvalue = 0.0;
+        for (std::size_t a = 0; a < D.size(); ++a) meanEigenvalue += rhos[a] * D[a] / n;
+        double rho = 0.0;  // the mean overlap, for the messages
+        for (const double r : rhos) rho += r / static_cast<double>(rhos.size());
         if (meanEigenvalue >= 1.0) {
-            reject("rho", rho, "the mean eigenvalue rho sum D / N = " + std::to_string(meanEigenvalue) + " >= 1: unstable");
+            reject("rho", rho,
+                   "the mean eigenvalue sum rho_a D_a / N = " + std::to_string(meanEigenvalue) +
+                       " >= 1: unstable");
         }
-        const Cavity cavity{D, n, rho};
+        const Cavity cavity{D, n, rhos};
         // Continuation in eps from a well-posed large value down to the regulator scale.
         Mat2 gamma{0.0, 0.0, 0.0, 0.0};
         try {
@@ -153,17 +212,18 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
         out.m2 = -s2 * s2 * (4.0 * d1 - d2) / 3.0;
         out.exact = true;
     }
-    if (!(out.auto_mean > 0.0) && s2 > 0.0) reject("rho", rho, "no positive stationary variance: unstable");
+    if (!(out.auto_mean > 0.0) && s2 > 0.0)
+        reject("sigma", sigma, "no positive stationary variance: unstable");
     out.n_cross_var = out.m2 - out.auto_mean * out.auto_mean;
     // PR/N is sigma-free; compute it at sigma = 1 scale to stay defined for sigma = 0.
     out.pr_over_n = (s2 > 0.0) ? out.auto_mean * out.auto_mean / out.m2 : 0.0;
     if (s2 == 0.0) {
-        const RandomModeZeroFrequency unit = randomModeZeroFrequency(D, N, rho, 1.0);
+        const RandomModeZeroFrequency unit = randomModeZeroFrequency(D, N, rhos, 1.0);
         out.pr_over_n = unit.pr_over_n;
     }
     if (!std::isfinite(out.pr_over_n) || !(out.pr_over_n > 0.0) || out.pr_over_n > 1.0 + 1e-9) {
         throw std::domain_error("random-mode theory: PR/N = " + std::to_string(out.pr_over_n) +
-                                " outside (0, 1]: unstable or ill-posed parameters (rho = " + std::to_string(rho) + ")");
+                                " outside (0, 1]: unstable or ill-posed parameters");
     }
     return out;
 }

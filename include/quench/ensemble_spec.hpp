@@ -35,7 +35,10 @@ struct CouplingSpec {
     double mode_ratio = 1.0;
     ModeSpectrum spectrum = ModeSpectrum::Flat;
     double spectrum_decay = 1.0;  // power law D_a ~ a^-decay; exponential D_a ~ exp(-decay a / P)
-    double overlap = 0.0;         // rho: v_a = rho u_a + sqrt(1 - rho^2) w_a
+    double strong_fraction = 0.5;  // two_valued: fraction of strong modes, P_s = max(1, round(f P))
+    double weak_ratio = 0.5;       // two_valued: D_weak / D_strong
+    double overlap = 0.0;          // rho: v_a = rho_a u_a + sqrt(1 - rho_a^2) w_a, rho_a = overlap
+    double overlap_spread = 0.0;   // rho_a uniform in [overlap - spread, overlap + spread], per mode
 };
 
 struct NoiseSpec {

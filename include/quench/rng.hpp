@@ -8,7 +8,8 @@
 //                             c2 = index_b, c3 = realization (low 32 bits)
 // Key (64 bits):              the seed.
 // The noise uses index_a = step, index_b = trial << 16 | neuron / 4; the couplings use
-// index_a = flat entry / 4, index_b = 0 (or the mode number).
+// index_a = flat entry / 4, index_b = 0 (or the mode number); the per-mode overlaps use
+// index_a = mode / 4, index_b = 0, one uniform per integer.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -26,7 +27,13 @@ enum class RngStream : std::uint32_t {
     Noise = 4,         // white-noise increments (also drive the OU noise)
     InitialState = 5,  // x(0)
     InitialNoise = 6,  // OU noise at t = 0
+    ModeOverlap = 7,   // random-mode per-mode overlaps rho_a (coupling.overlap_spread > 0 only)
 };
+
+// A uniform number in (0, 1) from one 32-bit integer: (a + 1/2) / 2^32.
+QUENCH_HD double uniformFromBits(std::uint32_t a) {
+    return (static_cast<double>(a) + 0.5) * 2.3283064365386963e-10;
+}
 
 struct Uint4 {
     std::uint32_t v[4];

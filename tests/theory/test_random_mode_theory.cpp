@@ -16,13 +16,18 @@ namespace {
 using namespace quench::theory;
 using Matrix = std::vector<double>;
 
-// J = sum_a D_a u_a v_a^T with v_a = rho u_a + sqrt(1 - rho^2) w_a, entries N(0, 1/N): the header's convention.
-Matrix randomModeCoupling(const std::vector<double>& D, int n, double rho, std::mt19937_64& rng) {
+// J = sum_a D_a u_a v_a^T with v_a = rho u_a + sqrt(1 - rho^2) w_a, entries N(0, 1/N): the header's
+// convention. With spread > 0 each rho_a is drawn uniform in [rho - spread, rho + spread]
+// (coupling.overlap_spread).
+Matrix randomModeCoupling(const std::vector<double>& D, int n, double overlap, std::mt19937_64& rng,
+                          double spread = 0.0) {
     std::normal_distribution<double> normal(0.0, 1.0 / std::sqrt(static_cast<double>(n)));
+    std::uniform_real_distribution<double> uniform(overlap - spread, overlap + spread);
     const int P = static_cast<int>(D.size());
     Matrix J(static_cast<std::size_t>(n) * n, 0.0);
     std::vector<double> u(n), v(n);
     for (int a = 0; a < P; ++a) {
+        const double rho = spread > 0.0 ? uniform(rng) : overlap;
         for (int i = 0; i < n; ++i) u[i] = normal(rng);
         for (int i = 0; i < n; ++i) v[i] = rho * u[i] + std::sqrt(1.0 - rho * rho) * normal(rng);
         for (int i = 0; i < n; ++i)
@@ -35,11 +40,12 @@ struct Sample {
     double mean = 0.0, standard_error = 0.0;
 };
 
-Sample finiteNPrOverN(const std::vector<double>& D, int n, double rho, int realizations, std::uint64_t seed) {
+Sample finiteNPrOverN(const std::vector<double>& D, int n, double rho, int realizations, std::uint64_t seed,
+                      double spread = 0.0) {
     std::mt19937_64 rng(seed);
     std::vector<double> pr;
     for (int r = 0; r < realizations; ++r) {
-        const Matrix C = zeroFrequencyCovariance(randomModeCoupling(D, n, rho, rng), n, 1.0);
+        const Matrix C = zeroFrequencyCovariance(randomModeCoupling(D, n, rho, rng, spread), n, 1.0);
         double trace = 0.0, trace2 = 0.0;
         for (int i = 0; i < n; ++i) trace += C[i * n + i];
         for (const double c : C) trace2 += c * c;
@@ -64,6 +70,74 @@ TEST(RandomModeSpectrum, IsNormalizedToCouplingVarianceAndOrderedLargestFirst) {
     EXPECT_THROW(parseModeSpectrum("gaussian"), std::domain_error);
     EXPECT_THROW(randomModeSpectrum(ModeSpectrum::PowerLaw, 0, 200, 0.5, 1.0), std::domain_error);
     EXPECT_THROW(randomModeSpectrum(ModeSpectrum::PowerLaw, 10, 200, 0.5, -1.0), std::domain_error);
+}
+
+TEST(RandomModeSpectrum, TwoValuedHasClosedFormVarianceAndEffectiveRank) {
+    // P_s = round(f P) strong modes of strength c, P - P_s weak ones of strength r c:
+    // g^2 = c^2 (P_s + (P - P_s) r^2) / N, PR_D = (P_s + (P - P_s) r^2)^2 / (P_s + (P - P_s) r^4).
+    struct Case {
+        int P, N;
+        double f, r, strong;
+    };
+    for (const Case c :
+         {Case{200, 200, 0.1, 0.2, 20}, Case{150, 200, 0.33, 0.0, 50}, Case{300, 200, 1.0, 0.5, 300},
+          Case{100, 100, 0.001, 0.3, 1}, Case{80, 100, 0.5, 1.0, 40}}) {
+        const std::vector<double> D =
+            randomModeSpectrum(ModeSpectrum::TwoValued, c.P, c.N, 0.4, 0.0, c.f, c.r);
+        ASSERT_EQ(D.size(), static_cast<std::size_t>(c.P));
+        EXPECT_EQ(quench::strongModeCount(c.P, c.f), static_cast<int>(c.strong));
+        const double weak = c.P - c.strong;
+        const double s2 = c.strong + weak * c.r * c.r;
+        const double s4 = c.strong + weak * std::pow(c.r, 4);
+        const double scale = 0.4 * std::sqrt(c.N / s2);
+        for (int a = 0; a < c.P; ++a) EXPECT_NEAR(D[a], (a < c.strong ? 1.0 : c.r) * scale, 1e-13) << a;
+        double sum2 = 0.0;
+        for (const double d : D) sum2 += d * d;
+        EXPECT_NEAR(sum2 / c.N, 0.16, 1e-13);
+        EXPECT_NEAR(effectiveRank(D), s2 * s2 / s4, 1e-9 * s2);
+        // The collapse variable: kappa = g^4 N / PR_D = (1/N) sum D^4.
+        EXPECT_NEAR(randomModeZeroFrequency(D, c.N, 0.0, 1.0).kappa, std::pow(0.4, 4) * c.N * s4 / (s2 * s2),
+                    1e-12);
+    }
+    EXPECT_EQ(parseModeSpectrum("two_valued"), ModeSpectrum::TwoValued);
+    EXPECT_THROW(randomModeSpectrum(ModeSpectrum::TwoValued, 10, 10, 0.5, 0.0, 0.0, 0.5), std::domain_error);
+    EXPECT_THROW(randomModeSpectrum(ModeSpectrum::TwoValued, 10, 10, 0.5, 0.0, 1.5, 0.5), std::domain_error);
+    EXPECT_THROW(randomModeSpectrum(ModeSpectrum::TwoValued, 10, 10, 0.5, 0.0, 0.5, -0.1), std::domain_error);
+    EXPECT_THROW(randomModeSpectrum(ModeSpectrum::TwoValued, 10, 10, 0.5, 0.0, 0.5, 1.1), std::domain_error);
+}
+
+TEST(RandomModeZeroFrequency, PerModeOverlapsReduceToOneOverlapWhenEqual) {
+    const int n = 200;
+    const std::vector<double> D = randomModeSpectrum(ModeSpectrum::PowerLaw, n, n, 0.5, 0.5);
+    const RandomModeZeroFrequency one = randomModeZeroFrequency(D, n, -0.3, 1.0);
+    const RandomModeZeroFrequency each =
+        randomModeZeroFrequency(D, n, std::vector<double>(D.size(), -0.3), 1.0);
+    EXPECT_EQ(one.pr_over_n, each.pr_over_n);
+    EXPECT_EQ(one.auto_mean, each.auto_mean);
+    EXPECT_EQ(randomModeZeroFrequencyUniformOverlap(D, n, -0.3, 0.0, 1.0).pr_over_n, one.pr_over_n);
+    // All rho_a = 0: the closed form.
+    EXPECT_EQ(randomModeZeroFrequency(D, n, std::vector<double>(D.size(), 0.0), 1.0).pr_over_n,
+              randomModeZeroFrequency(D, n, 0.0, 1.0).pr_over_n);
+    EXPECT_THROW(randomModeZeroFrequency(D, n, std::vector<double>(3, 0.0), 1.0), std::domain_error);
+    EXPECT_THROW(randomModeZeroFrequencyUniformOverlap(D, n, 0.5, 0.6, 1.0), std::domain_error);
+}
+
+TEST(RandomModeZeroFrequency, OverlapSpreadMatchesExactInverseAveragedOverRealizations) {
+    // rho_a uniform in [-0.9, 0.1] (mean -0.4, spread 0.5), flat g = 0.5: the spread moves PR/N away
+    // from the single-overlap value, and the per-mode cavity follows the finite-N average.
+    const int n = 200, realizations = 6;
+    const std::vector<double> D = randomModeSpectrum(ModeSpectrum::Flat, n, n, 0.5, 0.0);
+    const double spread = randomModeZeroFrequencyUniformOverlap(D, n, -0.4, 0.5, 1.0).pr_over_n;
+    const double single = randomModeZeroFrequency(D, n, -0.4, 1.0).pr_over_n;
+    const Sample s = finiteNPrOverN(D, n, -0.4, realizations, 23, 0.5);
+    std::printf(
+        "[ finite N ] flat rho_a in [-0.9, 0.1]: PR/N %.4f +- %.4f, theory %.4f (single rho -0.4: %.4f)\n",
+        s.mean, s.standard_error, spread, single);
+    EXPECT_NEAR(s.mean, spread, 5.0 * s.standard_error + 3.0 / n);
+    // The spread is resolved: the single-overlap prediction is excluded.
+    EXPECT_GT(std::fabs(s.mean - single), 5.0 * s.standard_error + 1.0 / n);
+    // The quadrature has converged: 32 (the default) and 128 nodes agree.
+    EXPECT_NEAR(randomModeZeroFrequencyUniformOverlap(D, n, -0.4, 0.5, 1.0, 128).pr_over_n, spread, 1e-4);
 }
 
 TEST(RandomModeZeroFrequency, UncorrelatedModesReproduceClosedForm) {

@@ -20,9 +20,12 @@ using quench::ModeSpectrum;
 
 // D_a, a = 1..P (index a-1), with the constant c fixed so that (1/N) sum_a D_a^2 = g^2 exactly.
 // decay >= 0 is ignored for Flat. Throws for P < 1, N < 1, g < 0, decay < 0 or non-finite input.
-std::vector<double> randomModeSpectrum(ModeSpectrum kind, int P, int N, double g, double decay);
+// TwoValued: the first max(1, round(strong_fraction P)) modes strong, the rest weak_ratio times as strong;
+// throws for strong_fraction outside (0, 1] or weak_ratio outside [0, 1] (both ignored by the other kinds).
+std::vector<double> randomModeSpectrum(ModeSpectrum kind, int P, int N, double g, double decay,
+                                       double strong_fraction = 1.0, double weak_ratio = 0.0);
 
-// Parses "flat", "power_law", "exponential" (std::domain_error otherwise).
+// Parses "flat", "power_law", "exponential", "two_valued" (std::domain_error otherwise).
 ModeSpectrum parseModeSpectrum(const std::string& name);
 
 // PR_D = (sum D^2)^2 / sum D^4 (effective rank, 1 <= PR_D <= P).
@@ -47,5 +50,20 @@ struct RandomModeZeroFrequency {
 // spectral bulk of J or the bulk's mean rho sum D / N >= 1) and std::runtime_error if the cavity
 // iteration fails to converge.
 RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N, double rho, double sigma);
+
+// The same with per-mode overlaps, v_a = rho_a u_a + sqrt(1-rho_a^2) w_a (rho.size() == D.size()). The
+// cavity generalizes exactly (docs/theory/random_mode.md): the mode response of mode a uses rho_a, the
+// neuron response the rho_a-weighted mode average. All rho_a = 0 uses the closed forms.
+RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N,
+                                                const std::vector<double>& rho, double sigma);
+
+// rho_a iid uniform in [overlap - spread, overlap + spread], independent of D (the simulator's
+// coupling.overlap_spread): at large N the mode sums self-average to the expectation over rho_a, taken
+// here by the midpoint rule with `nodes` points per mode (error O(spread^2 / nodes^2), ~4e-5 in PR/N
+// at 32 nodes for spread 0.5). spread = 0 is
+// randomModeZeroFrequency(D, N, overlap, sigma).
+RandomModeZeroFrequency randomModeZeroFrequencyUniformOverlap(const std::vector<double>& D, int N,
+                                                              double overlap, double spread, double sigma,
+                                                              int nodes = 32);
 
 }  // namespace quench::theory
