@@ -153,8 +153,10 @@ EnsembleSpec randomModeSpec(ModeSpectrum spectrum) {
     return s;
 }
 
-// The reference is computed here, in another translation unit, so the compiler may contract its
-// multiply-adds differently (-march=native): the comparison is to rounding, 1e-13 of the largest entry.
+// The reference is computed here, in another translation unit, so the compiler may contract the
+// multiply-adds of the single-precision normal inversion (normalFromBits) differently under
+// -march=native: the comparison is to float rounding, 1e-6 of the largest entry (a wrong stream,
+// index or overlap changes entries by O(1) of it).
 TEST(CouplingMatrix, ZeroOverlapSpreadReproducesTheSingleOverlapCouplings) {
     for (const ModeSpectrum spectrum : {ModeSpectrum::PowerLaw, ModeSpectrum::TwoValued}) {
         const EnsembleSpec s = randomModeSpec(spectrum);
@@ -164,7 +166,7 @@ TEST(CouplingMatrix, ZeroOverlapSpreadReproducesTheSingleOverlapCouplings) {
             ASSERT_EQ(j.size(), reference.size());
             double largest = 0.0;
             for (const double v : reference) largest = std::max(largest, std::fabs(v));
-            for (std::size_t e = 0; e < j.size(); ++e) EXPECT_NEAR(j[e], reference[e], 1e-13 * largest) << e;
+            for (std::size_t e = 0; e < j.size(); ++e) EXPECT_NEAR(j[e], reference[e], 1e-6 * largest) << e;
         }
         EXPECT_EQ(modeOverlaps(s, 3), std::vector<double>(45, -0.3));
     }
