@@ -283,6 +283,26 @@ std::vector<double> equalTimeCovariance(const std::vector<double>& J, int n, dou
     return solveContinuousLyapunov(leakMinusCoupling(J, n), n, scaledIdentity(n, sigma * sigma));
 }
 
+std::vector<double> coloredNoiseEqualTimeCovariance(const std::vector<double>& J, int n, double sigma, double tau) {
+    requireShape(J, n, "J");
+    requireSigma(sigma);
+    if (!(tau > 0.0) || !std::isfinite(tau)) throw std::invalid_argument("lyapunov: tau must be finite and > 0");
+    const std::size_t nn = static_cast<std::size_t>(n), m = 2 * nn;
+    const std::vector<double> leak = leakMinusCoupling(J, n);
+    std::vector<double> M(m * m, 0.0), Q(m * m, 0.0);
+    for (std::size_t i = 0; i < nn; ++i) {
+        for (std::size_t k = 0; k < nn; ++k) M[i * m + k] = leak[i * nn + k];
+        M[i * m + nn + i] = -1.0;
+        M[(nn + i) * m + nn + i] = 1.0 / tau;
+        Q[(nn + i) * m + nn + i] = sigma * sigma / (tau * tau);
+    }
+    const std::vector<double> P = solveContinuousLyapunov(M, 2 * n, Q);
+    std::vector<double> C(nn * nn);
+    for (std::size_t i = 0; i < nn; ++i)
+        for (std::size_t k = 0; k < nn; ++k) C[i * nn + k] = P[i * m + k];
+    return C;
+}
+
 std::vector<double> zeroFrequencyCovariance(const std::vector<double>& J, int n, double sigma) {
     requireShape(J, n, "J");
     requireSigma(sigma);

@@ -269,27 +269,9 @@ TEST(FiniteSizeMonteCarlo, ZeroFrequencyCoefficientsMatchExactInversesAtN24And48
                        0.5, -0.5, kGaussian);
 }
 
-// The exact ET covariance of x under Ornstein-Uhlenbeck noise of correlation time tau: the x block of the
-// stationary covariance of (x, eta), d(x, eta) = [[-1 + J, 1], [0, -1/tau]] (x, eta) dt + (0, sigma/tau dW).
-Matrix coloredEqualTimeCovariance(const Matrix& j, int n, double tau) {
-    const int m = 2 * n;
-    Matrix M(static_cast<std::size_t>(m) * m, 0.0), Q(static_cast<std::size_t>(m) * m, 0.0);
-    for (int i = 0; i < n; ++i) {
-        for (int k = 0; k < n; ++k) M[i * m + k] = (i == k ? 1.0 : 0.0) - j[i * n + k];
-        M[i * m + n + i] = -1.0;
-        M[(n + i) * m + n + i] = 1.0 / tau;
-        Q[(n + i) * m + n + i] = 1.0 / (tau * tau);
-    }
-    const Matrix P = solveContinuousLyapunov(M, m, Q);
-    Matrix C(static_cast<std::size_t>(n) * n);
-    for (int i = 0; i < n; ++i)
-        for (int k = 0; k < n; ++k) C[i * n + k] = P[i * m + k];
-    return C;
-}
-
 TEST(FiniteSizeMonteCarlo, ColoredNoiseEqualTimeCoefficientsMatchExactLyapunovSolutionsAtN24And48) {
     const double tau = 1.0;
-    const auto et = [tau](const Matrix& j, int n) { return coloredEqualTimeCovariance(j, n, tau); };
+    const auto et = [tau](const Matrix& j, int n) { return coloredNoiseEqualTimeCovariance(j, n, 1.0, tau); };
     checkAllStatistics("iid g = 0.6, tau = 1", linearEqualTimeFirstOrder(0.6, 0.0, 1.0, kGaussian, tau), et, 24,
                        1500, 0.6, 0.0, kGaussian);
 }

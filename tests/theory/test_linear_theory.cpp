@@ -351,9 +351,8 @@ TEST(EqualTimeIidColored, SlowNoiseGivesTheZeroFrequencyDimension) {
 }
 
 TEST(EqualTimeIidColored, MatchesLyapunovSolutionsOfTheAugmentedSystemAtN200) {
-    // Exact finite-N ET covariance of x for OU noise: the stationary covariance of (x, eta) with
-    // d(x, eta) = [[-1 + J, 1], [0, -1/tau]] (x, eta) dt + (0, sigma/tau dW). Allowance 1/N for the
-    // finite-size offset of the mean, as for white noise.
+    // Exact finite-N ET covariance of x for OU noise (coloredNoiseEqualTimeCovariance). Allowance 1/N
+    // for the finite-size offset of the mean, as for white noise.
     const int n = 200, realizations = 8;
     const double g = 0.5, sigma = 1.0;
     for (const double tau : {0.1, 1.0, 10.0}) {
@@ -361,19 +360,7 @@ TEST(EqualTimeIidColored, MatchesLyapunovSolutionsOfTheAugmentedSystemAtN200) {
         std::vector<double> pr, a;
         for (int r = 0; r < realizations; ++r) {
             const Matrix J = partiallySymmetricCoupling(n, g, 0.0, rng);
-            const int m = 2 * n;
-            Matrix M(static_cast<std::size_t>(m) * m, 0.0), Q(static_cast<std::size_t>(m) * m, 0.0);
-            for (int i = 0; i < n; ++i) {
-                for (int j = 0; j < n; ++j) M[i * m + j] = (i == j ? 1.0 : 0.0) - J[i * n + j];
-                M[i * m + n + i] = -1.0;
-                M[(n + i) * m + n + i] = 1.0 / tau;
-                Q[(n + i) * m + n + i] = sigma * sigma / (tau * tau);
-            }
-            const Matrix P = solveContinuousLyapunov(M, m, Q);
-            Matrix C(static_cast<std::size_t>(n) * n);
-            for (int i = 0; i < n; ++i)
-                for (int j = 0; j < n; ++j) C[i * n + j] = P[i * m + j];
-            const FiniteNStats s = statsOf(C, n);
+            const FiniteNStats s = statsOf(coloredNoiseEqualTimeCovariance(J, n, sigma, tau), n);
             pr.push_back(s.pr_over_n);
             a.push_back(s.auto_mean);
         }

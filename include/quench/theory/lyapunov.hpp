@@ -26,6 +26,12 @@ std::vector<double> solveDiscreteLyapunov(const std::vector<double>& A, int n, c
 // (1-J) C + C (1-J)^T = sigma^2 1. Throws std::domain_error if 1-J has an eigenvalue with real part <= 0.
 std::vector<double> equalTimeCovariance(const std::vector<double>& J, int n, double sigma);
 
+// Stationary (equal-time) covariance of x under Ornstein-Uhlenbeck noise of correlation time tau > 0 and the
+// white noise's zero-frequency power (spectrum sigma^2 / (1 + tau^2 w^2)): the x block of the stationary
+// covariance of (x, eta), d(x, eta) = [[-1 + J, 1], [0, -1/tau]] (x, eta) dt + (0, sigma/tau dW), a Lyapunov
+// equation of size 2n. Same stability requirement as above; throws std::invalid_argument unless tau > 0.
+std::vector<double> coloredNoiseEqualTimeCovariance(const std::vector<double>& J, int n, double sigma, double tau);
+
 // Zero-frequency covariance sigma^2 (1-J)^-1 (1-J)^-T = integral over tau of Cov(x(t), x(t+tau)).
 // Same stability requirement as equalTimeCovariance (an unstable network has no stationary state,
 // even where 1-J happens to be invertible); throws std::domain_error otherwise.
