@@ -139,7 +139,6 @@ public:
         : spec_(spec),
           n_(spec.network.n),
           k_(spec.ensemble.trials),
-          capacity_(capacity),
           plan_(planSteps(spec.integration)),
           split_(k_),
           stream_(stream),
@@ -387,7 +386,6 @@ private:
     const EnsembleSpec& spec_;
     const int n_;
     const int k_;
-    const int capacity_;
     const StepPlan plan_;
     const SplitPlan split_;
     const cudaStream_t stream_;

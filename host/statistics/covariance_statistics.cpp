@@ -134,6 +134,16 @@ HigherOrder higherOrderRaw(const Matrix& c, int n) {
     return {traceOfProduct(c2, c, n), traceOfProduct(c2, c2, n)};
 }
 
+// `f` applied to every group and to the pooled matrix; the result has n units.
+template <class Transform>
+SplitCovariance transformed(const SplitCovariance& c, int n, const Transform& f) {
+    SplitCovariance out;
+    out.n = n;
+    for (int g = 0; g < kSplitGroups; ++g) out.group[g] = f(c.group[g]);
+    out.pooled = f(c.pooled);
+    return out;
+}
+
 }  // namespace
 
 StatisticValues computeStatistics(const SplitCovariance& c) {
@@ -189,25 +199,20 @@ SplitCovariance withPositiveVariance(const SplitCovariance& c) {
     }
     if (static_cast<int>(kept.size()) == n) return c;
     const int m = static_cast<int>(kept.size());
-    auto restrict = [&](const Matrix& a) {
+    return transformed(c, m, [&](const Matrix& a) {
         Matrix out(static_cast<size_t>(m) * m);
         for (int i = 0; i < m; ++i)
             for (int j = 0; j < m; ++j)
                 out[static_cast<size_t>(i) * m + j] = a[static_cast<size_t>(kept[i]) * n + kept[j]];
         return out;
-    };
-    SplitCovariance out;
-    out.n = m;
-    for (int g = 0; g < kSplitGroups; ++g) out.group[g] = restrict(c.group[g]);
-    out.pooled = restrict(c.pooled);
-    return out;
+    });
 }
 
 SplitCovariance correlationOf(const SplitCovariance& c) {
     const int n = c.n;
     std::vector<double> inv_sd(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) inv_sd[i] = 1.0 / std::sqrt(c.pooled[static_cast<size_t>(i) * n + i]);
-    auto normalized = [&](const Matrix& m) {
+    return transformed(c, n, [&](const Matrix& m) {
         Matrix out(m.size());
         for (int i = 0; i < n; ++i)
             for (int j = 0; j < n; ++j) {
@@ -215,12 +220,7 @@ SplitCovariance correlationOf(const SplitCovariance& c) {
                 out[k] = m[k] * inv_sd[i] * inv_sd[j];
             }
         return out;
-    };
-    SplitCovariance r;
-    r.n = n;
-    for (int g = 0; g < kSplitGroups; ++g) r.group[g] = normalized(c.group[g]);
-    r.pooled = normalized(c.pooled);
-    return r;
+    });
 }
 
 std::vector<double> symmetricEigenvalues(const std::vector<double>& matrix, int n) {
