@@ -196,17 +196,18 @@ void printTable(const std::vector<ScanAxis>& axes, const std::vector<ScanPoint>&
     fmt::print(
         "quench theory: N = infinity predictions (E exact, L linear equivalence, D derived, - omitted)\n");
     for (const ScanAxis& a : axes) fmt::print("{:>14} ", a.key);
-    fmt::print("{:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n", "delta0", "gamma", "g_eff",
-               "a_phi ET", "a_phi ZF", "PR/N phiZF", "PR/N phiET", "PR/N x ZF");
+    fmt::print("{:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}\n", "delta0", "gamma", "g_eff",
+               "a_phi ET", "a_phi ZF", "PR/N phiZF", "PR/N phiET", "PR/N x ZF", "PR/N x ET");
     for (const ScanPoint& p : points) {
         for (const auto& [key, value] : p.parameters) fmt::print("{:>14.6g} ", value);
         const TheoryPrediction& t = p.prediction;
-        fmt::print("{} {} {} {} {} {} {} {}\n", cell(t.delta0), cell(t.gamma), cell(t.g_eff),
+        fmt::print("{} {} {} {} {} {} {} {} {}\n", cell(t.delta0), cell(t.gamma), cell(t.g_eff),
                    cell(t.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::AutoMean)),
                    cell(t.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::AutoMean)),
                    cell(t.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)),
                    cell(t.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN)),
-                   cell(t.at(Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)));
+                   cell(t.at(Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)),
+                   cell(t.at(Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN)));
     }
     // Distinct reasons for the quantities shown above, so a '-' is never left unexplained.
     std::map<std::string, std::string> reasons;

@@ -13,6 +13,7 @@
 #include "quench/theory/linear_finite_size.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/random_mode_theory.hpp"
+#include "quench/theory/state_covariance.hpp"
 
 namespace quench::theory {
 
@@ -294,7 +295,34 @@ void predictLinear(TheoryPrediction& p, const EnsembleSpec& spec) {
 // ---- nonlinear odd phi, zero mean: DMFT (theory.md section 4) ----
 
 const char* const kNoXFourPoint =
-    "x four-point statistics of a nonlinear network are not derived (x is J-mixed, low-pass filtered phi)";
+    "x four-point statistics of a nonlinear network come from the DMFT spectra, not available for this model";
+
+// x's four-point statistics from linear equivalence at all frequencies (docs/theory/state_covariance.md):
+// the auto mean stays the exact DMFT value a, the cross-covariance excess comes from the trace formulas,
+// m2 = a^2 + N dc2 and PR/N = a^2 / m2 (zero cross mean), as for phi's ET dimension.
+void setStateFourPoint(CovariancePrediction& c, double auto_mean, const LinearMoments& m, Basis b) {
+    c.n_cross_var = TheoryQuantity::of(m.n_cross_var, b);
+    const double m2 = auto_mean * auto_mean + m.n_cross_var;
+    c.at(Statistic::M2) = TheoryQuantity::of(m2, b);
+    c.at(Statistic::PrOverN) = TheoryQuantity::of(auto_mean * auto_mean / m2, b);
+    c.at(Statistic::M3) = TheoryQuantity::omitted("Tr C^3 / N of x is not derived for nonlinear networks");
+}
+
+// ZF by linear equivalence (as phi's), ET by linear equivalence at all frequencies (derived, as phi's).
+void stateCovariances(TheoryPrediction& p, const DmftCorrelation& c, double g, double sigma, double tau_n) {
+    const LinearEquivalentSpectra spectra = linearEquivalentSpectra(c, g, sigma, tau_n);
+    CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
+    std::string error = attempt([&] {
+        const TheoryQuantity& a = zf.at(Statistic::AutoMean);
+        if (!a.available()) throw std::runtime_error("the ZF auto mean is absent: " + a.reason);
+        setStateFourPoint(zf, *a.value, stateZeroFrequency(spectra), Basis::LinearEquivalence);
+    });
+    if (!error.empty()) zf.at(Statistic::PrOverN) = TheoryQuantity::omitted("x ZF statistics failed: " + error);
+    CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
+    const double scale = std::max(0.05, std::sqrt(std::max(0.0, 1.0 - c.g_eff * c.g_eff))) / (1.0 + tau_n);
+    error = attempt([&] { setStateFourPoint(et, c.delta0, stateEqualTime(spectra, scale), Basis::Derived); });
+    if (!error.empty()) et.at(Statistic::PrOverN) = TheoryQuantity::omitted("x ET statistics failed: " + error);
+}
 
 // phi ZF by linear equivalence: a linear network with gain g_eff driven by white noise of power
 // s_eff = S_r + gamma^2 sigma^2 = a_phi_zf (1 - g_eff^2); the auto mean S_phi(0) itself is exact DMFT.
@@ -339,11 +367,15 @@ void predictWhiteNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
         return;
     }
     zeroFrequencyByLinearEquivalence(p, g, d.g_eff, d.a_phi_zf, sigma);
-    const std::string error =
-        attempt([&] { equalTimeDimension(p, solveWhiteNoiseCorrelation(phi, g, sigma), g, d.a_phi); });
+    const std::string error = attempt([&] {
+        const DmftCorrelation c = solveWhiteNoiseCorrelation(phi, g, sigma);
+        equalTimeDimension(p, c, g, d.a_phi);
+        stateCovariances(p, c, g, sigma, 0.0);
+    });
     if (!error.empty())
-        p.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN) =
-            TheoryQuantity::omitted("DMFT correlation solver failed: " + error);
+        for (const Variable v : kVariables)
+            p.at(v, CovarianceKind::EqualTime).at(Statistic::PrOverN) =
+                TheoryQuantity::omitted("DMFT correlation solver failed: " + error);
 }
 
 void predictColoredNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
@@ -358,6 +390,7 @@ void predictColoredNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
     if (c.delta0 <= 0.0) return;
     zeroFrequencyByLinearEquivalence(p, g, c.g_eff, activationSpectrum(c, 0.0), sigma);
     equalTimeDimension(p, c, g, a_phi);
+    stateCovariances(p, c, g, sigma, spec.noise.tau);
 }
 
 void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec) {

@@ -114,11 +114,30 @@ TEST(Prediction, TanhEqualTimeDimensionIsDerivedAndMatchesTheCheckValue) {
     EXPECT_NEAR(valueOf(pr), 0.5212, 2e-3);
 }
 
+// x's four-point statistics come from linear equivalence (docs/theory/state_covariance.md): ZF tagged
+// linear_equivalence like phi's, ET derived like phi's; the auto means stay the exact DMFT ones.
+TEST(Prediction, TanhStateCovarianceRestsOnLinearEquivalence) {
+    const TheoryPrediction p = predict(model(ActivationKind::Tanh, 1.2, 1.0));
+    const CovariancePrediction& et = cov(p, Variable::X, CovarianceKind::EqualTime);
+    const CovariancePrediction& zf = cov(p, Variable::X, CovarianceKind::ZeroFrequency);
+    EXPECT_EQ(et.at(Statistic::PrOverN).basis, Basis::Derived);
+    EXPECT_EQ(zf.at(Statistic::PrOverN).basis, Basis::LinearEquivalence);
+    EXPECT_EQ(et.at(Statistic::AutoMean).basis, Basis::Exact);
+    for (const CovariancePrediction* c : {&et, &zf}) {
+        const double a = valueOf(c->at(Statistic::AutoMean));
+        EXPECT_NEAR(valueOf(c->at(Statistic::M2)), a * a + valueOf(c->n_cross_var), 1e-12);
+        EXPECT_NEAR(valueOf(c->at(Statistic::PrOverN)), a * a / valueOf(c->at(Statistic::M2)), 1e-12);
+    }
+    // Low-pass filtering makes x lower-dimensional than phi at equal time.
+    EXPECT_LT(valueOf(et.at(Statistic::PrOverN)),
+              valueOf(cov(p, Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN)));
+}
+
 TEST(Prediction, WhatTheTheoryDoesNotCoverIsOmittedWithAReason) {
     const TheoryPrediction tanh = predict(model(ActivationKind::Tanh, 0.8, 1.0));
-    const TheoryQuantity& x_pr = cov(tanh, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN);
-    EXPECT_FALSE(x_pr.available());
-    EXPECT_FALSE(x_pr.reason.empty());
+    const TheoryQuantity& x_m3 = cov(tanh, Variable::X, CovarianceKind::EqualTime).at(Statistic::M3);
+    EXPECT_FALSE(x_m3.available());
+    EXPECT_FALSE(x_m3.reason.empty());
     EXPECT_FALSE(cov(tanh, Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::CrossVar).available());
     EXPECT_FALSE(tanh.zero_frequency_density[0].has_value());
     EXPECT_FALSE(tanh.density_reason.empty());
@@ -162,11 +181,15 @@ TEST(Prediction, ZScoredStatisticsOfALinearIidNetworkAreTheRescaledCovarianceSta
 }
 
 TEST(Prediction, ZScoredStatisticsAreOmittedWhereTheCovarianceStatisticsAre) {
+    // Partial symmetry has a single-site ET theory only: no dimension, hence no z-scored one.
+    EnsembleSpec symmetric = model(ActivationKind::Linear, 0.4, 1.0);
+    symmetric.coupling.symmetry = 0.5;
+    const TheoryPrediction partial = predict(symmetric);
+    const CovariancePrediction& x_et = cov(partial, Variable::X, CovarianceKind::EqualTime);
+    EXPECT_FALSE(x_et.at(Statistic::ZPrOverN).available());
+    EXPECT_EQ(x_et.at(Statistic::ZPrOverN).reason, x_et.at(Statistic::PrOverN).reason);
+    EXPECT_FALSE(x_et.z_n_cross_var.available());
     const TheoryPrediction tanh = predict(model(ActivationKind::Tanh, 0.8, 1.0));
-    const CovariancePrediction& x_zf = cov(tanh, Variable::X, CovarianceKind::ZeroFrequency);
-    EXPECT_FALSE(x_zf.at(Statistic::ZPrOverN).available());
-    EXPECT_EQ(x_zf.at(Statistic::ZPrOverN).reason, x_zf.at(Statistic::PrOverN).reason);
-    EXPECT_FALSE(x_zf.z_n_cross_var.available());
     // phi's ZF dimension rests on linear equivalence; its z-scored counterpart is derived from it.
     const CovariancePrediction& phi_zf = cov(tanh, Variable::Phi, CovarianceKind::ZeroFrequency);
     EXPECT_DOUBLE_EQ(valueOf(phi_zf.at(Statistic::ZPrOverN)), valueOf(phi_zf.at(Statistic::PrOverN)));

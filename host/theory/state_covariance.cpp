@@ -1,0 +1,140 @@
+// The x covariance of nonlinear networks by linear equivalence (docs/theory/state_covariance.md).
+#include "quench/theory/state_covariance.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "quench/theory/gaussian_average.hpp"
+
+namespace quench::theory {
+namespace {
+
+using Complex = std::complex<double>;
+constexpr double kPi = 3.14159265358979323846;
+
+// Large-N normalized traces of products of G_a = (1 - a J)^-1 and its adjoint, J iid N(0, g^2/N):
+// tr[G_a G_b^H] = t(a, b), tr[G_a G_b G_c^H] = t(a, c) t(b, c), tr[G_a] = tr[G_a G_b] = 1, and
+// tr[K_a K_b] = t(a,a) t(b,b) t(a,b) t(b,a) for K = G G^H (theory.md's all-frequency kernel).
+// P = (G - 1)(G - 1)^H = K - G - G^H + 1 reduces every trace with J G G^H J^T to these.
+struct TraceTable {
+    double kk;  // tr[K_a K_b]
+    double kp;  // tr[K_a P_b]
+    double pk;  // tr[P_a K_b]
+    double pp;  // tr[P_a P_b]
+};
+
+Complex t(double g2, Complex a, Complex b) { return 1.0 / (1.0 - g2 * a * std::conj(b)); }
+
+TraceTable traces(double g2, Complex a, Complex b) {
+    const double taa = std::real(t(g2, a, a)), tbb = std::real(t(g2, b, b));
+    const Complex tab = t(g2, a, b), tba = t(g2, b, a);
+    const double cross = std::real(tab + tba);  // t(a,b) + t(b,a) = 2 Re t(a,b)
+    const double kk = taa * tbb * std::norm(tab);
+    return {kk, kk - taa * cross + taa, kk - tbb * cross + tbb, kk - cross * (taa + tbb - 1.0) + taa + tbb - 1.0};
+}
+
+void requireStable(const LinearEquivalentSpectra& s) {
+    if (!(s.g >= 0.0) || !(s.gamma > 0.0) || !(s.g * s.gamma < 1.0))
+        throw std::domain_error("state covariance: g gamma = " + std::to_string(s.g * s.gamma) +
+                                " must lie in [0, 1) with gamma > 0 (no stationary state otherwise)");
+    if (!s.noise || !s.residual) throw std::invalid_argument("state covariance: noise and residual spectra are required");
+}
+
+// What the trace formulas need of one frequency, evaluated once (the residual spectrum costs a Filon sum).
+struct FrequencyPoint {
+    Complex chi;             // gamma / (1 + i w)
+    double noise_weight;     // N(w) / (1 + w^2): weight of G G^H
+    double residual_weight;  // S_r(w) / (|chi|^2 (1 + w^2)) = S_r / gamma^2: weight of P = (G - 1)(G - 1)^H
+    double spectrum;         // S_x(w), the diagonal
+};
+
+FrequencyPoint frequencyPoint(const LinearEquivalentSpectra& s, double w) {
+    const double g2 = s.g * s.g, lowpass = 1.0 / (1.0 + w * w);
+    const Complex chi = s.gamma / Complex(1.0, w);
+    const double noise = s.noise(w), residual = s.residual(w);
+    const double taa = std::real(t(g2, chi, chi));
+    // tr[J G G^H J^T] = tr[P] / |chi|^2 = (t - 1) / |chi|^2 = g^2 t.
+    return {chi, noise * lowpass, residual / (s.gamma * s.gamma), (noise + g2 * residual) * taa * lowpass};
+}
+
+double crossSpectralProduct(double g2, const FrequencyPoint& a, const FrequencyPoint& b) {
+    const TraceTable tr = traces(g2, a.chi, b.chi);
+    const double full = a.noise_weight * b.noise_weight * tr.kk + a.noise_weight * b.residual_weight * tr.kp +
+                        a.residual_weight * b.noise_weight * tr.pk + a.residual_weight * b.residual_weight * tr.pp;
+    return full - a.spectrum * b.spectrum;
+}
+
+}  // namespace
+
+LinearEquivalentSpectra linearEquivalentSpectra(const DmftCorrelation& c, double g, double sigma, double tau_n) {
+    LinearEquivalentSpectra s;
+    s.g = g;
+    s.gamma = c.gamma;
+    const double s2 = sigma * sigma;
+    s.noise = [s2, tau_n](double w) { return s2 / (1.0 + tau_n * tau_n * w * w); };
+    s.residual = [c, g, gamma = c.gamma, noise = s.noise](double w) {
+        const double chi2 = gamma * gamma / (1.0 + w * w);
+        return std::max(0.0, activationSpectrum(c, w) * (1.0 - g * g * chi2) - chi2 * noise(w));
+    };
+    return s;
+}
+
+double stateSpectrum(const LinearEquivalentSpectra& s, double w) {
+    requireStable(s);
+    return frequencyPoint(s, w).spectrum;
+}
+
+double stateCrossSpectralProduct(const LinearEquivalentSpectra& s, double w, double w_prime) {
+    requireStable(s);
+    return crossSpectralProduct(s.g * s.g, frequencyPoint(s, w), frequencyPoint(s, w_prime));
+}
+
+namespace {
+
+LinearMoments fromSecondMoments(double auto_mean, double n_cross_var) {
+    LinearMoments m;
+    m.auto_mean = auto_mean;
+    m.n_cross_var = n_cross_var;
+    m.m2 = auto_mean * auto_mean + n_cross_var;
+    m.pr_over_n = m.m2 > 0.0 ? auto_mean * auto_mean / m.m2 : 0.0;
+    m.m3_available = false;
+    return m;
+}
+
+}  // namespace
+
+LinearMoments stateZeroFrequency(const LinearEquivalentSpectra& s) {
+    return fromSecondMoments(stateSpectrum(s, 0.0), stateCrossSpectralProduct(s, 0.0, 0.0));
+}
+
+LinearMoments stateEqualTime(const LinearEquivalentSpectra& s, double scale, int frequency_points) {
+    requireStable(s);
+    if (!(scale > 0.0) || !std::isfinite(scale))
+        throw std::domain_error("state covariance: frequency scale = " + std::to_string(scale) + " must be positive");
+    if (frequency_points < 16 || frequency_points > 2000)
+        throw std::domain_error("frequency_points = " + std::to_string(frequency_points) + ": must lie in [16, 2000]");
+    const GaussLegendreRule rule = gaussLegendreRule(frequency_points);
+    std::vector<FrequencyPoint> point;
+    std::vector<double> weight;
+    double auto_mean = 0.0;
+    for (int i = 0; i < frequency_points; ++i) {
+        const double theta = 0.5 * kPi * rule.nodes[i];  // the rule is symmetric: w covers (-inf, inf)
+        point.push_back(frequencyPoint(s, scale * std::tan(theta)));
+        weight.push_back(rule.weights[i] * 0.5 * kPi * scale / (std::cos(theta) * std::cos(theta)) / (2.0 * kPi));
+        auto_mean += weight.back() * point.back().spectrum;
+    }
+    const double g2 = s.g * s.g;
+    double excess = 0.0;
+    for (int i = 0; i < frequency_points; ++i) {
+        double row = 0.0;
+        for (int j = 0; j < frequency_points; ++j) row += weight[j] * crossSpectralProduct(g2, point[i], point[j]);
+        excess += weight[i] * row;
+    }
+    return fromSecondMoments(auto_mean, excess);
+}
+
+}  // namespace quench::theory
