@@ -569,11 +569,13 @@ double activationSpectrum(const DmftCorrelation& c, double w) {
     return 2.0 * (tail + sum / (w * w));
 }
 
-double equalTimeActivationDimension(const DmftCorrelation& c, double g, int frequency_points) {
+double equalTimeActivationDimension(const DmftCorrelation& c, double g, int frequency_points, double kappa) {
     if (c.c_phi.empty() || !(c.c_phi[0] > 0.0))
         throw std::domain_error("equal-time dimension: C_phi(0) = 0 (quiescent network), PR^ET/N is undefined");
     if (frequency_points < 16 || frequency_points > 2000)
         throw std::domain_error("frequency_points = " + std::to_string(frequency_points) + ": must lie in [16, 2000]");
+    if (!(kappa >= 0.0) || !std::isfinite(kappa))
+        throw std::domain_error("kappa = " + std::to_string(kappa) + ": must be finite and >= 0");
     const GaussLegendreRule rule = gaussLegendreRule(frequency_points);
     const double scale = std::max(0.05, std::sqrt(std::max(0.0, 1.0 - c.g_eff * c.g_eff)));
     std::vector<double> weight(frequency_points);
@@ -591,7 +593,7 @@ double equalTimeActivationDimension(const DmftCorrelation& c, double g, int freq
         double row = 0.0;
         for (int j = 0; j < frequency_points; ++j) {
             const double m = std::norm(1.0 - g2 * chi[i] * std::conj(chi[j]));
-            row += weight[j] * (1.0 / m - 1.0);
+            row += weight[j] * ((1.0 + kappa * std::norm(chi[i]) * std::norm(chi[j])) / m - 1.0);
         }
         excess += weight[i] * row;
     }

@@ -413,9 +413,66 @@ void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
 
 // Random-mode couplings: single-site quantities equal those of iid J with the same g (derived). The
 // linear ZF four-point statistics come from the mode-spectrum theory (they depend on N through
-// kappa = g^4 N / PR_D); every other four-point statistic is omitted.
+// kappa = g^4 N / PR_D); without mode overlap the all-frequency kernel with its kappa factor gives the
+// linear ET ones and, by linear equivalence, phi's; every other four-point statistic is omitted.
 const char* const kRandomModeFourPoint =
-    "random-mode couplings: four-point statistics are derived only for the linear zero-frequency covariance";
+    "random-mode couplings: four-point statistics are derived for the linear ZF covariance, and without "
+    "mode overlap for linear ET and phi; not for x of a nonlinear network";
+
+bool uncorrelatedModes(const CouplingSpec& c) { return c.overlap == 0.0 && c.overlap_spread == 0.0; }
+
+// kappa = (1/N) sum_a D_a^4 of the spec's mode spectrum (the factor of the random-mode four-point kernel).
+double randomModeKappa(const EnsembleSpec& spec) {
+    const CouplingSpec& c = spec.coupling;
+    const int n = spec.network.n;
+    const int modes = std::max(1, static_cast<int>(std::lround(c.mode_ratio * n)));
+    const std::vector<double> d =
+        randomModeSpectrum(c.spectrum, modes, n, c.g, c.spectrum_decay, c.strong_fraction, c.weak_ratio);
+    double sum = 0.0;
+    for (const double v : d) sum += v * v * v * v;
+    return sum / n;
+}
+
+DmftCorrelation correlationOf(const EnsembleSpec& spec, const Activation& phi) {
+    return spec.noise.tau > 0.0 ? solveColoredNoiseCorrelation(phi, spec.coupling.g, spec.noise.sigma, spec.noise.tau)
+                                : solveWhiteNoiseCorrelation(phi, spec.coupling.g, spec.noise.sigma);
+}
+
+// Linear network, rho = 0: ET dimension from the all-frequency kernel with the kappa factor (derived; at
+// w = w' = 0 it is the ZF closed form). phi = x.
+void randomModeLinearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
+    CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
+    const TheoryQuantity a = et.at(Statistic::AutoMean);
+    if (!a.available()) return;
+    const std::string error = attempt([&] {
+        const DmftCorrelation c = correlationOf(spec, spec.network.activation);
+        setFromDimension(et, *a.value, equalTimeActivationDimension(c, spec.coupling.g, 200, randomModeKappa(spec)),
+                         Basis::Derived);
+    });
+    if (!error.empty()) et.at(Statistic::PrOverN) = TheoryQuantity::omitted("random-mode ET theory failed: " + error);
+    p.at(Variable::Phi, CovarianceKind::EqualTime) = et;
+}
+
+// Nonlinear phi, rho = 0: linear equivalence with the effective coupling gamma J, itself random-mode with
+// kappa_eff = gamma^4 kappa: ZF PR/N = (1 - g_eff^2)^2 / (1 + kappa_eff), ET from the kappa kernel.
+void randomModeActivationStatistics(TheoryPrediction& p, const EnsembleSpec& spec) {
+    CovariancePrediction& zf = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
+    CovariancePrediction& et = p.at(Variable::Phi, CovarianceKind::EqualTime);
+    const TheoryQuantity a_zf = zf.at(Statistic::AutoMean), a_et = et.at(Statistic::AutoMean);
+    if (!a_zf.available() || !a_et.available()) return;
+    const std::string error = attempt([&] {
+        const double kappa = randomModeKappa(spec);
+        const DmftCorrelation c = correlationOf(spec, spec.network.activation);
+        const double g_eff2 = c.g_eff * c.g_eff, gamma2 = c.gamma * c.gamma;
+        const double pr_zf = (1.0 - g_eff2) * (1.0 - g_eff2) / (1.0 + gamma2 * gamma2 * kappa);
+        setFromDimension(zf, *a_zf.value, pr_zf, Basis::LinearEquivalence);
+        setFromDimension(et, *a_et.value, equalTimeActivationDimension(c, spec.coupling.g, 200, kappa),
+                         Basis::Derived);
+    });
+    if (!error.empty())
+        for (CovariancePrediction* q : {&zf, &et})
+            q->at(Statistic::PrOverN) = TheoryQuantity::omitted("random-mode linear equivalence failed: " + error);
+}
 
 void randomModeLinearZeroFrequency(TheoryPrediction& p, const EnsembleSpec& spec) {
     const CouplingSpec& c = spec.coupling;
@@ -452,7 +509,13 @@ void restrictToSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.zero_frequency_density = {};
     p.density_reason = "random-mode couplings: no closed form for the eigenvalue density";
     const bool stable = p.stability_margin.available() && *p.stability_margin.value > 0.0;
-    if (p.route == "linear" && stable) randomModeLinearZeroFrequency(p, spec);
+    if (!stable) return;
+    if (p.route == "linear") {
+        randomModeLinearZeroFrequency(p, spec);
+        if (uncorrelatedModes(spec.coupling)) randomModeLinearEqualTime(p, spec);
+    } else if (uncorrelatedModes(spec.coupling) && p.delta0.available() && *p.delta0.value > 0.0) {
+        randomModeActivationStatistics(p, spec);
+    }
 }
 
 // Why no theory here covers the model, or "" when one does.

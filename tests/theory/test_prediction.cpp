@@ -239,10 +239,33 @@ TEST(Prediction, RandomModeLinearZeroFrequencyComesFromTheModeSpectrumTheory) {
         randomModeZeroFrequency(randomModeSpectrum(ModeSpectrum::Flat, 100, 200, 0.6, 1.0), 200, 0.0, 1.0);
     EXPECT_DOUBLE_EQ(valueOf(cov(p, Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)),
                      r.pr_over_n);
-    // Single-site values are those of iid J (derived); the ET dimension is not covered.
+    // Single-site values are those of iid J (derived); the ET dimension comes from the kappa kernel.
     EXPECT_EQ(p.delta0.basis, Basis::Derived);
-    EXPECT_FALSE(cov(p, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN).available());
+    const TheoryQuantity& et = cov(p, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN);
+    EXPECT_EQ(et.basis, Basis::Derived);
+    EXPECT_LT(valueOf(et), linearEqualTimeIid(0.6, 1.0).pr_over_n);  // low rank lowers the dimension
     expectWellFormed(p, "random mode");
+}
+
+// The kappa kernel at w = w' = 0 is the ZF closed form; for a nonlinear network it acts on the effective
+// coupling gamma J (kappa_eff = gamma^4 kappa). Mode overlap leaves phi's four-point statistics omitted.
+TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
+    EnsembleSpec spec = model(ActivationKind::Tanh, 0.8, 1.0);
+    spec.network.n = 200;
+    spec.coupling.model = CouplingModel::RandomMode;
+    spec.coupling.mode_ratio = 0.25;
+    const TheoryPrediction p = predict(spec);
+    const double g_eff = valueOf(p.g_eff), gamma = valueOf(p.gamma);
+    const double kappa = 0.8 * 0.8 * 0.8 * 0.8 * 200 / 50.0;  // flat spectrum: PR_D = P = 50
+    const TheoryQuantity& zf = cov(p, Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN);
+    EXPECT_EQ(zf.basis, Basis::LinearEquivalence);
+    EXPECT_NEAR(valueOf(zf), std::pow(1.0 - g_eff * g_eff, 2) / (1.0 + std::pow(gamma, 4) * kappa), 1e-12);
+    EXPECT_EQ(cov(p, Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN).basis, Basis::Derived);
+    EXPECT_FALSE(cov(p, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN).available());
+    spec.coupling.overlap = 0.3;
+    const TheoryPrediction overlapped = predict(spec);
+    EXPECT_FALSE(cov(overlapped, Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN).available());
+    expectWellFormed(overlapped, "random mode with overlap");
 }
 
 }  // namespace

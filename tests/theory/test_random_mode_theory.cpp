@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "quench/activation.hpp"
+#include "quench/theory/dmft.hpp"
 #include "quench/theory/lyapunov.hpp"
 
 namespace {
@@ -138,6 +140,48 @@ TEST(RandomModeZeroFrequency, OverlapSpreadMatchesExactInverseAveragedOverRealiz
     EXPECT_GT(std::fabs(s.mean - single), 5.0 * s.standard_error + 1.0 / n);
     // The quadrature has converged: 32 (the default) and 128 nodes agree.
     EXPECT_NEAR(randomModeZeroFrequencyUniformOverlap(D, n, -0.4, 0.5, 1.0, 128).pr_over_n, spread, 1e-4);
+}
+
+// ET covariance (Lyapunov) of linear random-mode networks, rho = 0: the all-frequency kernel with the factor
+// 1 + kappa |chi(w)|^2 |chi(w')|^2 (theory.md section 4; prediction.cpp randomModeLinearEqualTime), which
+// at kappa = 0 is the iid ET dimension. Tolerance as above. (Independently, scipy Lyapunov solves of the flat
+// case, P = N/4, g = 0.6, gave 0.611(13), 0.627(10), 0.624(5), 0.629(5) at N = 100, 200, 400, 800 against 0.6313.)
+TEST(RandomModeEqualTime, KappaKernelMatchesExactLyapunovAveragedOverRealizationsAtN200) {
+    const int n = 200, realizations = 8;
+    const double g = 0.6;
+    quench::Activation linear;
+    linear.kind = quench::ActivationKind::Linear;
+    const DmftCorrelation c = solveWhiteNoiseCorrelation(linear, g, 1.0);
+    const double iid = equalTimeActivationDimension(c, g);
+    struct Case {
+        ModeSpectrum kind;
+        int modes;
+        double decay;
+    };
+    for (const Case k : {Case{ModeSpectrum::Flat, n / 4, 0.0}, Case{ModeSpectrum::PowerLaw, n, 0.5}}) {
+        const std::vector<double> D = randomModeSpectrum(k.kind, k.modes, n, g, k.decay);
+        double kappa = 0.0;
+        for (const double d : D) kappa += d * d * d * d / n;
+        const double theory = equalTimeActivationDimension(c, g, 200, kappa);
+        std::mt19937_64 rng(29);
+        std::vector<double> pr;
+        for (int r = 0; r < realizations; ++r) {
+            const Matrix C = equalTimeCovariance(randomModeCoupling(D, n, 0.0, rng), n, 1.0);
+            double trace = 0.0, trace2 = 0.0;
+            for (int i = 0; i < n; ++i) trace += C[i * n + i];
+            for (const double v : C) trace2 += v * v;
+            pr.push_back(trace * trace / trace2 / n);
+        }
+        double mean = 0.0, var = 0.0;
+        for (const double x : pr) mean += x / realizations;
+        for (const double x : pr) var += (x - mean) * (x - mean) / (realizations - 1);
+        const double se = std::sqrt(var / realizations);
+        std::printf("[ finite N ] ET random mode P = %d decay %.1f kappa %.3f: PR/N %.4f +- %.4f, theory %.4f (iid %.4f)\n",
+                    k.modes, k.decay, kappa, mean, se, theory, iid);
+        EXPECT_NEAR(mean, theory, 5.0 * se + 3.0 / n);
+        // The flat spectrum's realizations barely fluctuate, so there the kappa term is resolved.
+        if (k.kind == ModeSpectrum::Flat) EXPECT_GT(std::fabs(mean - iid), 5.0 * se + 1.0 / n);
+    }
 }
 
 TEST(RandomModeZeroFrequency, UncorrelatedModesReproduceClosedForm) {

@@ -101,7 +101,10 @@ double activationSpectrum(const DmftCorrelation& c, double w);
 // PR_phi^ET / N = C_phi(0)^2 / (C_phi(0)^2 + double integral Psi dw dw' / (2 pi)^2), with
 // Psi = S_phi(w) S_phi(w') [|1 - g^2 chi(w) conj chi(w')|^-2 - 1], chi = gamma / (1 + i w) (theory.md
 // section 4, linear equivalence at all frequencies). Gauss-Legendre in theta, w = s tan(theta).
-double equalTimeActivationDimension(const DmftCorrelation& c, double g, int frequency_points = 200);
+// kappa > 0: random-mode couplings with kappa = (1/N) sum_a D_a^4 (theory.md section 4), whose four-point
+// kernel carries the extra factor 1 + kappa |chi(w)|^2 |chi(w')|^2; kappa = 0 is iid J.
+double equalTimeActivationDimension(const DmftCorrelation& c, double g, int frequency_points = 200,
+                                    double kappa = 0.0);
 
 }  // namespace quench::theory
 
