@@ -7,11 +7,14 @@
 #include <type_traits>
 
 #include "cpu/apply_activation.hpp"
+#include "cpu/autocorrelation_accumulator.hpp"
 #include "cpu/covariance_accumulator.hpp"
 #include "cpu/noise_block.hpp"
+#include "cpu/spectral_accumulator.hpp"
 #include "cpu/thin_gemm.hpp"
 #include "divergence_hint.hpp"
 #include "quench/coupling.hpp"
+#include "quench/lag_plan.hpp"
 #include "quench/error.hpp"
 #include "quench/reduced_precision.hpp"
 #include "quench/rng.hpp"
@@ -37,7 +40,9 @@ public:
           storage_(spec.coupling.storage),
           noise_(n_, k_),
           acc_{CovarianceAccumulator(n_, centersOnZero(spec)),
-               CovarianceAccumulator(n_, centersOnZero(spec))} {
+               CovarianceAccumulator(n_, centersOnZero(spec))},
+          lag_plan_(planLags(spec)),
+          spectral_plan_(planSpectral(spec)) {
         const std::size_t kn = static_cast<std::size_t>(k_) * n_;
         // Stored transposed (column-major J): the coupling product streams through its columns.
         const std::vector<double> j = couplingMatrix(spec, realization);
@@ -56,6 +61,10 @@ public:
         for (auto& b : prev_bin_) b.assign(kn, 0.0);
         rows_.resize(kn);
         prev_rows_.resize(kn);
+        if (lag_plan_.lags > 0)
+            for (int v = 0; v < 2; ++v) autocorrelation_.emplace_back(n_, k_, lag_plan_.lags, centersOnZero(spec));
+        if (!spectral_plan_.omegas.empty())
+            for (int v = 0; v < 2; ++v) spectral_.emplace_back(n_, k_, spectral_plan_, centersOnZero(spec));
         initialState();
     }
 
@@ -167,6 +176,14 @@ private:
             addSample(x_.data(), acc_[0], segment);
             addSample(phi_.data(), acc_[1], segment);
         }
+        if (!autocorrelation_.empty() && m % lag_plan_.lag_stride == 0) {
+            autocorrelation_[0].add(x_.data());
+            autocorrelation_[1].add(phi_.data());
+        }
+        if (!spectral_.empty()) {
+            spectral_[0].add(x_.data(), m);
+            spectral_[1].add(phi_.data(), m);
+        }
         if ((m + 1) % plan_.bin_steps == 0) {
             const std::int64_t bin = m / plan_.bin_steps;
             if (bin < plan_.bins_per_trial) closeBins(bin);
@@ -227,6 +244,13 @@ private:
             out.cov[v][0] = covarianceResult(et, spec_.statistics.eigenvalues, hooks_.keep_covariances);
             out.cov[v][1] = covarianceResult(zf, spec_.statistics.eigenvalues, hooks_.keep_covariances);
         }
+        for (size_t v = 0; v < autocorrelation_.size(); ++v)
+            out.series.push_back(autocorrelation_[v].result(
+                std::string(variableName(static_cast<Variable>(v))) + ".autocorrelation",
+                lag_plan_.lagTime(spec_.integration.dt)));
+        for (size_t v = 0; v < spectral_.size(); ++v)
+            for (Series& s : spectral_[v].results(std::string(variableName(static_cast<Variable>(v)))))
+                out.series.push_back(std::move(s));
         return out;
     }
 
@@ -248,6 +272,10 @@ private:
     std::array<std::vector<double>, 2> bin_, prev_bin_;  // [x, phi] current and previous bin integrals
     std::vector<double> rows_, prev_rows_;
     std::array<CovarianceAccumulator, 2> acc_;
+    const LagPlan lag_plan_;
+    std::vector<AutocorrelationAccumulator> autocorrelation_;  // [x, phi] when statistics.autocorrelation
+    const SpectralPlan spectral_plan_;
+    std::vector<SpectralAccumulator> spectral_;  // [x, phi] when statistics.frequencies
 };
 
 }  // namespace
