@@ -168,8 +168,10 @@ TEST_F(Hdf5RoundTrip, EveryFieldOfAResultComesBackBitForBit) {
         expectSameBits(a.at, b.at, "summary abscissa");
         ASSERT_EQ(a.points.size(), b.points.size());
         for (std::size_t i = 0; i < a.points.size(); ++i) {
-            EXPECT_TRUE(sameBits(a.points[i].mean, b.points[i].mean) && sameBits(a.points[i].sem, b.points[i].sem) &&
-                        sameBits(a.points[i].median, b.points[i].median) && sameBits(a.points[i].var, b.points[i].var))
+            EXPECT_TRUE(sameBits(a.points[i].mean, b.points[i].mean) &&
+                        sameBits(a.points[i].sem, b.points[i].sem) &&
+                        sameBits(a.points[i].median, b.points[i].median) &&
+                        sameBits(a.points[i].var, b.points[i].var))
                 << a.name << "[" << i << "]";
             EXPECT_EQ(a.points[i].count, b.points[i].count);
         }

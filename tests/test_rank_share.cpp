@@ -45,7 +45,8 @@ TEST(RealizationPacking, ARealizationSurvivesPackingBitForBit) {
     a.cov[1][0].stats[0] = -0.0;
     a.cov[1][1].eigenvalues = {1.0, 2.5, 1e-300};
     a.cov[0][0].matrix = {4.0, -1.0, -1.0, 4.0};
-    a.series.push_back({"x.autocorrelation", "tau", {0.0, 0.5}, {1.25, std::numeric_limits<double>::quiet_NaN()}});
+    a.series.push_back(
+        {"x.autocorrelation", "tau", {0.0, 0.5}, {1.25, std::numeric_limits<double>::quiet_NaN()}});
     std::vector<double> packed;
     io::packRealization(a, packed);
     io::packRealization(a, packed);

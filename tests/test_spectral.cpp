@@ -76,9 +76,9 @@ TEST(SpectralSimulation, IndependentUnitsGiveTheTaperedOrnsteinUhlenbeckSpectrum
 TEST(SpectralKeys, OutOfRangeValuesAreConfigErrorsNamingTheKey) {
     const std::vector<std::pair<std::string, std::string>> bad = {
         {"statistics.frequencies", "statistics.frequencies=[0.5, -1]"},
-        {"statistics.frequencies", "statistics.frequencies=[1000]"},  // beyond pi / dt = 314
-        {"statistics.window", "statistics.window=0.05"},             // below 10 dt
-        {"statistics.window", "statistics.window=200"},              // beyond t_max / 4
+        {"statistics.frequencies", "statistics.frequencies=[1000]"},  // beyond pi / dt = 63
+        {"statistics.window", "statistics.window=0.05"},              // below 10 dt
+        {"statistics.window", "statistics.window=200"},               // beyond t_max / 4
     };
     for (const auto& [key, override_text] : bad) {
         try {
@@ -100,7 +100,7 @@ void expectZeroFrequencyAgreement(const EnsembleSpec& spec, Variable v) {
         if (s.name.rfind(prefix, 0) != 0) continue;
         ASSERT_TRUE(s.available()) << s.name << ": " << s.reason;
         const std::string stat = s.name.substr(prefix.size());
-        const theory::TheoryQuantity& q = stat == "auto_mean"     ? p.at(Statistic::AutoMean)
+        const theory::TheoryQuantity& q = stat == "auto_mean"   ? p.at(Statistic::AutoMean)
                                           : stat == "pr_over_n" ? p.at(Statistic::PrOverN)
                                                                 : p.n_cross_var;
         ASSERT_TRUE(q.available()) << s.name << ": " << q.reason;
@@ -125,7 +125,8 @@ TEST(SpectralTheory, AtZeroFrequencyTheTanhCurvesOfPhiAreTheZeroFrequencyPredict
     const std::vector<theory::TheorySeries> curves = theory::predictSeries(spec);
     ASSERT_EQ(curves.size(), 6u);
     const theory::CovariancePrediction& phi = zf.at(Variable::Phi, CovarianceKind::ZeroFrequency);
-    EXPECT_NEAR(curves[3].values[0], *phi.at(Statistic::AutoMean).value, 1e-3 * *phi.at(Statistic::AutoMean).value);
+    EXPECT_NEAR(curves[3].values[0], *phi.at(Statistic::AutoMean).value,
+                1e-3 * *phi.at(Statistic::AutoMean).value);
     EXPECT_NEAR(curves[5].values[0], *phi.at(Statistic::PrOverN).value, 1e-9);
     EXPECT_EQ(curves[5].basis, theory::Basis::LinearEquivalence);
     EXPECT_FALSE(curves[2].available());  // x's dimension at nonlinear phi is not derived

@@ -125,12 +125,13 @@ void printSummary(const validation::ValidationReport& report, const std::string&
         for (size_t p = 0; p < report.series->size(); ++p)
             for (const validation::SeriesComparison& c : (*report.series)[p])
                 if (c.verdict == validation::Verdict::Fail)
-                    fmt::print("FAIL curve {} at {}: {} of {} points, worst |z| {:.2f} at {} = {:g}\n", c.name,
-                               report.run.points[p].label, c.fail, c.points.size(), c.worst_z, c.abscissa,
-                               c.worst_at);
+                    fmt::print("FAIL curve {} at {}: {} of {} points, worst |z| {:.2f} at {} = {:g}\n",
+                               c.name, report.run.points[p].label, c.fail, c.points.size(), c.worst_z,
+                               c.abscissa, c.worst_at);
         if (curves.pass[0] + curves.fail[0] + curves.pass[1] + curves.fail[1] + curves.no_theory > 0)
-            fmt::print("  curves: exact {} PASS, {} FAIL; linear equivalence {} PASS, {} FAIL; no theory: {}\n",
-                       curves.pass[0], curves.fail[0], curves.pass[1], curves.fail[1], curves.no_theory);
+            fmt::print(
+                "  curves: exact {} PASS, {} FAIL; linear equivalence {} PASS, {} FAIL; no theory: {}\n",
+                curves.pass[0], curves.fail[0], curves.pass[1], curves.fail[1], curves.no_theory);
     }
     fmt::print("report: {0}/report.md, numbers: {0}/validate.json, raw runs: {0}/runs/\n", dir);
 }
@@ -191,7 +192,7 @@ int runValidate(const ValidateOptions& opt) {
         series.push_back(validation::compareSeries(point, input.plan.threshold));
     }
     const validation::ValidationReport report{run,      input.plan, comparisons, opt.out, opt.command_line,
-                                              utcNow(), hostName(),  &series};
+                                              utcNow(), hostName(), &series};
     const std::filesystem::path dir(opt.out);
     try {
         io::writeFileAtomically((dir / "validate.json").string(),
@@ -204,8 +205,8 @@ int runValidate(const ValidateOptions& opt) {
         return kExitUsage;
     }
     if (!opt.quiet) printSummary(report, opt.out);
-    const bool passed =
-        validation::countVerdicts(comparisons).exactPassed() && validation::countSeriesVerdicts(series).exactPassed();
+    const bool passed = validation::countVerdicts(comparisons).exactPassed() &&
+                        validation::countSeriesVerdicts(series).exactPassed();
     return passed ? kExitOk : kExitValidationFailed;
 }
 

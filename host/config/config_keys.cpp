@@ -492,8 +492,26 @@ std::vector<ConfigKey> buildTable() {
          "Welch window length T_w of the frequency-resolved statistics (Hann taper, no overlap; leakage "
          "bias ~ (pi / T_w)^2 S''/S)",
          false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.statistics.window = readFloat(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.window = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.statistics.window; }},
+        {"statistics.modes", K::Integer, "", "0 (off) to 10, at most N",
+         "also measure the population autocorrelation A_a(tau) = u_a^T C(tau) u_a / u_a^T C(0) u_a of the "
+         "leading eigenvectors u_a of the equal-time covariance (measured only; CPU backend)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.modes = readInteger<int>(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.statistics.modes; }},
+        {"statistics.mode_lags", K::Integer, "", "2 to 32",
+         "lags of the mode autocorrelation, evenly spaced on [0, statistics.tau_max] (each costs an N x N "
+         "lagged covariance)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.mode_lags = readInteger<int>(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.statistics.mode_lags; }},
         // ---- output ----
         {"output.covariances", K::Boolean, "", "true | false",
          "PREFIX.h5 also holds every realization's pooled covariance matrices (/covariances, R x N x N, "

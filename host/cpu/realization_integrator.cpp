@@ -9,13 +9,14 @@
 #include "cpu/apply_activation.hpp"
 #include "cpu/autocorrelation_accumulator.hpp"
 #include "cpu/covariance_accumulator.hpp"
+#include "cpu/mode_autocorrelation_accumulator.hpp"
 #include "cpu/noise_block.hpp"
 #include "cpu/spectral_accumulator.hpp"
 #include "cpu/thin_gemm.hpp"
 #include "divergence_hint.hpp"
 #include "quench/coupling.hpp"
-#include "quench/lag_plan.hpp"
 #include "quench/error.hpp"
+#include "quench/lag_plan.hpp"
 #include "quench/reduced_precision.hpp"
 #include "quench/rng.hpp"
 #include "step_coefficients.hpp"
@@ -42,7 +43,8 @@ public:
           acc_{CovarianceAccumulator(n_, centersOnZero(spec)),
                CovarianceAccumulator(n_, centersOnZero(spec))},
           lag_plan_(planLags(spec)),
-          spectral_plan_(planSpectral(spec)) {
+          spectral_plan_(planSpectral(spec)),
+          mode_plan_(planModeLags(spec)) {
         const std::size_t kn = static_cast<std::size_t>(k_) * n_;
         // Stored transposed (column-major J): the coupling product streams through its columns.
         const std::vector<double> j = couplingMatrix(spec, realization);
@@ -62,7 +64,10 @@ public:
         rows_.resize(kn);
         prev_rows_.resize(kn);
         if (lag_plan_.lags > 0)
-            for (int v = 0; v < 2; ++v) autocorrelation_.emplace_back(n_, k_, lag_plan_.lags, centersOnZero(spec));
+            for (int v = 0; v < 2; ++v)
+                autocorrelation_.emplace_back(n_, k_, lag_plan_.lags, centersOnZero(spec));
+        if (mode_plan_.lags > 0)
+            for (int v = 0; v < 2; ++v) modes_.emplace_back(n_, k_, mode_plan_.lags, centersOnZero(spec));
         if (!spectral_plan_.omegas.empty())
             for (int v = 0; v < 2; ++v) spectral_.emplace_back(n_, k_, spectral_plan_, centersOnZero(spec));
         initialState();
@@ -180,6 +185,10 @@ private:
             autocorrelation_[0].add(x_.data());
             autocorrelation_[1].add(phi_.data());
         }
+        if (!modes_.empty() && m % mode_plan_.lag_stride == 0) {
+            modes_[0].add(x_.data());
+            modes_[1].add(phi_.data());
+        }
         if (!spectral_.empty()) {
             spectral_[0].add(x_.data(), m);
             spectral_[1].add(phi_.data(), m);
@@ -237,17 +246,24 @@ private:
         out.coupling_effective_rank = couplingEffectiveRank(spec_.coupling, n_);
         out.samples = acc_[0].samples();
         out.bins = acc_[0].bins();
+        std::vector<std::vector<Series>> mode_series;  // [variable], after the autocorrelations
         for (int v = 0; v < kVariableCount; ++v) {
             const SplitCovariance et = acc_[v].equalTime();
             const SplitCovariance zf =
                 acc_[v].zeroFrequency(static_cast<double>(plan_.bin_steps) * spec_.integration.dt);
             out.cov[v][0] = covarianceResult(et, spec_.statistics.eigenvalues, hooks_.keep_covariances);
             out.cov[v][1] = covarianceResult(zf, spec_.statistics.eigenvalues, hooks_.keep_covariances);
+            if (!modes_.empty())
+                mode_series.push_back(modes_[v].results(std::string(variableName(static_cast<Variable>(v))),
+                                                        mode_plan_.lagTime(spec_.integration.dt), et.pooled,
+                                                        spec_.statistics.modes));
         }
         for (size_t v = 0; v < autocorrelation_.size(); ++v)
             out.series.push_back(autocorrelation_[v].result(
                 std::string(variableName(static_cast<Variable>(v))) + ".autocorrelation",
                 lag_plan_.lagTime(spec_.integration.dt)));
+        for (std::vector<Series>& per_variable : mode_series)
+            for (Series& s : per_variable) out.series.push_back(std::move(s));
         for (size_t v = 0; v < spectral_.size(); ++v)
             for (Series& s : spectral_[v].results(std::string(variableName(static_cast<Variable>(v)))))
                 out.series.push_back(std::move(s));
@@ -276,6 +292,8 @@ private:
     std::vector<AutocorrelationAccumulator> autocorrelation_;  // [x, phi] when statistics.autocorrelation
     const SpectralPlan spectral_plan_;
     std::vector<SpectralAccumulator> spectral_;  // [x, phi] when statistics.frequencies
+    const LagPlan mode_plan_;
+    std::vector<ModeAutocorrelationAccumulator> modes_;  // [x, phi] when statistics.modes > 0
 };
 
 }  // namespace

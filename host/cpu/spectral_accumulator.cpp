@@ -14,8 +14,8 @@ constexpr double kPi = 3.14159265358979323846;
 // The group matrices about the pooled mean (or zero), each divided by its window count and int h^2.
 std::array<std::vector<Complex>, kSplitGroups> groupMatrices(
     const std::array<std::vector<Complex>, kSplitGroups>& second,
-    const std::array<std::vector<Complex>, kSplitGroups>& first, const std::array<std::int64_t, kSplitGroups>& count,
-    int n, bool zero_mean, double norm) {
+    const std::array<std::vector<Complex>, kSplitGroups>& first,
+    const std::array<std::int64_t, kSplitGroups>& count, int n, bool zero_mean, double norm) {
     std::vector<Complex> mean(static_cast<std::size_t>(n), Complex(0.0));
     std::int64_t total = 0;
     for (int g = 0; g < kSplitGroups; ++g) {
@@ -132,7 +132,8 @@ void SpectralAccumulator::closeWindow(std::int64_t window) {
                 const Complex xi = x[static_cast<std::size_t>(i) * k_ + t];
                 first[i] += xi;
                 for (int j = 0; j < n_; ++j)
-                    second[static_cast<std::size_t>(i) * n_ + j] += xi * std::conj(x[static_cast<std::size_t>(j) * k_ + t]);
+                    second[static_cast<std::size_t>(i) * n_ + j] +=
+                        xi * std::conj(x[static_cast<std::size_t>(j) * k_ + t]);
             }
         }
     }

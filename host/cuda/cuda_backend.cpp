@@ -455,9 +455,10 @@ std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const 
     validate(spec);
     const CpuOnlyStatistic cpu_only = cpuOnlyStatistic(spec);
     if (!cpu_only.key.empty())
-        throw ConfigError(cpu_only.key, cpu_only.value,
-                          "the cuda backend does not compute this statistic; use --backend cpu (or auto, which "
-                          "picks the CPU for it)");
+        throw ConfigError(
+            cpu_only.key, cpu_only.value,
+            "the cuda backend does not compute this statistic; use --backend cpu (or auto, which "
+            "picks the CPU for it)");
     const DeviceInfo info = currentDeviceInfo();
     const WavePlan plan = planWaves(spec, info.free_bytes);
     std::string why;

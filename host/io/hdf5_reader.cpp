@@ -111,7 +111,8 @@ void readSummarySeries(hid_t summary_group, EnsembleSummary& summary) {
         const std::vector<double> median = readDoubles(one.get(), "median", points);
         const std::vector<double> var = readDoubles(one.get(), "var", points);
         const std::int64_t count = readIntegerAttribute(one.get(), "count");
-        for (std::size_t p = 0; p < points; ++p) s.points.push_back({mean[p], var[p], sem[p], median[p], count});
+        for (std::size_t p = 0; p < points; ++p)
+            s.points.push_back({mean[p], var[p], sem[p], median[p], count});
         summary.series.push_back(std::move(s));
     }
 }

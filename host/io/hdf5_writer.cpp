@@ -124,7 +124,8 @@ void writeSummarySeries(hid_t summary_group, const EnsembleSummary& summary) {
         writeDataset(one.get(), "sem", {{points}, {}, 0}, sem.data());
         writeDataset(one.get(), "median", {{points}, {}, 0}, median.data());
         writeDataset(one.get(), "var", {{points}, {}, 0}, var.data());
-        writeAttribute(one.get(), "count", series.points.empty() ? std::int64_t{0} : series.points.front().count);
+        writeAttribute(one.get(), "count",
+                       series.points.empty() ? std::int64_t{0} : series.points.front().count);
     }
     writeAttribute(group.get(), "names", names.dump());
 }

@@ -54,8 +54,13 @@ json summaryJson(const EnsembleSummary& summary) {
             var.push_back(finiteOrNull(e.var));
             count = e.count;
         }
-        out["series"][series.name] = {{"abscissa", series.abscissa}, {"at", series.at}, {"mean", mean},
-                                      {"sem", sem},   {"median", median}, {"var", var}, {"count", count}};
+        out["series"][series.name] = {{"abscissa", series.abscissa},
+                                      {"at", series.at},
+                                      {"mean", mean},
+                                      {"sem", sem},
+                                      {"median", median},
+                                      {"var", var},
+                                      {"count", count}};
     }
     return out;
 }

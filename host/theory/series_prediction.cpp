@@ -53,8 +53,8 @@ TheorySeries omittedCurve(const std::string& name, const std::vector<double>& at
 // (1 - chi J)^-1 of iid J depends on |chi| only at N = infinity): N dc2 = a^2 [(1 - q)^-2 - 1] and
 // PR/N = (1 - q)^2 (docs/theory/frequency_resolved.md).
 std::vector<TheorySeries> spectralCurves(const std::string& variable, const std::vector<double>& omegas,
-                                         const std::vector<double>& a, const std::vector<double>& q,
-                                         Basis a_basis, Basis four_point_basis) {
+                                         const std::vector<double>& a, const std::vector<double>& q, Basis a_basis,
+                                         Basis four_point_basis) {
     TheorySeries auto_mean{variable + ".spectral.auto_mean", "omega", omegas, a, a_basis, ""};
     TheorySeries dc2{variable + ".spectral.n_cross_var", "omega", omegas, {}, four_point_basis, ""};
     TheorySeries pr{variable + ".spectral.pr_over_n", "omega", omegas, {}, four_point_basis, ""};
@@ -83,7 +83,8 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
         return out;
     };
     std::string why = uncoveredReason(spec);
-    if (spec.network.activation.kind == ActivationKind::Linear && spec.noise.input != 0.0 && why.find("noise.input") == 0)
+    if (spec.network.activation.kind == ActivationKind::Linear && spec.noise.input != 0.0 &&
+        why.find("noise.input") == 0)
         why.clear();  // a constant input only shifts the mean of a linear network
     if (!why.empty()) return omitAll(why);
     std::vector<double> a_x, a_phi, q_x, q_phi;
@@ -118,12 +119,10 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
                                "the four-point statistics of x at w != 0 are not derived for nonlinear phi"));
     out.push_back(omittedCurve("x.spectral.pr_over_n", omegas,
                                "the four-point statistics of x at w != 0 are not derived for nonlinear phi"));
-    for (const TheorySeries& t :
-         spectralCurves("phi", omegas, a_phi, q_phi, Basis::Exact, Basis::LinearEquivalence))
+    for (const TheorySeries& t : spectralCurves("phi", omegas, a_phi, q_phi, Basis::Exact, Basis::LinearEquivalence))
         out.push_back(t);
     return out;
 }
-
 
 std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
     std::vector<TheorySeries> out;
@@ -169,6 +168,19 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
 
 std::vector<TheorySeries> predictSeries(const EnsembleSpec& spec) {
     std::vector<TheorySeries> out = predictAutocorrelation(spec);
+    const LagPlan modes = planModeLags(spec);
+    for (const char* variable : {"x", "phi"})
+        for (int a = 1; a <= spec.statistics.modes; ++a) {
+            TheorySeries t{std::string(variable) + ".mode_autocorrelation." + std::to_string(a),
+                           "tau",
+                           {},
+                           {},
+                           Basis::Exact,
+                           "measured only: no theory of the population autocorrelation of the leading covariance "
+                           "modes is derived"};
+            for (int k = 0; k < modes.lags; ++k) t.at.push_back(k * modes.lagTime(spec.integration.dt));
+            out.push_back(std::move(t));
+        }
     if (!spec.statistics.frequencies.empty())
         for (TheorySeries& t : predictSpectral(spec)) out.push_back(std::move(t));
     return out;

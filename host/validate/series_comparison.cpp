@@ -55,8 +55,12 @@ SeriesComparison compareOne(const PointRun& point, const SeriesSummary& simulate
     c.name = simulated.name;
     c.abscissa = simulated.abscissa;
     const theory::TheorySeries* t = theoryFor(point, simulated.name);
-    c.theory = t != nullptr ? *t : theory::TheorySeries{simulated.name, simulated.abscissa, {}, {},
-                                                        theory::Basis::Exact, "no theory curve for this series"};
+    c.theory = t != nullptr ? *t : theory::TheorySeries{simulated.name,
+                                                        simulated.abscissa,
+                                                        {},
+                                                        {},
+                                                        theory::Basis::Exact,
+                                                        "no theory curve for this series"};
     if (c.theory.available() && c.theory.values.size() != simulated.at.size())
         c.theory.reason = "the theory curve has another abscissa than the simulation";
     int no_data = 0;
@@ -86,7 +90,8 @@ SeriesComparison compareOne(const PointRun& point, const SeriesSummary& simulate
         c.detail = "no point has a finite mean and a positive standard error at every size";
     }
     if (c.theory.available() && no_data > 0)
-        c.detail = fmt::format("{} point(s) without usable data (not finite, or zero standard error)", no_data);
+        c.detail =
+            fmt::format("{} point(s) without usable data (not finite, or zero standard error)", no_data);
     return c;
 }
 

@@ -117,11 +117,21 @@ json seriesJson(const SeriesComparison& c) {
         s_inf.push_back(p.fit.ok ? numberOrNull(p.fit.s_inf) : json(nullptr));
         s_inf_se.push_back(p.fit.ok ? numberOrNull(p.fit.s_inf_se) : json(nullptr));
     }
-    return {{"name", c.name},         {"abscissa", c.abscissa}, {"at", at},
-            {"theory", theory},       {"sizes", sizes},         {"fit_s_inf", s_inf},
-            {"fit_s_inf_se", s_inf_se}, {"z", z},               {"point_verdicts", verdicts},
-            {"points_pass", c.pass},  {"points_fail", c.fail},  {"worst_abs_z", c.worst_z},
-            {"worst_at", c.worst_at}, {"verdict", verdictName(c.verdict)}, {"detail", c.detail}};
+    return {{"name", c.name},
+            {"abscissa", c.abscissa},
+            {"at", at},
+            {"theory", theory},
+            {"sizes", sizes},
+            {"fit_s_inf", s_inf},
+            {"fit_s_inf_se", s_inf_se},
+            {"z", z},
+            {"point_verdicts", verdicts},
+            {"points_pass", c.pass},
+            {"points_fail", c.fail},
+            {"worst_abs_z", c.worst_z},
+            {"worst_at", c.worst_at},
+            {"verdict", verdictName(c.verdict)},
+            {"detail", c.detail}};
 }
 
 json singleSiteJson(const theory::TheoryPrediction& p) {
@@ -301,7 +311,8 @@ void pointSection(std::ostringstream& md, const PointRun& point,
 
 void seriesSummary(std::ostringstream& md, const ValidationReport& r) {
     const VerdictCounts n = countSeriesVerdicts(*r.series);
-    if (n.pass[0] + n.pass[1] + n.pass[2] + n.fail[0] + n.fail[1] + n.fail[2] + n.no_theory + n.no_data == 0) return;
+    if (n.pass[0] + n.pass[1] + n.pass[2] + n.fail[0] + n.fail[1] + n.fail[2] + n.no_theory + n.no_data == 0)
+        return;
     md << fmt::format(
         "\n### Curves\n\nEvery point of a curve is judged by the rule above; a curve passes when all its "
         "points do. Exact curves: {} PASS, {} FAIL; linear equivalence: {} PASS, {} FAIL; derived: {} PASS, "
@@ -311,11 +322,13 @@ void seriesSummary(std::ostringstream& md, const ValidationReport& r) {
     md << "|---|---|---|---:|---:|---|---|\n";
     for (size_t p = 0; p < r.series->size(); ++p)
         for (const SeriesComparison& c : (*r.series)[p]) {
-            const std::string tag = c.theory.available() ? std::string(theory::basisName(c.theory.basis)) : "–";
-            const std::string verdict = c.verdict == Verdict::Fail ? "**FAIL**" : std::string(verdictName(c.verdict));
-            md << fmt::format("| {} | {} | {} | {} | {} | {:.2f} ({} = {:g}) | {}{} |\n", r.run.points[p].label,
-                              c.name, tag, c.pass, c.fail, c.worst_z, c.abscissa, c.worst_at, verdict,
-                              c.detail.empty() ? "" : " (" + c.detail + ")");
+            const std::string tag =
+                c.theory.available() ? std::string(theory::basisName(c.theory.basis)) : "–";
+            const std::string verdict =
+                c.verdict == Verdict::Fail ? "**FAIL**" : std::string(verdictName(c.verdict));
+            md << fmt::format("| {} | {} | {} | {} | {} | {:.2f} ({} = {:g}) | {}{} |\n",
+                              r.run.points[p].label, c.name, tag, c.pass, c.fail, c.worst_z, c.abscissa,
+                              c.worst_at, verdict, c.detail.empty() ? "" : " (" + c.detail + ")");
         }
 }
 
@@ -332,7 +345,8 @@ void seriesSection(std::ostringstream& md, const std::vector<SeriesComparison>& 
         for (std::size_t k = 0; k < c.points.size(); k += stride) {
             const SeriesPointComparison& p = c.points[k];
             md << fmt::format("| {:g} |", p.at);
-            for (const SizeComparison& s : p.sizes) md << fmt::format(" {} [{}] |", withError(s.mean, s.sem), zText(s.z));
+            for (const SizeComparison& s : p.sizes)
+                md << fmt::format(" {} [{}] |", withError(s.mean, s.sem), zText(s.z));
             md << fmt::format(" {} | {} |\n", c.theory.available() ? num(c.theory.values[k]) : "–",
                               verdictName(p.verdict));
         }
@@ -388,8 +402,8 @@ json reportJson(const ValidationReport& r) {
         const VerdictCounts curves = countSeriesVerdicts(*r.series);
         json per_basis = json::object();
         for (int b = 0; b < 3; ++b)
-            per_basis[std::string(theory::basisName(static_cast<theory::Basis>(b)))] = {{"pass", curves.pass[b]},
-                                                                                       {"fail", curves.fail[b]}};
+            per_basis[std::string(theory::basisName(static_cast<theory::Basis>(b)))] = {
+                {"pass", curves.pass[b]}, {"fail", curves.fail[b]}};
         per_basis["no_theory"] = curves.no_theory;
         per_basis["no_data"] = curves.no_data;
         summary["series"] = per_basis;
@@ -402,8 +416,8 @@ json reportJson(const ValidationReport& r) {
     for (const std::string& s : r.plan.scans) scan.push_back(s);
     json points = json::array();
     for (size_t p = 0; p < r.run.points.size(); ++p)
-        points.push_back(
-            pointJson(r.run.points[p], r.comparisons[p], r.series != nullptr ? &(*r.series)[p] : nullptr, r.out_dir));
+        points.push_back(pointJson(r.run.points[p], r.comparisons[p],
+                                   r.series != nullptr ? &(*r.series)[p] : nullptr, r.out_dir));
     return {{"format", "quench.validate/1"},
             {"quench", {{"version", build.version}, {"commit", build.commit}}},
             {"title", r.plan.title},

@@ -14,9 +14,11 @@ struct CpuOnlyStatistic {
 
 inline CpuOnlyStatistic cpuOnlyStatistic(const EnsembleSpec& spec) {
     if (spec.statistics.autocorrelation) return {"statistics.autocorrelation", "true"};
+    if (spec.statistics.modes > 0) return {"statistics.modes", std::to_string(spec.statistics.modes)};
     if (!spec.statistics.frequencies.empty()) {
         std::string list;
-        for (const double w : spec.statistics.frequencies) list += (list.empty() ? "" : ", ") + std::to_string(w);
+        for (const double w : spec.statistics.frequencies)
+            list += (list.empty() ? "" : ", ") + std::to_string(w);
         return {"statistics.frequencies", "[" + list + "]"};
     }
     return {};

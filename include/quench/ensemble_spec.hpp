@@ -87,6 +87,10 @@ struct StatisticsSpec {
     // tapered windows of length `window` (docs/theory/frequency_resolved.md).
     std::vector<double> frequencies;
     double window = 40.0;
+    // Population autocorrelation of the `modes` leading equal-time covariance modes (0: off) on a
+    // coarse grid of `mode_lags` lags spanning [0, tau_max] (N x N lagged covariances per lag).
+    int modes = 0;
+    int mode_lags = 6;
 };
 
 struct RunSpec {
@@ -135,6 +139,5 @@ bool centersOnZero(const EnsembleSpec& spec);
 void validate(const EnsembleSpec& spec);
 // The statistics.* keys of the temporal observables (called by validate()).
 void validateTemporal(const EnsembleSpec& spec);
-
 
 }  // namespace quench

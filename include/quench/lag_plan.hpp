@@ -25,4 +25,16 @@ inline LagPlan planLags(const EnsembleSpec& spec) {
     return plan;
 }
 
+// The coarse lag grid of the mode autocorrelation: mode_lags lags spanning [0, tau_max], each a whole
+// number of steps (lags = 0 unless statistics.modes > 0).
+inline LagPlan planModeLags(const EnsembleSpec& spec) {
+    LagPlan plan;
+    if (spec.statistics.modes <= 0) return plan;
+    const double dt = spec.integration.dt;
+    const double spacing = spec.statistics.tau_max / std::max(1, spec.statistics.mode_lags - 1);
+    plan.lag_stride = std::max<std::int64_t>(1, std::llround(spacing / dt));
+    plan.lags = spec.statistics.mode_lags;
+    return plan;
+}
+
 }  // namespace quench

@@ -8,9 +8,9 @@
 namespace quench {
 
 struct Series {
-    std::string name;          // "x.autocorrelation": stable, scripts rely on it
-    std::string abscissa;      // the name of the abscissa: "tau", "omega"
-    std::vector<double> at;    // the abscissa values
+    std::string name;            // "x.autocorrelation": stable, scripts rely on it
+    std::string abscissa;        // the name of the abscissa: "tau", "omega"
+    std::vector<double> at;      // the abscissa values
     std::vector<double> values;  // one per abscissa value
 };
 

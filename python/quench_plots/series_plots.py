@@ -61,7 +61,11 @@ def _curve_figure(doc, name, directory, save):
         bottom.axhline(s * threshold, color="k", lw=0.8, ls=":")
     bottom.axhline(0.0, color="k", lw=0.5)
     variable, _, kind = name.partition(".")
-    top.set_ylabel(YLABEL.get(kind, kind).replace("v_i", f"{variable}_i"))
+    if kind.startswith("mode_autocorrelation."):
+        label = f"A_{kind.rsplit('.', 1)[1]}(τ) = uᵀC(τ)u / uᵀC(0)u, mode {kind.rsplit('.', 1)[1]} of {variable}"
+    else:
+        label = YLABEL.get(kind, kind).replace("v_i", f"{variable}_i").replace("of v", f"of {variable}")
+    top.set_ylabel(label)
     top.legend(fontsize=7)
     top.grid(alpha=0.3)
     sizes = doc.get("sizes") or []
@@ -71,7 +75,7 @@ def _curve_figure(doc, name, directory, save):
     bottom.grid(alpha=0.3)
     label = "".join(c if c.isalnum() or c in ".-" else "_" for c in name)
     return save(fig, doc, f"{name} vs theory", os.path.join(directory, f"series_{label}.png"), dpi=110,
-                rect=(0, 0, 1, 0.95))
+                rect=(0, 0, 1, 0.95), fontsize=8)
 
 
 def series_figures(doc, directory, save):

@@ -2,8 +2,8 @@
 // The N = infinity theory of the curves `quench simulate` measures on request (Series): the single-unit
 // autocorrelations x.autocorrelation = Delta(tau) and phi.autocorrelation = C_phi(tau) of the DMFT
 // (docs/theory/autocorrelation.md), and the frequency-resolved VAR.spectral.{auto_mean, n_cross_var,
-// pr_over_n} of the cross-spectral matrix C(w) (docs/theory/frequency_resolved.md). As for the scalar statistics, each curve is either present with a
-// Basis tag or absent with the reason; no value is ever NaN.
+// pr_over_n} of the cross-spectral matrix C(w) (docs/theory/frequency_resolved.md). As for the scalar statistics, each
+// curve is either present with a Basis tag or absent with the reason; no value is ever NaN.
 #include <string>
 #include <vector>
 
