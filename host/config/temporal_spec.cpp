@@ -49,6 +49,11 @@ void validateModes(const EnsembleSpec& spec) {
         throw ConfigError("statistics.modes", std::to_string(s.modes),
                           "the number of leading modes must be 0 (off) to 10, and at most network.n");
     if (s.modes == 0) return;
+    if (spec.ensemble.trials < 2)
+        throw ConfigError(
+            "statistics.modes", std::to_string(s.modes),
+            "the mode autocorrelation needs ensemble.trials >= 2 (the modes of the even trials are "
+            "applied to the odd ones and vice versa)");
     if (s.mode_lags < 2 || s.mode_lags > 32)
         throw ConfigError("statistics.mode_lags", std::to_string(s.mode_lags),
                           "the mode autocorrelation needs 2 to 32 lags (each an N x N lagged covariance)");

@@ -255,7 +255,7 @@ private:
             out.cov[v][1] = covarianceResult(zf, spec_.statistics.eigenvalues, hooks_.keep_covariances);
             if (!modes_.empty())
                 mode_series.push_back(modes_[v].results(std::string(variableName(static_cast<Variable>(v))),
-                                                        mode_plan_.lagTime(spec_.integration.dt), et.pooled,
+                                                        mode_plan_.lagTime(spec_.integration.dt),
                                                         spec_.statistics.modes));
         }
         for (size_t v = 0; v < autocorrelation_.size(); ++v)
