@@ -192,5 +192,14 @@ TEST(AutocorrelationTheory, AModelOutsideTheDmftIsOmittedWithTheReason) {
     }
 }
 
+TEST(AutocorrelationTheory, SampleMeanCentringIsNotComparedWithTheUnbiasedTheory) {
+    const EnsembleSpec spec = specWith({"network.activation=\"tanh\"", "statistics.center=\"sample_mean\"",
+                                        "statistics.autocorrelation=true"});
+    for (const theory::TheorySeries& s : theory::predictSeries(spec)) {
+        EXPECT_FALSE(s.available());
+        EXPECT_NE(s.reason.find("sample_mean"), std::string::npos) << s.reason;
+    }
+}
+
 }  // namespace
 }  // namespace quench

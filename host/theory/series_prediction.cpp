@@ -22,6 +22,9 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
         return "random-mode couplings: the DMFT autocorrelation is derived for iid J only";
     if (spec.coupling.mean != 0.0) return "coupling.mean != 0 is not in the DMFT autocorrelation";
     if (spec.noise.input != 0.0) return "noise.input != 0 is not in the DMFT autocorrelation";
+    if (spec.statistics.center == Centering::SampleMean)
+        return "statistics.center = sample_mean: the estimate carries the finite-time bias -C_ZF / (K t_max) of "
+               "the sample mean, which the N = infinity theory does not; use center = auto or zero";
     if (spec.coupling.symmetry != 0.0)
         return "coupling.symmetry != 0: the DMFT with partially symmetric J (response-function term) is not "
                "implemented";
