@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """PREFIX.h5 is readable with h5py alone (no quench code): provenance and config as attributes,
-the per-realization table, the summary, the spectra and the R x N x N covariance matrices, and
+the per-realization table, the summary, the spectra, the curves (series) and the R x N x N covariance
+matrices, and
 they agree with PREFIX.json. Exits 77 (ctest: skipped) when h5py is not installed.
 Usage: h5py_reads_result.py QUENCH_BINARY"""
 import json
@@ -34,6 +35,11 @@ trials = 4
 seed = 5
 [statistics]
 eigenvalues = true
+autocorrelation = true
+tau_max = 2.0
+lag_interval = 0.5
+frequencies = [0.0, 1.0]
+window = 5.0
 [output]
 covariances = true
 """
@@ -70,6 +76,19 @@ def main():
             summary = h5["summary/x/equal_time/pr_over_n"].attrs
             assert summary["mean"] == light["summary"]["x"]["equal_time"]["pr_over_n"]["mean"]
             assert summary["count"] == 3
+            names = json.loads(h5["realizations/series"].attrs["names"])
+            assert names == json.loads(h5["summary/series"].attrs["names"])
+            assert names[:2] == ["x.autocorrelation", "phi.autocorrelation"], names
+            assert "phi.spectral.pr_over_n" in names, names
+            for name in names:
+                curve = h5[f"realizations/series/{name}"]
+                assert curve["values"].shape == (3, len(curve["at"])), name
+                for r, row in enumerate(light["realizations"]):
+                    assert [None if np.isnan(v) else v for v in curve["values"][r]] == row["series"][name], name
+                mean = h5[f"summary/series/{name}/mean"][:]
+                assert list(mean) == light["summary"]["series"][name]["mean"], name
+                assert list(h5[f"summary/series/{name}/at"][:]) == light["summary"]["series"][name]["at"], name
+            assert list(h5["realizations/series/x.autocorrelation/at"][:]) == [0.0, 0.5, 1.0, 1.5, 2.0]
             matrices = h5["covariances/phi/zero_frequency"]
             assert matrices.shape == (3, 12, 12) and matrices.chunks == (1, 12, 12)
             assert matrices.compression == "gzip"

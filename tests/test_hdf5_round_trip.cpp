@@ -49,8 +49,17 @@ std::vector<RealizationResult> fabricatedResults(const EnsembleSpec& spec, bool 
                 if (matrices)
                     for (int i = 0; i < n * n; ++i) cov.matrix.push_back(std::sin(i + 7.0 * r + v + 3.0 * c));
             }
+        for (const char* name : {"x.autocorrelation", "phi.autocorrelation"}) {
+            Series series{name, "tau", {}, {}};
+            for (int k = 0; k < 4; ++k) {
+                series.at.push_back(0.2 * k);
+                series.values.push_back(std::exp(-0.3 * k) / (r + std::sqrt(3.0)));
+            }
+            out.series.push_back(series);
+        }
         results.push_back(out);
     }
+    results[0].series[1].values[2] = std::numeric_limits<double>::quiet_NaN();
     results[0].cov[1][1].stats[4] = std::numeric_limits<double>::quiet_NaN();
     results[0].cov[0][1].stats[5] = std::numeric_limits<double>::infinity();
     results[0].cov[0][0].stats[6] = -0.0;
@@ -92,6 +101,13 @@ void expectSameRealizations(const std::vector<RealizationResult>& a,
                 expectSameBits(x.eigenvalues, y.eigenvalues, "eigenvalues");
                 expectSameBits(x.matrix, y.matrix, "matrix");
             }
+        ASSERT_EQ(a[r].series.size(), b[r].series.size());
+        for (std::size_t k = 0; k < a[r].series.size(); ++k) {
+            EXPECT_EQ(a[r].series[k].name, b[r].series[k].name);
+            EXPECT_EQ(a[r].series[k].abscissa, b[r].series[k].abscissa);
+            expectSameBits(a[r].series[k].at, b[r].series[k].at, "series abscissa");
+            expectSameBits(a[r].series[k].values, b[r].series[k].values, "series values");
+        }
     }
 }
 
@@ -143,6 +159,23 @@ TEST_F(Hdf5RoundTrip, EveryFieldOfAResultComesBackBitForBit) {
                     << v << c << s;
                 EXPECT_EQ(a.count, b.count);
             }
+    ASSERT_EQ(stored.summary->series.size(), summary.series.size());
+    for (std::size_t k = 0; k < summary.series.size(); ++k) {
+        const SeriesSummary& a = stored.summary->series[k];
+        const SeriesSummary& b = summary.series[k];
+        EXPECT_EQ(a.name, b.name);
+        EXPECT_EQ(a.abscissa, b.abscissa);
+        expectSameBits(a.at, b.at, "summary abscissa");
+        ASSERT_EQ(a.points.size(), b.points.size());
+        for (std::size_t i = 0; i < a.points.size(); ++i) {
+            EXPECT_TRUE(sameBits(a.points[i].mean, b.points[i].mean) &&
+                        sameBits(a.points[i].sem, b.points[i].sem) &&
+                        sameBits(a.points[i].median, b.points[i].median) &&
+                        sameBits(a.points[i].var, b.points[i].var))
+                << a.name << "[" << i << "]";
+            EXPECT_EQ(a.points[i].count, b.points[i].count);
+        }
+    }
 }
 
 TEST_F(Hdf5RoundTrip, ACheckpointKeepsItsConfigSourceAndPartialRealizations) {

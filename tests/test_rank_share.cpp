@@ -2,6 +2,7 @@
 // order restores realization order; results travel between ranks as FP64 words, bit for bit.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -44,6 +45,8 @@ TEST(RealizationPacking, ARealizationSurvivesPackingBitForBit) {
     a.cov[1][0].stats[0] = -0.0;
     a.cov[1][1].eigenvalues = {1.0, 2.5, 1e-300};
     a.cov[0][0].matrix = {4.0, -1.0, -1.0, 4.0};
+    a.series.push_back(
+        {"x.autocorrelation", "tau", {0.0, 0.5}, {1.25, std::numeric_limits<double>::quiet_NaN()}});
     std::vector<double> packed;
     io::packRealization(a, packed);
     io::packRealization(a, packed);
@@ -61,6 +64,12 @@ TEST(RealizationPacking, ARealizationSurvivesPackingBitForBit) {
                 EXPECT_EQ(b.cov[v][c].eigenvalues, a.cov[v][c].eigenvalues);
                 EXPECT_EQ(b.cov[v][c].matrix, a.cov[v][c].matrix);
             }
+        ASSERT_EQ(b.series.size(), 1u);
+        EXPECT_EQ(b.series[0].name, "x.autocorrelation");
+        EXPECT_EQ(b.series[0].abscissa, "tau");
+        EXPECT_EQ(b.series[0].at, a.series[0].at);
+        EXPECT_EQ(b.series[0].values[0], 1.25);
+        EXPECT_TRUE(std::isnan(b.series[0].values[1]));
     }
     EXPECT_EQ(pos, packed.size());
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "io/result_writer.hpp"
 
 namespace quench::cli {
@@ -28,6 +30,18 @@ void printZScoredRow(const EnsembleSummary& s, Variable v, CovarianceKind c, int
                cell(Statistic::ZPrOverN, 1.0), cell(Statistic::ZM2, 1.0));
 }
 
+// A few points of every curve (all of them are in the result files).
+void printSeries(const EnsembleSummary& summary) {
+    fmt::print("curves (disorder mean ± standard error; every point in PREFIX.json / .h5):\n");
+    for (const SeriesSummary& s : summary.series) {
+        fmt::print("  {}:", s.name);
+        const std::size_t stride = std::max<std::size_t>(1, s.points.size() / 5);
+        for (std::size_t k = 0; k < s.points.size(); k += stride)
+            fmt::print("  {}={:g}: {:.4g} ± {:.2g}", s.abscissa, s.at[k], s.points[k].mean, s.points[k].sem);
+        fmt::print("\n");
+    }
+}
+
 }  // namespace
 
 void printSummaryTable(const EnsembleSummary& summary, int n) {
@@ -43,6 +57,7 @@ void printSummaryTable(const EnsembleSummary& summary, int n) {
     for (const Variable v : {Variable::X, Variable::Phi})
         for (const CovarianceKind c : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency})
             printZScoredRow(summary, v, c, n);
+    if (!summary.series.empty()) printSeries(summary);
     for (const std::string& name : io::nonFiniteStatistics(summary))
         fmt::print("warning: {} is not finite (written as null)\n", name);
 }

@@ -120,6 +120,19 @@ void printSummary(const validation::ValidationReport& report, const std::string&
     fmt::print(
         "  linear equivalence: {} PASS, {} FAIL; derived: {} PASS, {} FAIL; no theory: {}; no data: {}\n",
         n.pass[1], n.fail[1], n.pass[2], n.fail[2], n.no_theory, n.no_data);
+    if (report.series != nullptr) {
+        const validation::VerdictCounts curves = validation::countSeriesVerdicts(*report.series);
+        for (size_t p = 0; p < report.series->size(); ++p)
+            for (const validation::SeriesComparison& c : (*report.series)[p])
+                if (c.verdict == validation::Verdict::Fail)
+                    fmt::print("FAIL curve {} at {}: {} of {} points, worst |z| {:.2f} at {} = {:g}\n",
+                               c.name, report.run.points[p].label, c.fail, c.points.size(), c.worst_z,
+                               c.abscissa, c.worst_at);
+        if (curves.pass[0] + curves.fail[0] + curves.pass[1] + curves.fail[1] + curves.no_theory > 0)
+            fmt::print(
+                "  curves: exact {} PASS, {} FAIL; linear equivalence {} PASS, {} FAIL; no theory: {}\n",
+                curves.pass[0], curves.fail[0], curves.pass[1], curves.fail[1], curves.no_theory);
+    }
     fmt::print("report: {0}/report.md, numbers: {0}/validate.json, raw runs: {0}/runs/\n", dir);
 }
 
@@ -137,7 +150,9 @@ int runValidate(const ValidateOptions& opt) {
         specs =
             validation::planSpecs(input);  // every grid point and size is a valid job before anything runs
         prepareDirectory(opt.out);
-        backend = makeBackend(backendKindFromName(opt.backend));
+        std::string note;
+        backend = makeBackendFor(backendKindFromName(opt.backend), specs.front().back(), &note);
+        if (!note.empty()) std::fprintf(stderr, "quench: note: %s\n", note.c_str());
     } catch (const ConfigError& e) {
         std::fprintf(stderr, "quench: error: %s\n", e.what());
         return kExitUsage;
@@ -171,10 +186,13 @@ int runValidate(const ValidateOptions& opt) {
     }
 
     std::vector<std::vector<validation::StatisticComparison>> comparisons;
-    for (const validation::PointRun& point : run.points)
+    std::vector<std::vector<validation::SeriesComparison>> series;
+    for (const validation::PointRun& point : run.points) {
         comparisons.push_back(validation::compareStatistics(point, input.plan.threshold));
+        series.push_back(validation::compareSeries(point, input.plan.threshold));
+    }
     const validation::ValidationReport report{run,      input.plan, comparisons, opt.out, opt.command_line,
-                                              utcNow(), hostName()};
+                                              utcNow(), hostName(), &series};
     const std::filesystem::path dir(opt.out);
     try {
         io::writeFileAtomically((dir / "validate.json").string(),
@@ -187,7 +205,9 @@ int runValidate(const ValidateOptions& opt) {
         return kExitUsage;
     }
     if (!opt.quiet) printSummary(report, opt.out);
-    return validation::countVerdicts(comparisons).exactPassed() ? kExitOk : kExitValidationFailed;
+    const bool passed = validation::countVerdicts(comparisons).exactPassed() &&
+                        validation::countSeriesVerdicts(series).exactPassed();
+    return passed ? kExitOk : kExitValidationFailed;
 }
 
 std::string helpFooter() {

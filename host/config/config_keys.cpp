@@ -460,6 +460,58 @@ std::vector<ConfigKey> buildTable() {
              s.statistics.center = readChoice(k, v, kCenterings);
          },
          [](const EnsembleSpec& s) -> json { return choiceName(s.statistics.center, kCenterings); }},
+        {"statistics.autocorrelation", K::Boolean, "", "true | false",
+         "also measure the single-unit autocorrelation C(tau) = mean_i Cov(x_i(t), x_i(t + tau)) of x and "
+         "phi for tau = 0, lag_interval, .., tau_max (streamed, centred like the covariances; CPU backend)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.autocorrelation = readBool(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.statistics.autocorrelation; }},
+        {"statistics.tau_max", K::Float, time, "0 to t_max / 4, at most 4095 lag_interval",
+         "largest lag of the autocorrelation", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.tau_max = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.statistics.tau_max; }},
+        {"statistics.lag_interval", K::Float, time, ">= dt (rounded to a whole number of steps)",
+         "spacing of the autocorrelation's lags (and of the samples its ring buffer keeps)", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.lag_interval = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.statistics.lag_interval; }},
+        {"statistics.frequencies", K::FloatArray, "1 / time", "[] (off) or up to 32 values in [0, pi / dt)",
+         "angular frequencies w of the frequency-resolved statistics a(w), N dc2(w), PR(w)/N of the "
+         "cross-spectral matrix C(w) (C(0) = the ZF covariance; CPU backend)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.frequencies = readFloatArray(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.statistics.frequencies; }},
+        {"statistics.window", K::Float, time, ">= 10 dt and <= t_max / 4",
+         "Welch window length T_w of the frequency-resolved statistics (Hann taper, no overlap; leakage "
+         "bias ~ (pi / T_w)^2 S''/S)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.window = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.statistics.window; }},
+        {"statistics.modes", K::Integer, "", "0 (off) to 10, at most N",
+         "also measure the population autocorrelation A_a(tau) = u_a^T C(tau) u_a / u_a^T C(0) u_a of the "
+         "leading eigenvectors u_a of the equal-time covariance (measured only; CPU backend)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.modes = readInteger<int>(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.statistics.modes; }},
+        {"statistics.mode_lags", K::Integer, "", "2 to 32",
+         "lags of the mode autocorrelation, evenly spaced on [0, statistics.tau_max] (each costs an N x N "
+         "lagged covariance)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.statistics.mode_lags = readInteger<int>(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.statistics.mode_lags; }},
         // ---- output ----
         {"output.covariances", K::Boolean, "", "true | false",
          "PREFIX.h5 also holds every realization's pooled covariance matrices (/covariances, R x N x N, "

@@ -251,6 +251,7 @@ void validate(const EnsembleSpec& spec) {
     validateStorage(spec);
     validateEnsemble(spec.ensemble);
     validateRun(spec.run);
+    validateTemporal(spec);
 }
 
 }  // namespace quench

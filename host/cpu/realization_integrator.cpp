@@ -7,12 +7,16 @@
 #include <type_traits>
 
 #include "cpu/apply_activation.hpp"
+#include "cpu/autocorrelation_accumulator.hpp"
 #include "cpu/covariance_accumulator.hpp"
+#include "cpu/mode_autocorrelation_accumulator.hpp"
 #include "cpu/noise_block.hpp"
+#include "cpu/spectral_accumulator.hpp"
 #include "cpu/thin_gemm.hpp"
 #include "divergence_hint.hpp"
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
+#include "quench/lag_plan.hpp"
 #include "quench/reduced_precision.hpp"
 #include "quench/rng.hpp"
 #include "step_coefficients.hpp"
@@ -37,7 +41,10 @@ public:
           storage_(spec.coupling.storage),
           noise_(n_, k_),
           acc_{CovarianceAccumulator(n_, centersOnZero(spec)),
-               CovarianceAccumulator(n_, centersOnZero(spec))} {
+               CovarianceAccumulator(n_, centersOnZero(spec))},
+          lag_plan_(planLags(spec)),
+          spectral_plan_(planSpectral(spec)),
+          mode_plan_(planModeLags(spec)) {
         const std::size_t kn = static_cast<std::size_t>(k_) * n_;
         // Stored transposed (column-major J): the coupling product streams through its columns.
         const std::vector<double> j = couplingMatrix(spec, realization);
@@ -56,6 +63,13 @@ public:
         for (auto& b : prev_bin_) b.assign(kn, 0.0);
         rows_.resize(kn);
         prev_rows_.resize(kn);
+        if (lag_plan_.lags > 0)
+            for (int v = 0; v < 2; ++v)
+                autocorrelation_.emplace_back(n_, k_, lag_plan_.lags, centersOnZero(spec));
+        if (mode_plan_.lags > 0)
+            for (int v = 0; v < 2; ++v) modes_.emplace_back(n_, k_, mode_plan_.lags, centersOnZero(spec));
+        if (!spectral_plan_.omegas.empty())
+            for (int v = 0; v < 2; ++v) spectral_.emplace_back(n_, k_, spectral_plan_, centersOnZero(spec));
         initialState();
     }
 
@@ -167,6 +181,18 @@ private:
             addSample(x_.data(), acc_[0], segment);
             addSample(phi_.data(), acc_[1], segment);
         }
+        if (!autocorrelation_.empty() && m % lag_plan_.lag_stride == 0) {
+            autocorrelation_[0].add(x_.data());
+            autocorrelation_[1].add(phi_.data());
+        }
+        if (!modes_.empty() && m % mode_plan_.lag_stride == 0) {
+            modes_[0].add(x_.data());
+            modes_[1].add(phi_.data());
+        }
+        if (!spectral_.empty()) {
+            spectral_[0].add(x_.data(), m);
+            spectral_[1].add(phi_.data(), m);
+        }
         if ((m + 1) % plan_.bin_steps == 0) {
             const std::int64_t bin = m / plan_.bin_steps;
             if (bin < plan_.bins_per_trial) closeBins(bin);
@@ -220,13 +246,27 @@ private:
         out.coupling_effective_rank = couplingEffectiveRank(spec_.coupling, n_);
         out.samples = acc_[0].samples();
         out.bins = acc_[0].bins();
+        std::vector<std::vector<Series>> mode_series;  // [variable], after the autocorrelations
         for (int v = 0; v < kVariableCount; ++v) {
             const SplitCovariance et = acc_[v].equalTime();
             const SplitCovariance zf =
                 acc_[v].zeroFrequency(static_cast<double>(plan_.bin_steps) * spec_.integration.dt);
             out.cov[v][0] = covarianceResult(et, spec_.statistics.eigenvalues, hooks_.keep_covariances);
             out.cov[v][1] = covarianceResult(zf, spec_.statistics.eigenvalues, hooks_.keep_covariances);
+            if (!modes_.empty())
+                mode_series.push_back(modes_[v].results(std::string(variableName(static_cast<Variable>(v))),
+                                                        mode_plan_.lagTime(spec_.integration.dt),
+                                                        spec_.statistics.modes));
         }
+        for (size_t v = 0; v < autocorrelation_.size(); ++v)
+            out.series.push_back(autocorrelation_[v].result(
+                std::string(variableName(static_cast<Variable>(v))) + ".autocorrelation",
+                lag_plan_.lagTime(spec_.integration.dt)));
+        for (std::vector<Series>& per_variable : mode_series)
+            for (Series& s : per_variable) out.series.push_back(std::move(s));
+        for (size_t v = 0; v < spectral_.size(); ++v)
+            for (Series& s : spectral_[v].results(std::string(variableName(static_cast<Variable>(v)))))
+                out.series.push_back(std::move(s));
         return out;
     }
 
@@ -248,6 +288,12 @@ private:
     std::array<std::vector<double>, 2> bin_, prev_bin_;  // [x, phi] current and previous bin integrals
     std::vector<double> rows_, prev_rows_;
     std::array<CovarianceAccumulator, 2> acc_;
+    const LagPlan lag_plan_;
+    std::vector<AutocorrelationAccumulator> autocorrelation_;  // [x, phi] when statistics.autocorrelation
+    const SpectralPlan spectral_plan_;
+    std::vector<SpectralAccumulator> spectral_;  // [x, phi] when statistics.frequencies
+    const LagPlan mode_plan_;
+    std::vector<ModeAutocorrelationAccumulator> modes_;  // [x, phi] when statistics.modes > 0
 };
 
 }  // namespace

@@ -65,6 +65,58 @@ void readMatrices(hid_t file, std::size_t rows, std::size_t n, std::vector<Reali
     });
 }
 
+std::vector<std::string> seriesNames(hid_t group) {
+    const json names = json::parse(readStringAttribute(group, "names"), nullptr, false);
+    if (!names.is_array()) throw Hdf5Error("series/names is not a JSON array");
+    std::vector<std::string> out;
+    for (const json& name : names) {
+        if (!name.is_string()) throw Hdf5Error("series/names holds a non-string");
+        out.push_back(name.get<std::string>());
+    }
+    return out;
+}
+
+std::vector<double> readSeriesAbscissa(hid_t one) {
+    const std::vector<hsize_t> dims = datasetDims(one, "at");
+    if (dims.size() != 1) throw Hdf5Error("a series abscissa is not one-dimensional");
+    return readDoubles(one, "at", static_cast<std::size_t>(dims[0]));
+}
+
+void readRealizationSeries(hid_t realizations, std::vector<RealizationResult>& out) {
+    if (!linkExists(realizations, "series")) return;
+    const Hdf5Handle group = openGroup(realizations, "series");
+    for (const std::string& name : seriesNames(group.get())) {
+        const Hdf5Handle one = openGroup(group.get(), name);
+        Series proto{name, readStringAttribute(one.get(), "abscissa"), readSeriesAbscissa(one.get()), {}};
+        const std::size_t points = proto.at.size();
+        const std::vector<double> values = readDoubles(one.get(), "values", out.size() * points);
+        for (std::size_t r = 0; r < out.size(); ++r) {
+            Series s = proto;
+            s.values.assign(values.begin() + static_cast<std::ptrdiff_t>(r * points),
+                            values.begin() + static_cast<std::ptrdiff_t>((r + 1) * points));
+            out[r].series.push_back(std::move(s));
+        }
+    }
+}
+
+void readSummarySeries(hid_t summary_group, EnsembleSummary& summary) {
+    if (!linkExists(summary_group, "series")) return;
+    const Hdf5Handle group = openGroup(summary_group, "series");
+    for (const std::string& name : seriesNames(group.get())) {
+        const Hdf5Handle one = openGroup(group.get(), name);
+        SeriesSummary s{name, readStringAttribute(one.get(), "abscissa"), readSeriesAbscissa(one.get()), {}};
+        const std::size_t points = s.at.size();
+        const std::vector<double> mean = readDoubles(one.get(), "mean", points);
+        const std::vector<double> sem = readDoubles(one.get(), "sem", points);
+        const std::vector<double> median = readDoubles(one.get(), "median", points);
+        const std::vector<double> var = readDoubles(one.get(), "var", points);
+        const std::int64_t count = readIntegerAttribute(one.get(), "count");
+        for (std::size_t p = 0; p < points; ++p)
+            s.points.push_back({mean[p], var[p], sem[p], median[p], count});
+        summary.series.push_back(std::move(s));
+    }
+}
+
 void readRealizations(hid_t file, StoredRun& run) {
     const std::int64_t n_value = configInteger(run.config, "network", "n");
     const std::int64_t first = configInteger(run.config, "ensemble", "first_realization");
@@ -92,6 +144,7 @@ void readRealizations(hid_t file, StoredRun& run) {
     forEachCovariance(
         [&](Variable v, CovarianceKind c) { readCovariance(group.get(), v, c, rows, n, run.realizations); });
     readMatrices(file, rows, n, run.realizations);
+    readRealizationSeries(group.get(), run.realizations);
 }
 
 void readSummary(hid_t file, StoredRun& run) {
@@ -111,6 +164,7 @@ void readSummary(hid_t file, StoredRun& run) {
             e.count = readIntegerAttribute(stat.get(), "count");
         }
     });
+    readSummarySeries(group.get(), summary);
     run.summary = summary;
 }
 

@@ -78,6 +78,58 @@ Hdf5Handle createPath(hid_t parent, const std::string& path) {
     return createPath(first.get(), path.substr(slash + 1));
 }
 
+// /realizations/series/NAME: at (L), values (R x L) and the abscissa's name; the group's attribute
+// "names" lists the series in order (JSON).
+void writeRealizationSeries(hid_t realizations, const std::vector<RealizationResult>& results) {
+    if (results.empty() || results.front().series.empty()) return;
+    const Hdf5Handle group = createGroup(realizations, "series");
+    json names = json::array();
+    for (std::size_t k = 0; k < results.front().series.size(); ++k) {
+        const Series& first = results.front().series[k];
+        names.push_back(first.name);
+        const Hdf5Handle one = createGroup(group.get(), first.name);
+        writeAttribute(one.get(), "abscissa", first.abscissa);
+        const hsize_t points = first.at.size();
+        writeDataset(one.get(), "at", {{points}, {}, 0}, first.at.data());
+        std::vector<double> values;
+        for (const RealizationResult& r : results) {
+            if (r.series.size() != results.front().series.size() || r.series[k].values.size() != points)
+                throw Hdf5Error("realizations hold series of different sizes");
+            values.insert(values.end(), r.series[k].values.begin(), r.series[k].values.end());
+        }
+        writeDataset(one.get(), "values", {{results.size(), points}, {}, 0}, values.data());
+    }
+    writeAttribute(group.get(), "names", names.dump());
+}
+
+// /summary/series/NAME: at, mean, sem, median, var (one per point) and the count.
+void writeSummarySeries(hid_t summary_group, const EnsembleSummary& summary) {
+    if (summary.series.empty()) return;
+    const Hdf5Handle group = createGroup(summary_group, "series");
+    json names = json::array();
+    for (const SeriesSummary& series : summary.series) {
+        names.push_back(series.name);
+        const Hdf5Handle one = createGroup(group.get(), series.name);
+        writeAttribute(one.get(), "abscissa", series.abscissa);
+        const hsize_t points = series.at.size();
+        writeDataset(one.get(), "at", {{points}, {}, 0}, series.at.data());
+        std::vector<double> mean, sem, median, var;
+        for (const Estimate& e : series.points) {
+            mean.push_back(e.mean);
+            sem.push_back(e.sem);
+            median.push_back(e.median);
+            var.push_back(e.var);
+        }
+        writeDataset(one.get(), "mean", {{points}, {}, 0}, mean.data());
+        writeDataset(one.get(), "sem", {{points}, {}, 0}, sem.data());
+        writeDataset(one.get(), "median", {{points}, {}, 0}, median.data());
+        writeDataset(one.get(), "var", {{points}, {}, 0}, var.data());
+        writeAttribute(one.get(), "count",
+                       series.points.empty() ? std::int64_t{0} : series.points.front().count);
+    }
+    writeAttribute(group.get(), "names", names.dump());
+}
+
 void writeRealizations(hid_t file, const std::vector<RealizationResult>& results) {
     const Hdf5Handle group = createGroup(file, "realizations");
     const hsize_t rows = results.size();
@@ -111,6 +163,7 @@ void writeRealizations(hid_t file, const std::vector<RealizationResult>& results
         }
         writeDataset(cov.get(), "eigenvalues", {{rows, n}, {}, 0}, spectra.data());
     });
+    writeRealizationSeries(group.get(), results);
 }
 
 void writeSummary(hid_t file, const EnsembleSummary& summary) {
@@ -128,6 +181,7 @@ void writeSummary(hid_t file, const EnsembleSummary& summary) {
             writeAttribute(stat.get(), "count", e.count);
         }
     });
+    writeSummarySeries(group.get(), summary);
 }
 
 // R x N x N per covariance, one chunk per realization, shuffled and gzip-compressed.

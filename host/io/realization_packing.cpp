@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 namespace quench::io {
 
@@ -40,6 +41,17 @@ std::vector<double> takeVector(const std::vector<double>& data, std::size_t& pos
     return v;
 }
 
+void packText(const std::string& text, std::vector<double>& out) {
+    out.push_back(bitsOf(static_cast<std::int64_t>(text.size())));
+    for (const char c : text) out.push_back(static_cast<double>(static_cast<unsigned char>(c)));
+}
+
+std::string takeText(const std::vector<double>& data, std::size_t& pos) {
+    std::string text;
+    for (const double c : takeVector(data, pos)) text += static_cast<char>(static_cast<unsigned char>(c));
+    return text;
+}
+
 }  // namespace
 
 void packRealization(const RealizationResult& r, std::vector<double>& out) {
@@ -53,6 +65,13 @@ void packRealization(const RealizationResult& r, std::vector<double>& out) {
             packVector(c.eigenvalues, out);
             packVector(c.matrix, out);
         }
+    out.push_back(bitsOf(static_cast<std::int64_t>(r.series.size())));
+    for (const Series& s : r.series) {
+        packText(s.name, out);
+        packText(s.abscissa, out);
+        packVector(s.at, out);
+        packVector(s.values, out);
+    }
 }
 
 RealizationResult unpackRealization(const std::vector<double>& data, std::size_t& pos) {
@@ -67,6 +86,17 @@ RealizationResult unpackRealization(const std::vector<double>& data, std::size_t
             c.eigenvalues = takeVector(data, pos);
             c.matrix = takeVector(data, pos);
         }
+    const std::int64_t series = integerOf(take(data, pos));
+    if (series < 0 || static_cast<std::size_t>(series) > data.size() - pos)
+        throw std::runtime_error("packed realization has an impossible series count");
+    for (std::int64_t k = 0; k < series; ++k) {
+        Series s;
+        s.name = takeText(data, pos);
+        s.abscissa = takeText(data, pos);
+        s.at = takeVector(data, pos);
+        s.values = takeVector(data, pos);
+        r.series.push_back(std::move(s));
+    }
     return r;
 }
 

@@ -1,11 +1,14 @@
 #include "io/result_writer.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <sstream>
 
 #include "config/config_loader.hpp"
 #include "io/atomic_file.hpp"
 #include "quench/build_info.hpp"
+#include "quench/lag_plan.hpp"
 
 namespace quench::io {
 
@@ -41,7 +44,33 @@ json summaryJson(const EnsembleSummary& summary) {
                                  {"var", finiteOrNull(e.var)},
                                  {"count", e.count}};
     });
+    for (const SeriesSummary& series : summary.series) {
+        json mean = json::array(), sem = json::array(), median = json::array(), var = json::array();
+        std::int64_t count = 0;
+        for (const Estimate& e : series.points) {
+            mean.push_back(finiteOrNull(e.mean));
+            sem.push_back(finiteOrNull(e.sem));
+            median.push_back(finiteOrNull(e.median));
+            var.push_back(finiteOrNull(e.var));
+            count = e.count;
+        }
+        out["series"][series.name] = {{"abscissa", series.abscissa},
+                                      {"at", series.at},
+                                      {"mean", mean},
+                                      {"sem", sem},
+                                      {"median", median},
+                                      {"var", var},
+                                      {"count", count}};
+    }
     return out;
+}
+
+// "x.autocorrelation[tau=0.5]": one CSV column per point of a series.
+std::string seriesColumn(const Series& s, std::size_t point) {
+    std::ostringstream name;
+    name.precision(10);
+    name << s.name << '[' << s.abscissa << '=' << s.at[point] << ']';
+    return name.str();
 }
 
 json realizationJson(const RealizationResult& r) {
@@ -59,6 +88,11 @@ json realizationJson(const RealizationResult& r) {
             out[std::string(variableName(static_cast<Variable>(v)))]
                [std::string(covarianceName(static_cast<CovarianceKind>(c)))]["eigenvalues"] = cov.eigenvalues;
         }
+    for (const Series& s : r.series) {
+        json values = json::array();
+        for (const double v : s.values) values.push_back(finiteOrNull(v));
+        out["series"][s.name] = std::move(values);
+    }
     return out;
 }
 
@@ -88,6 +122,13 @@ json estimatorsJson(const EnsembleSpec& spec) {
         {"t_bin", static_cast<double>(plan.bin_steps) * spec.integration.dt},
         {"sample_interval", static_cast<double>(plan.sample_stride) * spec.integration.dt},
         {"steps", {{"burn", plan.burn_steps}, {"measure", plan.measure_steps}}},
+        {"autocorrelation",
+         spec.statistics.autocorrelation
+             ? json(fmt::format("mean_i over units of the lagged second moment of x_i (and phi_i) at lags "
+                                "k * {:g}, pooled over trials and sample pairs within a trial, centred as "
+                                "the covariances",
+                                static_cast<double>(planLags(spec).lag_stride) * spec.integration.dt))
+             : json(nullptr)},
     };
 }
 
@@ -123,6 +164,9 @@ std::string resultToCsv(const RunRecord& record) {
     forEachStatistic([&](Variable v, CovarianceKind c, Statistic s) {
         csv << ',' << variableName(v) << '.' << covarianceName(c) << '.' << statisticName(s);
     });
+    if (!record.realizations.empty())
+        for (const Series& s : record.realizations.front().series)
+            for (std::size_t p = 0; p < s.values.size(); ++p) csv << ',' << seriesColumn(s, p);
     csv << '\n';
     for (const RealizationResult& r : record.realizations) {
         csv << r.realization << ',' << r.coupling_effective_rank << ',' << r.samples << ',' << r.bins;
@@ -131,6 +175,11 @@ std::string resultToCsv(const RunRecord& record) {
             csv << ',';
             if (std::isfinite(value)) csv << value;
         });
+        for (const Series& s : r.series)
+            for (const double value : s.values) {
+                csv << ',';
+                if (std::isfinite(value)) csv << value;
+            }
         csv << '\n';
     }
     return csv.str();

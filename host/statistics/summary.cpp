@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "quench/realization_result.hpp"
 
@@ -39,7 +40,36 @@ EnsembleSummary summarize(const std::vector<RealizationResult>& realizations) {
             }
         }
     }
+    summary.series = summarizeSeries(realizations);
     return summary;
+}
+
+std::vector<SeriesSummary> summarizeSeries(const std::vector<RealizationResult>& realizations) {
+    std::vector<SeriesSummary> out;
+    if (realizations.empty()) return out;
+    for (size_t k = 0; k < realizations.front().series.size(); ++k) {
+        const Series& first = realizations.front().series[k];
+        SeriesSummary summary{first.name, first.abscissa, first.at, {}};
+        std::vector<double> values(realizations.size());
+        for (size_t point = 0; point < first.values.size(); ++point) {
+            for (size_t r = 0; r < realizations.size(); ++r) {
+                const std::vector<Series>& series = realizations[r].series;
+                if (series.size() <= k || series[k].name != first.name ||
+                    series[k].values.size() != first.values.size())
+                    throw std::runtime_error("realizations hold different series (" + first.name + ")");
+                values[r] = series[k].values[point];
+            }
+            summary.points.push_back(estimate(values));
+        }
+        out.push_back(std::move(summary));
+    }
+    return out;
+}
+
+const SeriesSummary* EnsembleSummary::findSeries(const std::string& name) const {
+    for (const SeriesSummary& s : series)
+        if (s.name == name) return &s;
+    return nullptr;
 }
 
 }  // namespace quench

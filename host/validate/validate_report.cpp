@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -92,6 +93,47 @@ json spectraJson(const PointRun& point) {
     return out;
 }
 
+json seriesJson(const SeriesComparison& c) {
+    json theory = c.theory.available()
+                      ? json{{"values", c.theory.values}, {"tag", theory::basisName(c.theory.basis)}}
+                      : json{{"values", nullptr}, {"reason", c.theory.reason}};
+    json sizes = json::array();
+    const std::size_t size_count = c.points.empty() ? 0 : c.points.front().sizes.size();
+    for (std::size_t i = 0; i < size_count; ++i) {
+        json mean = json::array(), sem = json::array(), z = json::array();
+        for (const SeriesPointComparison& p : c.points) {
+            mean.push_back(numberOrNull(p.sizes[i].mean));
+            sem.push_back(numberOrNull(p.sizes[i].sem));
+            z.push_back(optionalJson(p.sizes[i].z));
+        }
+        sizes.push_back({{"n", c.points.front().sizes[i].n}, {"mean", mean}, {"sem", sem}, {"z", z}});
+    }
+    json at = json::array(), z = json::array(), verdicts = json::array(), s_inf = json::array(),
+         s_inf_se = json::array();
+    for (const SeriesPointComparison& p : c.points) {
+        at.push_back(p.at);
+        z.push_back(optionalJson(p.z));
+        verdicts.push_back(verdictName(p.verdict));
+        s_inf.push_back(p.fit.ok ? numberOrNull(p.fit.s_inf) : json(nullptr));
+        s_inf_se.push_back(p.fit.ok ? numberOrNull(p.fit.s_inf_se) : json(nullptr));
+    }
+    return {{"name", c.name},
+            {"abscissa", c.abscissa},
+            {"at", at},
+            {"theory", theory},
+            {"sizes", sizes},
+            {"fit_s_inf", s_inf},
+            {"fit_s_inf_se", s_inf_se},
+            {"z", z},
+            {"point_verdicts", verdicts},
+            {"points_pass", c.pass},
+            {"points_fail", c.fail},
+            {"worst_abs_z", c.worst_z},
+            {"worst_at", c.worst_at},
+            {"verdict", verdictName(c.verdict)},
+            {"detail", c.detail}};
+}
+
 json singleSiteJson(const theory::TheoryPrediction& p) {
     return {{"route", p.route},
             {"delta0", quantityJson(p.delta0)},
@@ -103,7 +145,7 @@ json singleSiteJson(const theory::TheoryPrediction& p) {
 }
 
 json pointJson(const PointRun& point, const std::vector<StatisticComparison>& comparisons,
-               const std::string& out_dir) {
+               const std::vector<SeriesComparison>* series, const std::string& out_dir) {
     json parameters = json::object();
     for (const auto& [k, v] : point.parameters) parameters[k] = v;
     json runs = json::array();
@@ -114,8 +156,12 @@ json pointJson(const PointRun& point, const std::vector<StatisticComparison>& co
                         {"result", std::filesystem::relative(s.result_prefix + ".json", out_dir).string()}});
     json stats = json::array();
     for (const StatisticComparison& c : comparisons) stats.push_back(comparisonJson(c));
+    json curves = json::array();
+    if (series != nullptr)
+        for (const SeriesComparison& c : *series) curves.push_back(seriesJson(c));
     return {{"label", point.label}, {"parameters", parameters}, {"theory", singleSiteJson(point.prediction)},
-            {"runs", runs},         {"statistics", stats},      {"spectra", spectraJson(point)}};
+            {"runs", runs},         {"statistics", stats},      {"spectra", spectraJson(point)},
+            {"series", curves}};
 }
 
 json curveJson(const TheoryCurve& curve) {
@@ -263,6 +309,50 @@ void pointSection(std::ostringstream& md, const PointRun& point,
     if (!approximations.empty()) md << "\n";
 }
 
+void seriesSummary(std::ostringstream& md, const ValidationReport& r) {
+    const VerdictCounts n = countSeriesVerdicts(*r.series);
+    if (n.pass[0] + n.pass[1] + n.pass[2] + n.fail[0] + n.fail[1] + n.fail[2] + n.no_theory + n.no_data == 0)
+        return;
+    md << fmt::format(
+        "\n### Curves\n\nEvery point of a curve is judged by the rule above; a curve passes when all its "
+        "points do. Exact curves: {} PASS, {} FAIL; linear equivalence: {} PASS, {} FAIL; derived: {} PASS, "
+        "{} FAIL; no theory: {}; no data: {}.\n\n",
+        n.pass[0], n.fail[0], n.pass[1], n.fail[1], n.pass[2], n.fail[2], n.no_theory, n.no_data);
+    md << "| point | curve | theory tag | points PASS | points FAIL | worst abs(z) (at) | verdict |\n";
+    md << "|---|---|---|---:|---:|---|---|\n";
+    for (size_t p = 0; p < r.series->size(); ++p)
+        for (const SeriesComparison& c : (*r.series)[p]) {
+            const std::string tag =
+                c.theory.available() ? std::string(theory::basisName(c.theory.basis)) : "–";
+            const std::string verdict =
+                c.verdict == Verdict::Fail ? "**FAIL**" : std::string(verdictName(c.verdict));
+            md << fmt::format("| {} | {} | {} | {} | {} | {:.2f} ({} = {:g}) | {}{} |\n",
+                              r.run.points[p].label, c.name, tag, c.pass, c.fail, c.worst_z, c.abscissa,
+                              c.worst_at, verdict, c.detail.empty() ? "" : " (" + c.detail + ")");
+        }
+}
+
+// A few rows of every curve (the full curve is in validate.json and the plot).
+void seriesSection(std::ostringstream& md, const std::vector<SeriesComparison>& series) {
+    for (const SeriesComparison& c : series) {
+        if (c.points.empty()) continue;
+        md << fmt::format("\n`{}` ({}):\n\n| {} |", c.name, verdictName(c.verdict), c.abscissa);
+        for (const SizeComparison& s : c.points.front().sizes) md << fmt::format(" N = {} [z] |", s.n);
+        md << " theory | verdict |\n|---:|";
+        for (size_t i = 0; i < c.points.front().sizes.size(); ++i) md << "---:|";
+        md << "---:|---|\n";
+        const std::size_t stride = std::max<std::size_t>(1, c.points.size() / 10);
+        for (std::size_t k = 0; k < c.points.size(); k += stride) {
+            const SeriesPointComparison& p = c.points[k];
+            md << fmt::format("| {:g} |", p.at);
+            for (const SizeComparison& s : p.sizes)
+                md << fmt::format(" {} [{}] |", withError(s.mean, s.sem), zText(s.z));
+            md << fmt::format(" {} | {} |\n", c.theory.available() ? num(c.theory.values[k]) : "–",
+                              verdictName(p.verdict));
+        }
+    }
+}
+
 }  // namespace
 
 std::string verdictRule(double threshold) {
@@ -274,6 +364,19 @@ std::string verdictRule(double threshold) {
         "widened by sqrt(chi2/dof) when that exceeds 1. With one size, z compares the mean with the theory "
         "(including its 1/N term where derived). Theory values are exact numerics (no error of their own).",
         threshold);
+}
+
+VerdictCounts countSeriesVerdicts(const std::vector<std::vector<SeriesComparison>>& series) {
+    VerdictCounts n;
+    for (const auto& per_point : series)
+        for (const SeriesComparison& c : per_point) {
+            const int basis = static_cast<int>(c.theory.basis);
+            if (c.verdict == Verdict::Pass) ++n.pass[basis];
+            if (c.verdict == Verdict::Fail) ++n.fail[basis];
+            if (c.verdict == Verdict::NoTheory) ++n.no_theory;
+            if (c.verdict == Verdict::NoData) ++n.no_data;
+        }
+    return n;
 }
 
 VerdictCounts countVerdicts(const std::vector<std::vector<StatisticComparison>>& comparisons) {
@@ -295,14 +398,26 @@ json reportJson(const ValidationReport& r) {
     for (int b = 0; b < 3; ++b)
         summary[std::string(theory::basisName(static_cast<theory::Basis>(b)))] = {{"pass", n.pass[b]},
                                                                                   {"fail", n.fail[b]}};
+    if (r.series != nullptr) {
+        const VerdictCounts curves = countSeriesVerdicts(*r.series);
+        json per_basis = json::object();
+        for (int b = 0; b < 3; ++b)
+            per_basis[std::string(theory::basisName(static_cast<theory::Basis>(b)))] = {
+                {"pass", curves.pass[b]}, {"fail", curves.fail[b]}};
+        per_basis["no_theory"] = curves.no_theory;
+        per_basis["no_data"] = curves.no_data;
+        summary["series"] = per_basis;
+    }
     summary["no_theory"] = n.no_theory;
     summary["no_data"] = n.no_data;
-    summary["exact_verdict"] = n.exactPassed() ? "PASS" : "FAIL";
+    const bool series_passed = r.series == nullptr || countSeriesVerdicts(*r.series).exactPassed();
+    summary["exact_verdict"] = n.exactPassed() && series_passed ? "PASS" : "FAIL";
     json scan = json::array();
     for (const std::string& s : r.plan.scans) scan.push_back(s);
     json points = json::array();
     for (size_t p = 0; p < r.run.points.size(); ++p)
-        points.push_back(pointJson(r.run.points[p], r.comparisons[p], r.out_dir));
+        points.push_back(pointJson(r.run.points[p], r.comparisons[p],
+                                   r.series != nullptr ? &(*r.series)[p] : nullptr, r.out_dir));
     return {{"format", "quench.validate/1"},
             {"quench", {{"version", build.version}, {"commit", build.commit}}},
             {"title", r.plan.title},
@@ -355,6 +470,7 @@ std::string reportMarkdown(const ValidationReport& r, const std::vector<std::str
               "once.\n\n";
     md << "## Summary per statistic\n\n";
     summaryTable(md, r);
+    if (r.series != nullptr) seriesSummary(md, r);
     if (!plot_files.empty()) {
         md << "\n## Plots\n\n";
         for (const std::string& f : plot_files) md << fmt::format("![{0}]({0})\n\n", f);
@@ -364,7 +480,10 @@ std::string reportMarkdown(const ValidationReport& r, const std::vector<std::str
           "a 1/N term is derived) [z against the theory at that N; without a 1/N term z is against S_inf and "
           "only "
           "informative: the verdict rests on the fit].\n";
-    for (size_t p = 0; p < r.run.points.size(); ++p) pointSection(md, r.run.points[p], r.comparisons[p]);
+    for (size_t p = 0; p < r.run.points.size(); ++p) {
+        pointSection(md, r.run.points[p], r.comparisons[p]);
+        if (r.series != nullptr) seriesSection(md, (*r.series)[p]);
+    }
     return md.str();
 }
 

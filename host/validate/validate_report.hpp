@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "validate/series_comparison.hpp"
 #include "validate/statistic_comparison.hpp"
 #include "validate/validation_runner.hpp"
 
@@ -27,9 +28,13 @@ struct ValidationReport {
     std::string command_line;
     std::string date_utc;
     std::string hostname;
+    // [point]: the curves (temporal observables), when the runs measured any.
+    const std::vector<std::vector<SeriesComparison>>* series = nullptr;
 };
 
 VerdictCounts countVerdicts(const std::vector<std::vector<StatisticComparison>>& comparisons);
+// The same per curve (a curve passes when every point does).
+VerdictCounts countSeriesVerdicts(const std::vector<std::vector<SeriesComparison>>& series);
 nlohmann::json reportJson(const ValidationReport& report);
 std::string reportMarkdown(const ValidationReport& report, const std::vector<std::string>& plot_files);
 

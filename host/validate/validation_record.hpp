@@ -10,6 +10,7 @@
 
 #include "quench/realization_result.hpp"
 #include "quench/theory/prediction.hpp"
+#include "quench/theory/series_prediction.hpp"
 
 namespace quench::validation {
 
@@ -36,6 +37,7 @@ struct PointRun {
     std::vector<SizeRun> sizes;                              // ascending N
     theory::TheoryPrediction prediction;                     // at the largest N (N enters random modes)
     bool phi_is_x = false;                                   // linear activation: phi's statistics are x's
+    std::vector<theory::TheorySeries> series_prediction;     // theory curves of the series (at the largest N)
 };
 
 // The density histogram of all values (edges spanning [min, max], padded by half a bin).

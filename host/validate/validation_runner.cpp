@@ -197,6 +197,7 @@ ValidationRun runValidation(const ValidationInput& input, const std::vector<std:
                                                       runs_total));
         }
         point.prediction = theory::predict(specs[p].back());
+        point.series_prediction = theory::predictSeries(specs[p].back());
         point.phi_is_x = specs[p].back().network.activation.kind == ActivationKind::Linear;
         out.points.push_back(std::move(point));
     }

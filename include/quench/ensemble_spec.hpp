@@ -77,6 +77,20 @@ enum class Centering : int { Auto, SampleMean, Zero };
 struct StatisticsSpec {
     bool eigenvalues = false;            // per-realization covariance spectra (LAPACK)
     Centering center = Centering::Auto;  // auto: zero when meanIsZeroBySymmetry(), else sample mean
+    // Temporal observables (docs/theory/autocorrelation.md), off by default. The single-unit
+    // autocorrelation C(tau) = mean_i Cov(x_i(t), x_i(t + tau)) of x and phi at tau = 0, lag_interval,
+    // .., tau_max, streamed from a ring buffer of the last tau_max / lag_interval samples.
+    bool autocorrelation = false;
+    double tau_max = 10.0;
+    double lag_interval = 0.1;
+    // Frequency-resolved covariance statistics at these angular frequencies (empty: off), from Hann-
+    // tapered windows of length `window` (docs/theory/frequency_resolved.md).
+    std::vector<double> frequencies;
+    double window = 40.0;
+    // Population autocorrelation of the `modes` leading equal-time covariance modes (0: off) on a
+    // coarse grid of `mode_lags` lags spanning [0, tau_max] (N x N lagged covariances per lag).
+    int modes = 0;
+    int mode_lags = 6;
 };
 
 struct RunSpec {
@@ -123,5 +137,7 @@ bool centersOnZero(const EnsembleSpec& spec);
 
 // Throws ConfigError naming the first key whose value is out of range, and why.
 void validate(const EnsembleSpec& spec);
+// The statistics.* keys of the temporal observables (called by validate()).
+void validateTemporal(const EnsembleSpec& spec);
 
 }  // namespace quench

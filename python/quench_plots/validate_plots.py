@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from .series_plots import series_figures  # noqa: E402
+
 STATISTICS = ["auto_mean", "cross_mean", "n_cross_var", "m2", "m3", "pr_over_n"]
 PANELS = [("x", "equal_time"), ("x", "zero_frequency"), ("phi", "equal_time"), ("phi", "zero_frequency")]
 LINESTYLE = {"exact": "-", "linear_equivalence": "--", "derived": ":"}
@@ -209,4 +211,5 @@ def plot_validation(directory):
         if len(doc["sizes"]) >= 2:
             files.append(_scaling_figure(doc, points[i], out))
         files.append(_spectrum_figure(doc, points[i], out))
+    files += series_figures(doc, out, _save)
     return [f for f in files if f]

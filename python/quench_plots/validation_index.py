@@ -6,7 +6,11 @@ import sys
 
 
 def _counts(summary, tag):
-    return f"{summary[tag]['pass']} / {summary[tag]['fail']}"
+    text = f"{summary[tag]['pass']} / {summary[tag]['fail']}"
+    curves = summary.get("series", {}).get(tag)
+    if curves and curves["pass"] + curves["fail"] > 0:
+        text += f" (curves {curves['pass']} / {curves['fail']})"
+    return text
 
 
 def write_index(directory):
@@ -27,6 +31,7 @@ def write_index(directory):
             "Each directory holds the `report.md`, `validate.json` and `plots/` that `quench validate` wrote for one",
             "preset of `examples/validate/` (regenerate with `bash scripts/validate_presets.sh [name ...]`; the raw",
             "`runs/` are not committed). Columns give PASS / FAIL counts over (grid point, statistic) pairs by the tag",
+            "(and, in parentheses, over (grid point, curve) pairs: a curve passes when every point of it does)",
             "of the theory value: *exact* decides the verdict; *linear_equivalence* (an approximation) and *derived*",
             "(still to be confirmed) are judged by the same rule and reported, never hidden.", "",
             "What held and what did not, with the numbers: [findings.md](findings.md).", "",
