@@ -452,6 +452,12 @@ std::int64_t CudaBackend::realizationsInFlight(const EnsembleSpec& spec) const {
 
 std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const RunControl& control) {
     validate(spec);
+    // The device generates J_r once per realization; regenerating it per epoch is not implemented.
+    if (spec.coupling.disorder == Disorder::Annealed) {
+        throw ConfigError("coupling.disorder", "\"annealed\"",
+                          "the cuda backend runs quenched disorder only; run annealed disorder with "
+                          "--backend cpu");
+    }
     const DeviceInfo info = currentDeviceInfo();
     const WavePlan plan = planWaves(spec, info.free_bytes);
     std::string why;
