@@ -360,7 +360,7 @@ std::vector<ConfigKey> buildTable() {
          },
          [](const EnsembleSpec& s) -> json { return choiceName(s.coupling.disorder, kDisorders); }},
         {"coupling.redraw_interval", K::Float, time,
-         "a whole multiple of integration.t_bin; unset = integration.t_bin",
+         "a whole multiple of integration.t_bin; unset = integration.t_bin; read only when annealed",
          "annealed disorder: measured time between redraws of J_r; redraws fall on zero-frequency bin "
          "boundaries, so no bin straddles two couplings (redrawing every dt is refused: it would turn the "
          "recurrent input into extra white noise of intensity ~ g^2 q dt)",

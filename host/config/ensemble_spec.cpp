@@ -155,14 +155,7 @@ void validateStorage(const EnsembleSpec& spec) {
 // different epochs, and the split-sample estimators assume every group sees the same couplings.
 void validateDisorder(const EnsembleSpec& spec) {
     const CouplingSpec& c = spec.coupling;
-    if (c.disorder == Disorder::Quenched) {
-        if (c.redraw_interval) {
-            throw ConfigError("coupling.redraw_interval", text(*c.redraw_interval),
-                              "is read only with coupling.disorder = \"annealed\"; remove it for quenched "
-                              "disorder");
-        }
-        return;
-    }
+    if (c.disorder == Disorder::Quenched) return;  // coupling.redraw_interval is not read
     const char* key = "coupling.redraw_interval";
     if (c.redraw_interval) requirePositive(key, *c.redraw_interval, "the time between redraws of J");
     if (c.model != CouplingModel::Iid) {
