@@ -52,6 +52,24 @@ void omitFirstOrder(CovariancePrediction& c) {
     c.n_cross_var_one_over_n = TheoryQuantity::omitted(kNoFirstOrder);
 }
 
+// Epochs not long against the relaxation time: the transients are the whole story and nothing above holds.
+void omitShortEpochs(TheoryPrediction& p, double interval, double relaxation) {
+    const std::string why = "annealed disorder with redraw_interval = " + text(interval) +
+                            " < 3 / (1 - g_eff) = " + text(relaxation) +
+                            ": the theory needs epochs long against the relaxation time";
+    for (auto& per_variable : p.covariance)
+        for (CovariancePrediction& c : per_variable) {
+            for (int s = 0; s < kStatisticCount; ++s)
+                if (static_cast<Statistic>(s) != Statistic::CrossMean)
+                    c.statistic[s] = TheoryQuantity::omitted(why);
+            c.n_cross_var = TheoryQuantity::omitted(why);
+            omitFirstOrder(c);
+        }
+    p.zero_frequency_density = {};
+    p.density_reason = why;
+    p.notes.push_back(why);
+}
+
 }  // namespace
 
 CovariancePrediction annealedCovariance(const CovariancePrediction& quenched, double effective_epochs,
@@ -101,6 +119,11 @@ void applyAnnealedDisorder(TheoryPrediction& p, const EnsembleSpec& spec) {
         static_cast<double>(std::llround(in.t_max / in.dt) / bin_steps * bin_steps) * in.dt;
     const bool have_gain = p.g_eff.available() && *p.g_eff.value < 1.0;
     const double g_eff = have_gain ? *p.g_eff.value : 0.0;
+    const double interval = static_cast<double>(plan.epoch_steps) * in.dt;
+    if (have_gain && interval < 3.0 / (1.0 - g_eff)) {
+        omitShortEpochs(p, interval, 3.0 / (1.0 - g_eff));
+        return;
+    }
     // The transient deficit is derived for the linear network with iid J and white noise; elsewhere it is
     // used with g -> g_eff (linear equivalence) as an estimate.
     const bool exact_transient =

@@ -182,5 +182,16 @@ TEST(PredictAnnealed, MeansCarryTheTransientAndDispersionsTheEpochCount) {
     EXPECT_FALSE(a.density_reason.empty());
 }
 
+TEST(PredictAnnealed, EpochsShorterThanThreeRelaxationTimesAreOmittedWithTheReason) {
+    EnsembleSpec s = linearAnnealed(1.5, 40.0);
+    s.network.activation.kind = ActivationKind::Tanh;
+    s.noise.sigma = 0.5;  // chaotic, g_eff = 0.97: relaxation time ~ 38
+    const TheoryPrediction p = predict(s);
+    const TheoryQuantity& a = p.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::AutoMean);
+    EXPECT_FALSE(a.available());
+    EXPECT_NE(a.reason.find("relaxation time"), std::string::npos) << a.reason;
+    EXPECT_TRUE(p.delta0.available());  // the single-site solution itself is still reported
+}
+
 }  // namespace
 }  // namespace quench::theory
