@@ -2,7 +2,7 @@
 
 #include "cpu/cpu_backend.hpp"
 #include "quench/backend.hpp"
-#include "quench/cpu_only_statistics.hpp"
+#include "quench/cpu_only_features.hpp"
 #include "quench/error.hpp"
 
 #ifdef QUENCH_HAVE_CUDA
@@ -69,7 +69,7 @@ std::unique_ptr<Backend> makeBackend(BackendKind kind) {
 }
 
 std::unique_ptr<Backend> makeBackendFor(BackendKind kind, const EnsembleSpec& spec, std::string* note) {
-    const std::string key = cpuOnlyStatistic(spec).key;
+    const std::string key = cpuOnlyFeature(spec).key;
     if (kind == BackendKind::Auto && !key.empty()) {
         if (compiledBackends().size() > 1 && note != nullptr)
             *note = "--backend auto runs on the CPU: " + key + " is computed by the CPU backend only";

@@ -136,6 +136,7 @@ const Choice<IntegrationMethod> kMethods[] = {{"euler_maruyama", IntegrationMeth
 const Choice<Precision> kPrecisions[] = {{"fp32", Precision::Fp32}, {"fp64", Precision::Fp64}};
 const Choice<CouplingStorage> kStorages[] = {
     {"full", CouplingStorage::Full}, {"bf16", CouplingStorage::Bf16}, {"fp16", CouplingStorage::Fp16}};
+const Choice<Disorder> kDisorders[] = {{"quenched", Disorder::Quenched}, {"annealed", Disorder::Annealed}};
 const Choice<Centering> kCenterings[] = {
     {"auto", Centering::Auto}, {"sample_mean", Centering::SampleMean}, {"zero", Centering::Zero}};
 
@@ -348,6 +349,28 @@ std::vector<ConfigKey> buildTable() {
              s.coupling.overlap_spread = readFloat(k, v);
          },
          [](const EnsembleSpec& s) -> json { return s.coupling.overlap_spread; }},
+        {"coupling.disorder", K::String, "", choiceList(kDisorders),
+         "quenched: J_r fixed for the whole run; annealed (comparison mode, iid model, CPU backend, trials "
+         ">= "
+         "4): J_r redrawn every redraw_interval of measured time (new draws from the RNG stream "
+         "AnnealedCoupling; the first epoch, burn-in included, keeps the quenched J_r)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.disorder = readChoice(k, v, kDisorders);
+         },
+         [](const EnsembleSpec& s) -> json { return choiceName(s.coupling.disorder, kDisorders); }},
+        {"coupling.redraw_interval", K::Float, time,
+         "a whole multiple of integration.t_bin; unset = integration.t_bin; read only when annealed",
+         "annealed disorder: measured time between redraws of J_r; redraws fall on zero-frequency bin "
+         "boundaries, so no bin straddles two couplings (redrawing every dt is refused: it would turn the "
+         "recurrent input into extra white noise of intensity ~ g^2 q dt)",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.coupling.redraw_interval = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json {
+             return s.coupling.redraw_interval ? json(*s.coupling.redraw_interval) : json(nullptr);
+         }},
         // ---- noise ----
         {"noise.sigma", K::Float, "tau^-1/2", ">= 0",
          "noise amplitude: zero-frequency power sigma^2 (papers writing 2D have sigma^2 = 2D)", false,

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "quench/disorder_epochs.hpp"
 #include "quench/error.hpp"
 #include "quench/rng.hpp"
 
@@ -147,6 +148,47 @@ void validateStorage(const EnsembleSpec& spec) {
         "with fp64");
 }
 
+// Annealed disorder (include/quench/disorder_epochs.hpp). Redraws must fall on bin boundaries so that no
+// bin mixes two couplings; redrawing every dt is refused because the recurrent input would then act as
+// extra white noise of intensity ~ g^2 q dt, a dt-dependent model rather than a network
+// (docs/theory/annealed.md). Trials must fill the split groups: groups cut along time would hold
+// different epochs, and the split-sample estimators assume every group sees the same couplings.
+void validateDisorder(const EnsembleSpec& spec) {
+    const CouplingSpec& c = spec.coupling;
+    if (c.disorder == Disorder::Quenched) return;  // coupling.redraw_interval is not read
+    const char* key = "coupling.redraw_interval";
+    if (c.redraw_interval) requirePositive(key, *c.redraw_interval, "the time between redraws of J");
+    if (c.model != CouplingModel::Iid) {
+        throw ConfigError("coupling.disorder", "\"annealed\"",
+                          "annealed disorder is implemented for coupling.model = \"iid\" only");
+    }
+    if (spec.ensemble.trials < kSplitGroups) {
+        throw ConfigError("ensemble.trials", std::to_string(spec.ensemble.trials),
+                          fmt::format("annealed disorder needs at least {} trials, so that every split group "
+                                      "is a set of trials seeing the same sequence of couplings",
+                                      kSplitGroups));
+    }
+    const double bins = requestedBinsPerEpoch(spec);
+    const double interval = c.redraw_interval.value_or(spec.integration.t_bin);
+    if (bins < 1.0 - kTimeSlack) {
+        throw ConfigError(
+            key, text(interval),
+            fmt::format("redraws must be at least integration.t_bin = {} apart (redrawing every "
+                        "step would make the recurrent input a dt-dependent white noise, not a "
+                        "network); use a whole multiple of t_bin",
+                        spec.integration.t_bin));
+    }
+    if (std::fabs(bins - std::round(bins)) > 1e-6 * bins) {
+        throw ConfigError(key, text(interval),
+                          fmt::format("must be a whole multiple of integration.t_bin = {}, so that no "
+                                      "zero-frequency bin straddles two couplings",
+                                      spec.integration.t_bin));
+    }
+    if (epochPlan(spec).epochs >= kMaxRealizationIndex) {
+        throw ConfigError(key, text(interval), "too many redraws: the epoch number must fit in 32 bits");
+    }
+}
+
 void validateNoise(const NoiseSpec& noise) {
     requireNonNegative("noise.sigma", noise.sigma, "the noise amplitude sigma");
     requireNonNegative("noise.tau", noise.tau, "the noise correlation time tau (0 means white noise)");
@@ -250,6 +292,7 @@ void validate(const EnsembleSpec& spec) {
     validateIntegration(spec.integration);
     validateStorage(spec);
     validateEnsemble(spec.ensemble);
+    validateDisorder(spec);
     validateRun(spec.run);
     validateTemporal(spec);
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "quench/coupling.hpp"
+#include "quench/error.hpp"
 #include "quench/rng.hpp"
 
 namespace quench {
@@ -10,20 +11,24 @@ namespace quench {
 namespace {
 
 // Normal numbers 0 .. count-1 of one stream of one realization.
-std::vector<double> normals(std::uint64_t seed, RngStream stream, std::int64_t realization,
-                            std::size_t count) {
+std::vector<double> normals(std::uint64_t seed, RngStream stream, std::int64_t realization, std::size_t count,
+                            std::uint32_t index_b = 0u) {
     std::vector<double> z((count + 3) / 4 * 4);
     for (std::size_t block = 0; block < z.size() / 4; ++block)
-        normal4<double>(seed, stream, static_cast<std::uint64_t>(realization), block, 0u, &z[block * 4]);
+        normal4<double>(seed, stream, static_cast<std::uint64_t>(realization), block, index_b, &z[block * 4]);
     z.resize(count);
     return z;
 }
 
-std::vector<double> iidCoupling(const EnsembleSpec& spec, std::int64_t realization) {
+// epoch 0: the quenched J; epoch >= 1: a redraw of annealed disorder.
+std::vector<double> iidCoupling(const EnsembleSpec& spec, std::int64_t realization, std::int64_t epoch = 0) {
     const int n = spec.network.n;
     const CouplingSpec& c = spec.coupling;
     const std::size_t nn = static_cast<std::size_t>(n) * n;
-    const std::vector<double> z = normals(spec.ensemble.seed, RngStream::Coupling, realization, nn);
+    const std::vector<double> z = epoch == 0
+                                      ? normals(spec.ensemble.seed, RngStream::Coupling, realization, nn)
+                                      : normals(spec.ensemble.seed, RngStream::AnnealedCoupling, realization,
+                                                nn, static_cast<std::uint32_t>(epoch));
     const double scale = c.g / std::sqrt(static_cast<double>(n));
     const double shift = c.mean / n;
     const double sym = std::sqrt((1.0 + c.symmetry) / 2.0);
@@ -77,6 +82,14 @@ std::vector<double> randomModeCoupling(const EnsembleSpec& spec, std::int64_t re
 std::vector<double> couplingMatrix(const EnsembleSpec& spec, std::int64_t realization) {
     return spec.coupling.model == CouplingModel::Iid ? iidCoupling(spec, realization)
                                                      : randomModeCoupling(spec, realization);
+}
+
+std::vector<double> couplingMatrix(const EnsembleSpec& spec, std::int64_t realization, std::int64_t epoch) {
+    if (epoch == 0) return couplingMatrix(spec, realization);
+    if (spec.coupling.model != CouplingModel::Iid)
+        throw ConfigError("coupling.disorder", "\"annealed\"",
+                          "annealed disorder needs coupling.model = \"iid\"");
+    return iidCoupling(spec, realization, epoch);
 }
 
 std::vector<double> modeOverlaps(const EnsembleSpec& spec, std::int64_t realization) {

@@ -15,6 +15,7 @@
 #include "cpu/thin_gemm.hpp"
 #include "divergence_hint.hpp"
 #include "quench/coupling.hpp"
+#include "quench/disorder_epochs.hpp"
 #include "quench/error.hpp"
 #include "quench/lag_plan.hpp"
 #include "quench/reduced_precision.hpp"
@@ -39,6 +40,7 @@ public:
           coef_(stepCoefficients(spec)),
           act_(spec.network.activation),
           storage_(spec.coupling.storage),
+          epochs_(epochPlan(spec)),
           noise_(n_, k_),
           acc_{CovarianceAccumulator(n_, centersOnZero(spec)),
                CovarianceAccumulator(n_, centersOnZero(spec))},
@@ -46,13 +48,7 @@ public:
           spectral_plan_(planSpectral(spec)),
           mode_plan_(planModeLags(spec)) {
         const std::size_t kn = static_cast<std::size_t>(k_) * n_;
-        // Stored transposed (column-major J): the coupling product streams through its columns.
-        const std::vector<double> j = couplingMatrix(spec, realization);
-        j_.resize(j.size());
-        for (int row = 0; row < n_; ++row)
-            for (int col = 0; col < n_; ++col)
-                j_[static_cast<std::size_t>(col) * n_ + row] =
-                    stored(static_cast<Real>(j[static_cast<std::size_t>(row) * n_ + col]));
+        loadCoupling(0);
         if (storage_ != CouplingStorage::Full) phi_stored_.resize(kn);
         x_.resize(kn);
         phi_.resize(kn);
@@ -103,7 +99,21 @@ private:
         }
     }
 
+    // J of one epoch (annealed disorder; epoch 0 is the quenched J), stored transposed (column-major J):
+    // the coupling product streams through its columns.
+    void loadCoupling(std::int64_t epoch) {
+        const std::vector<double> j = couplingMatrix(spec_, r_, epoch);
+        j_.resize(j.size());
+        for (int row = 0; row < n_; ++row)
+            for (int col = 0; col < n_; ++col)
+                j_[static_cast<std::size_t>(col) * n_ + row] =
+                    stored(static_cast<Real>(j[static_cast<std::size_t>(row) * n_ + col]));
+        epoch_ = epoch;
+    }
+
     void step(std::int64_t s) {
+        const std::int64_t epoch = epochOfStep(epochs_, s, plan_.burn_steps);
+        if (epoch != epoch_) loadCoupling(epoch);
         applyActivation(act_, x_.data(), phi_.data(), x_.size());
         if (s >= plan_.burn_steps) measure(s - plan_.burn_steps);
         couplingProduct(n_, k_, j_.data(), productOperand(), h_.data());
@@ -280,6 +290,8 @@ private:
     const StepCoefficients coef_;
     const Activation act_;
     const CouplingStorage storage_;
+    const EpochPlan epochs_;
+    std::int64_t epoch_ = 0;  // the epoch whose J is in j_
     NoiseBlock noise_;
     // State, activations, recurrent input and noise: n x k, neuron-major (element i * k + t).
     std::vector<Real> j_;  // J^T

@@ -17,7 +17,7 @@
 #include "moments.cuh"
 #include "progress_reporter.hpp"
 #include "quench/coupling.hpp"
-#include "quench/cpu_only_statistics.hpp"
+#include "quench/cpu_only_features.hpp"
 #include "quench/error.hpp"
 #include "statistics/split_covariance.hpp"
 
@@ -453,12 +453,12 @@ std::int64_t CudaBackend::realizationsInFlight(const EnsembleSpec& spec) const {
 
 std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const RunControl& control) {
     validate(spec);
-    const CpuOnlyStatistic cpu_only = cpuOnlyStatistic(spec);
+    const CpuOnlyFeature cpu_only = cpuOnlyFeature(spec);
     if (!cpu_only.key.empty())
         throw ConfigError(
             cpu_only.key, cpu_only.value,
-            "the cuda backend does not compute this statistic; use --backend cpu (or auto, which "
-            "picks the CPU for it)");
+            "the cuda backend does not run this yet; use --backend cpu (or auto, which picks the CPU "
+            "for it)");
     const DeviceInfo info = currentDeviceInfo();
     const WavePlan plan = planWaves(spec, info.free_bytes);
     std::string why;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "quench/theory/annealed_theory.hpp"
 #include "quench/theory/dmft.hpp"
 #include "quench/theory/linear_finite_size.hpp"
 #include "quench/theory/linear_theory.hpp"
@@ -611,6 +612,7 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
     else
         predictDmft(p, spec);
     if (spec.coupling.model == CouplingModel::RandomMode) restrictToSingleSite(p, spec);
+    applyAnnealedDisorder(p, spec);
     deriveZScored(p);
     fillMissingFirstOrder(p);
     if (spec.coupling.zero_diagonal)

@@ -13,6 +13,7 @@
 #include "cli/scan_grid.hpp"
 #include "config/config_loader.hpp"
 #include "io/result_writer.hpp"
+#include "quench/error.hpp"
 
 namespace quench::validation {
 
@@ -100,8 +101,14 @@ TheoryCurve curveOf(const ValidationInput& input, const std::vector<cli::ScanAxi
         const double v = lo + (hi - lo) * i / (count - 1);
         std::vector<std::string> extra = sizeOverrides(input.plan, last);
         extra.push_back(fmt::format("{}={:.15g}", curve.key, v));
+        // Values between the scanned ones that the model refuses (e.g. a coupling.redraw_interval that is
+        // not a whole multiple of t_bin) are left out of the curve.
+        try {
+            specs.push_back(loadSpec(input, extra));
+        } catch (const ConfigError&) {
+            continue;
+        }
         curve.values.push_back(v);
-        specs.push_back(loadSpec(input, extra));
     }
     // The points are independent: one task per hardware thread.
     curve.predictions.resize(specs.size());

@@ -18,6 +18,11 @@ namespace quench {
 //            with rho_a from modeOverlaps(), D from modeSpectrum().
 std::vector<double> couplingMatrix(const EnsembleSpec& spec, std::int64_t realization);
 
+// J of one epoch of annealed disorder (include/quench/disorder_epochs.hpp): epoch 0 is
+// couplingMatrix(spec, realization); epoch e >= 1 is the iid J built the same way from the normal
+// numbers of the AnnealedCoupling stream with index_b = e (iid model only, see validate()).
+std::vector<double> couplingMatrix(const EnsembleSpec& spec, std::int64_t realization, std::int64_t epoch);
+
 // rho_1..rho_P of one realization: all equal to coupling.overlap when overlap_spread = 0 (no number
 // drawn); otherwise rho_a = overlap + spread (2 u_a - 1), u_a uniform in (0, 1) from integer a % 4 of
 // the ModeOverlap stream's counter index_a = a / 4, index_b = 0 (a = 0..P-1).

@@ -17,6 +17,9 @@ enum class Precision : int { Fp32, Fp64 };
 // How J is held during the integration: in the working precision, or rounded to a 16-bit format
 // (then Phi is rounded to the same format for the product, accumulated in FP32).
 enum class CouplingStorage : int { Full, Bf16, Fp16 };
+// Quenched: J_r is fixed for the whole run. Annealed (a comparison mode, docs/theory/annealed.md): J_r is
+// redrawn every coupling.redraw_interval of measured time, at zero-frequency bin boundaries.
+enum class Disorder : int { Quenched, Annealed };
 
 struct NetworkSpec {
     int n = 200;
@@ -39,6 +42,9 @@ struct CouplingSpec {
     double weak_ratio = 0.5;       // two_valued: D_weak / D_strong
     double overlap = 0.0;          // rho: v_a = rho_a u_a + sqrt(1 - rho_a^2) w_a, rho_a = overlap
     double overlap_spread = 0.0;   // rho_a uniform in [overlap - spread, overlap + spread], per mode
+    Disorder disorder = Disorder::Quenched;
+    // Annealed only: measured time between redraws, a whole multiple of integration.t_bin; unset: t_bin.
+    std::optional<double> redraw_interval;
 };
 
 struct NoiseSpec {

@@ -1,18 +1,20 @@
 #pragma once
-// Statistics only the CPU backend computes (the CUDA backend refuses them; `--backend auto` runs them
-// on the CPU): the single-unit autocorrelation and the frequency-resolved statistics.
+// What only the CPU backend runs (the CUDA backend refuses it, naming the key; `--backend auto` runs it on
+// the CPU): the temporal statistics (single-unit and mode autocorrelation, frequency-resolved
+// statistics) and annealed disorder.
 #include <string>
 
 #include "quench/ensemble_spec.hpp"
 
 namespace quench {
 
-struct CpuOnlyStatistic {
-    std::string key;    // the config key that asks for it; empty when the spec asks for none
+struct CpuOnlyFeature {
+    std::string key;    // the config key that asks for it; empty when the spec asks for nothing CPU-only
     std::string value;  // its value, as written in a config
 };
 
-inline CpuOnlyStatistic cpuOnlyStatistic(const EnsembleSpec& spec) {
+inline CpuOnlyFeature cpuOnlyFeature(const EnsembleSpec& spec) {
+    if (spec.coupling.disorder == Disorder::Annealed) return {"coupling.disorder", "\"annealed\""};
     if (spec.statistics.autocorrelation) return {"statistics.autocorrelation", "true"};
     if (spec.statistics.modes > 0) return {"statistics.modes", std::to_string(spec.statistics.modes)};
     if (!spec.statistics.frequencies.empty()) {
