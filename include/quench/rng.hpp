@@ -9,7 +9,8 @@
 // Key (64 bits):              the seed.
 // The noise uses index_a = step, index_b = trial << 16 | neuron / 4; the couplings use
 // index_a = flat entry / 4, index_b = 0 (or the mode number); the per-mode overlaps use
-// index_a = mode / 4, index_b = 0, one uniform per integer.
+// index_a = mode / 4, index_b = 0, one uniform per integer; the per-neuron gains and time constants
+// use index_a = neuron / 4, index_b = 0, one integer per neuron.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -28,6 +29,8 @@ enum class RngStream : std::uint32_t {
     InitialState = 5,  // x(0)
     InitialNoise = 6,  // OU noise at t = 0
     ModeOverlap = 7,   // random-mode per-mode overlaps rho_a (coupling.overlap_spread > 0 only)
+    NeuronGain = 8,    // per-neuron gains b_i (network.gain_distribution != "none" only)
+    NeuronTimeConstant = 9,  // per-neuron time constants tau_i (network.tau_distribution != "none" only)
 };
 
 // A uniform number in (0, 1) from one 32-bit integer: (a + 1/2) / 2^32.
