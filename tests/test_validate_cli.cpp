@@ -65,7 +65,7 @@ INSTANTIATE_TEST_SUITE_P(Presets, QuickPreset,
                          ::testing::Values("linear_iid", "linear_symmetric", "tanh_transition", "power_law",
                                            "pade", "random_mode", "linear_colored", "tanh_colored",
                                            "random_mode_rank_power_law", "random_mode_rank_exponential",
-                                           "random_mode_rank_two_valued"));
+                                           "random_mode_rank_two_valued", "heterogeneous_gains", "low_rank_zscore"));
 
 TEST_F(ValidateCli, DrawsThePlotsWhenMatplotlibIsThere) {
     if (std::system("python3 -c 'import matplotlib' > /dev/null 2>&1") != 0)
