@@ -194,8 +194,8 @@ def _zscore_figure(doc, directory):
                 labels.append(lab)
     fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=7)
     rows = math.ceil(len(labels) / 4)
-    return _save(fig, doc, f"raw vs z-scored dimension vs {key}", os.path.join(directory, "zscore_dimension.png"),
-                 dpi=110, fontsize=12, rect=(0, 0.04 + 0.035 * rows, 1, 0.94))
+    return _save(fig, doc, f"PR/N of C and of R vs {key}", os.path.join(directory, "zscore_dimension.png"),
+                 dpi=110, fontsize=9, rect=(0, 0.04 + 0.035 * rows, 1, 0.94))
 
 
 def _scaling_figure(doc, point, directory):
