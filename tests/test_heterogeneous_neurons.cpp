@@ -159,7 +159,7 @@ ExactCovariances exactCovariances(const EnsembleSpec& spec, const Matrix& j, con
 TEST_P(HeterogeneousNeuronTest, EachRealizationMatchesItsExactCovariances) {
     if (GetParam().kind != BackendKind::Cpu) GTEST_SKIP() << "per-neuron parameters run on the CPU only";
     const Statistic checked[] = {Statistic::AutoMean, Statistic::CrossVar, Statistic::M2,
-                                 Statistic::PrOverN, Statistic::ZM2, Statistic::ZPrOverN};
+                                 Statistic::PrOverN,  Statistic::ZM2,      Statistic::ZPrOverN};
     const int repeats = 16;
     EnsembleSpec spec = smallLinearSpec(24, 0.5);
     spec.network.gain = {NeuronDistribution::Lognormal, 1.0, 0.6};
@@ -169,7 +169,8 @@ TEST_P(HeterogeneousNeuronTest, EachRealizationMatchesItsExactCovariances) {
     spec.integration.t_max = 300.0;
     const int n = spec.network.n;
     const Matrix j = couplingMatrix(spec, 2);
-    const std::vector<double> b = drawNeuronParameters(spec.network.gain, spec.ensemble.seed, RngStream::NeuronGain, 2, n);
+    const std::vector<double> b =
+        drawNeuronParameters(spec.network.gain, spec.ensemble.seed, RngStream::NeuronGain, 2, n);
     const std::vector<double> tau =
         drawNeuronParameters(spec.network.tau, spec.ensemble.seed, RngStream::NeuronTimeConstant, 2, n);
     const ExactCovariances x = exactCovariances(spec, j, b, tau);

@@ -274,25 +274,36 @@ std::vector<ConfigKey> buildTable() {
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.network.gain.distribution = readChoice(k, v, kNeuronDistributions);
          },
-         [](const EnsembleSpec& s) -> json { return choiceName(s.network.gain.distribution, kNeuronDistributions); }},
+         [](const EnsembleSpec& s) -> json {
+             return choiceName(s.network.gain.distribution, kNeuronDistributions);
+         }},
         {"network.gain_mean", K::Float, "", "> 0", "mean E[b] of the per-neuron gains", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.network.gain.mean = readFloat(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.gain.mean = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.network.gain.mean; }},
         {"network.gain_cv", K::Float, "", ">= 0 (uniform: < 1/sqrt(3)); > 0 needs a gain_distribution",
          "coefficient of variation std(b) / E[b] of the per-neuron gains", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.network.gain.cv = readFloat(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.gain.cv = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.network.gain.cv; }},
         {"network.tau_distribution", K::String, "", choiceList(kNeuronDistributions),
          "per-neuron time constants tau_i (in units of tau), tau_i dx_i = (-x_i + sum_j J_ij phi_j + I) dt + "
-         "sigma dW_i (the noise is not rescaled: Var x_i of an isolated neuron is sigma^2 / (2 tau_i)), fixed "
-         "per realization (RNG stream NeuronTimeConstant); distributions as for network.gain_distribution",
+         "sigma dW_i (the noise is not rescaled: Var x_i of an isolated neuron is sigma^2 / (2 tau_i)), "
+         "fixed per realization (RNG stream NeuronTimeConstant); distributions as for "
+         "network.gain_distribution",
          false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.network.tau.distribution = readChoice(k, v, kNeuronDistributions);
          },
-         [](const EnsembleSpec& s) -> json { return choiceName(s.network.tau.distribution, kNeuronDistributions); }},
+         [](const EnsembleSpec& s) -> json {
+             return choiceName(s.network.tau.distribution, kNeuronDistributions);
+         }},
         {"network.tau_mean", K::Float, time, "> 0", "mean E[tau_i] of the per-neuron time constants", false,
-         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.network.tau.mean = readFloat(k, v); },
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.tau.mean = readFloat(k, v);
+         },
          [](const EnsembleSpec& s) -> json { return s.network.tau.mean; }},
         {"network.tau_cv", K::Float, "", ">= 0 (uniform: < 1/sqrt(3)); > 0 needs a tau_distribution",
          "coefficient of variation of the per-neuron time constants", false,

@@ -94,10 +94,11 @@ void validateNeuronParameter(const NeuronParameterSpec& p, const std::string& ke
     }
     const double max_uniform_cv = 1.0 / std::sqrt(3.0);
     if (p.distribution == NeuronDistribution::Uniform && !(p.cv < max_uniform_cv)) {
-        throw ConfigError(cv_key, text(p.cv),
-                          fmt::format("the uniform distribution mean (1 +- sqrt(3) cv) stays positive only for "
-                                      "cv < 1/sqrt(3) = {:.6g}; use \"lognormal\" for larger spreads",
-                                      max_uniform_cv));
+        throw ConfigError(
+            cv_key, text(p.cv),
+            fmt::format("the uniform distribution mean (1 +- sqrt(3) cv) stays positive only for "
+                        "cv < 1/sqrt(3) = {:.6g}; use \"lognormal\" for larger spreads",
+                        max_uniform_cv));
     }
 }
 
@@ -107,9 +108,10 @@ void validateTimeConstants(const EnsembleSpec& spec) {
     validateNeuronParameter(tau, "network.tau");
     if (!perNeuron(tau) || spec.integration.method != IntegrationMethod::EulerMaruyama) return;
     if (tau.distribution == NeuronDistribution::Lognormal) {
-        throw ConfigError("network.tau_distribution", "\"lognormal\"",
-                          "Euler-Maruyama is unstable for tau_i < dt, which a lognormal tau_i can reach; use "
-                          "integration.method = \"exponential_euler\" (exact for every tau_i) or \"uniform\"");
+        throw ConfigError(
+            "network.tau_distribution", "\"lognormal\"",
+            "Euler-Maruyama is unstable for tau_i < dt, which a lognormal tau_i can reach; use "
+            "integration.method = \"exponential_euler\" (exact for every tau_i) or \"uniform\"");
     }
     const double smallest = tau.mean * (1.0 - std::sqrt(3.0) * tau.cv);
     if (smallest < 2.0 * spec.integration.dt) {

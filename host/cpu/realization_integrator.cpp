@@ -107,7 +107,8 @@ private:
 
     std::vector<Real> perElement(const std::vector<double>& per_neuron) const {
         std::vector<Real> out(per_neuron.size() * static_cast<std::size_t>(k_));
-        for (std::size_t e = 0; e < out.size(); ++e) out[e] = Real(per_neuron[e / static_cast<std::size_t>(k_)]);
+        for (std::size_t e = 0; e < out.size(); ++e)
+            out[e] = Real(per_neuron[e / static_cast<std::size_t>(k_)]);
         return out;
     }
 
@@ -298,7 +299,7 @@ private:
     // State, activations, recurrent input and noise: n x k, neuron-major (element i * k + t).
     std::vector<Real> j_;  // J^T
     std::vector<Real> x_, phi_, h_, xi_, eta_;
-    std::vector<Real> gain_, gained_x_;        // b_i per element and b_i x_i (per-neuron gains only)
+    std::vector<Real> gain_, gained_x_;       // b_i per element and b_i x_i (per-neuron gains only)
     std::vector<Real> decay_, drive_, kick_;  // per element (per-neuron time constants only)
     std::vector<Real> phi_stored_;  // phi rounded for the product (16-bit coupling.storage only)
     std::array<std::vector<double>, 2> bin_, prev_bin_;  // [x, phi] current and previous bin integrals

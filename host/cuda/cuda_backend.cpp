@@ -460,9 +460,11 @@ void refuseHeterogeneousNeurons(const EnsembleSpec& spec) {
         "per-neuron gains and time constants are not implemented on the CUDA backend; use --backend cpu "
         "(or auto, which picks the CPU for such models)";
     if (perNeuron(net.gain))
-        throw ConfigError("network.gain_distribution", fmt::format("gain_mean = {}, gain_cv = {}", net.gain.mean, net.gain.cv), why);
+        throw ConfigError("network.gain_distribution",
+                          fmt::format("gain_mean = {}, gain_cv = {}", net.gain.mean, net.gain.cv), why);
     if (perNeuron(net.tau))
-        throw ConfigError("network.tau_distribution", fmt::format("tau_mean = {}, tau_cv = {}", net.tau.mean, net.tau.cv), why);
+        throw ConfigError("network.tau_distribution",
+                          fmt::format("tau_mean = {}, tau_cv = {}", net.tau.mean, net.tau.cv), why);
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ std::vector<GainNode> gainQuadrature(const NeuronParameterSpec& gain, int order)
             double total = 0.0;
             for (int i = 0; i < rule.order(); ++i) {
                 if (rule.weights[i] < 1e-16) continue;
-                nodes.push_back({gain.mean * std::exp(std::sqrt(s2) * rule.nodes[i] - 0.5 * s2), rule.weights[i]});
+                nodes.push_back(
+                    {gain.mean * std::exp(std::sqrt(s2) * rule.nodes[i] - 0.5 * s2), rule.weights[i]});
                 total += rule.weights[i];
             }
             for (GainNode& n : nodes) n.weight /= total;
@@ -34,7 +35,8 @@ std::vector<GainNode> gainQuadrature(const NeuronParameterSpec& gain, int order)
         case NeuronDistribution::Uniform: {
             const GaussLegendreRule rule = gaussLegendreRule(order);
             for (int i = 0; i < rule.order(); ++i)
-                nodes.push_back({gain.mean * (1.0 + std::sqrt(3.0) * gain.cv * rule.nodes[i]), 0.5 * rule.weights[i]});
+                nodes.push_back(
+                    {gain.mean * (1.0 + std::sqrt(3.0) * gain.cv * rule.nodes[i]), 0.5 * rule.weights[i]});
             return nodes;
         }
         case NeuronDistribution::None:
@@ -63,7 +65,8 @@ std::string show(double v) {
 double varianceResidual(const Activation& phi, double g, double sigma, const std::vector<GainNode>& gains,
                         double delta0, const GaussHermiteRule& rule) {
     const double s2 = sigma * sigma;
-    const double var_phi = average(gains, [&](double b) { return antiderivativeVariance(phi, b * b * delta0, rule) / (b * b); });
+    const double var_phi =
+        average(gains, [&](double b) { return antiderivativeVariance(phi, b * b * delta0, rule) / (b * b); });
     return delta0 * delta0 - 0.25 * s2 * s2 - 2.0 * g * g * var_phi;
 }
 
@@ -74,8 +77,8 @@ double solveVariance(const Activation& phi, double g, double sigma, const std::v
     double hi = 2.0 * lo;
     for (int i = 0; i < 200 && f(hi) <= 0.0; ++i) hi *= 2.0;
     if (!(f(hi) > 0.0))
-        throw std::runtime_error("heterogeneous-gain variance equation has no root below Delta0 = " + show(hi) +
-                                 " (g = " + show(g) + "): the network blows up");
+        throw std::runtime_error("heterogeneous-gain variance equation has no root below Delta0 = " +
+                                 show(hi) + " (g = " + show(g) + "): the network blows up");
     return brentRoot(f, lo, hi, 1e-13 * hi, "heterogeneous-gain variance equation");
 }
 
@@ -95,12 +98,13 @@ std::vector<double> zeroFrequencyPowers(const Activation& phi, double g, double 
         double potential = 0.0;
         for (std::size_t k = 0; k < gains.size(); ++k) {
             const double b2 = gains[k].b * gains[k].b;
-            potential += gains[k].weight * (antiderivativeCorrelation(phi, b2 * delta0, b2 * d, rule) / b2 - base[k]);
+            potential +=
+                gains[k].weight * (antiderivativeCorrelation(phi, b2 * delta0, b2 * d, rule) / b2 - base[k]);
         }
         const double energy = 0.5 * d * d - g * g * potential;
         if (!(energy > 0.0))
-            throw std::runtime_error("heterogeneous-gain S_phi(0): the separatrix energy K(" + show(d) + ") = " +
-                                     show(energy) + " is not positive");
+            throw std::runtime_error("heterogeneous-gain S_phi(0): the separatrix energy K(" + show(d) +
+                                     ") = " + show(energy) + " is not positive");
         const double jacobian = 0.5 * legendre.weights[i] * 2.0 * delta0 * t / std::sqrt(2.0 * energy);
         for (std::size_t k = 0; k < gains.size(); ++k) {
             const double b2 = gains[k].b * gains[k].b;
@@ -127,8 +131,10 @@ HeterogeneousZeroFrequency statistics(const ProfileMoments& raw, const ProfileMo
 // phi at zero frequency as phi = Gamma x + r, x = J phi + xi: phi = (Z - J)^-1 Z^-1 (Gamma xi + r) with
 // Z = Gamma^-1, i.e. C = (W^T W)^-1, W = E^-1/2 (Z - J), e_b = s_b / gamma_b^2 and s_b = gamma_b^2 sigma^2 +
 // S_r,b the power of the effective noise. z-scoring multiplies W by A^1/2 on the right (A = diag S_phi,b).
-HeterogeneousZeroFrequency activationZeroFrequency(double g, double sigma, double s_x, const std::vector<GainNode>& gains,
-                                                   const std::vector<double>& gamma, const std::vector<double>& s_phi) {
+HeterogeneousZeroFrequency activationZeroFrequency(double g, double sigma, double s_x,
+                                                   const std::vector<GainNode>& gains,
+                                                   const std::vector<double>& gamma,
+                                                   const std::vector<double>& s_phi) {
     std::vector<ProfileNode> raw, z;
     for (std::size_t k = 0; k < gains.size(); ++k) {
         const double residual = s_phi[k] - gamma[k] * gamma[k] * s_x;
@@ -142,9 +148,11 @@ HeterogeneousZeroFrequency activationZeroFrequency(double g, double sigma, doubl
 }
 
 // x of a linear network: W = (1 - J B) / sigma; its diagonal concentrates, so R = C / a at leading order.
-HeterogeneousZeroFrequency linearStateZeroFrequency(double g, double sigma, const std::vector<GainNode>& gains) {
+HeterogeneousZeroFrequency linearStateZeroFrequency(double g, double sigma,
+                                                    const std::vector<GainNode>& gains) {
     std::vector<ProfileNode> nodes;
-    for (const GainNode& n : gains) nodes.push_back({n.weight, 1.0 / (sigma * sigma), n.b * n.b, 1.0 / sigma});
+    for (const GainNode& n : gains)
+        nodes.push_back({n.weight, 1.0 / (sigma * sigma), n.b * n.b, 1.0 / sigma});
     const ProfileMoments raw = separableProfileMoments(nodes, g);
     ProfileMoments z = raw;
     z.m2 = raw.m2 / (raw.a * raw.a);
@@ -154,10 +162,11 @@ HeterogeneousZeroFrequency linearStateZeroFrequency(double g, double sigma, cons
 }  // namespace
 
 HeterogeneousGainTheory solveHeterogeneousGains(const Activation& phi, double g, double sigma,
-                                                const NeuronParameterSpec& gain, const GaussHermiteRule& rule) {
+                                                const NeuronParameterSpec& gain,
+                                                const GaussHermiteRule& rule) {
     if (!(sigma > 0.0) || !(g >= 0.0) || !std::isfinite(g) || !std::isfinite(sigma))
-        throw std::domain_error("heterogeneous gains: needs g >= 0 and sigma > 0 (g = " + show(g) + ", sigma = " +
-                                show(sigma) + ")");
+        throw std::domain_error("heterogeneous gains: needs g >= 0 and sigma > 0 (g = " + show(g) +
+                                ", sigma = " + show(sigma) + ")");
     if (!phi.odd()) throw std::domain_error("heterogeneous gains: the theory needs an odd phi");
     const std::vector<GainNode> gains = gainQuadrature(gain);
     HeterogeneousGainTheory t;
@@ -168,7 +177,10 @@ HeterogeneousGainTheory solveHeterogeneousGains(const Activation& phi, double g,
         // gamma_b = b E[phi'(y)] = b E[y phi(y)] / v (Stein), y ~ N(0, v = b^2 Delta0): the smooth y phi(y)
         // stays resolved by the quadrature when sqrt(v) is far above phi's scale, phi' does not.
         const double v = n.b * n.b * t.delta0;
-        gamma.push_back(n.b * activationExpectation(phi, [&](double y) { return y * phi.value(y); }, v, rule) / v);
+        gamma.push_back(n.b *
+                        activationExpectation(
+                            phi, [&](double y) { return y * phi.value(y); }, v, rule) /
+                        v);
         et_power.push_back(meanSquareActivation(phi, n.b * n.b * t.delta0, rule));
     }
     double gamma2 = 0.0, et_square = 0.0;

@@ -35,16 +35,16 @@ ProfileMoments separableProfileMoments(const std::vector<ProfileNode>& nodes, do
     const auto column = [&](const ProfileNode& n) { return 1.0 + g2 * n.r * q0; };
     ProfileMoments m;
     m.a = average(nodes, [&](const ProfileNode& n) { return row(n) / (n.w * n.w); });
-    const double direct = average(nodes, [&](const ProfileNode& n) {
-        return row(n) * row(n) * column(n) / (n.w * n.w * n.w * n.w);
-    });
+    const double direct = average(
+        nodes, [&](const ProfileNode& n) { return row(n) * row(n) * column(n) / (n.w * n.w * n.w * n.w); });
     const double through_p = average(nodes, [&](const ProfileNode& n) {
         return n.r * row(n) * row(n) * column(n) / (n.w * n.w * n.w * n.w);
     });
     m.m2 = direct + g2 * q0 * through_p;
     for (const ProfileNode& n : nodes) m.diagonal.push_back(column(n) / (n.w * n.w));
     m.diag_mean_square = 0.0;
-    for (std::size_t k = 0; k < nodes.size(); ++k) m.diag_mean_square += nodes[k].weight * m.diagonal[k] * m.diagonal[k];
+    for (std::size_t k = 0; k < nodes.size(); ++k)
+        m.diag_mean_square += nodes[k].weight * m.diagonal[k] * m.diagonal[k];
     return m;
 }
 

@@ -199,7 +199,8 @@ ValidationRun runValidation(const ValidationInput& input, const std::vector<std:
         point.prediction = theory::predict(specs[p].back());
         // Per-neuron gains make phi_i = b_i x_i differ from x even for a linear activation.
         const EnsembleSpec& last = specs[p].back();
-        point.phi_is_x = last.network.activation.kind == ActivationKind::Linear && !perNeuron(last.network.gain);
+        point.phi_is_x =
+            last.network.activation.kind == ActivationKind::Linear && !perNeuron(last.network.gain);
         out.points.push_back(std::move(point));
     }
     out.curve = curveOf(input, axes);

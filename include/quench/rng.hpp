@@ -22,14 +22,14 @@
 namespace quench {
 
 enum class RngStream : std::uint32_t {
-    Coupling = 1,      // iid J entries
-    ModeOutput = 2,    // random-mode u_a
-    ModeInput = 3,     // random-mode w_a (the part of v_a not shared with u_a)
-    Noise = 4,         // white-noise increments (also drive the OU noise)
-    InitialState = 5,  // x(0)
-    InitialNoise = 6,  // OU noise at t = 0
-    ModeOverlap = 7,   // random-mode per-mode overlaps rho_a (coupling.overlap_spread > 0 only)
-    NeuronGain = 8,    // per-neuron gains b_i (network.gain_distribution != "none" only)
+    Coupling = 1,            // iid J entries
+    ModeOutput = 2,          // random-mode u_a
+    ModeInput = 3,           // random-mode w_a (the part of v_a not shared with u_a)
+    Noise = 4,               // white-noise increments (also drive the OU noise)
+    InitialState = 5,        // x(0)
+    InitialNoise = 6,        // OU noise at t = 0
+    ModeOverlap = 7,         // random-mode per-mode overlaps rho_a (coupling.overlap_spread > 0 only)
+    NeuronGain = 8,          // per-neuron gains b_i (network.gain_distribution != "none" only)
     NeuronTimeConstant = 9,  // per-neuron time constants tau_i (network.tau_distribution != "none" only)
 };
 

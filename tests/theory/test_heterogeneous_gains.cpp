@@ -105,9 +105,11 @@ TEST(HeterogeneousGains, PredictRoutesGainsAndTagsWhatItDerives) {
 
     spec.network.activation.kind = ActivationKind::Tanh;
     const TheoryPrediction nonlinear_tau = predict(spec);
-    EXPECT_FALSE(nonlinear_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::AutoMean).available());
-    EXPECT_NE(nonlinear_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::AutoMean).reason.find(
-                  "time constants"),
+    EXPECT_FALSE(
+        nonlinear_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::AutoMean).available());
+    EXPECT_NE(nonlinear_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency)
+                  .at(Statistic::AutoMean)
+                  .reason.find("time constants"),
               std::string::npos);
 }
 

@@ -30,8 +30,8 @@ struct HeterogeneousGainTheory {
     double gamma_rms = 0.0;  // sqrt(E_b gamma_b^2), gamma_b = b E[phi'(b x)]
     double g_eff = 0.0;      // g gamma_rms: the linear-equivalent coupling strength
     double a_phi = 0.0;      // ET E_b E[phi(b x)^2]
-    double a_phi_diagonal_cv2 = 0.0;  // ET var_i C_ii / a^2 of phi (O(1))
-    double a_x_zf = 0.0;     // S_x(0) = sigma^2 + g^2 E_b S_phi,b(0)
+    double a_phi_diagonal_cv2 = 0.0;    // ET var_i C_ii / a^2 of phi (O(1))
+    double a_x_zf = 0.0;                // S_x(0) = sigma^2 + g^2 E_b S_phi,b(0)
     HeterogeneousZeroFrequency x_zf;    // linear phi only (exact); empty otherwise
     HeterogeneousZeroFrequency phi_zf;  // exact for linear phi, linear equivalence otherwise
     bool linear = false;

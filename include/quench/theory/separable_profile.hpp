@@ -17,8 +17,8 @@ struct ProfileNode {
 };
 
 struct ProfileMoments {
-    double a = 0.0;        // Tr C / N
-    double m2 = 0.0;       // Tr C^2 / N
+    double a = 0.0;                 // Tr C / N
+    double m2 = 0.0;                // Tr C^2 / N
     double diag_mean_square = 0.0;  // (1/N) sum_i C_ii^2 (C_ii depends on the neuron's class only)
     std::vector<double> diagonal;   // C_ii of each class, (1 + g^2 r Q0) / w^2
 };
