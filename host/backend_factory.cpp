@@ -56,10 +56,6 @@ void assignDeviceToLocalRank(int local_rank) {
 #endif
 }
 
-BackendKind backendKindFor(BackendKind kind, const EnsembleSpec& spec) {
-    return kind == BackendKind::Auto && heterogeneousNeurons(spec) ? BackendKind::Cpu : kind;
-}
-
 std::unique_ptr<Backend> makeBackend(BackendKind kind) {
     std::string why;
     if (!backendAvailable(kind, &why)) throw BackendError(std::string(backendName(kind)) + ": " + why);

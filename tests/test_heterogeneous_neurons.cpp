@@ -198,26 +198,6 @@ TEST_P(HeterogeneousNeuronTest, EachRealizationMatchesItsExactCovariances) {
             }
 }
 
-TEST_P(HeterogeneousNeuronTest, TheCudaBackendRefusesPerNeuronParametersNamingTheKey) {
-    if (GetParam().kind != BackendKind::Cuda) GTEST_SKIP() << "CUDA only";
-    EnsembleSpec spec = smallLinearSpec(16, 0.5);
-    spec.network.gain = {NeuronDistribution::Lognormal, 1.0, 0.5};
-    try {
-        run(spec);
-        FAIL() << "expected a ConfigError";
-    } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("network.gain_distribution"), std::string::npos) << e.what();
-    }
-}
-
-TEST(HeterogeneousNeurons, AutoPicksTheCpuForPerNeuronParameters) {
-    EnsembleSpec spec = smallLinearSpec(16, 0.5);
-    EXPECT_EQ(backendKindFor(BackendKind::Auto, spec), BackendKind::Auto);
-    spec.network.tau = {NeuronDistribution::Lognormal, 1.0, 0.3};
-    EXPECT_EQ(backendKindFor(BackendKind::Auto, spec), BackendKind::Cpu);
-    EXPECT_EQ(backendKindFor(BackendKind::Cuda, spec), BackendKind::Cuda);
-}
-
 INSTANTIATE_TEST_SUITE_P(Backends, HeterogeneousNeuronTest, ::testing::ValuesIn(allBackendCases()), caseName);
 
 }  // namespace

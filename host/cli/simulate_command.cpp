@@ -137,7 +137,7 @@ int prepare(const SimulateOptions& opt, const mpi::Communicator& comm, Setup& se
         if (stored) adoptCheckpoint(opt.resume, std::move(*stored), setup);
         if (comm.isRoot()) prepareOutput(setup.source.out_prefix);
         if (comm.size() > 1) assignDeviceToLocalRank(comm.localRank());
-        setup.backend = makeBackend(backendKindFor(backendKindFromName(opt.backend), setup.spec));
+        setup.backend = makeBackend(backendKindFromName(opt.backend));
         checkHostMemory(setup);
     } catch (const ConfigError& e) {
         message = e.what();

@@ -137,10 +137,7 @@ int runValidate(const ValidateOptions& opt) {
         specs =
             validation::planSpecs(input);  // every grid point and size is a valid job before anything runs
         prepareDirectory(opt.out);
-        BackendKind kind = backendKindFromName(opt.backend);
-        for (const auto& per_size : specs)
-            for (const EnsembleSpec& spec : per_size) kind = backendKindFor(kind, spec);
-        backend = makeBackend(kind);
+        backend = makeBackend(backendKindFromName(opt.backend));
     } catch (const ConfigError& e) {
         std::fprintf(stderr, "quench: error: %s\n", e.what());
         return kExitUsage;

@@ -450,28 +450,8 @@ std::int64_t CudaBackend::realizationsInFlight(const EnsembleSpec& spec) const {
     return planWaves(spec, currentDeviceInfo().free_bytes).per_wave;
 }
 
-namespace {
-
-// Per-neuron gains and time constants are implemented on the CPU only (the elementwise kernels take
-// one scalar gain and one set of step coefficients).
-void refuseHeterogeneousNeurons(const EnsembleSpec& spec) {
-    const NetworkSpec& net = spec.network;
-    const char* const why =
-        "per-neuron gains and time constants are not implemented on the CUDA backend; use --backend cpu "
-        "(or auto, which picks the CPU for such models)";
-    if (perNeuron(net.gain))
-        throw ConfigError("network.gain_distribution",
-                          fmt::format("gain_mean = {}, gain_cv = {}", net.gain.mean, net.gain.cv), why);
-    if (perNeuron(net.tau))
-        throw ConfigError("network.tau_distribution",
-                          fmt::format("tau_mean = {}, tau_cv = {}", net.tau.mean, net.tau.cv), why);
-}
-
-}  // namespace
-
 std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const RunControl& control) {
     validate(spec);
-    refuseHeterogeneousNeurons(spec);
     const DeviceInfo info = currentDeviceInfo();
     const WavePlan plan = planWaves(spec, info.free_bytes);
     std::string why;

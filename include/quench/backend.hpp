@@ -46,9 +46,6 @@ public:
 };
 
 std::unique_ptr<Backend> makeBackend(BackendKind kind);
-// Auto picks the CPU for models the CUDA backend does not implement (per-neuron gains or time
-// constants, network.gain_* / network.tau_*); any other kind is returned unchanged.
-BackendKind backendKindFor(BackendKind kind, const EnsembleSpec& spec);
 std::string_view backendName(BackendKind kind);
 // "cpu", "cuda"; anything else is Auto (the command line restricts the names before this).
 BackendKind backendKindFromName(std::string_view name);
