@@ -16,17 +16,20 @@ inline constexpr unsigned long long kNoDivergence = ~0ull;
 
 struct ActivationParams {
     Activation activation{};
-    std::size_t count = 0;    // elements: wave x trials x n
+    std::size_t count = 0;  // elements: wave x trials x n
+    int n = 0;              // neurons, to find a per-neuron gain (when given)
+    int trials = 0;
     int accumulate_bins = 0;  // add dt x and dt phi to the FP64 bin integrals (measured steps)
     double dt = 0.0;
     CouplingStorage storage = CouplingStorage::Full;  // also write phi16 when 16-bit
 };
 
-// phi = phi(x); when accumulate_bins, bin_x += dt x and bin_phi += dt phi (same layout, FP64); with a
-// 16-bit storage also phi16 = phi rounded to that format (the GEMM's operand).
+// phi = phi(x), or phi(b_i x) with gain[slot n + i] = b_i when gain is given (per-neuron gains); when
+// accumulate_bins, bin_x += dt x and bin_phi += dt phi (same layout, FP64); with a 16-bit storage also
+// phi16 = phi rounded to that format (the GEMM's operand).
 template <class Real>
-cudaError_t launchActivation(const ActivationParams& p, const Real* x, Real* phi, std::uint16_t* phi16,
-                             double* bin_x, double* bin_phi, cudaStream_t stream);
+cudaError_t launchActivation(const ActivationParams& p, const Real* x, const Real* gain, Real* phi,
+                             std::uint16_t* phi16, double* bin_x, double* bin_phi, cudaStream_t stream);
 
 // x' = decay x + drive_gain (h + input) + kick xi                        (white noise)
 // x' = decay x + drive_gain (h + input + eta); eta' = ou_decay eta + ou_kick xi   (OU noise)
@@ -45,10 +48,22 @@ struct EulerStepParams {
     double blow_up = 0.0;
 };
 
-// first_bad_step[slot]: atomically lowered to step + 1 (the CPU's convention) when some |x| of the
-// realization exceeds blow_up or is not finite after this update.
+// Per-neuron time constants: the coefficients decay, drive_gain, kick of neuron i of slot r, each an
+// array indexed r n + i, replace the scalars (as the CPU's heterogeneous update):
+//   x' = decay_i x + drive_i (h + input + [eta]) + kick_i xi.
 template <class Real>
-cudaError_t launchEulerStep(const EulerStepParams& p, Real* x, const Real* h, Real* eta,
-                            unsigned long long* first_bad_step, cudaStream_t stream);
+struct NeuronCoefficients {
+    const Real* decay = nullptr;
+    const Real* drive = nullptr;
+    const Real* kick = nullptr;
+};
+
+// first_bad_step[slot]: atomically lowered to step + 1 (the CPU's convention) when some |x| of the
+// realization exceeds blow_up or is not finite after this update. neuron.decay == nullptr: the scalar
+// coefficients of p.
+template <class Real>
+cudaError_t launchEulerStep(const EulerStepParams& p, const NeuronCoefficients<Real>& neuron, Real* x,
+                            const Real* h, Real* eta, unsigned long long* first_bad_step,
+                            cudaStream_t stream);
 
 }  // namespace quench::kernels

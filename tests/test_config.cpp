@@ -127,6 +127,12 @@ TEST(ConfigKeys, TheStableKeyNamesArePresent) {
                                             "network.pade",
                                             "network.pade_p",
                                             "network.pade_q",
+                                            "network.gain_distribution",
+                                            "network.gain_mean",
+                                            "network.gain_cv",
+                                            "network.tau_distribution",
+                                            "network.tau_mean",
+                                            "network.tau_cv",
                                             "coupling.model",
                                             "coupling.g",
                                             "coupling.mean",
@@ -201,6 +207,12 @@ const std::map<std::string, RoundTrip>& roundTrips() {
         {"network.activation", {"\"erf\"", "erf"}},
         {"network.alpha", {"0.25", 0.25}},
         {"network.threshold", {"-0.5", -0.5}},
+        {"network.gain_distribution", {"\"lognormal\"", "lognormal"}},
+        {"network.gain_mean", {"1.25", 1.25}},
+        {"network.gain_cv", {"0.0", 0.0}},
+        {"network.tau_distribution", {"\"uniform\"", "uniform"}},
+        {"network.tau_mean", {"2.5", 2.5}},
+        {"network.tau_cv", {"0.0", 0.0}},
         {"coupling.model", {"\"random_mode\"", "random_mode"}},
         {"coupling.g", {"0.75", 0.75}},
         {"coupling.mean", {"-0.3", -0.3}},
@@ -513,6 +525,33 @@ TEST(ConfigRange, OverlapSpreadKeepsEveryOverlapACorrelation) {
     EXPECT_NE(std::string(e.what()).find("0.6"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("<= 0.5"), std::string::npos) << e.what();
     EXPECT_NO_THROW(withOverrides({"coupling.overlap=-0.5", "coupling.overlap_spread=0.5"}));
+}
+
+TEST(ConfigRange, PerNeuronGainsAndTimeConstantsNeedAPositiveMeanAndAStatedSpread) {
+    EXPECT_EQ(rejectedOverride("network.gain_mean=0").key(), "network.gain_mean");
+    EXPECT_EQ(rejectedOverride("network.tau_cv=-0.1").key(), "network.tau_cv");
+    EXPECT_EQ(rejectedOverride("network.gain_distribution=\"gamma\"").key(), "network.gain_distribution");
+    const quench::ConfigError spread_without_distribution = rejected(kMinimal, {"network.gain_cv=0.3"});
+    EXPECT_EQ(spread_without_distribution.key(), "network.gain_cv");
+    EXPECT_NE(std::string(spread_without_distribution.what()).find("lognormal"), std::string::npos);
+    EXPECT_EQ(rejected(kMinimal, {"network.gain_distribution=\"uniform\"", "network.gain_cv=0.6"}).key(),
+              "network.gain_cv");
+    EXPECT_NO_THROW(withOverrides({"network.gain_distribution=\"uniform\"", "network.gain_cv=0.5"}));
+    EXPECT_EQ(rejected(kMinimal, {"network.tau_distribution=\"lognormal\"", "network.tau_cv=0.3",
+                                  "integration.method=\"euler_maruyama\""})
+                  .key(),
+              "network.tau_distribution");
+    EXPECT_EQ(rejected(kMinimal, {"network.tau_mean=0.015", "integration.method=\"euler_maruyama\""}).key(),
+              "network.tau_mean");
+    EXPECT_NO_THROW(withOverrides({"network.tau_distribution=\"lognormal\"", "network.tau_cv=2"}));
+}
+
+TEST(ConfigRange, LinearStabilityCountsTheGains) {
+    // g sqrt(E[b^2]) = 0.9 sqrt(1 + 0.5^2) > 1
+    EXPECT_EQ(rejected(kMinimal, {"network.activation=\"linear\"", "coupling.g=0.9",
+                                  "network.gain_distribution=\"lognormal\"", "network.gain_cv=0.5"})
+                  .key(),
+              "coupling.g");
 }
 
 TEST(ConfigRange, SpectrumDecayIsNotNegative) {

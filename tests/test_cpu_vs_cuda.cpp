@@ -16,6 +16,7 @@
 
 #include "backend_fixture.hpp"
 #include "quench/error.hpp"
+#include "quench/neuron_parameters.hpp"
 
 namespace quench::testing {
 namespace {
@@ -118,6 +119,20 @@ TEST_P(CpuVsCudaTest, SixteenBitCouplingsOnBothPaths) {
             spec.coupling.storage = storage;
             expectSameStatistics(spec);
         }
+}
+
+// Per-neuron gains and time constants (cuBLAS path: the elementwise kernels read them per neuron),
+// white noise at n = 48 (which the on-chip path would otherwise take) and OU noise.
+TEST_P(CpuVsCudaTest, PerNeuronGainsAndTimeConstants) {
+    for (const double tau : {0.0, 0.8}) {
+        EnsembleSpec spec = smallLinearSpec(48, 0.6);
+        spec.network.activation.kind = ActivationKind::Tanh;
+        spec.network.gain = {NeuronDistribution::Lognormal, 1.0, 0.5};
+        spec.network.tau = {NeuronDistribution::Uniform, 1.2, 0.3};
+        spec.noise.tau = tau;
+        spec.ensemble.realizations = 2;
+        expectSameStatistics(spec);
+    }
 }
 
 // Cutting the ensemble into several waves (a small memory budget): FP64 results are identical bit for

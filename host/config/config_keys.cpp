@@ -137,6 +137,9 @@ const Choice<Precision> kPrecisions[] = {{"fp32", Precision::Fp32}, {"fp64", Pre
 const Choice<CouplingStorage> kStorages[] = {
     {"full", CouplingStorage::Full}, {"bf16", CouplingStorage::Bf16}, {"fp16", CouplingStorage::Fp16}};
 const Choice<Disorder> kDisorders[] = {{"quenched", Disorder::Quenched}, {"annealed", Disorder::Annealed}};
+const Choice<NeuronDistribution> kNeuronDistributions[] = {{"none", NeuronDistribution::None},
+                                                           {"lognormal", NeuronDistribution::Lognormal},
+                                                           {"uniform", NeuronDistribution::Uniform}};
 const Choice<Centering> kCenterings[] = {
     {"auto", Centering::Auto}, {"sample_mean", Centering::SampleMean}, {"zero", Centering::Zero}};
 
@@ -264,6 +267,49 @@ std::vector<ConfigKey> buildTable() {
          [](const EnsembleSpec& s) -> json {
              return padeList(s.network.activation.q, s.network.activation.q_count);
          }},
+        {"network.gain_distribution", K::String, "", choiceList(kNeuronDistributions),
+         "per-neuron gains b_i, phi_i = phi(b_i x_i), fixed per realization (RNG stream NeuronGain): none "
+         "(b_i = gain_mean), lognormal (gain_mean exp(s z - s^2/2), s^2 = log(1 + gain_cv^2)) or uniform "
+         "(gain_mean (1 + sqrt(3) gain_cv (2u - 1)))",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.gain.distribution = readChoice(k, v, kNeuronDistributions);
+         },
+         [](const EnsembleSpec& s) -> json {
+             return choiceName(s.network.gain.distribution, kNeuronDistributions);
+         }},
+        {"network.gain_mean", K::Float, "", "> 0", "mean E[b] of the per-neuron gains", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.gain.mean = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.network.gain.mean; }},
+        {"network.gain_cv", K::Float, "", ">= 0 (uniform: < 1/sqrt(3)); > 0 needs a gain_distribution",
+         "coefficient of variation std(b) / E[b] of the per-neuron gains", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.gain.cv = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.network.gain.cv; }},
+        {"network.tau_distribution", K::String, "", choiceList(kNeuronDistributions),
+         "per-neuron time constants tau_i (in units of tau), tau_i dx_i = (-x_i + sum_j J_ij phi_j + I) dt + "
+         "sigma dW_i (the noise is not rescaled: Var x_i of an isolated neuron is sigma^2 / (2 tau_i)), "
+         "fixed per realization (RNG stream NeuronTimeConstant); distributions as for "
+         "network.gain_distribution",
+         false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.tau.distribution = readChoice(k, v, kNeuronDistributions);
+         },
+         [](const EnsembleSpec& s) -> json {
+             return choiceName(s.network.tau.distribution, kNeuronDistributions);
+         }},
+        {"network.tau_mean", K::Float, time, "> 0", "mean E[tau_i] of the per-neuron time constants", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
+             s.network.tau.mean = readFloat(k, v);
+         },
+         [](const EnsembleSpec& s) -> json { return s.network.tau.mean; }},
+        {"network.tau_cv", K::Float, "", ">= 0 (uniform: < 1/sqrt(3)); > 0 needs a tau_distribution",
+         "coefficient of variation of the per-neuron time constants", false,
+         [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) { s.network.tau.cv = readFloat(k, v); },
+         [](const EnsembleSpec& s) -> json { return s.network.tau.cv; }},
         // ---- coupling ----
         {"coupling.model", K::String, "", choiceList(kModels),
          "iid Gaussian couplings, or the random-mode model J = sum_a D_a u_a v_a^T", false,

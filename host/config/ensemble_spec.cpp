@@ -82,24 +82,68 @@ void validateNetwork(const NetworkSpec& network) {
     }
 }
 
+// key_prefix is "network.gain" or "network.tau".
+void validateNeuronParameter(const NeuronParameterSpec& p, const std::string& key_prefix) {
+    const std::string mean_key = key_prefix + "_mean", cv_key = key_prefix + "_cv";
+    requirePositive(mean_key.c_str(), p.mean, "the mean of the per-neuron parameter");
+    requireNonNegative(cv_key.c_str(), p.cv, "the coefficient of variation of the per-neuron parameter");
+    if (p.distribution == NeuronDistribution::None && p.cv > 0.0) {
+        throw ConfigError(cv_key, text(p.cv),
+                          fmt::format("a coefficient of variation > 0 needs {}_distribution = \"lognormal\" "
+                                      "or \"uniform\" (it is \"none\": every neuron gets {}_mean)",
+                                      key_prefix, key_prefix));
+    }
+    const double max_uniform_cv = 1.0 / std::sqrt(3.0);
+    if (p.distribution == NeuronDistribution::Uniform && !(p.cv < max_uniform_cv)) {
+        throw ConfigError(
+            cv_key, text(p.cv),
+            fmt::format("the uniform distribution mean (1 +- sqrt(3) cv) stays positive only for "
+                        "cv < 1/sqrt(3) = {:.6g}; use \"lognormal\" for larger spreads",
+                        max_uniform_cv));
+    }
+}
+
+// Euler-Maruyama needs dt / tau_i < 1 for every neuron: only a bounded distribution can promise it.
+void validateTimeConstants(const EnsembleSpec& spec) {
+    const NeuronParameterSpec& tau = spec.network.tau;
+    validateNeuronParameter(tau, "network.tau");
+    if (!perNeuron(tau) || spec.integration.method != IntegrationMethod::EulerMaruyama) return;
+    if (tau.distribution == NeuronDistribution::Lognormal) {
+        throw ConfigError(
+            "network.tau_distribution", "\"lognormal\"",
+            "Euler-Maruyama is unstable for tau_i < dt, which a lognormal tau_i can reach; use "
+            "integration.method = \"exponential_euler\" (exact for every tau_i) or \"uniform\"");
+    }
+    const double smallest = tau.mean * (1.0 - std::sqrt(3.0) * tau.cv);
+    if (smallest < 2.0 * spec.integration.dt) {
+        throw ConfigError("network.tau_mean", text(tau.mean),
+                          fmt::format("Euler-Maruyama needs every tau_i >= 2 dt; the smallest tau_i can be "
+                                      "{:.6g} (dt = {:.6g}); use integration.method = \"exponential_euler\"",
+                                      smallest, spec.integration.dt));
+    }
+}
+
 // The N -> infinity stability edge of the linear network: the bulk of the spectrum of J must stay left
 // of Re lambda = 1.
 void validateLinearStability(const EnsembleSpec& spec) {
     if (spec.network.activation.kind != ActivationKind::Linear) return;
     const CouplingSpec& c = spec.coupling;
+    // Gains scale the columns of J: the circular-law radius of J B is g sqrt(E[b^2]).
+    const double gain_rms = std::sqrt(neuronParameterMoment(spec.network.gain, 2));
     if (c.model == CouplingModel::Iid) {
-        const double edge = c.g * (1.0 + c.symmetry);
+        const double edge = c.g * gain_rms * (1.0 + c.symmetry);
         if (edge >= 1.0) {
             throw ConfigError(
                 "coupling.g", text(c.g),
-                fmt::format("the linear network is unstable for g (1 + symmetry) >= 1 (here {:.6g}); "
-                            "use g < {:.6g} or a saturating activation such as tanh",
-                            edge, 1.0 / (1.0 + c.symmetry)));
+                fmt::format("the linear network is unstable for g sqrt(E[b^2]) (1 + symmetry) >= 1 (here "
+                            "{:.6g}, E[b^2] from network.gain_*); use g < {:.6g} or a saturating activation "
+                            "such as tanh",
+                            edge, 1.0 / (gain_rms * (1.0 + c.symmetry))));
         }
         return;
     }
     const double largest_overlap = std::fabs(c.overlap) + c.overlap_spread;
-    const double bound = c.g * (1.0 + largest_overlap);
+    const double bound = c.g * gain_rms * (1.0 + largest_overlap);
     if (bound >= 1.0) {
         throw ConfigError(
             "coupling.g", text(c.g),
@@ -284,12 +328,18 @@ StepPlan planSteps(const IntegrationSpec& integration) {
     return plan;
 }
 
+bool heterogeneousNeurons(const EnsembleSpec& spec) {
+    return perNeuron(spec.network.gain) || perNeuron(spec.network.tau);
+}
+
 void validate(const EnsembleSpec& spec) {
     validateNetwork(spec.network);
+    validateNeuronParameter(spec.network.gain, "network.gain");
     validateCoupling(spec.coupling);
     validateLinearStability(spec);
     validateNoise(spec.noise);
     validateIntegration(spec.integration);
+    validateTimeConstants(spec);
     validateStorage(spec);
     validateEnsemble(spec.ensemble);
     validateDisorder(spec);

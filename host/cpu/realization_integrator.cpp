@@ -18,6 +18,7 @@
 #include "quench/disorder_epochs.hpp"
 #include "quench/error.hpp"
 #include "quench/lag_plan.hpp"
+#include "quench/neuron_parameters.hpp"
 #include "quench/reduced_precision.hpp"
 #include "quench/rng.hpp"
 #include "step_coefficients.hpp"
@@ -66,6 +67,7 @@ public:
             for (int v = 0; v < 2; ++v) modes_.emplace_back(n_, k_, mode_plan_.lags, centersOnZero(spec));
         if (!spectral_plan_.omegas.empty())
             for (int v = 0; v < 2; ++v) spectral_.emplace_back(n_, k_, spectral_plan_, centersOnZero(spec));
+        drawNeurons();
         initialState();
     }
 
@@ -87,6 +89,49 @@ public:
     }
 
 private:
+    // Per-neuron gains and step coefficients, repeated over the trials (element i * k + t), so that the
+    // elementwise loops stay plain; empty when every neuron has gain 1 / time constant 1.
+    void drawNeurons() {
+        const NetworkSpec& net = spec_.network;
+        const std::uint64_t seed = spec_.ensemble.seed;
+        if (perNeuron(net.gain)) {
+            const std::vector<double> b = drawNeuronParameters(net.gain, seed, RngStream::NeuronGain, r_, n_);
+            gain_ = perElement(b);
+            gained_x_.resize(gain_.size());
+        }
+        if (perNeuron(net.tau)) {
+            const std::vector<double> tau =
+                drawNeuronParameters(net.tau, seed, RngStream::NeuronTimeConstant, r_, n_);
+            std::vector<double> decay(tau.size()), drive(tau.size()), kick(tau.size());
+            for (std::size_t i = 0; i < tau.size(); ++i) {
+                const StepCoefficients c = stepCoefficients(spec_, tau[i]);
+                decay[i] = c.decay;
+                drive[i] = c.drive_gain;
+                kick[i] = c.kick;
+            }
+            decay_ = perElement(decay);
+            drive_ = perElement(drive);
+            kick_ = perElement(kick);
+        }
+    }
+
+    std::vector<Real> perElement(const std::vector<double>& per_neuron) const {
+        std::vector<Real> out(per_neuron.size() * static_cast<std::size_t>(k_));
+        for (std::size_t e = 0; e < out.size(); ++e)
+            out[e] = Real(per_neuron[e / static_cast<std::size_t>(k_)]);
+        return out;
+    }
+
+    // phi_i = phi(b_i x_i).
+    void activate() {
+        if (gain_.empty()) {
+            applyActivation(act_, x_.data(), phi_.data(), x_.size());
+            return;
+        }
+        for (std::size_t e = 0; e < x_.size(); ++e) gained_x_[e] = gain_[e] * x_[e];
+        applyActivation(act_, gained_x_.data(), phi_.data(), x_.size());
+    }
+
     void initialState() {
         const std::uint64_t seed = spec_.ensemble.noiseSeed();
         noise_.fill(seed, RngStream::InitialState, r_, 0, x_.data());
@@ -114,7 +159,7 @@ private:
     void step(std::int64_t s) {
         const std::int64_t epoch = epochOfStep(epochs_, s, plan_.burn_steps);
         if (epoch != epoch_) loadCoupling(epoch);
-        applyActivation(act_, x_.data(), phi_.data(), x_.size());
+        activate();
         if (s >= plan_.burn_steps) measure(s - plan_.burn_steps);
         couplingProduct(n_, k_, j_.data(), productOperand(), h_.data());
         noise_.fill(spec_.ensemble.noiseSeed(), RngStream::Noise, r_, static_cast<std::uint64_t>(s),
@@ -149,7 +194,17 @@ private:
         const Real* __restrict xi = xi_.data();
         Real* __restrict eta = eta_.data();
         int bad = 0;
-        if (coef_.colored) {
+        if (!decay_.empty()) {
+            const Real* __restrict dec = decay_.data();
+            const Real* __restrict drv = drive_.data();
+            const Real* __restrict kck = kick_.data();
+            for (std::size_t e = 0; e < kn; ++e) {
+                const Real noise = coef_.colored ? eta[e] : Real(0);
+                x[e] = dec[e] * x[e] + drv[e] * (h[e] + input + noise) + kck[e] * xi[e];
+                if (coef_.colored) eta[e] = ou_decay * eta[e] + ou_kick * xi[e];
+                bad |= !(std::fabs(x[e]) <= limit);
+            }
+        } else if (coef_.colored) {
             for (std::size_t e = 0; e < kn; ++e) {
                 x[e] = decay * x[e] + drive_gain * (h[e] + input + eta[e]);
                 eta[e] = ou_decay * eta[e] + ou_kick * xi[e];
@@ -296,6 +351,8 @@ private:
     // State, activations, recurrent input and noise: n x k, neuron-major (element i * k + t).
     std::vector<Real> j_;  // J^T
     std::vector<Real> x_, phi_, h_, xi_, eta_;
+    std::vector<Real> gain_, gained_x_;       // b_i per element and b_i x_i (per-neuron gains only)
+    std::vector<Real> decay_, drive_, kick_;  // per element (per-neuron time constants only)
     std::vector<Real> phi_stored_;  // phi rounded for the product (16-bit coupling.storage only)
     std::array<std::vector<double>, 2> bin_, prev_bin_;  // [x, phi] current and previous bin integrals
     std::vector<double> rows_, prev_rows_;

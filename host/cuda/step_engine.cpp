@@ -15,6 +15,7 @@
 #include "on_chip_steps.cuh"
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
+#include "quench/neuron_parameters.hpp"
 #include "quench/reduced_precision.hpp"
 #include "storage_bits.cuh"
 
@@ -65,6 +66,8 @@ StepPath chooseStepPath(const EnsembleSpec& spec, std::string* why) {
     if (requested == "cublas") return refuse("QUENCH_CUDA_STEP_PATH=cublas");
     if (spec.integration.precision != Precision::Fp32) return refuse("the on-chip path is FP32 only");
     if (spec.noise.tau > 0.0) return refuse("the on-chip path integrates white noise only");
+    if (heterogeneousNeurons(spec))
+        return refuse("per-neuron gains and time constants run on the cuBLAS path (its elementwise kernels)");
     if (spec.network.n > kernels::kOnChipMaxN)
         return refuse(fmt::format("n = {} > {} (J_r does not fit in one block's registers)", spec.network.n,
                                   kernels::kOnChipMaxN));
@@ -98,7 +101,13 @@ StepEngine<Real>::StepEngine(const EnsembleSpec& spec, int capacity, cudaStream_
       eta_(nk_ * capacity),
       j16_(sixteen_bit_ ? nn_ * capacity : 0),
       phi16_(sixteen_bit_ ? nk_ * capacity : 0),
-      first_bad_step_(static_cast<std::size_t>(capacity)) {
+      first_bad_step_(static_cast<std::size_t>(capacity)),
+      gains_(perNeuron(spec.network.gain)),
+      time_scales_(perNeuron(spec.network.tau)),
+      gain_(gains_ ? static_cast<std::size_t>(n_) * capacity : 0),
+      decay_(time_scales_ ? static_cast<std::size_t>(n_) * capacity : 0),
+      drive_(time_scales_ ? static_cast<std::size_t>(n_) * capacity : 0),
+      kick_(time_scales_ ? static_cast<std::size_t>(n_) * capacity : 0) {
     if (sixteen_bit_ && !std::is_same_v<Real, float>)
         throw ConfigError("coupling.storage", "bf16/fp16",
                           "16-bit couplings need integration.precision = \"fp32\"");
@@ -115,7 +124,46 @@ void StepEngine<Real>::start(std::int64_t first, int count) {
     // 0xFF bytes: every flag is kNoDivergence.
     QUENCH_CUDA_CHECK(cudaMemsetAsync(first_bad_step_.data(), 0xFF, first_bad_step_.bytes(), stream_));
     generateCouplings();
+    neuronParameters();
     initialState();
+}
+
+template <class Real>
+void StepEngine<Real>::neuronParameters() {
+    if (!gains_ && !time_scales_) return;
+    const std::size_t n = static_cast<std::size_t>(n_);
+    const std::size_t total = n * static_cast<std::size_t>(count_);
+    std::vector<Real> gain(gains_ ? total : 0), decay(time_scales_ ? total : 0), drive(decay.size()),
+        kick(decay.size());
+    for (int slot = 0; slot < count_; ++slot) {
+        const std::size_t base = static_cast<std::size_t>(slot) * n;
+        if (gains_) {
+            const std::vector<double> b = drawNeuronParameters(spec_.network.gain, spec_.ensemble.seed,
+                                                               RngStream::NeuronGain, first_ + slot, n_);
+            for (std::size_t i = 0; i < n; ++i) gain[base + i] = static_cast<Real>(b[i]);
+        }
+        if (time_scales_) {
+            const std::vector<double> tau = drawNeuronParameters(
+                spec_.network.tau, spec_.ensemble.seed, RngStream::NeuronTimeConstant, first_ + slot, n_);
+            for (std::size_t i = 0; i < n; ++i) {
+                const StepCoefficients c = stepCoefficients(spec_, tau[i]);
+                decay[base + i] = static_cast<Real>(c.decay);
+                drive[base + i] = static_cast<Real>(c.drive_gain);
+                kick[base + i] = static_cast<Real>(c.kick);
+            }
+        }
+    }
+    const auto upload = [this](DeviceBuffer<Real>& device, const std::vector<Real>& host) {
+        if (host.empty()) return;
+        QUENCH_CUDA_CHECK(cudaMemcpyAsync(device.data(), host.data(), host.size() * sizeof(Real),
+                                          cudaMemcpyHostToDevice, stream_));
+    };
+    upload(gain_, gain);
+    upload(decay_, decay);
+    upload(drive_, drive);
+    upload(kick_, kick);
+    // The host vectors die here: wait for the copies.
+    QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
 }
 
 template <class Real>
@@ -189,8 +237,11 @@ void StepEngine<Real>::activation(double* bin_x, double* bin_phi) {
     p.accumulate_bins = bin_x != nullptr ? 1 : 0;
     p.dt = spec_.integration.dt;
     p.storage = storage_;
-    QUENCH_CUDA_CHECK(kernels::launchActivation<Real>(
-        p, x_.data(), phi_.data(), sixteen_bit_ ? phi16_.data() : nullptr, bin_x, bin_phi, stream_));
+    p.n = n_;
+    p.trials = k_;
+    QUENCH_CUDA_CHECK(kernels::launchActivation<Real>(p, x_.data(), gains_ ? gain_.data() : nullptr,
+                                                      phi_.data(), sixteen_bit_ ? phi16_.data() : nullptr,
+                                                      bin_x, bin_phi, stream_));
 }
 
 // H_r = J_r Phi_r for every slot: one call. Column-major: the stored J_r (n x n, ld n; couplingOp()),
@@ -235,7 +286,9 @@ void StepEngine<Real>::update(std::int64_t s) {
     p.colored = coef_.colored ? 1 : 0;
     p.input = spec_.noise.input;
     p.blow_up = spec_.integration.blow_up;
-    QUENCH_CUDA_CHECK(kernels::launchEulerStep<Real>(p, x_.data(), h_.data(), eta_.data(),
+    kernels::NeuronCoefficients<Real> neuron;
+    if (time_scales_) neuron = {decay_.data(), drive_.data(), kick_.data()};
+    QUENCH_CUDA_CHECK(kernels::launchEulerStep<Real>(p, neuron, x_.data(), h_.data(), eta_.data(),
                                                      first_bad_step_.data(), stream_));
 }
 

@@ -9,7 +9,7 @@
 // Two paths integrate the same recursion (host/step_coefficients.hpp) with the same random numbers:
 //  - cuBLAS: per step one activation kernel, one batched GEMM (with 16-bit coupling.storage, on
 //    the tensor cores with FP32 accumulation) and one update kernel;
-//  - on chip (kernels/on_chip_steps.cu): for FP32, n <= 128, white noise, one block per
+//  - on chip (kernels/on_chip_steps.cu): for FP32, n <= 128, white noise, homogeneous neurons, one block per
 //    realization keeps its J_r in registers and runs many steps per launch. Its sums run in another
 //    order than cuBLAS's, so the two paths agree to rounding, not bit for bit.
 #include <cublas_v2.h>
@@ -76,6 +76,9 @@ private:
     template <class Stored, class Convert>
     void copyRandomModeCouplings(Stored* device, const Convert& convert);
     void initialState();
+    // Per-neuron gains and step coefficients of this wave's realizations (slot r, neuron i at r n + i),
+    // drawn on the host from the same streams as the CPU's; nothing without heterogeneity.
+    void neuronParameters();
     // How the GEMM applies the stored J_r: as it is (column-major) or transposed (row-major storage).
     cublasOperation_t couplingOp() const { return row_major_ ? CUBLAS_OP_T : CUBLAS_OP_N; }
     void advanceOnChip(std::int64_t begin, std::int64_t end, double* bin_x, double* bin_phi);
@@ -98,6 +101,9 @@ private:
     DeviceBuffer<Real> j_, x_, phi_, h_, eta_;
     DeviceBuffer<std::uint16_t> j16_, phi16_;  // storageBits() of J and of Phi rounded alike
     DeviceBuffer<unsigned long long> first_bad_step_;
+    const bool gains_;                                // per-neuron gains (network.gain_*)
+    const bool time_scales_;                          // per-neuron time constants (network.tau_*)
+    DeviceBuffer<Real> gain_, decay_, drive_, kick_;  // capacity x n each, when in use
 };
 
 }  // namespace quench::cuda

@@ -11,6 +11,7 @@
 
 #include "quench/theory/annealed_theory.hpp"
 #include "quench/theory/dmft.hpp"
+#include "quench/theory/heterogeneous_gains.hpp"
 #include "quench/theory/linear_finite_size.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/random_mode_theory.hpp"
@@ -541,6 +542,100 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
     return "";
 }
 
+void deriveZScored(TheoryPrediction& p);
+
+// ---- per-neuron gains and time constants (docs/theory/heterogeneity.md) ----
+
+// Why the heterogeneous-neuron theory does not cover the model, or "" when it does (at least in part).
+std::string heterogeneityUncoveredReason(const EnsembleSpec& spec) {
+    const bool linear = spec.network.activation.kind == ActivationKind::Linear;
+    if (spec.coupling.model != CouplingModel::Iid)
+        return "per-neuron gains or time constants with random-mode couplings are not derived";
+    if (spec.coupling.symmetry != 0.0)
+        return "per-neuron gains or time constants with partially symmetric J (coupling.symmetry != 0) are not "
+               "derived";
+    if (!linear && perNeuron(spec.network.tau))
+        return "per-neuron time constants in a nonlinear network: every neuron has its own Delta_i(tau), a DMFT "
+               "not derived here";
+    if (!linear && spec.noise.tau > 0.0)
+        return "per-neuron gains with colored noise in a nonlinear network are not derived";
+    return "";
+}
+
+// The zero-frequency covariance of a linear network does not depend on the time constants nor on the
+// noise's correlation time (at w = 0, tau_i dx_i/dt drops out and the noise has power sigma^2): only the
+// equal-time quantities need tau_i = 1 and white noise.
+bool equalTimeCovered(const EnsembleSpec& spec) {
+    return !perNeuron(spec.network.tau) && spec.noise.tau == 0.0;
+}
+
+void setZeroFrequency(CovariancePrediction& c, const theory::HeterogeneousZeroFrequency& z, Basis b) {
+    setSingleSite(c, z.a, Basis::Exact);
+    c.at(Statistic::M2) = TheoryQuantity::of(z.m2, b);
+    c.n_cross_var = TheoryQuantity::of(z.n_cross_var, b);
+    c.at(Statistic::PrOverN) = TheoryQuantity::of(z.pr_over_n, b);
+    c.at(Statistic::M3) = TheoryQuantity::omitted("Tr C^3 / N is not derived with per-neuron gains");
+}
+
+// The z-scored statistics of a covariance whose diagonal is heterogeneous at O(1): from the separable
+// profile with the columns rescaled by the diagonal (not the rescaling of deriveZScored).
+void setZScored(CovariancePrediction& c, const theory::HeterogeneousZeroFrequency& z) {
+    c.at(Statistic::ZM2) = TheoryQuantity::of(z.z_m2, Basis::Derived);
+    c.at(Statistic::ZPrOverN) = TheoryQuantity::of(z.z_pr_over_n, Basis::Derived);
+    c.z_n_cross_var = TheoryQuantity::of(z.z_n_cross_var, Basis::Derived);
+}
+
+std::string str6(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6g", v);
+    return buffer;
+}
+
+void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
+    p.route = "heterogeneous_gains";
+    const char* const no_x_four_point = "x four-point statistics of a nonlinear network are not derived";
+    const char* const no_et_four_point =
+        "equal-time four-point statistics with per-neuron gains are not derived (the all-frequency integral is "
+        "not generalized)";
+    const char* const no_equal_time =
+        "per-neuron time constants or colored noise: only the zero-frequency covariance of a linear network is "
+        "derived";
+    const bool linear = spec.network.activation.kind == ActivationKind::Linear;
+    const bool equal_time = equalTimeCovered(spec);
+    for (const Variable v : kVariables) {
+        omitCovariance(p.at(v, CovarianceKind::EqualTime), equal_time ? no_et_four_point : no_equal_time);
+        omitCovariance(p.at(v, CovarianceKind::ZeroFrequency),
+                       v == Variable::X && !linear ? no_x_four_point : "not derived");
+    }
+    p.chaotic = TheoryQuantity::omitted("the chaos criterion is not derived with per-neuron gains");
+    p.density_reason = "no closed form for the eigenvalue density with per-neuron gains";
+    const theory::HeterogeneousGainTheory t =
+        theory::solveHeterogeneousGains(spec.network.activation, spec.coupling.g, spec.noise.sigma, spec.network.gain);
+    const Basis four_point = linear ? Basis::Exact : Basis::LinearEquivalence;
+    if (equal_time) {
+        p.delta0 = TheoryQuantity::of(t.delta0, Basis::Exact);
+        p.gamma = TheoryQuantity::of(t.gamma_rms, Basis::Exact);
+        setSingleSite(p.at(Variable::X, CovarianceKind::EqualTime), t.delta0, Basis::Exact);
+        setSingleSite(p.at(Variable::Phi, CovarianceKind::EqualTime), t.a_phi, Basis::Exact);
+        p.notes.push_back("phi ET diagonal heterogeneity var_i C_ii / a^2 = " + str6(t.a_phi_diagonal_cv2) +
+                          " (O(1), from the per-neuron gains)");
+    } else {
+        p.delta0 = TheoryQuantity::omitted(no_equal_time);
+        p.gamma = TheoryQuantity::omitted(no_equal_time);
+    }
+    p.g_eff = TheoryQuantity::of(t.g_eff, linear ? Basis::Exact : Basis::Derived);
+    p.stability_margin = TheoryQuantity::of(1.0 - t.g_eff, four_point);
+    p.notes.push_back("gamma is the rms effective gain sqrt(E_b gamma_b^2), gamma_b = b E[phi'(b x)]");
+    setSingleSite(p.at(Variable::X, CovarianceKind::ZeroFrequency), t.a_x_zf, Basis::Exact);
+    if (linear) setZeroFrequency(p.at(Variable::X, CovarianceKind::ZeroFrequency), t.x_zf, Basis::Exact);
+    setZeroFrequency(p.at(Variable::Phi, CovarianceKind::ZeroFrequency), t.phi_zf, four_point);
+    p.notes.push_back("phi ZF diagonal heterogeneity var_i C_ii / a^2 = " + str6(t.phi_zf.diagonal_cv2));
+    deriveZScored(p);
+    setZScored(p.at(Variable::Phi, CovarianceKind::ZeroFrequency), t.phi_zf);
+    for (const Statistic s : {Statistic::ZM2, Statistic::ZPrOverN})
+        p.at(Variable::Phi, CovarianceKind::EqualTime).at(s) = TheoryQuantity::omitted(no_et_four_point);
+}
+
 // ---- z-scored statistics: the correlation matrix R = D^-1/2 C D^-1/2 (docs/theory/zscored.md) ----
 
 // When var_i C_ii = O(1/N) (true on every route above), dividing by the diagonal only rescales:
@@ -604,6 +699,16 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
     if (!uncovered.empty()) {
         omitAll(p, uncovered);
         deriveZScored(p);
+        fillMissingFirstOrder(p);
+        return p;
+    }
+    if (perNeuron(spec.network.gain) || perNeuron(spec.network.tau)) {
+        const std::string why = heterogeneityUncoveredReason(spec);
+        const std::string error = why.empty() ? attempt([&] { predictHeterogeneous(p, spec); }) : "";
+        if (!why.empty() || !error.empty()) {
+            omitAll(p, why.empty() ? "heterogeneous-neuron theory failed: " + error : why);
+            deriveZScored(p);
+        }
         fillMissingFirstOrder(p);
         return p;
     }

@@ -205,7 +205,10 @@ ValidationRun runValidation(const ValidationInput& input, const std::vector<std:
         }
         point.prediction = theory::predict(specs[p].back());
         point.series_prediction = theory::predictSeries(specs[p].back());
-        point.phi_is_x = specs[p].back().network.activation.kind == ActivationKind::Linear;
+        // Per-neuron gains make phi_i = b_i x_i differ from x even for a linear activation.
+        const EnsembleSpec& last = specs[p].back();
+        point.phi_is_x =
+            last.network.activation.kind == ActivationKind::Linear && !perNeuron(last.network.gain);
         out.points.push_back(std::move(point));
     }
     out.curve = curveOf(input, axes);

@@ -8,6 +8,7 @@
 
 #include "quench/activation.hpp"
 #include "quench/mode_spectrum.hpp"
+#include "quench/neuron_parameters.hpp"
 
 namespace quench {
 
@@ -25,6 +26,8 @@ struct NetworkSpec {
     int n = 200;
     Activation activation{};  // built from activation/alpha/threshold/pade keys
     std::string pade_preset;  // name of the Pade preset, if the activation came from one
+    NeuronParameterSpec gain;  // per-neuron gains b_i: phi_i = phi(b_i x_i)
+    NeuronParameterSpec tau;   // per-neuron time constants: tau_i dx_i = (-x_i + ...) dt + sigma dW_i
 };
 
 struct CouplingSpec {
@@ -140,6 +143,9 @@ StepPlan planSteps(const IntegrationSpec& integration);
 bool meanIsZeroBySymmetry(const EnsembleSpec& spec);
 // Whether the covariances of this run are centred on zero (resolves Centering::Auto).
 bool centersOnZero(const EnsembleSpec& spec);
+
+// True when some neuron's gain or time constant differs from 1 (network.gain_* / network.tau_*).
+bool heterogeneousNeurons(const EnsembleSpec& spec);
 
 // Throws ConfigError naming the first key whose value is out of range, and why.
 void validate(const EnsembleSpec& spec);

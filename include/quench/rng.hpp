@@ -10,7 +10,8 @@
 // The noise uses index_a = step, index_b = trial << 16 | neuron / 4; the couplings use
 // index_a = flat entry / 4, index_b = 0 (or the mode number); the per-mode overlaps use
 // index_a = mode / 4, index_b = 0, one uniform per integer; the redrawn couplings of annealed disorder
-// use index_a = flat entry / 4, index_b = epoch (>= 1; epoch 0 is the quenched J from Coupling).
+// use index_a = flat entry / 4, index_b = epoch (>= 1; epoch 0 is the quenched J from Coupling); the
+// per-neuron gains and time constants use index_a = neuron / 4, index_b = 0, one integer per neuron.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -22,14 +23,16 @@
 namespace quench {
 
 enum class RngStream : std::uint32_t {
-    Coupling = 1,          // iid J entries
-    ModeOutput = 2,        // random-mode u_a
-    ModeInput = 3,         // random-mode w_a (the part of v_a not shared with u_a)
-    Noise = 4,             // white-noise increments (also drive the OU noise)
-    InitialState = 5,      // x(0)
-    InitialNoise = 6,      // OU noise at t = 0
-    ModeOverlap = 7,       // random-mode per-mode overlaps rho_a (coupling.overlap_spread > 0 only)
-    AnnealedCoupling = 8,  // iid J entries of the epochs >= 1 of annealed disorder (index_b = epoch)
+    Coupling = 1,             // iid J entries
+    ModeOutput = 2,           // random-mode u_a
+    ModeInput = 3,            // random-mode w_a (the part of v_a not shared with u_a)
+    Noise = 4,                // white-noise increments (also drive the OU noise)
+    InitialState = 5,         // x(0)
+    InitialNoise = 6,         // OU noise at t = 0
+    ModeOverlap = 7,          // random-mode per-mode overlaps rho_a (coupling.overlap_spread > 0 only)
+    AnnealedCoupling = 8,     // iid J entries of the epochs >= 1 of annealed disorder (index_b = epoch)
+    NeuronGain = 9,           // per-neuron gains b_i (network.gain_distribution != "none" only)
+    NeuronTimeConstant = 10,  // per-neuron time constants tau_i (network.tau_distribution != "none" only)
 };
 
 // A uniform number in (0, 1) from one 32-bit integer: (a + 1/2) / 2^32.

@@ -136,6 +136,70 @@ def _scan_figure(doc, variable, covariance, directory):
                  rect=(0, 0.06, 1, 0.96))
 
 
+def _zscore_figure(doc, directory):
+    """Raw vs z-scored dimension side by side: pr_over_n of the covariance C and z_pr_over_n of the
+    correlation matrix R_ij = C_ij / sqrt(C_ii C_jj), for every variable and covariance that has both."""
+    curve = doc["theory_curve"]
+    key = curve["key"]
+    present = _statistics_by_name(doc["points"][0])
+    panels = [(v, c) for v, c in PANELS if f"{v}.{c}.pr_over_n" in present and f"{v}.{c}.z_pr_over_n" in present]
+    if not panels:
+        return None
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 4.2), squeeze=False)
+    sizes = doc["sizes"]
+    xs = [p["parameters"][key] for p in doc["points"]]
+    span = (max(xs) - min(xs)) or 1.0
+    styles = {"pr_over_n": ("C0", "o", "raw PR(C)/N"), "z_pr_over_n": ("C1", "^", "z-scored PR(R)/N")}
+    for ax, (variable, covariance) in zip(axes.flat, panels):
+        for stat, (color, marker, label) in styles.items():
+            name = f"{variable}.{covariance}.{stat}"
+            for i, n in enumerate(sizes):
+                ys, es, xx = [], [], []
+                for x, p in zip(xs, doc["points"]):
+                    row = next(r for r in _statistics_by_name(p)[name]["sizes"] if r["n"] == n)
+                    if _finite(row["mean"]):
+                        xx.append(x + (i - len(sizes) / 2) * 0.006 * span)
+                        ys.append(row["mean"])
+                        es.append(row["sem"] or 0.0)
+                alpha = 0.25 + 0.6 * (i + 1) / len(sizes)
+                ax.errorbar(xx, ys, yerr=es, fmt=marker, ms=3, color=color, alpha=alpha, capsize=2,
+                            label=f"{label}, N = {n}")
+            fx, fy, fe = [], [], []
+            for x, p in zip(xs, doc["points"]):
+                fit = _statistics_by_name(p)[name]["fit"]
+                if fit.get("ok"):
+                    fx.append(x)
+                    fy.append(fit["s_inf"])
+                    fe.append(fit["s_inf_se"])
+            if fx:
+                ax.errorbar(fx, fy, yerr=fe, fmt="s", ms=5, mfc="none", color=color, capsize=2,
+                            label=f"{label}, fit N → ∞")
+            theory = curve["statistics"].get(name)
+            if theory:
+                segments = {}
+                for x, v, tag in zip(curve["values"], theory["values"], theory["tags"]):
+                    if v is not None:
+                        segments.setdefault(tag, ([], []))
+                        segments[tag][0].append(x)
+                        segments[tag][1].append(v)
+                for tag, (tx, ty) in segments.items():
+                    ax.plot(tx, ty, LINESTYLE.get(tag, "-"), color=color, lw=1.5, label=f"{label}, theory ({tag})")
+        ax.set_title(f"{variable}, {covariance.replace('_', '-')}", fontsize=10)
+        ax.set_xlabel(key)
+        ax.set_ylabel("PR / N")
+        ax.grid(alpha=0.3)
+    handles, labels = [], []
+    for ax in axes.flat:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=7)
+    rows = math.ceil(len(labels) / 4)
+    return _save(fig, doc, f"PR/N of C and of R vs {key}", os.path.join(directory, "zscore_dimension.png"),
+                 dpi=110, fontsize=9, rect=(0, 0.04 + 0.035 * rows, 1, 0.94))
+
+
 def _scaling_figure(doc, point, directory):
     stats = [s for s in point["statistics"] if s["theory_inf"]["value"] is not None and s["fit"].get("ok")]
     if not stats:
@@ -203,6 +267,7 @@ def plot_validation(directory):
     if doc.get("theory_curve"):
         for variable, covariance in PANELS:
             files.append(_scan_figure(doc, variable, covariance, out))
+        files.append(_zscore_figure(doc, out))
     # Per-point figures for the first, middle and last grid point only: every number of every point
     # is in validate.json, and a long scan would otherwise fill the directory with near-copies.
     points = doc["points"]

@@ -1,0 +1,46 @@
+#pragma once
+// Networks with per-neuron gains b_i, phi_i = phi(b_i x_i), iid J (variance g^2/N, zero mean), white
+// noise, odd phi, N -> infinity (docs/theory/heterogeneity.md). Every x_i sees the same Gaussian field,
+// so Delta(tau) is common to all neurons and only phi's statistics depend on b.
+#include <vector>
+
+#include "quench/activation.hpp"
+#include "quench/neuron_parameters.hpp"
+#include "quench/theory/gaussian_average.hpp"
+
+namespace quench::theory {
+
+// The gain distribution as classes of neurons (quadrature nodes): b_k with weights summing to 1.
+// none: one node; lognormal: Gauss-Hermite in z; uniform: Gauss-Legendre.
+struct GainNode {
+    double b = 1.0;
+    double weight = 1.0;
+};
+std::vector<GainNode> gainQuadrature(const NeuronParameterSpec& gain, int order = 48);
+
+// One zero-frequency covariance: a = Tr C / N, m2 = Tr C^2 / N, N var_{i!=j} C_ij = m2 - (1/N) sum C_ii^2,
+// the diagonal heterogeneity var_i C_ii / a^2, and the same for the correlation matrix R (z-scored).
+struct HeterogeneousZeroFrequency {
+    double a = 0.0, m2 = 0.0, n_cross_var = 0.0, pr_over_n = 0.0, diagonal_cv2 = 0.0;
+    double z_m2 = 0.0, z_n_cross_var = 0.0, z_pr_over_n = 0.0;
+};
+
+struct HeterogeneousGainTheory {
+    double delta0 = 0.0;     // Var x (ET), root of Delta0^2 = sigma^4/4 + 2 g^2 E_b Var[Phi(b x) / b]
+    double gamma_rms = 0.0;  // sqrt(E_b gamma_b^2), gamma_b = b E[phi'(b x)]
+    double g_eff = 0.0;      // g gamma_rms: the linear-equivalent coupling strength
+    double a_phi = 0.0;      // ET E_b E[phi(b x)^2]
+    double a_phi_diagonal_cv2 = 0.0;    // ET var_i C_ii / a^2 of phi (O(1))
+    double a_x_zf = 0.0;                // S_x(0) = sigma^2 + g^2 E_b S_phi,b(0)
+    HeterogeneousZeroFrequency x_zf;    // linear phi only (exact); empty otherwise
+    HeterogeneousZeroFrequency phi_zf;  // exact for linear phi, linear equivalence otherwise
+    bool linear = false;
+};
+
+// Throws std::domain_error for sigma <= 0, g < 0 or a phi with E[phi] != 0, std::runtime_error when
+// the variance equation has no root or the linear-equivalent network is unstable (g_eff >= 1).
+HeterogeneousGainTheory solveHeterogeneousGains(const Activation& phi, double g, double sigma,
+                                                const NeuronParameterSpec& gain,
+                                                const GaussHermiteRule& rule = defaultGaussHermiteRule());
+
+}  // namespace quench::theory

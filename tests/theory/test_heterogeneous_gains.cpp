@@ -1,0 +1,117 @@
+// Per-neuron gains (docs/theory/heterogeneity.md): the separable-profile moments, the heterogeneous
+// DMFT, its closed forms for linear phi, and what predict() reports.
+#include "quench/theory/heterogeneous_gains.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "quench/theory/dmft.hpp"
+#include "quench/theory/prediction.hpp"
+#include "quench/theory/separable_profile.hpp"
+
+namespace quench::theory {
+namespace {
+
+TEST(SeparableProfile, IidCouplingsGiveTheLinearZeroFrequencyClosedForms) {
+    const double g = 0.6;
+    const ProfileMoments m = separableProfileMoments({{1.0, 1.0, 1.0, 1.0}}, g);
+    const double gap = 1.0 - g * g;
+    EXPECT_NEAR(m.a, 1.0 / gap, 1e-14);
+    EXPECT_NEAR(m.m2, 1.0 / std::pow(gap, 4), 1e-12);
+    EXPECT_NEAR(m.diagonal.at(0), 1.0 / gap, 1e-14);
+}
+
+TEST(SeparableProfile, UnstableProfileThrows) {
+    EXPECT_THROW(separableProfileMoments({{1.0, 1.0, 1.0, 1.0}}, 1.0), std::domain_error);
+}
+
+TEST(HeterogeneousGains, UnitGainsReproduceTheWhiteNoiseDmft) {
+    const Activation phi{ActivationKind::Tanh};
+    const double g = 1.3, sigma = 0.7;
+    const WhiteNoiseDmft d = solveWhiteNoiseDmft(phi, g, sigma);
+    const HeterogeneousGainTheory t = solveHeterogeneousGains(phi, g, sigma, NeuronParameterSpec{});
+    EXPECT_NEAR(t.delta0, d.delta0, 1e-10);
+    EXPECT_NEAR(t.a_phi, d.a_phi, 1e-10);
+    EXPECT_NEAR(t.g_eff, d.g_eff, 1e-10);
+    EXPECT_NEAR(t.phi_zf.a, d.a_phi_zf, 1e-8);
+    EXPECT_NEAR(t.a_x_zf, d.a_x_zf, 1e-8);
+    EXPECT_NEAR(t.phi_zf.pr_over_n, d.pr_phi_zf, 1e-8);
+    EXPECT_NEAR(t.phi_zf.z_pr_over_n, d.pr_phi_zf, 1e-8);
+    EXPECT_NEAR(t.a_phi_diagonal_cv2, 0.0, 1e-12);
+}
+
+// Linear phi, G^2 = g^2 E[b^2]: a_x = sigma^2 / (1 - G^2), m2_x = sigma^4 (1 + g^4 var b^2) / (1 - G^2)^4,
+// a_phi = E[b^2] a_x, m2_phi = sigma^4 E[b^4] / (1 - G^2)^4, and R_phi = R_x exactly. The tolerance is
+// the quadrature's (lognormal nodes beyond |z| = 8.4 are dropped).
+TEST(HeterogeneousGains, LinearNetworkMatchesTheClosedForms) {
+    const Activation phi{ActivationKind::Linear};
+    const double g = 0.5, sigma = 1.3;
+    for (const NeuronParameterSpec gain : {NeuronParameterSpec{NeuronDistribution::Lognormal, 1.1, 0.6},
+                                           NeuronParameterSpec{NeuronDistribution::Uniform, 0.9, 0.5}}) {
+        const double b2 = neuronParameterMoment(gain, 2), b4 = neuronParameterMoment(gain, 4);
+        const double gap = 1.0 - g * g * b2, s4 = std::pow(sigma, 4);
+        const HeterogeneousGainTheory t = solveHeterogeneousGains(phi, g, sigma, gain);
+        const auto expectClose = [](double value, double closed_form, const char* what) {
+            EXPECT_NEAR(value, closed_form, 1e-7 * std::fabs(closed_form)) << what;
+        };
+        expectClose(t.delta0, sigma * sigma / (2.0 * std::sqrt(gap)), "Delta0");
+        expectClose(t.x_zf.a, sigma * sigma / gap, "a_x");
+        expectClose(t.x_zf.m2, s4 * (1.0 + std::pow(g, 4) * (b4 - b2 * b2)) / std::pow(gap, 4), "m2_x");
+        expectClose(t.phi_zf.a, b2 * sigma * sigma / gap, "a_phi");
+        expectClose(t.phi_zf.m2, s4 * b4 / std::pow(gap, 4), "m2_phi");
+        expectClose(t.phi_zf.pr_over_n, b2 * b2 * gap * gap / b4, "PR_phi / N");
+        expectClose(t.phi_zf.z_pr_over_n, t.x_zf.pr_over_n, "PR(R_phi) / N = PR(C_x) / N");
+        expectClose(t.phi_zf.diagonal_cv2, b4 / (b2 * b2) - 1.0, "var_i C_ii / a^2 of phi");
+        EXPECT_NEAR(t.x_zf.z_pr_over_n, t.x_zf.pr_over_n, 1e-12);
+        EXPECT_NEAR(t.x_zf.diagonal_cv2, 0.0, 1e-12);
+    }
+}
+
+// z-scoring removes the diagonal heterogeneity: the z-scored dimension of phi exceeds the raw one, by
+// more the wider the gains, while the state x (homogeneous diagonal) is unchanged.
+TEST(HeterogeneousGains, ZScoringRaisesTheActivationDimension) {
+    const Activation phi{ActivationKind::Tanh};
+    double previous_gap = 0.0;
+    for (const double cv : {0.3, 0.6}) {
+        const HeterogeneousGainTheory t =
+            solveHeterogeneousGains(phi, 1.2, 0.5, {NeuronDistribution::Lognormal, 1.0, cv});
+        const double gap = t.phi_zf.z_pr_over_n - t.phi_zf.pr_over_n;
+        EXPECT_GT(gap, previous_gap) << "cv = " << cv;
+        EXPECT_GT(t.a_phi_diagonal_cv2, 0.0);
+        previous_gap = gap;
+    }
+}
+
+TEST(HeterogeneousGains, PredictRoutesGainsAndTagsWhatItDerives) {
+    EnsembleSpec spec;
+    spec.network.activation.kind = ActivationKind::Linear;
+    spec.network.gain = {NeuronDistribution::Lognormal, 1.0, 0.5};
+    spec.coupling.g = 0.5;
+    const TheoryPrediction p = predict(spec);
+    EXPECT_EQ(p.route, "heterogeneous_gains");
+    const CovariancePrediction& phi = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
+    ASSERT_TRUE(phi.at(Statistic::PrOverN).available()) << phi.at(Statistic::PrOverN).reason;
+    EXPECT_EQ(phi.at(Statistic::PrOverN).basis, Basis::Exact);
+    ASSERT_TRUE(phi.at(Statistic::ZPrOverN).available());
+    EXPECT_GT(*phi.at(Statistic::ZPrOverN).value, *phi.at(Statistic::PrOverN).value);
+    EXPECT_FALSE(p.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::ZPrOverN).available());
+
+    spec.network.tau = {NeuronDistribution::Lognormal, 2.0, 0.5};
+    const TheoryPrediction with_tau = predict(spec);
+    EXPECT_EQ(*with_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN).value,
+              *phi.at(Statistic::PrOverN).value);
+    EXPECT_FALSE(with_tau.at(Variable::X, CovarianceKind::EqualTime).at(Statistic::AutoMean).available());
+
+    spec.network.activation.kind = ActivationKind::Tanh;
+    const TheoryPrediction nonlinear_tau = predict(spec);
+    EXPECT_FALSE(
+        nonlinear_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::AutoMean).available());
+    EXPECT_NE(nonlinear_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency)
+                  .at(Statistic::AutoMean)
+                  .reason.find("time constants"),
+              std::string::npos);
+}
+
+}  // namespace
+}  // namespace quench::theory
