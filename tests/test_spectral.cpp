@@ -118,7 +118,7 @@ TEST(SpectralTheory, AtZeroFrequencyTheLinearCurvesAreTheZeroFrequencyClosedForm
     EXPECT_NEAR(curves[0].values[1], 0.64 / (2.0 - 0.36), 1e-12);
 }
 
-TEST(SpectralTheory, AtZeroFrequencyTheTanhCurvesOfPhiAreTheZeroFrequencyPrediction) {
+TEST(SpectralTheory, AtZeroFrequencyTheTanhCurvesAreTheZeroFrequencyPrediction) {
     const EnsembleSpec spec = specWith({"network.activation=\"tanh\"", "coupling.g=1.0", "noise.sigma=0.5",
                                         "statistics.frequencies=[0, 0.5]"});
     const theory::TheoryPrediction zf = theory::predict(spec);
@@ -129,7 +129,14 @@ TEST(SpectralTheory, AtZeroFrequencyTheTanhCurvesOfPhiAreTheZeroFrequencyPredict
                 1e-3 * *phi.at(Statistic::AutoMean).value);
     EXPECT_NEAR(curves[5].values[0], *phi.at(Statistic::PrOverN).value, 1e-9);
     EXPECT_EQ(curves[5].basis, theory::Basis::LinearEquivalence);
-    EXPECT_FALSE(curves[2].available());  // x's dimension at nonlinear phi is not derived
+    // x's curves come from the state covariance of linear equivalence (docs/theory/state_covariance.md),
+    // whose w = 0 value is x's ZF prediction; x is lower-dimensional at w = 0.5 than phi.
+    const theory::CovariancePrediction& x = zf.at(Variable::X, CovarianceKind::ZeroFrequency);
+    ASSERT_TRUE(curves[2].available()) << curves[2].reason;
+    EXPECT_EQ(curves[2].basis, theory::Basis::LinearEquivalence);
+    EXPECT_NEAR(curves[2].values[0], *x.at(Statistic::PrOverN).value, 1e-3 * *x.at(Statistic::PrOverN).value);
+    EXPECT_NEAR(curves[1].values[0], *x.n_cross_var.value, 1e-3 * *x.n_cross_var.value);
+    EXPECT_LT(curves[2].values[1], curves[5].values[1]);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "quench/lag_plan.hpp"
 #include "quench/theory/dmft.hpp"
+#include "quench/theory/state_covariance.hpp"
 
 namespace quench::theory {
 
@@ -75,6 +76,27 @@ double noiseSpectrum(const EnsembleSpec& spec, double w) {
     return s2 / (1.0 + spec.noise.tau * spec.noise.tau * w * w);
 }
 
+// x's N dc2(w) and PR(w)/N of a nonlinear network: linear equivalence at one frequency, the
+// cross-spectral product Psi_x(w, w) of docs/theory/state_covariance.md (w = 0 is x's ZF statistics).
+std::vector<TheorySeries> stateSpectralCurves(const EnsembleSpec& spec, const DmftCorrelation& c,
+                                              const std::vector<double>& omegas, const std::vector<double>& a_x) {
+    TheorySeries dc2{"x.spectral.n_cross_var", "omega", omegas, {}, Basis::LinearEquivalence, ""};
+    TheorySeries pr{"x.spectral.pr_over_n", "omega", omegas, {}, Basis::LinearEquivalence, ""};
+    try {
+        const LinearEquivalentSpectra spectra =
+            linearEquivalentSpectra(c, spec.coupling.g, spec.noise.sigma, spec.noise.tau);
+        for (std::size_t k = 0; k < omegas.size(); ++k) {
+            const double psi = stateCrossSpectralProduct(spectra, omegas[k], omegas[k]);
+            dc2.values.push_back(psi);
+            pr.values.push_back(a_x[k] * a_x[k] / (a_x[k] * a_x[k] + psi));
+        }
+    } catch (const std::exception& e) {
+        const std::string why = std::string("x's cross-spectral theory failed: ") + e.what();
+        return {omittedCurve(dc2.name, omegas, why), omittedCurve(pr.name, omegas, why)};
+    }
+    return {dc2, pr};
+}
+
 std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
     const std::vector<double>& omegas = spec.statistics.frequencies;
     const double g = spec.coupling.g;
@@ -102,11 +124,11 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
             out.push_back(c);
         return out;
     }
+    DmftCorrelation c;
     try {
         const Activation& act = spec.network.activation;
-        const DmftCorrelation c = spec.noise.tau > 0.0
-                                      ? solveColoredNoiseCorrelation(act, g, spec.noise.sigma, spec.noise.tau)
-                                      : solveWhiteNoiseCorrelation(act, g, spec.noise.sigma);
+        c = spec.noise.tau > 0.0 ? solveColoredNoiseCorrelation(act, g, spec.noise.sigma, spec.noise.tau)
+                                 : solveWhiteNoiseCorrelation(act, g, spec.noise.sigma);
         for (const double w : omegas) {
             const double s_phi = activationSpectrum(c, w);
             a_phi.push_back(s_phi);
@@ -118,10 +140,7 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
     }
     std::vector<TheorySeries> out;
     out.push_back({"x.spectral.auto_mean", "omega", omegas, a_x, Basis::Exact, ""});
-    out.push_back(omittedCurve("x.spectral.n_cross_var", omegas,
-                               "the four-point statistics of x at w != 0 are not derived for nonlinear phi"));
-    out.push_back(omittedCurve("x.spectral.pr_over_n", omegas,
-                               "the four-point statistics of x at w != 0 are not derived for nonlinear phi"));
+    for (TheorySeries& t : stateSpectralCurves(spec, c, omegas, a_x)) out.push_back(std::move(t));
     for (const TheorySeries& t : spectralCurves("phi", omegas, a_phi, q_phi, Basis::Exact, Basis::LinearEquivalence))
         out.push_back(t);
     return out;
