@@ -8,10 +8,13 @@ namespace quench::kernels {
 
 namespace {
 
-// Normal number e of the Coupling stream of one realization, as couplingMatrix() draws it: counter
-// index_a = e / 4, component e % 4, widened from float to double.
-__device__ double couplingNormal(std::uint64_t seed, std::uint64_t realization, std::size_t e) {
-    const Uint4 u = philoxDraw(seed, RngStream::Coupling, realization, static_cast<std::uint64_t>(e / 4), 0u);
+// Normal number e of one realization's couplings, as couplingMatrix() draws it: counter index_a = e / 4,
+// component e % 4, widened from float to double; stream Coupling for epoch 0 (the quenched J), stream
+// AnnealedCoupling with index_b = epoch for the redraws of annealed disorder.
+__device__ double couplingNormal(std::uint64_t seed, std::uint64_t realization, std::size_t e,
+                                 std::uint32_t epoch) {
+    const RngStream stream = epoch == 0u ? RngStream::Coupling : RngStream::AnnealedCoupling;
+    const Uint4 u = philoxDraw(seed, stream, realization, static_cast<std::uint64_t>(e / 4), epoch);
     return static_cast<double>(normalFromBits(u.v[e % 4]));
 }
 
@@ -47,13 +50,14 @@ __global__ void iidCouplingKernel(const IidCouplingParams p, const Store store) 
         // The same expression as iidCoupling() on the host, in double, rounded once to Real.
         double value;
         if (row == col) {
-            value = p.zero_diagonal ? 0.0 : p.shift + p.scale * couplingNormal(p.seed, realization, e);
+            value =
+                p.zero_diagonal ? 0.0 : p.shift + p.scale * couplingNormal(p.seed, realization, e, p.epoch);
         } else if (row < col) {
-            value = p.shift + p.scale * (p.sym * couplingNormal(p.seed, realization, e) +
-                                         p.anti * couplingNormal(p.seed, realization, t));
+            value = p.shift + p.scale * (p.sym * couplingNormal(p.seed, realization, e, p.epoch) +
+                                         p.anti * couplingNormal(p.seed, realization, t, p.epoch));
         } else {
-            value = p.shift + p.scale * (p.sym * couplingNormal(p.seed, realization, t) -
-                                         p.anti * couplingNormal(p.seed, realization, e));
+            value = p.shift + p.scale * (p.sym * couplingNormal(p.seed, realization, t, p.epoch) -
+                                         p.anti * couplingNormal(p.seed, realization, e, p.epoch));
         }
         store(idx, value);
     }

@@ -19,7 +19,8 @@ struct IidCouplingParams {
     double sym = 0.0;                    // sqrt((1 + eta) / 2)
     double anti = 0.0;                   // sqrt((1 - eta) / 2)
     int zero_diagonal = 0;
-    int row_major = 0;  // the layout of each J_r, see below
+    int row_major = 0;        // the layout of each J_r, see below
+    std::uint32_t epoch = 0;  // annealed disorder: the epoch whose redraw to generate (0: the quenched J)
 };
 
 // j: wave x (n x n), each matrix column-major (j[r n^2 + col n + row] = J_r[row][col]), the A operand

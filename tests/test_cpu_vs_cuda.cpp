@@ -135,6 +135,17 @@ TEST_P(CpuVsCudaTest, PerNeuronGainsAndTimeConstants) {
     }
 }
 
+// Annealed disorder: J_r redrawn on the device at every epoch from the AnnealedCoupling stream, on the
+// on-chip path (FP32, n = 48) and the cuBLAS path (FP64).
+TEST_P(CpuVsCudaTest, AnnealedDisorderRedrawsTheSameCouplings) {
+    EnsembleSpec spec = smallLinearSpec(48, 0.6);
+    spec.network.activation.kind = ActivationKind::Tanh;
+    spec.coupling.disorder = Disorder::Annealed;
+    spec.coupling.redraw_interval = 2.0 * spec.integration.t_bin;
+    spec.ensemble.realizations = 2;
+    expectSameStatistics(spec);
+}
+
 // Cutting the ensemble into several waves (a small memory budget): FP64 results are identical bit for
 // bit; FP32 results agree to rounding (the tolerance above), because cuBLAS chooses its FP32 GEMM
 // kernel by the batch count, and another kernel sums in another order (seen on an H100, 2026-11-26).

@@ -18,6 +18,7 @@
 #include "progress_reporter.hpp"
 #include "quench/coupling.hpp"
 #include "quench/cpu_only_features.hpp"
+#include "quench/disorder_epochs.hpp"
 #include "quench/error.hpp"
 #include "statistics/split_covariance.hpp"
 
@@ -141,6 +142,7 @@ public:
           n_(spec.network.n),
           k_(spec.ensemble.trials),
           plan_(planSteps(spec.integration)),
+          epochs_(epochPlan(spec)),
           split_(k_),
           stream_(stream),
           blas_(blas),
@@ -167,6 +169,8 @@ public:
         std::int64_t reported = 0;
         for (std::int64_t s = 0; s < total;) {
             const bool measuring = s >= plan_.burn_steps;
+            const std::int64_t epoch = epochOfStep(epochs_, s, plan_.burn_steps);
+            if (epoch != engine_.epoch()) engine_.loadEpoch(epoch);
             if (measuring && measuresAt(s - plan_.burn_steps)) {
                 measuredStep(s);
                 ++s;
@@ -175,6 +179,8 @@ public:
                 std::int64_t end = std::min(total, (s / kStepsPerCheck + 1) * kStepsPerCheck);
                 end = measuring ? std::min(end, plan_.burn_steps + nextMeasurement(s - plan_.burn_steps))
                                 : std::min(end, plan_.burn_steps);
+                // Annealed disorder: J is redrawn at the start of the next epoch.
+                if (measuring) end = std::min(end, plan_.burn_steps + (epoch + 1) * epochs_.epoch_steps);
                 engine_.advance(s, end, measuring ? moments_[0].bin.data() : nullptr,
                                 measuring ? moments_[1].bin.data() : nullptr);
                 s = end;
@@ -388,6 +394,7 @@ private:
     const int n_;
     const int k_;
     const StepPlan plan_;
+    const EpochPlan epochs_;  // annealed disorder's redraws (quenched: one epoch)
     const SplitPlan split_;
     const cudaStream_t stream_;
     const cublasHandle_t blas_;

@@ -123,7 +123,8 @@ void StepEngine<Real>::start(std::int64_t first, int count) {
     eta_.zero(stream_);
     // 0xFF bytes: every flag is kNoDivergence.
     QUENCH_CUDA_CHECK(cudaMemsetAsync(first_bad_step_.data(), 0xFF, first_bad_step_.bytes(), stream_));
-    generateCouplings();
+    epoch_ = 0;
+    generateCouplings(0);
     neuronParameters();
     initialState();
 }
@@ -167,7 +168,16 @@ void StepEngine<Real>::neuronParameters() {
 }
 
 template <class Real>
-void StepEngine<Real>::generateCouplings() {
+void StepEngine<Real>::loadEpoch(std::int64_t epoch) {
+    if (spec_.coupling.model != CouplingModel::Iid)
+        throw ConfigError("coupling.disorder", "\"annealed\"",
+                          "annealed disorder needs coupling.model = \"iid\"");
+    generateCouplings(epoch);
+    epoch_ = epoch;
+}
+
+template <class Real>
+void StepEngine<Real>::generateCouplings(std::int64_t epoch) {
     if (spec_.coupling.model == CouplingModel::Iid) {
         const CouplingSpec& c = spec_.coupling;
         kernels::IidCouplingParams p;
@@ -181,6 +191,7 @@ void StepEngine<Real>::generateCouplings() {
         p.anti = std::sqrt((1.0 - c.symmetry) / 2.0);
         p.zero_diagonal = c.zero_diagonal ? 1 : 0;
         p.row_major = row_major_ ? 1 : 0;
+        p.epoch = static_cast<std::uint32_t>(epoch);
         if (sixteen_bit_)
             QUENCH_CUDA_CHECK(kernels::launchIidCoupling16(p, storage_, j16_.data(), stream_));
         else

@@ -48,6 +48,11 @@ public:
     // Realizations first .. first + count - 1 (count <= capacity) from their J and x(0).
     void start(std::int64_t first, int count);
 
+    // Annealed disorder: replaces every J_r of the wave by its redraw of this epoch (>= 1), generated on
+    // the device from the AnnealedCoupling stream as couplingMatrix(spec, r, epoch) draws it.
+    void loadEpoch(std::int64_t epoch);
+    std::int64_t epoch() const { return epoch_; }
+
     // The parts of step s, in the CPU's order: phi = phi(x) (and when bin_x/bin_phi are given,
     // the bin integrals += dt x, dt phi), H = J Phi, then x (and eta) updated with the noise of
     // step s.
@@ -71,7 +76,7 @@ public:
     std::size_t waveElements() const { return nk_ * static_cast<std::size_t>(count_); }
 
 private:
-    void generateCouplings();
+    void generateCouplings(std::int64_t epoch);
     // Random-mode couplings, built on the host by couplingMatrix() and copied in `Stored` form.
     template <class Stored, class Convert>
     void copyRandomModeCouplings(Stored* device, const Convert& convert);
@@ -98,6 +103,7 @@ private:
     const bool sixteen_bit_;  // storage_ is Bf16 or Fp16: j16_ and phi16_ instead of j_
     std::int64_t first_ = 0;
     int count_ = 0;
+    std::int64_t epoch_ = 0;
     DeviceBuffer<Real> j_, x_, phi_, h_, eta_;
     DeviceBuffer<std::uint16_t> j16_, phi16_;  // storageBits() of J and of Phi rounded alike
     DeviceBuffer<unsigned long long> first_bad_step_;
