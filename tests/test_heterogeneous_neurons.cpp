@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "backend_fixture.hpp"
+#include "exact_statistics.hpp"
 #include "quench/coupling.hpp"
 #include "quench/error.hpp"
 #include "quench/neuron_parameters.hpp"
@@ -99,14 +100,6 @@ TEST_P(HeterogeneousNeuronTest, UnitGainsAndTimeConstantsReproduceTheHomogeneous
                     const double b = stat(unit[r], v, static_cast<CK>(c), s);
                     EXPECT_NEAR(b, a, tolerance * std::fabs(a)) << statisticName(s);
                 }
-}
-
-StatisticValues exactStatistics(const Matrix& c, int n) {
-    SplitCovariance s;
-    s.n = n;
-    for (auto& g : s.group) g = c;
-    s.pooled = c;
-    return computeStatistics(s);
 }
 
 Matrix scaled(const Matrix& c, const std::vector<double>& d, int n) {

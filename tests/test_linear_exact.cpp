@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "backend_fixture.hpp"
+#include "exact_statistics.hpp"
 #include "quench/coupling.hpp"
 #include "quench/scaling_fit.hpp"
 #include "quench/theory/linear_theory.hpp"
@@ -19,15 +20,6 @@ namespace {
 
 using CK = CovarianceKind;
 using Matrix = std::vector<double>;
-
-// The statistics of an exactly known covariance (all split groups equal to it).
-StatisticValues exactStatistics(const Matrix& c, int n) {
-    SplitCovariance s;
-    s.n = n;
-    for (auto& g : s.group) g = c;
-    s.pooled = c;
-    return computeStatistics(s);
-}
 
 Matrix exactEqualTime(const EnsembleSpec& spec, const Matrix& j) {
     const int n = spec.network.n;

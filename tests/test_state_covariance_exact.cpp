@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "exact_statistics.hpp"
 #include "quench/coupling.hpp"
 #include "quench/ensemble_spec.hpp"
 #include "quench/realization_result.hpp"
@@ -74,14 +75,6 @@ ExactPair exactCovariances(const Matrix& j, int n) {
         }
     }
     return {theory::solveContinuousLyapunov(drift, n, noise), zeroFrequency(drift, j, n)};
-}
-
-StatisticValues exactStatistics(const Matrix& c, int n) {
-    SplitCovariance s;
-    s.n = n;
-    for (auto& g : s.group) g = c;
-    s.pooled = c;
-    return computeStatistics(s);
 }
 
 TEST(StateCovarianceExact, LinearEquivalentModelReachesTheTraceFormulas) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu/sample_ring.hpp"
 #include "quench/series.hpp"
 
 namespace quench::cpu {
@@ -29,10 +30,8 @@ public:
 private:
     int n_, k_, lags_;
     bool zero_mean_;
-    std::vector<double> ring_;      // lags x (n k): slot s holds sample number s (mod lags)
-    std::vector<double> lag_sum_;   // sum over samples, units and trials of x(t) x(t - tau_k)
-    std::vector<double> unit_sum_;  // sum over samples and trials of x_i
-    std::int64_t samples_ = 0;
+    SampleRing ring_;
+    std::vector<double> lag_sum_;  // sum over samples, units and trials of x(t) x(t - tau_k)
 };
 
 }  // namespace quench::cpu

@@ -26,22 +26,16 @@ ModeAutocorrelationAccumulator::ModeAutocorrelationAccumulator(int n, int k, int
       k_(k),
       lags_(lags),
       zero_mean_(zero_mean),
-      ring_(static_cast<std::size_t>(lags) * n * k, 0.0),
+      ring_(n, k, lags),
       lag_sum_{std::vector<double>(static_cast<std::size_t>(lags) * n * n, 0.0),
-               std::vector<double>(static_cast<std::size_t>(lags) * n * n, 0.0)},
-      unit_sum_(static_cast<std::size_t>(n), 0.0) {}
+               std::vector<double>(static_cast<std::size_t>(lags) * n * n, 0.0)} {}
 
 template <class Real>
 void ModeAutocorrelationAccumulator::add(const Real* state) {
-    const std::size_t kn = static_cast<std::size_t>(n_) * k_;
-    const int slot = static_cast<int>(samples_ % lags_);
-    double* now = ring_.data() + static_cast<std::size_t>(slot) * kn;
-    for (std::size_t e = 0; e < kn; ++e) now[e] = static_cast<double>(state[e]);
-    for (int i = 0; i < n_; ++i)
-        for (int t = 0; t < k_; ++t) unit_sum_[i] += now[static_cast<std::size_t>(i) * k_ + t];
-    const int available = static_cast<int>(std::min<std::int64_t>(lags_, samples_ + 1));
-    for (int lag = 0; lag < available; ++lag) {
-        const double* past = ring_.data() + static_cast<std::size_t>((slot - lag + lags_) % lags_) * kn;
+    ring_.push(state);
+    const double* now = ring_.past(0);
+    for (int lag = 0; lag < ring_.available(); ++lag) {
+        const double* past = ring_.past(lag);
         for (int half = 0; half < 2; ++half) {
             double* sum = lag_sum_[half].data() + static_cast<std::size_t>(lag) * n_ * n_;
             for (int i = 0; i < n_; ++i)
@@ -54,7 +48,6 @@ void ModeAutocorrelationAccumulator::add(const Real* state) {
                 }
         }
     }
-    ++samples_;
 }
 
 template void ModeAutocorrelationAccumulator::add<float>(const float*);
@@ -62,12 +55,13 @@ template void ModeAutocorrelationAccumulator::add<double>(const double*);
 
 std::vector<double> ModeAutocorrelationAccumulator::lagged(int half, int lag) const {
     std::vector<double> c(static_cast<std::size_t>(n_) * n_, std::numeric_limits<double>::quiet_NaN());
-    const std::int64_t pairs = samples_ - lag;
+    const std::int64_t samples = ring_.samples();
+    const std::int64_t pairs = samples - lag;
     const int trials = (k_ - half + 1) / 2;
     if (pairs <= 0 || trials == 0) return c;
     std::vector<double> mean(static_cast<std::size_t>(n_), 0.0);
     if (!zero_mean_)
-        for (int i = 0; i < n_; ++i) mean[i] = unit_sum_[i] / (static_cast<double>(samples_) * k_);
+        for (int i = 0; i < n_; ++i) mean[i] = ring_.unitSum(i) / (static_cast<double>(samples) * k_);
     const double count = static_cast<double>(pairs) * trials;
     const double* sum = lag_sum_[half].data() + static_cast<std::size_t>(lag) * n_ * n_;
     for (int i = 0; i < n_; ++i)

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu/sample_ring.hpp"
 #include "quench/series.hpp"
 
 namespace quench::cpu {
@@ -33,10 +34,8 @@ private:
 
     int n_, k_, lags_;
     bool zero_mean_;
-    std::vector<double> ring_;                    // lags x (n k)
+    SampleRing ring_;
     std::array<std::vector<double>, 2> lag_sum_;  // [half] lags x (n x n): sum of v(t) v(t - tau_k)^T
-    std::vector<double> unit_sum_;                // sum of v_i over samples and trials
-    std::int64_t samples_ = 0;
 };
 
 }  // namespace quench::cpu

@@ -42,21 +42,29 @@ struct Sample {
     double mean = 0.0, standard_error = 0.0;
 };
 
+// (Tr C)^2 / (N Tr C^2) of one exact covariance.
+double prOverN(const Matrix& C, int n) {
+    double trace = 0.0, trace2 = 0.0;
+    for (int i = 0; i < n; ++i) trace += C[i * n + i];
+    for (const double c : C) trace2 += c * c;
+    return trace * trace / trace2 / n;
+}
+
+Sample sampleOf(const std::vector<double>& values) {
+    const double count = static_cast<double>(values.size());
+    double mean = 0.0, var = 0.0;
+    for (const double x : values) mean += x / count;
+    for (const double x : values) var += (x - mean) * (x - mean) / (count - 1.0);
+    return Sample{mean, std::sqrt(var / count)};
+}
+
 Sample finiteNPrOverN(const std::vector<double>& D, int n, double rho, int realizations, std::uint64_t seed,
                       double spread = 0.0) {
     std::mt19937_64 rng(seed);
     std::vector<double> pr;
-    for (int r = 0; r < realizations; ++r) {
-        const Matrix C = zeroFrequencyCovariance(randomModeCoupling(D, n, rho, rng, spread), n, 1.0);
-        double trace = 0.0, trace2 = 0.0;
-        for (int i = 0; i < n; ++i) trace += C[i * n + i];
-        for (const double c : C) trace2 += c * c;
-        pr.push_back(trace * trace / trace2 / n);
-    }
-    double mean = 0.0, var = 0.0;
-    for (const double x : pr) mean += x / realizations;
-    for (const double x : pr) var += (x - mean) * (x - mean) / (realizations - 1);
-    return Sample{mean, std::sqrt(var / realizations)};
+    for (int r = 0; r < realizations; ++r)
+        pr.push_back(prOverN(zeroFrequencyCovariance(randomModeCoupling(D, n, rho, rng, spread), n, 1.0), n));
+    return sampleOf(pr);
 }
 
 TEST(RandomModeSpectrum, IsNormalizedToCouplingVarianceAndOrderedLargestFirst) {
@@ -165,17 +173,10 @@ TEST(RandomModeEqualTime, KappaKernelMatchesExactLyapunovAveragedOverRealization
         const double theory = equalTimeActivationDimension(c, g, 200, kappa);
         std::mt19937_64 rng(29);
         std::vector<double> pr;
-        for (int r = 0; r < realizations; ++r) {
-            const Matrix C = equalTimeCovariance(randomModeCoupling(D, n, 0.0, rng), n, 1.0);
-            double trace = 0.0, trace2 = 0.0;
-            for (int i = 0; i < n; ++i) trace += C[i * n + i];
-            for (const double v : C) trace2 += v * v;
-            pr.push_back(trace * trace / trace2 / n);
-        }
-        double mean = 0.0, var = 0.0;
-        for (const double x : pr) mean += x / realizations;
-        for (const double x : pr) var += (x - mean) * (x - mean) / (realizations - 1);
-        const double se = std::sqrt(var / realizations);
+        for (int r = 0; r < realizations; ++r)
+            pr.push_back(prOverN(equalTimeCovariance(randomModeCoupling(D, n, 0.0, rng), n, 1.0), n));
+        const Sample sample = sampleOf(pr);
+        const double mean = sample.mean, se = sample.standard_error;
         std::printf("[ finite N ] ET random mode P = %d decay %.1f kappa %.3f: PR/N %.4f +- %.4f, theory %.4f (iid %.4f)\n",
                     k.modes, k.decay, kappa, mean, se, theory, iid);
         EXPECT_NEAR(mean, theory, 5.0 * se + 3.0 / n);
