@@ -139,5 +139,19 @@ TEST(SpectralTheory, AtZeroFrequencyTheTanhCurvesAreTheZeroFrequencyPrediction) 
     EXPECT_LT(curves[2].values[1], curves[5].values[1]);
 }
 
+// Curves whose theory assumes identical neurons and quenched J are omitted, with the reason, for
+// per-neuron gains and for annealed disorder.
+TEST(SpectralTheory, HeterogeneousNeuronsAndAnnealedDisorderHaveNoCurves) {
+    for (const char* model : {"network.gain_distribution=\"lognormal\"", "coupling.disorder=\"annealed\""}) {
+        std::vector<std::string> keys = {"network.activation=\"tanh\"", "coupling.g=1.0",
+                                         "statistics.frequencies=[0, 1]", model};
+        if (std::string(model).find("gain") != std::string::npos) keys.push_back("network.gain_cv=0.3");
+        for (const theory::TheorySeries& s : theory::predictSeries(specWith(keys))) {
+            EXPECT_FALSE(s.available()) << model << ": " << s.name;
+            EXPECT_FALSE(s.reason.empty()) << model << ": " << s.name;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace quench

@@ -703,7 +703,9 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
         return p;
     }
     if (perNeuron(spec.network.gain) || perNeuron(spec.network.tau)) {
-        const std::string why = heterogeneityUncoveredReason(spec);
+        const std::string why = spec.coupling.disorder == Disorder::Annealed
+                                    ? "annealed disorder with per-neuron gains or time constants is not covered"
+                                    : heterogeneityUncoveredReason(spec);
         const std::string error = why.empty() ? attempt([&] { predictHeterogeneous(p, spec); }) : "";
         if (!why.empty() || !error.empty()) {
             omitAll(p, why.empty() ? "heterogeneous-neuron theory failed: " + error : why);

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "quench/lag_plan.hpp"
+#include "quench/neuron_parameters.hpp"
 #include "quench/theory/dmft.hpp"
 #include "quench/theory/state_covariance.hpp"
 
@@ -29,6 +30,11 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
     if (spec.coupling.symmetry != 0.0)
         return "coupling.symmetry != 0: the DMFT with partially symmetric J (response-function term) is not "
                "implemented";
+    if (perNeuron(spec.network.gain) || perNeuron(spec.network.tau))
+        return "per-neuron gains or time constants: the temporal theory is derived for identical neurons only";
+    if (spec.coupling.disorder == Disorder::Annealed)
+        return "annealed disorder: the temporal theory is derived for quenched J only (a redraw resets the "
+               "correlations)";
     return "";
 }
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "quench/neuron_parameters.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/random_mode_theory.hpp"
 
@@ -131,6 +132,18 @@ TEST(Prediction, TanhStateCovarianceRestsOnLinearEquivalence) {
     // Low-pass filtering makes x lower-dimensional than phi at equal time.
     EXPECT_LT(valueOf(et.at(Statistic::PrOverN)),
               valueOf(cov(p, Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN)));
+}
+
+// The heterogeneous-neuron route knows quenched disorder only: annealed redraws there are omitted, not
+// silently given the quenched values.
+TEST(Prediction, AnnealedDisorderWithHeterogeneousNeuronsIsOmitted) {
+    EnsembleSpec spec = model(ActivationKind::Linear, 0.5, 1.0);
+    spec.network.gain = {NeuronDistribution::Lognormal, 1.0, 0.3};
+    spec.coupling.disorder = Disorder::Annealed;
+    const TheoryPrediction p = predict(spec);
+    const TheoryQuantity& pr = cov(p, Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN);
+    EXPECT_FALSE(pr.available());
+    EXPECT_NE(pr.reason.find("annealed"), std::string::npos) << pr.reason;
 }
 
 TEST(Prediction, WhatTheTheoryDoesNotCoverIsOmittedWithAReason) {
