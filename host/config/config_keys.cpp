@@ -396,9 +396,8 @@ std::vector<ConfigKey> buildTable() {
          },
          [](const EnsembleSpec& s) -> json { return s.coupling.overlap_spread; }},
         {"coupling.disorder", K::String, "", choiceList(kDisorders),
-         "quenched: J_r fixed for the whole run; annealed (comparison mode, iid model, CPU backend, trials "
-         ">= "
-         "4): J_r redrawn every redraw_interval of measured time (new draws from the RNG stream "
+         "quenched: J_r fixed for the whole run; annealed (comparison mode, iid model, trials >= 4): J_r "
+         "redrawn every redraw_interval of measured time (new draws from the RNG stream "
          "AnnealedCoupling; the first epoch, burn-in included, keeps the quenched J_r)",
          false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
