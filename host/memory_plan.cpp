@@ -6,6 +6,7 @@
 #include <string>
 
 #include "quench/error.hpp"
+#include "quench/lag_plan.hpp"
 #include "quench/statistics.hpp"
 
 namespace quench {
@@ -26,6 +27,21 @@ double gib(double bytes) {
     return bytes / (1024.0 * 1024.0 * 1024.0);
 }
 
+// The temporal accumulators of one realization (x and phi each): the sample rings and lag sums of the
+// autocorrelations, the lagged n x n sums of the mode autocorrelation (two halves), and per frequency
+// the split groups' n x n complex cross-spectral sums plus the running transforms.
+double temporalBytes(const EnsembleSpec& spec) {
+    const double n = spec.network.n;
+    const double k = spec.ensemble.trials;
+    const double lags = planLags(spec).lags;
+    const double mode_lags = planModeLags(spec).lags;
+    const double frequencies = static_cast<double>(spec.statistics.frequencies.size());
+    const double autocorrelation = lags > 0 ? lags * n * k + lags + n : 0.0;
+    const double modes = mode_lags > 0 ? mode_lags * n * k + 2.0 * mode_lags * n * n + n : 0.0;
+    const double spectral = frequencies * 2.0 * (kSplitGroups * (n * n + n) + n * k);  // complex = 2 doubles
+    return kVariableCount * (autocorrelation + modes + spectral) * 8.0;
+}
+
 }  // namespace
 
 MemoryPlan cpuMemoryPlan(const EnsembleSpec& spec, int workers) {
@@ -36,7 +52,8 @@ MemoryPlan cpuMemoryPlan(const EnsembleSpec& spec, int workers) {
     // hold kSplitGroups x (equal-time, bin, lag-bin) n x n FP64 sums; statistics need a few n x n
     // products on top.
     const double matrices = 2.0 * 3.0 * kSplitGroups + 8.0;
-    const double per_worker = n * n * (8.0 + real) + matrices * n * n * 8.0 + 12.0 * k * n * 8.0;
+    const double per_worker =
+        n * n * (8.0 + real) + matrices * n * n * 8.0 + 12.0 * k * n * 8.0 + temporalBytes(spec);
     MemoryPlan plan;
     plan.workers = workers;
     plan.bytes_per_worker = per_worker;

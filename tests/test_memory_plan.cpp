@@ -24,6 +24,16 @@ TEST(MemoryPlan, KeptCovarianceMatricesAreCountedPerRealization) {
     EXPECT_DOUBLE_EQ(extra, 10000.0 * 4.0 * 1000.0 * 1000.0 * 8.0);  // R x (x, phi) x (ET, ZF) x N^2 doubles
 }
 
+// The frequency-resolved statistics keep, per variable and frequency, kSplitGroups complex n x n sums.
+TEST(MemoryPlan, FrequencyResolvedStatisticsAreCountedPerRealizationInFlight) {
+    EnsembleSpec without = bigEnsemble();
+    EnsembleSpec with = bigEnsemble();
+    with.statistics.frequencies = {0.0, 0.5, 1.0};
+    const double extra = cpuMemoryPlan(with, 2).bytes_per_worker - cpuMemoryPlan(without, 2).bytes_per_worker;
+    EXPECT_GE(extra, 2.0 * 3.0 * 4.0 * 1000.0 * 1000.0 * 16.0);  // (x, phi) x w x groups x N^2 complex
+    EXPECT_LT(extra, 1.01 * 2.0 * 3.0 * 4.0 * 1000.0 * 1000.0 * 16.0);
+}
+
 TEST(MemoryPlan, ADeviceRunCountsOnlyTheResultsKeptOnTheHost) {
     const MemoryPlan plan = cpuMemoryPlan(bigEnsemble(), 0);
     EXPECT_EQ(plan.total(), plan.bytes_results);
