@@ -530,7 +530,7 @@ std::vector<ConfigKey> buildTable() {
          [](const EnsembleSpec& s) -> json { return choiceName(s.statistics.center, kCenterings); }},
         {"statistics.autocorrelation", K::Boolean, "", "true | false",
          "also measure the single-unit autocorrelation C(tau) = mean_i Cov(x_i(t), x_i(t + tau)) of x and "
-         "phi for tau = 0, lag_interval, .., tau_max (streamed, centred like the covariances; CPU backend)",
+         "phi for tau = 0, lag_interval, .., tau_max (streamed, centred like the covariances; both backends)",
          false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.statistics.autocorrelation = readBool(k, v);
@@ -550,7 +550,8 @@ std::vector<ConfigKey> buildTable() {
          [](const EnsembleSpec& s) -> json { return s.statistics.lag_interval; }},
         {"statistics.frequencies", K::FloatArray, "1 / time", "[] (off) or up to 32 values in [0, pi / dt)",
          "angular frequencies w of the frequency-resolved statistics a(w), N dc2(w), PR(w)/N of the "
-         "cross-spectral matrix C(w) (C(0) = the ZF covariance; CPU backend)",
+         "cross-spectral matrix C(w) (C(0) = the ZF covariance; CPU backend only: --backend cuda refuses it, "
+         "auto runs it on the CPU)",
          false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.statistics.frequencies = readFloatArray(k, v);
@@ -566,7 +567,7 @@ std::vector<ConfigKey> buildTable() {
          [](const EnsembleSpec& s) -> json { return s.statistics.window; }},
         {"statistics.modes", K::Integer, "", "0 (off) to 10, at most N",
          "also measure the population autocorrelation A_a(tau) = u_a^T C(tau) u_a / u_a^T C(0) u_a of the "
-         "leading eigenvectors u_a of the equal-time covariance (measured only; CPU backend)",
+         "leading eigenvectors u_a of the equal-time covariance (measured only; both backends)",
          false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.statistics.modes = readInteger<int>(k, v);

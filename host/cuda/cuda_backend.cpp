@@ -9,6 +9,8 @@
 #include <functional>
 #include <utility>
 
+#include "cpu/autocorrelation_accumulator.hpp"
+#include "cpu/mode_autocorrelation_accumulator.hpp"
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_info.hpp"
 #include "cuda/step_engine.hpp"
@@ -20,6 +22,7 @@
 #include "quench/cpu_only_features.hpp"
 #include "quench/disorder_epochs.hpp"
 #include "quench/error.hpp"
+#include "quench/lag_plan.hpp"
 #include "statistics/split_covariance.hpp"
 
 namespace quench::cuda {
@@ -143,6 +146,8 @@ public:
           k_(spec.ensemble.trials),
           plan_(planSteps(spec.integration)),
           epochs_(epochPlan(spec)),
+          lag_plan_(planLags(spec)),
+          mode_plan_(planModeLags(spec)),
           split_(k_),
           stream_(stream),
           blas_(blas),
@@ -224,20 +229,36 @@ private:
         et_count_.fill(0);
         bin_count_.fill(0);
         lag_count_.fill(0);
+        autocorrelation_.clear();
+        modes_.clear();
+        const bool zero_mean = centersOnZero(spec_);
+        for (int e = 0; e < count_ * kVariableCount; ++e) {
+            if (lag_plan_.lags > 0) autocorrelation_.emplace_back(n_, k_, lag_plan_.lags, zero_mean);
+            if (mode_plan_.lags > 0) modes_.emplace_back(n_, k_, mode_plan_.lags, zero_mean);
+        }
     }
+
+    bool samplesAutocorrelation(std::int64_t m) const {
+        return lag_plan_.lags > 0 && m % lag_plan_.lag_stride == 0;
+    }
+    bool samplesModes(std::int64_t m) const { return mode_plan_.lags > 0 && m % mode_plan_.lag_stride == 0; }
 
     // ---- one measured step, in the CPU's order ----
 
     // Whether measured step m samples the equal-time moments or closes a bin.
     bool measuresAt(std::int64_t m) const {
-        return m % plan_.sample_stride == 0 || (m + 1) % plan_.bin_steps == 0;
+        return m % plan_.sample_stride == 0 || (m + 1) % plan_.bin_steps == 0 || samplesAutocorrelation(m) ||
+               samplesModes(m);
     }
 
     // The first measured step >= m at which measuresAt() holds.
     std::int64_t nextMeasurement(std::int64_t m) const {
-        const std::int64_t sample = (m + plan_.sample_stride - 1) / plan_.sample_stride * plan_.sample_stride;
+        const auto next = [m](std::int64_t stride) { return (m + stride - 1) / stride * stride; };
         const std::int64_t bin_end = (m + plan_.bin_steps) / plan_.bin_steps * plan_.bin_steps - 1;
-        return std::min(sample, bin_end);
+        std::int64_t first = std::min(next(plan_.sample_stride), bin_end);
+        if (lag_plan_.lags > 0) first = std::min(first, next(lag_plan_.lag_stride));
+        if (mode_plan_.lags > 0) first = std::min(first, next(mode_plan_.lag_stride));
+        return first;
     }
 
     void measuredStep(std::int64_t s) {
@@ -251,9 +272,35 @@ private:
 
     void measure(std::int64_t m) {
         if (m % plan_.sample_stride == 0) sample(split_.segment(m, plan_.measure_steps));
+        if (samplesAutocorrelation(m) || samplesModes(m))
+            sampleTemporal(samplesAutocorrelation(m), samplesModes(m));
         if ((m + 1) % plan_.bin_steps == 0) {
             const std::int64_t bin = m / plan_.bin_steps;
             if (bin < plan_.bins_per_trial) closeBins(bin);
+        }
+    }
+
+    // Downloads x and phi of the wave and feeds each slot's host accumulators in the CPU's layout
+    // (element i k + t; the device holds slot (k n) + t n + i).
+    void sampleTemporal(bool autocorrelation, bool modes) {
+        const std::size_t wave = engine_.waveElements();
+        std::vector<Real> device_layout(wave);
+        std::vector<Real> neuron_major(nk_);
+        const Real* states[kVariableCount] = {engine_.x(), engine_.phi()};
+        for (int v = 0; v < kVariableCount; ++v) {
+            QUENCH_CUDA_CHECK(cudaMemcpyAsync(device_layout.data(), states[v], wave * sizeof(Real),
+                                              cudaMemcpyDeviceToHost, stream_));
+            QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
+            for (int slot = 0; slot < count_; ++slot) {
+                const Real* source = device_layout.data() + static_cast<std::size_t>(slot) * nk_;
+                for (int t = 0; t < k_; ++t)
+                    for (int i = 0; i < n_; ++i)
+                        neuron_major[static_cast<std::size_t>(i) * k_ + t] =
+                            source[static_cast<std::size_t>(t) * n_ + i];
+                const std::size_t e = static_cast<std::size_t>(slot) * kVariableCount + v;
+                if (autocorrelation) autocorrelation_[e].add(neuron_major.data());
+                if (modes) modes_[e].add(neuron_major.data());
+            }
         }
     }
 
@@ -387,14 +434,31 @@ private:
                 covarianceResult(zeroFrequencyCovariance(bins, lag, lag_count_, n_, zero_mean, t_bin),
                                  eigenvalues, keep_covariances);
         }
+        appendTemporalSeries(slot, out);
         return out;
+    }
+
+    // In the CPU backend's order: the autocorrelations of x and phi, then their mode autocorrelations.
+    void appendTemporalSeries(int slot, RealizationResult& out) const {
+        const double dt = spec_.integration.dt;
+        const std::size_t base = static_cast<std::size_t>(slot) * kVariableCount;
+        for (std::size_t v = 0; !autocorrelation_.empty() && v < kVariableCount; ++v)
+            out.series.push_back(autocorrelation_[base + v].result(
+                std::string(variableName(static_cast<Variable>(v))) + ".autocorrelation",
+                lag_plan_.lagTime(dt)));
+        for (std::size_t v = 0; !modes_.empty() && v < kVariableCount; ++v)
+            for (Series& s : modes_[base + v].results(std::string(variableName(static_cast<Variable>(v))),
+                                                      mode_plan_.lagTime(dt), spec_.statistics.modes))
+                out.series.push_back(std::move(s));
     }
 
     const EnsembleSpec& spec_;
     const int n_;
     const int k_;
     const StepPlan plan_;
-    const EpochPlan epochs_;  // annealed disorder's redraws (quenched: one epoch)
+    const EpochPlan epochs_;   // annealed disorder's redraws (quenched: one epoch)
+    const LagPlan lag_plan_;   // statistics.autocorrelation (lags = 0: off)
+    const LagPlan mode_plan_;  // statistics.modes (lags = 0: off)
     const SplitPlan split_;
     const cudaStream_t stream_;
     const cublasHandle_t blas_;
@@ -409,6 +473,10 @@ private:
     DeviceBuffer<int> columns_, groups_;
     // Samples per group so far: the same for every slot and both variables.
     std::array<std::int64_t, kSplitGroups> et_count_{}, bin_count_{}, lag_count_{};
+    // The streamed autocorrelations run on the host, as the CPU backend's do, on the wave's state
+    // downloaded at their sample steps: [slot * kVariableCount + variable].
+    std::vector<cpu::AutocorrelationAccumulator> autocorrelation_;
+    std::vector<cpu::ModeAutocorrelationAccumulator> modes_;
 };
 
 template <class Real>

@@ -1,7 +1,7 @@
 #pragma once
 // What only the CPU backend runs (the CUDA backend refuses it, naming the key; `--backend auto` runs it on
-// the CPU): the temporal statistics (single-unit and mode autocorrelation, frequency-resolved
-// statistics).
+// the CPU): the frequency-resolved statistics (their Welch transforms need every step's state; the
+// autocorrelations, sampled every lag, run on the CUDA backend too).
 #include <string>
 
 #include "quench/ensemble_spec.hpp"
@@ -14,8 +14,6 @@ struct CpuOnlyFeature {
 };
 
 inline CpuOnlyFeature cpuOnlyFeature(const EnsembleSpec& spec) {
-    if (spec.statistics.autocorrelation) return {"statistics.autocorrelation", "true"};
-    if (spec.statistics.modes > 0) return {"statistics.modes", std::to_string(spec.statistics.modes)};
     if (!spec.statistics.frequencies.empty()) {
         std::string list;
         for (const double w : spec.statistics.frequencies)
