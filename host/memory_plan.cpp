@@ -27,9 +27,8 @@ double gib(double bytes) {
     return bytes / (1024.0 * 1024.0 * 1024.0);
 }
 
-// The temporal accumulators of one realization (x and phi each): the sample rings and lag sums of the
-// autocorrelations, the lagged n x n sums of the mode autocorrelation (two halves), and per frequency
-// the split groups' n x n complex cross-spectral sums plus the running transforms.
+}  // namespace
+
 double temporalBytes(const EnsembleSpec& spec) {
     const double n = spec.network.n;
     const double k = spec.ensemble.trials;
@@ -41,8 +40,6 @@ double temporalBytes(const EnsembleSpec& spec) {
     const double spectral = frequencies * 2.0 * (kSplitGroups * (n * n + n) + n * k);  // complex = 2 doubles
     return kVariableCount * (autocorrelation + modes + spectral) * 8.0;
 }
-
-}  // namespace
 
 MemoryPlan cpuMemoryPlan(const EnsembleSpec& spec, int workers) {
     const double n = spec.network.n;

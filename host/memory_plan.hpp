@@ -17,6 +17,12 @@ struct MemoryPlan {
 // workers = 0 counts only the results kept on the host (a run whose integration is on a device).
 MemoryPlan cpuMemoryPlan(const EnsembleSpec& spec, int workers);
 
+// Host bytes of the temporal accumulators of one realization in flight (x and phi each): the sample
+// rings and lag sums of the autocorrelations, the lagged n x n sums of the mode autocorrelation (two
+// halves), and per frequency the split groups' n x n complex cross-spectral sums and running
+// transforms. The CUDA backend keeps the autocorrelations on the host for every realization of a wave.
+double temporalBytes(const EnsembleSpec& spec);
+
 // The budget in bytes: run.memory_gb, or 80 % of the memory available now.
 double memoryBudgetBytes(const RunSpec& run);
 

@@ -16,6 +16,7 @@
 #include "cuda/step_engine.hpp"
 #include "divergence_hint.hpp"
 #include "euler_step.cuh"
+#include "memory_plan.hpp"
 #include "moments.cuh"
 #include "progress_reporter.hpp"
 #include "quench/coupling.hpp"
@@ -69,15 +70,19 @@ WavePlan planWaves(const EnsembleSpec& spec, std::size_t free_bytes) {
     plan.bytes_per_realization = bytesPerRealization(spec);
     plan.budget = spec.run.memory_gb > 0.0 ? spec.run.memory_gb * 1024.0 * 1024.0 * 1024.0
                                            : 0.8 * static_cast<double>(free_bytes);
-    const double fit = std::floor(plan.budget / plan.bytes_per_realization);
+    double fit = std::floor(plan.budget / plan.bytes_per_realization);
+    // The autocorrelations of every realization of a wave live on the host: the wave also fits there.
+    const double host_bytes = temporalBytes(spec);
+    if (host_bytes > 0.0) fit = std::min(fit, std::floor(memoryBudgetBytes(spec.run) / host_bytes));
     const std::int64_t realizations = spec.ensemble.realizations;
     plan.per_wave = static_cast<int>(std::min<double>({fit, static_cast<double>(realizations), INT_MAX}));
     if (plan.per_wave < 1)
         throw ConfigError("network.n", std::to_string(spec.network.n),
-                          fmt::format("one realization needs {:.2f} GiB of device memory but the budget is "
-                                      "{:.2f} GiB (run.memory_gb, default 80 % of the free device memory); "
-                                      "reduce network.n or ensemble.trials",
-                                      gib(plan.bytes_per_realization), gib(plan.budget)));
+                          fmt::format("one realization needs {:.2f} GiB of device memory (and {:.2f} GiB of "
+                                      "host memory for its autocorrelations) but the budget is {:.2f} GiB "
+                                      "(run.memory_gb, default 80 % of the free device memory); reduce "
+                                      "network.n, ensemble.trials or statistics.mode_lags",
+                                      gib(plan.bytes_per_realization), gib(host_bytes), gib(plan.budget)));
     plan.waves = (realizations + plan.per_wave - 1) / plan.per_wave;
     return plan;
 }
