@@ -17,6 +17,17 @@ PANELS = [("x", "equal_time"), ("x", "zero_frequency"), ("phi", "equal_time"), (
 LINESTYLE = {"exact": "-", "linear_equivalence": "--", "derived": ":"}
 
 
+
+def _theory_segments(curve, theory):
+    """The theory curve split by tag (exact, linear_equivalence, derived): tag -> (xs, values)."""
+    segments = {}
+    for x, v, tag in zip(curve["values"], theory["values"], theory["tags"]):
+        if v is not None:
+            segments.setdefault(tag, ([], []))
+            segments[tag][0].append(x)
+            segments[tag][1].append(v)
+    return segments
+
 def _finite(v):
     return v is not None and isinstance(v, (int, float)) and math.isfinite(v)
 
@@ -107,13 +118,7 @@ def _scan_figure(doc, variable, covariance, directory):
                         label="fit N → ∞")
         theory = curve["statistics"].get(name)
         if theory:
-            segments = {}
-            for x, v, tag in zip(curve["values"], theory["values"], theory["tags"]):
-                if v is not None:
-                    segments.setdefault(tag, ([], []))
-                    segments[tag][0].append(x)
-                    segments[tag][1].append(v)
-            for tag, (tx, ty) in segments.items():
+            for tag, (tx, ty) in _theory_segments(curve, theory).items():
                 ax.plot(tx, ty, LINESTYLE.get(tag, "-"), color="C3", lw=1.5, label=f"theory N = ∞ ({tag})")
         _clip_outliers(ax, theory, fy, fe, data)
         fails = [x for x, p in zip(xs, doc["points"]) if _statistics_by_name(p)[name]["verdict"] == "FAIL"]
@@ -176,13 +181,7 @@ def _zscore_figure(doc, directory):
                             label=f"{label}, fit N → ∞")
             theory = curve["statistics"].get(name)
             if theory:
-                segments = {}
-                for x, v, tag in zip(curve["values"], theory["values"], theory["tags"]):
-                    if v is not None:
-                        segments.setdefault(tag, ([], []))
-                        segments[tag][0].append(x)
-                        segments[tag][1].append(v)
-                for tag, (tx, ty) in segments.items():
+                for tag, (tx, ty) in _theory_segments(curve, theory).items():
                     ax.plot(tx, ty, LINESTYLE.get(tag, "-"), color=color, lw=1.5, label=f"{label}, theory ({tag})")
         ax.set_title(f"{variable}, {covariance.replace('_', '-')}", fontsize=10)
         ax.set_xlabel(key)
