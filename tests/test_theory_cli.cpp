@@ -177,13 +177,51 @@ TEST_F(TheoryCli, TheConfigMayFollowTheScan) {
     EXPECT_NE(readFile(output(".csv")).find(",linear,"), std::string::npos);
 }
 
+// The curves of the temporal statistics the config asks for: the DMFT autocorrelation starts at Delta0.
+TEST_F(TheoryCli, TheCurvesOfTheRequestedTemporalStatisticsAreInTheJson) {
+    const RunResult r =
+        theory({"--set", "statistics.autocorrelation=true", "--set", "statistics.tau_max=2", "--set",
+                "statistics.lag_interval=0.5", "--set", "statistics.frequencies=[0, 1]"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto point = nlohmann::json::parse(readFile(output(".json")))["points"][0];
+    ASSERT_TRUE(point.contains("series"));
+    bool found = false;
+    for (const auto& c : point["series"]) {
+        if (c["name"] != "x.autocorrelation") continue;
+        found = true;
+        EXPECT_EQ(c["tag"], "exact");
+        EXPECT_EQ(c["at"].size(), 5u);
+        EXPECT_NEAR(c["values"][0].get<double>(), point["delta0"]["value"].get<double>(), 1e-3);
+    }
+    EXPECT_TRUE(found);
+    // Without temporal statistics there are no curves.
+    ASSERT_EQ(theory({}).exit_code, 0);
+    EXPECT_FALSE(nlohmann::json::parse(readFile(output(".json")))["points"][0].contains("series"));
+}
+
 TEST_F(TheoryCli, HelpDocumentsEveryColumnAndTag) {
     const RunResult r = theory({"--help"});
     EXPECT_EQ(r.exit_code, 0);
-    for (const char* word :
-         {"delta0", "gamma", "g_eff", "stability_margin", "chaotic", "pr_over_n", "n_cross_var", "auto_mean",
-          "cross_mean", "m3", "z_cross_mean", "z_n_cross_var", "z_pr_over_n", "z_m2", "eigenvalue_density",
-          "exact", "linear_equivalence", "derived", "route"})
+    for (const char* word : {"delta0",
+                             "gamma",
+                             "g_eff",
+                             "stability_margin",
+                             "chaotic",
+                             "pr_over_n",
+                             "n_cross_var",
+                             "auto_mean",
+                             "cross_mean",
+                             "m3",
+                             "z_cross_mean",
+                             "z_n_cross_var",
+                             "z_pr_over_n",
+                             "z_m2",
+                             "eigenvalue_density",
+                             "exact",
+                             "linear_equivalence",
+                             "derived",
+                             "route",
+                             "series"})
         EXPECT_NE(r.out.find(word), std::string::npos) << word;
 }
 

@@ -20,6 +20,7 @@
 #include "quench/build_info.hpp"
 #include "quench/error.hpp"
 #include "quench/theory/prediction.hpp"
+#include "quench/theory/series_prediction.hpp"
 
 namespace quench::cli {
 
@@ -41,6 +42,7 @@ struct TheoryOptions {
 struct ScanPoint {
     ScanParameters parameters;
     TheoryPrediction prediction;
+    std::vector<theory::TheorySeries> series;  // the curves the config's statistics.* ask for
 };
 
 EnsembleSpec loadSpec(const TheoryOptions& opt, const std::vector<std::string>& overrides) {
@@ -107,6 +109,19 @@ json pointJson(const ScanPoint& point, int order) {
     if (!point.prediction.density_reason.empty())
         omitted.push_back(
             {{"name", "zero_frequency.eigenvalue_density"}, {"reason", point.prediction.density_reason}});
+    json series = json::array();
+    for (const theory::TheorySeries& c : point.series) {
+        if (!c.available()) {
+            omitted.push_back({{"name", "series." + c.name}, {"reason", c.reason}});
+            continue;
+        }
+        series.push_back({{"name", c.name},
+                          {"abscissa", c.abscissa},
+                          {"at", c.at},
+                          {"values", c.values},
+                          {"tag", theory::basisName(c.basis)}});
+    }
+    if (!point.series.empty()) out["series"] = std::move(series);
     out["omitted"] = std::move(omitted);
     out["notes"] = point.prediction.notes;
     return out;
@@ -248,6 +263,9 @@ Columns (CSV) and keys (JSON, nested by '.'):
                               z_cross_var (omitted; see z_n_cross_var), z_pr_over_n, z_m2; derived from the
                               covariance statistics (c / a, N dc2 / a^2, PR/N, m2 / a^2; docs/theory/zscored.md)
   V.zero_frequency.eigenvalue_density (JSON only; linear iid J): {lambda: [...], density: [...]}
+  series (JSON only; when the config asks for statistics.autocorrelation or statistics.frequencies): the
+                              theory curves {name, abscissa, at, values, tag} of quench simulate's series,
+                              e.g. x.autocorrelation (the DMFT Delta(tau)) and phi.spectral.pr_over_n
   The *_raw statistics of quench simulate are finite-sample estimators with the same limits: not reported.
 Tags (JSON "tag"; table letters):
   exact (E)                   exact at N = infinity: closed form, or the DMFT self-consistency solved numerically
@@ -276,6 +294,7 @@ int runTheory(const TheoryOptions& opt) {
             if (points.empty()) base = spec;                     // the JSON "config": the first point
             points.push_back({std::move(parameters), TheoryPrediction{}});
             points.back().prediction = theory::predict(spec);
+            points.back().series = theory::predictSeries(spec);
         }
         const std::filesystem::path parent = std::filesystem::path(opt.out).parent_path();
         std::error_code ec;
@@ -312,10 +331,10 @@ CommandRunner addTheoryCommand(CLI::App& app) {
         ->check(CLI::ExistingFile);
     cmd->add_option("--set", opt->overrides, "override one config key: --set section.key=value (repeatable)")
         ->allow_extra_args(false);  // one value per flag, so CONFIG may follow
-    cmd->add_option(
-           "--scan", opt->scans,
-           "scan a numeric key: --scan coupling.g=0.1:2.0:0.05 or a list --scan noise.tau=0.1,1,10 (repeatable: "
-           "outer product, first outermost)")
+    cmd->add_option("--scan", opt->scans,
+                    "scan a numeric key: --scan coupling.g=0.1:2.0:0.05 or a list --scan noise.tau=0.1,1,10 "
+                    "(repeatable: "
+                    "outer product, first outermost)")
         ->allow_extra_args(false);
     cmd->add_option("--out", opt->out, "output prefix: writes PREFIX.json and PREFIX.csv")
         ->capture_default_str();
