@@ -546,6 +546,12 @@ DmftCorrelation solveColoredNoiseCorrelation(const Activation& phi, double g, do
     return out;
 }
 
+DmftCorrelation solveNoiseCorrelation(const Activation& phi, double g, double sigma, double tau_n,
+                                      const DmftGridOptions& options) {
+    return tau_n > 0.0 ? solveColoredNoiseCorrelation(phi, g, sigma, tau_n, options)
+                       : solveWhiteNoiseCorrelation(phi, g, sigma, options);
+}
+
 double activationSpectrum(const DmftCorrelation& c, double w) {
     if (!std::isfinite(w)) throw std::domain_error("w = " + show(w) + ": the spectrum needs a finite frequency");
     const std::vector<double>& f = c.c_phi;

@@ -435,11 +435,6 @@ double randomModeKappa(const EnsembleSpec& spec) {
     return sum / n;
 }
 
-DmftCorrelation correlationOf(const EnsembleSpec& spec, const Activation& phi) {
-    return spec.noise.tau > 0.0 ? solveColoredNoiseCorrelation(phi, spec.coupling.g, spec.noise.sigma, spec.noise.tau)
-                                : solveWhiteNoiseCorrelation(phi, spec.coupling.g, spec.noise.sigma);
-}
-
 // Linear network, rho = 0: ET dimension from the all-frequency kernel with the kappa factor (derived; at
 // w = w' = 0 it is the ZF closed form). phi = x.
 void randomModeLinearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
@@ -447,7 +442,8 @@ void randomModeLinearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     const TheoryQuantity a = et.at(Statistic::AutoMean);
     if (!a.available()) return;
     const std::string error = attempt([&] {
-        const DmftCorrelation c = correlationOf(spec, spec.network.activation);
+        const DmftCorrelation c =
+            solveNoiseCorrelation(spec.network.activation, spec.coupling.g, spec.noise.sigma, spec.noise.tau);
         setFromDimension(et, *a.value, equalTimeActivationDimension(c, spec.coupling.g, 200, randomModeKappa(spec)),
                          Basis::Derived);
     });
@@ -464,7 +460,8 @@ void randomModeActivationStatistics(TheoryPrediction& p, const EnsembleSpec& spe
     if (!a_zf.available() || !a_et.available()) return;
     const std::string error = attempt([&] {
         const double kappa = randomModeKappa(spec);
-        const DmftCorrelation c = correlationOf(spec, spec.network.activation);
+        const DmftCorrelation c =
+            solveNoiseCorrelation(spec.network.activation, spec.coupling.g, spec.noise.sigma, spec.noise.tau);
         const double g_eff2 = c.g_eff * c.g_eff, gamma2 = c.gamma * c.gamma;
         const double pr_zf = (1.0 - g_eff2) * (1.0 - g_eff2) / (1.0 + gamma2 * gamma2 * kappa);
         setFromDimension(zf, *a_zf.value, pr_zf, Basis::LinearEquivalence);

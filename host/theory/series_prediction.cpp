@@ -133,8 +133,7 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
     DmftCorrelation c;
     try {
         const Activation& act = spec.network.activation;
-        c = spec.noise.tau > 0.0 ? solveColoredNoiseCorrelation(act, g, spec.noise.sigma, spec.noise.tau)
-                                 : solveWhiteNoiseCorrelation(act, g, spec.noise.sigma);
+        c = solveNoiseCorrelation(act, g, spec.noise.sigma, spec.noise.tau);
         for (const double w : omegas) {
             const double s_phi = activationSpectrum(c, w);
             a_phi.push_back(s_phi);
@@ -167,9 +166,7 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
             const DmftGridOptions options = gridFor(lag_time);
             const Activation& act = spec.network.activation;
             const DmftCorrelation c =
-                spec.noise.tau > 0.0
-                    ? solveColoredNoiseCorrelation(act, spec.coupling.g, spec.noise.sigma, spec.noise.tau, options)
-                    : solveWhiteNoiseCorrelation(act, spec.coupling.g, spec.noise.sigma, options);
+                solveNoiseCorrelation(act, spec.coupling.g, spec.noise.sigma, spec.noise.tau, options);
             for (const double tau : x.at) {
                 x.values.push_back(onGrid(c.delta, c.dt, tau));
                 phi.values.push_back(onGrid(c.c_phi, c.dt, tau));

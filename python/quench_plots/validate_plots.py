@@ -28,6 +28,19 @@ def _theory_segments(curve, theory):
             segments[tag][1].append(v)
     return segments
 
+
+def _size_points(doc, xs, name, n, shift):
+    """Mean and sem of one statistic at size n over the scan, x shifted by `shift` so sizes do not overlap."""
+    xx, ys, es = [], [], []
+    for x, p in zip(xs, doc["points"]):
+        row = next(r for r in _statistics_by_name(p)[name]["sizes"] if r["n"] == n)
+        if _finite(row["mean"]):
+            xx.append(x + shift)
+            ys.append(row["mean"])
+            es.append(row["sem"] or 0.0)
+    return xx, ys, es
+
+
 def _finite(v):
     return v is not None and isinstance(v, (int, float)) and math.isfinite(v)
 
@@ -97,13 +110,7 @@ def _scan_figure(doc, variable, covariance, directory):
     for ax, name in zip(axes.flat, names):
         data = []
         for i, n in enumerate(sizes):
-            ys, es, xx = [], [], []
-            for x, p in zip(xs, doc["points"]):
-                row = next(r for r in _statistics_by_name(p)[name]["sizes"] if r["n"] == n)
-                if _finite(row["mean"]):
-                    xx.append(x + (i - len(sizes) / 2) * 0.004 * span)
-                    ys.append(row["mean"])
-                    es.append(row["sem"] or 0.0)
+            xx, ys, es = _size_points(doc, xs, name, n, (i - len(sizes) / 2) * 0.004 * span)
             ax.errorbar(xx, ys, yerr=es, fmt="o", ms=3, color=colors[i], label=f"N = {n}", capsize=2)
             data += list(zip(xx, ys, es))
         fx, fy, fe = [], [], []
@@ -159,13 +166,7 @@ def _zscore_figure(doc, directory):
         for stat, (color, marker, label) in styles.items():
             name = f"{variable}.{covariance}.{stat}"
             for i, n in enumerate(sizes):
-                ys, es, xx = [], [], []
-                for x, p in zip(xs, doc["points"]):
-                    row = next(r for r in _statistics_by_name(p)[name]["sizes"] if r["n"] == n)
-                    if _finite(row["mean"]):
-                        xx.append(x + (i - len(sizes) / 2) * 0.006 * span)
-                        ys.append(row["mean"])
-                        es.append(row["sem"] or 0.0)
+                xx, ys, es = _size_points(doc, xs, name, n, (i - len(sizes) / 2) * 0.006 * span)
                 alpha = 0.25 + 0.6 * (i + 1) / len(sizes)
                 ax.errorbar(xx, ys, yerr=es, fmt=marker, ms=3, color=color, alpha=alpha, capsize=2,
                             label=f"{label}, N = {n}")

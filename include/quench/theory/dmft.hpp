@@ -95,6 +95,10 @@ DmftCorrelation solveColoredNoiseCorrelation(const Activation& phi, double g, do
                                              const DmftGridOptions& options = {},
                                              const GaussHermiteRule& rule = defaultGaussHermiteRule());
 
+// The solver of the noise model: solveColoredNoiseCorrelation when tau_n > 0, else solveWhiteNoiseCorrelation.
+DmftCorrelation solveNoiseCorrelation(const Activation& phi, double g, double sigma, double tau_n,
+                                      const DmftGridOptions& options = {});
+
 // S_phi(w) = integral C_phi(tau) exp(-i w tau) dtau, by Filon integration of the piecewise-linear C_phi.
 double activationSpectrum(const DmftCorrelation& c, double w);
 
