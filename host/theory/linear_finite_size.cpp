@@ -297,22 +297,30 @@ LinearFirstOrder linearZeroFrequencyFirstOrder(double g, double eta, double sigm
 
 LinearFirstOrder linearEqualTimeFirstOrder(double g, double eta, double sigma, DiagonalConvention diagonal,
                                            double tau) {
-    const Ensemble e = ensembleOf(g, eta, diagonal);
     requireSigma(sigma);
     if (!(tau >= 0.0) || !std::isfinite(tau)) throw std::invalid_argument("noise tau must be finite and >= 0");
     // Slow noise narrows the integrands to |w| < 1/tau: map the real line on that scale.
     const double scale = tau > 0.0 ? std::min(frequencyScale(g, eta), 1.0 / tau) : frequencyScale(g, eta);
-    // The noise filter (1 for white noise).
     const auto filter = [tau](double w) { return 1.0 / (1.0 + tau * tau * w * w); };
-    // C = Int dw/2pi sigma^2 L(w) R(1+iw) R(1-iw)^T; u(1 - iw) = conj u(1 + iw).
+    return scaledBySigma(linearEqualTimeFirstOrderWithNoise(g, eta, diagonal, filter, scale), sigma);
+}
+
+LinearFirstOrder linearEqualTimeFirstOrderWithNoise(double g, double eta, DiagonalConvention diagonal,
+                                                    const std::function<double(double)>& noise_spectrum,
+                                                    double frequency_scale) {
+    const Ensemble e = ensembleOf(g, eta, diagonal);
+    if (!(frequency_scale > 0.0) || !std::isfinite(frequency_scale))
+        throw std::domain_error("frequency_scale must be finite and > 0");
+    const double scale = std::min(frequencyScale(g, eta), frequency_scale);
+    // C = Int dw/2pi L(w) R(1+iw) R(1-iw)^T; u(1 - iw) = conj u(1 + iw).
     const auto two = [&](double w, bool first_order) {
         const Complex u = meanResolvent(w, g, eta);
-        return filter(w) * std::real(first_order ? twoPointFirstOrder(e, u, std::conj(u))
-                                                 : planarTwoPoint(e, u, std::conj(u)));
+        return noise_spectrum(w) * std::real(first_order ? twoPointFirstOrder(e, u, std::conj(u))
+                                                         : planarTwoPoint(e, u, std::conj(u)));
     };
     const auto four = [&](double w, double v, bool first_order) {
         const Complex u = meanResolvent(w, g, eta), x = meanResolvent(v, g, eta);
-        return filter(w) * filter(v) *
+        return noise_spectrum(w) * noise_spectrum(v) *
                std::real(first_order ? fourPointFirstOrder(e, u, std::conj(u), x, std::conj(x))
                                      : planarFourPoint(e, u, std::conj(u), x, std::conj(x)));
     };
@@ -328,12 +336,12 @@ LinearFirstOrder linearEqualTimeFirstOrder(double g, double eta, double sigma, D
     setDimension(r, a0, c_a, m2_0, c_m2);
     const double diagonal_variance = doubleFrequencyIntegral(
         [&](double w, double v) {
-            return filter(w) * filter(v) *
+            return noise_spectrum(w) * noise_spectrum(v) *
                    std::real(diagonalVarianceDensity(e, meanResolvent(w, g, eta), meanResolvent(v, g, eta)));
         },
         scale, "ET diagonal variance");
     setCrossVariance(r, a0, m2_0, diagonal_variance);
-    return scaledBySigma(r, sigma);
+    return r;
 }
 
 }  // namespace quench::theory

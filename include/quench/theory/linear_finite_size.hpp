@@ -17,6 +17,7 @@
 //
 // Input policy as in linear_theory.hpp (std::domain_error naming the parameter).
 #include <complex>
+#include <functional>
 #include <optional>
 
 namespace quench::theory {
@@ -58,6 +59,15 @@ LinearFirstOrder linearZeroFrequencyFirstOrder(double g, double eta, double sigm
 // the 1/N ones included, is the same frequency integral with L at each frequency.
 LinearFirstOrder linearEqualTimeFirstOrder(double g, double eta, double sigma, DiagonalConvention diagonal,
                                            double tau = 0.0);
+
+// The same with site noise of any spectrum L(w) (even in w, the same at every site), i.e. the equal-time
+// covariance Int dw/2pi L(w) R(1+iw) R(1-iw)^T: L = sigma^2 gives the white-noise case above. The
+// nonlinear networks' linear-equivalent model is of this form (docs/theory/nonlinear_finite_size.md).
+// frequency_scale: the width of L (the quadrature maps the real line on the smaller of it and the
+// network's own scale).
+LinearFirstOrder linearEqualTimeFirstOrderWithNoise(double g, double eta, DiagonalConvention diagonal,
+                                                    const std::function<double(double)>& noise_spectrum,
+                                                    double frequency_scale);
 
 // ---- the building blocks, exposed for the tests ----
 // With R(z) = (z - J)^-1 and tr = Tr / N, at spectral points outside the spectral ellipse:
