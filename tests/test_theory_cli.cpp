@@ -64,6 +64,15 @@ TEST_F(TheoryCli, AScanMayListItsValues) {
     EXPECT_NE(theory({"--scan", "noise.tau=0.1,,10"}).exit_code, 0);
 }
 
+TEST_F(TheoryCli, AScanOfOneValueIsAOnePointGrid) {
+    const RunResult r = theory({"--scan", "coupling.g=1.5"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto rows = lines(readFile(output(".csv")));
+    ASSERT_EQ(rows.size(), 1u + 1);
+    EXPECT_DOUBLE_EQ(std::stod(rows[1].substr(0, rows[1].find(','))), 1.5);
+    EXPECT_NE(theory({"--scan", "coupling.g=abc"}).exit_code, 0);
+}
+
 TEST_F(TheoryCli, AScanWritesOneCsvRowPerGridPoint) {
     const RunResult r = theory({"--scan", "coupling.g=0.2:1.0:0.2", "--scan", "noise.sigma=0.5:1.0:0.5"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -31,8 +31,8 @@ ScanAxis parseScan(const std::string& text) {
                           "noise.tau=0.1,1,10");
     ScanAxis axis{text.substr(0, eq), {}};
     const std::string range = text.substr(eq + 1);
-    if (range.find(',') != std::string::npos) {
-        // An explicit list, for values a linear grid cannot give (e.g. decades).
+    if (range.find(',') != std::string::npos || range.find(':') == std::string::npos) {
+        // An explicit list (one value or more), for values a linear grid cannot give (e.g. decades).
         std::stringstream list(range);
         for (std::string item; std::getline(list, item, ',');) axis.values.push_back(parseNumber(item, axis.key, range));
         return axis;
