@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -168,11 +169,57 @@ void zeroFrequencyDensity(TheoryPrediction& p, double g, double sigma) {
 
 // ---- linear networks (phi = x): theory.md section 3 ----
 
-void linearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
+// The ET first-order functions of linear_finite_size.hpp, or why they are absent. One quadrature
+// (0.05-0.3 s) gives both the ET 1/N terms and, for eta != 0, the N = infinity ET four-point statistics
+// (its .limit), so predict() computes it once and hands it to both.
+struct EqualTimeFirstOrder {
+    std::optional<LinearFirstOrder> value;
+    std::string reason;  // where value is empty
+};
+
+DiagonalConvention diagonalConvention(const EnsembleSpec& spec) {
+    return spec.coupling.zero_diagonal ? DiagonalConvention::Zero : DiagonalConvention::Gaussian;
+}
+
+EqualTimeFirstOrder equalTimeFirstOrder(const EnsembleSpec& spec) {
+    EqualTimeFirstOrder f;
+    if (spec.coupling.model != CouplingModel::Iid) {
+        f.reason = "the 1/N terms are derived for iid Gaussian couplings only";
+        return f;
+    }
+    const std::string error = attempt([&] {
+        f.value = linearEqualTimeFirstOrder(spec.coupling.g, spec.coupling.symmetry, spec.noise.sigma,
+                                            diagonalConvention(spec), spec.noise.tau);
+    });
+    if (!error.empty()) f.reason = "linear 1/N theory failed: " + error;
+    return f;
+}
+
+// With eta != 0 (white noise) a comes in closed form; m2, PR/N and N cross_var are the N = infinity
+// limits of the planar four-point function F_0 (docs/theory/linear_finite_size.md sections 4 and 8:
+// verified against exact finite-N covariances by free-S_inf fits).
+void setPartiallySymmetricEqualTime(CovariancePrediction& et, double auto_mean,
+                                    const EqualTimeFirstOrder& first_order) {
+    setSingleSite(et, auto_mean, Basis::Exact);
+    et.at(Statistic::M3) =
+        TheoryQuantity::omitted("Tr C^k / N (k >= 3) of the ET covariance with eta != 0 is not derived");
+    if (!first_order.value) {
+        const std::string why =
+            "the ET four-point statistics with eta != 0 come from the 1/N quadrature: " + first_order.reason;
+        for (const Statistic s : {Statistic::M2, Statistic::PrOverN}) et.at(s) = TheoryQuantity::omitted(why);
+        et.n_cross_var = TheoryQuantity::omitted(why);
+        return;
+    }
+    const LinearFirstOrder::Limit& limit = first_order.value->limit;
+    et.at(Statistic::M2) = TheoryQuantity::of(limit.m2, Basis::Exact);
+    et.at(Statistic::PrOverN) = TheoryQuantity::of(limit.pr_over_n, Basis::Exact);
+    et.n_cross_var = TheoryQuantity::of(limit.n_cross_var, Basis::Exact);
+}
+
+void linearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec, const EqualTimeFirstOrder& first_order) {
     const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
     CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
-    const std::string no_pr = "the equal-time PR of a linear network is derived for iid J only";
-    omitCovariance(et, no_pr);
+    omitCovariance(et, "not covered by the linear equal-time theory");
     std::string error;
     if (spec.noise.tau > 0.0) {
         // Colored noise filters every frequency of the ET covariance by one scalar factor.
@@ -184,7 +231,8 @@ void linearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
         error = attempt([&] { setMoments(et, linearEqualTimeIid(g, sigma), Basis::Exact); });
     } else {
         error = attempt([&] {
-            setSingleSite(et, linearEqualTimeAutoMeanPartiallySymmetric(g, eta, sigma), Basis::Exact);
+            setPartiallySymmetricEqualTime(et, linearEqualTimeAutoMeanPartiallySymmetric(g, eta, sigma),
+                                           first_order);
         });
     }
     if (!error.empty()) omitCovariance(et, "linear equal-time theory failed: " + error);
@@ -234,11 +282,9 @@ void omitFirstOrder(CovariancePrediction& c, const std::string& why) {
     c.z_n_cross_var_one_over_n = TheoryQuantity::omitted(why);
 }
 
-void linearFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec) {
+void linearFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec, const EqualTimeFirstOrder& equal_time) {
     const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
     const double edge = g * (1.0 + std::abs(eta));
-    const DiagonalConvention diagonal =
-        spec.coupling.zero_diagonal ? DiagonalConvention::Zero : DiagonalConvention::Gaussian;
     CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
     CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
     if (spec.coupling.model != CouplingModel::Iid) {
@@ -247,12 +293,14 @@ void linearFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec) {
         return;
     }
     // ZF depends on the noise only through its zero-frequency power: white and colored noise share it.
-    std::string error =
-        attempt([&] { setFirstOrder(zf, linearZeroFrequencyFirstOrder(g, eta, sigma, diagonal), edge); });
+    const std::string error = attempt([&] {
+        setFirstOrder(zf, linearZeroFrequencyFirstOrder(g, eta, sigma, diagonalConvention(spec)), edge);
+    });
     if (!error.empty()) omitFirstOrder(zf, "linear 1/N theory failed: " + error);
-    error = attempt(
-        [&] { setFirstOrder(et, linearEqualTimeFirstOrder(g, eta, sigma, diagonal, spec.noise.tau), edge); });
-    if (!error.empty()) omitFirstOrder(et, "linear 1/N theory failed: " + error);
+    if (equal_time.value)
+        setFirstOrder(et, *equal_time.value, edge);
+    else
+        omitFirstOrder(et, equal_time.reason);
 }
 
 void predictLinear(TheoryPrediction& p, const EnsembleSpec& spec) {
@@ -285,8 +333,9 @@ void predictLinear(TheoryPrediction& p, const EnsembleSpec& spec) {
                    Basis::Exact);
     });
     if (!error.empty()) omitCovariance(zf, "linear zero-frequency theory failed: " + error);
-    linearEqualTime(p, spec);
-    linearFirstOrder(p, spec);
+    const EqualTimeFirstOrder equal_time_first_order = equalTimeFirstOrder(spec);
+    linearEqualTime(p, spec, equal_time_first_order);
+    linearFirstOrder(p, spec, equal_time_first_order);
     for (const CovarianceKind c : kCovariances) p.at(Variable::Phi, c) = p.at(Variable::X, c);
     if (eta == 0.0)
         zeroFrequencyDensity(p, g, sigma);

@@ -194,9 +194,10 @@ TEST(Prediction, ZScoredStatisticsOfALinearIidNetworkAreTheRescaledCovarianceSta
 }
 
 TEST(Prediction, ZScoredStatisticsAreOmittedWhereTheCovarianceStatisticsAre) {
-    // Partial symmetry has a single-site ET theory only: no dimension, hence no z-scored one.
+    // Partial symmetry with colored noise has no ET theory: no dimension, hence no z-scored one.
     EnsembleSpec symmetric = model(ActivationKind::Linear, 0.4, 1.0);
     symmetric.coupling.symmetry = 0.5;
+    symmetric.noise.tau = 0.5;
     const TheoryPrediction partial = predict(symmetric);
     const CovariancePrediction& x_et = cov(partial, Variable::X, CovarianceKind::EqualTime);
     EXPECT_FALSE(x_et.at(Statistic::ZPrOverN).available());

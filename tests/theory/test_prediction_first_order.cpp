@@ -2,7 +2,10 @@
 // where none is derived.
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "quench/theory/linear_finite_size.hpp"
+#include "quench/theory/linear_theory.hpp"
 #include "quench/theory/prediction.hpp"
 
 namespace quench::theory {
@@ -69,6 +72,55 @@ TEST(PredictFirstOrder, PartialSymmetryIsCovered) {
     const TheoryPrediction p = predict(linearModel(0.4, 0.5));
     EXPECT_TRUE(p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::M2).available());
     EXPECT_TRUE(p.at(Variable::Phi, CovarianceKind::ZeroFrequency).n_cross_var_one_over_n.available());
+}
+
+// With eta != 0 the N = infinity ET m2, PR/N and N cross_var are the planar four-point limits of the 1/N
+// quadrature (verified by free-S_inf fits, docs/theory/linear_finite_size.md section 8).
+TEST(PredictFirstOrder, PartiallySymmetricEqualTimeReportsThePlanarFourPointLimits) {
+    for (const auto& [g, eta] : {std::pair{0.45, 0.5}, std::pair{0.5, -0.5}}) {
+        const TheoryPrediction p = predict(linearModel(g, eta));
+        const LinearFirstOrder::Limit limit =
+            linearEqualTimeFirstOrder(g, eta, 1.5, DiagonalConvention::Gaussian).limit;
+        for (const Variable v : {Variable::X, Variable::Phi}) {
+            const CovariancePrediction& et = p.at(v, CovarianceKind::EqualTime);
+            EXPECT_NEAR(valueOf(et.at(Statistic::PrOverN)), limit.pr_over_n, 1e-9) << "eta = " << eta;
+            EXPECT_NEAR(valueOf(et.at(Statistic::M2)), limit.m2, 1e-9) << "eta = " << eta;
+            EXPECT_NEAR(valueOf(et.n_cross_var), limit.n_cross_var, 1e-9) << "eta = " << eta;
+            EXPECT_EQ(et.at(Statistic::ZPrOverN).basis, Basis::Derived);
+            EXPECT_FALSE(et.at(Statistic::M3).available());
+            EXPECT_NE(et.at(Statistic::M3).reason.find("eta != 0"), std::string::npos)
+                << et.at(Statistic::M3).reason;
+        }
+    }
+}
+
+TEST(PredictFirstOrder, PartiallySymmetricEqualTimeAutoMeanIsTheClosedFormTheQuadratureReproduces) {
+    for (const auto& [g, eta] : {std::pair{0.45, 0.5}, std::pair{0.5, -0.5}}) {
+        const double a = valueOf(
+            predict(linearModel(g, eta)).at(Variable::X, CovarianceKind::EqualTime).at(Statistic::AutoMean));
+        EXPECT_DOUBLE_EQ(a, linearEqualTimeAutoMeanPartiallySymmetric(g, eta, 1.5));
+        EXPECT_NEAR(linearEqualTimeFirstOrder(g, eta, 1.5, DiagonalConvention::Gaussian).limit.auto_mean, a,
+                    1e-6 * a);
+    }
+}
+
+TEST(PredictFirstOrder, PartiallySymmetricEqualTimeTendsToTheIidClosedFormAsEtaVanishes) {
+    const LinearMoments iid = linearEqualTimeIid(0.5, 1.5);
+    const CovariancePrediction& et =
+        predict(linearModel(0.5, 1e-9)).at(Variable::X, CovarianceKind::EqualTime);
+    EXPECT_NEAR(valueOf(et.at(Statistic::PrOverN)), iid.pr_over_n, 1e-6);
+    EXPECT_NEAR(valueOf(et.at(Statistic::M2)), iid.m2, 1e-6 * iid.m2);
+    EXPECT_NEAR(valueOf(et.n_cross_var), iid.n_cross_var, 1e-6 * iid.m2);
+}
+
+TEST(PredictFirstOrder, PartiallySymmetricEqualTimeWithColoredNoiseStaysOmitted) {
+    EnsembleSpec colored = linearModel(0.45, 0.5);
+    colored.noise.tau = 0.5;
+    const CovariancePrediction& et = predict(colored).at(Variable::X, CovarianceKind::EqualTime);
+    for (const Statistic s : {Statistic::AutoMean, Statistic::M2, Statistic::PrOverN}) {
+        EXPECT_FALSE(et.at(s).available());
+        EXPECT_NE(et.at(s).reason.find("colored noise"), std::string::npos) << et.at(s).reason;
+    }
 }
 
 TEST(PredictFirstOrder, ColoredNoiseHasBothCovariancesFirstOrderTerms) {

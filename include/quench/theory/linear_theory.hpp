@@ -77,8 +77,8 @@ LinearMoments linearEqualTimeIidColored(double g, double sigma, double tau);
 
 // ET auto-covariance for partially symmetric J, g (1 + eta) < 1:
 //   a = sigma^2 Int dw/2pi |G(1+iw)|^2 / (1 - g^2 |G(1+iw)|^2),  G = ellipticMeanResolvent,
-// (ladder sum; exact at N = infinity, evaluated by quadrature to ~1e-10). The ET PR with eta is not
-// derived: there is deliberately no function for it.
+// (ladder sum; exact at N = infinity, evaluated by quadrature to ~1e-10). The ET m2 and PR with eta come
+// from the planar four-point function: linearEqualTimeFirstOrder(...).limit (linear_finite_size.hpp).
 double linearEqualTimeAutoMeanPartiallySymmetric(double g, double eta, double sigma);
 
 }  // namespace quench::theory
