@@ -72,7 +72,9 @@ std::unique_ptr<Backend> makeBackendFor(BackendKind kind, const EnsembleSpec& sp
     const std::string key = cpuOnlyFeature(spec).key;
     if (kind == BackendKind::Auto && !key.empty()) {
         if (compiledBackends().size() > 1 && note != nullptr)
-            *note = "--backend auto runs on the CPU: " + key + " is computed by the CPU backend only";
+            *note = "--backend auto runs on the CPU: " + key +
+                    " is verified on the CPU backend only (its CUDA path has not yet run on a GPU; "
+                    "--backend cuda runs it)";
         kind = BackendKind::Cpu;
     }
     return makeBackend(kind);

@@ -176,6 +176,34 @@ TEST_P(CpuVsCudaTest, AutocorrelationSeriesAgree) {
     }
 }
 
+// The frequency-resolved statistics: the CUDA backend forms the Welch window transforms on the device with
+// the CPU's coefficient table and hands each finished window to the CPU's host accumulator, so the series
+// agree to rounding (FP32 state: the transforms sum the same rounded states in FP64 on both sides).
+TEST_P(CpuVsCudaTest, FrequencyResolvedSeriesAgree) {
+    EnsembleSpec spec = smallLinearSpec(24, 0.6);
+    spec.network.activation.kind = ActivationKind::Tanh;
+    spec.statistics.frequencies = {0.0, 0.5, 2.0};
+    spec.statistics.window = 10.0;
+    spec.ensemble.realizations = 2;
+    expectSameStatistics(spec);
+    const std::vector<RealizationResult> cpu = run(BackendKind::Cpu, spec);
+    const std::vector<RealizationResult> gpu = run(BackendKind::Cuda, spec);
+    for (std::size_t r = 0; r < cpu.size(); ++r) {
+        ASSERT_EQ(cpu[r].series.size(), gpu[r].series.size());
+        ASSERT_EQ(cpu[r].series.size(), 6u);  // a(w), N dc2(w), PR(w)/N of x and phi
+        for (std::size_t q = 0; q < cpu[r].series.size(); ++q) {
+            const Series& a = cpu[r].series[q];
+            const Series& b = gpu[r].series[q];
+            EXPECT_EQ(a.name, b.name);
+            ASSERT_EQ(a.values.size(), b.values.size());
+            for (std::size_t k = 0; k < a.values.size(); ++k)
+                EXPECT_LE(std::fabs(a.values[k] - b.values[k]),
+                          relativeTolerance() * std::fabs(a.values[k]) + absoluteTolerance())
+                    << a.name << " at " << a.at[k];
+        }
+    }
+}
+
 // Cutting the ensemble into several waves (a small memory budget): FP64 results are identical bit for
 // bit; FP32 results agree to rounding (the tolerance above), because cuBLAS chooses its FP32 GEMM
 // kernel by the batch count, and another kernel sums in another order (seen on an H100, 2026-11-26).

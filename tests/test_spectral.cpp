@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <complex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,39 @@ TEST(SpectralSimulation, IndependentUnitsGiveTheTaperedOrnsteinUhlenbeckSpectrum
         EXPECT_LT(std::abs(pr->points[k].mean - 1.0) / pr->points[k].sem, 4.0)
             << "w = " << w << ": " << pr->points[k].mean << " ± " << pr->points[k].sem;
     }
+}
+
+// What the CUDA backend relies on: a window's transforms formed elsewhere with spectralCoefficients and
+// added whole give the statistics of the same states added step by step.
+TEST(SpectralAccumulatorWindows, AWindowAddedWholeEqualsItsStepsAddedOneByOne) {
+    const int n = 3, k = 4;
+    cpu::SpectralPlan plan;
+    plan.omegas = {0.0, 0.7, 2.5};
+    plan.window_steps = 16;
+    plan.windows_per_trial = 3;
+    plan.dt = 0.1;
+    cpu::SpectralAccumulator by_step(n, k, plan, false), by_window(n, k, plan, false);
+    const std::vector<std::complex<double>> c = cpu::spectralCoefficients(plan);
+    const std::size_t f = plan.omegas.size(), kn = static_cast<std::size_t>(n) * k;
+    std::vector<std::vector<std::complex<double>>> transforms(f, std::vector<std::complex<double>>(kn));
+    std::vector<double> state(kn);
+    for (std::int64_t m = 0; m < plan.window_steps * plan.windows_per_trial + 5; ++m) {  // + a short tail
+        for (std::size_t e = 0; e < kn; ++e) state[e] = std::sin(0.37 * static_cast<double>(m * 13 + e * 7) + 0.1 * e);
+        by_step.add(state.data(), m);
+        const std::int64_t step = m % plan.window_steps;
+        for (std::size_t w = 0; w < f; ++w)
+            for (std::size_t e = 0; e < kn; ++e) transforms[w][e] += c[static_cast<std::size_t>(step) * f + w] * state[e];
+        if (step + 1 == plan.window_steps) {
+            by_window.addWindow(transforms, m / plan.window_steps);
+            for (auto& x : transforms) std::fill(x.begin(), x.end(), std::complex<double>(0.0));
+        }
+    }
+    const std::vector<Series> a = by_step.results("x"), b = by_window.results("x");
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t q = 0; q < a.size(); ++q)
+        for (std::size_t w = 0; w < f; ++w)
+            EXPECT_NEAR(a[q].values[w], b[q].values[w], 1e-12 * std::abs(a[q].values[w])) << a[q].name << " at " << w;
+    EXPECT_THROW(by_window.addWindow({}, 0), std::invalid_argument);
 }
 
 TEST(SpectralKeys, OutOfRangeValuesAreConfigErrorsNamingTheKey) {

@@ -550,8 +550,8 @@ std::vector<ConfigKey> buildTable() {
          [](const EnsembleSpec& s) -> json { return s.statistics.lag_interval; }},
         {"statistics.frequencies", K::FloatArray, "1 / time", "[] (off) or up to 32 values in [0, pi / dt)",
          "angular frequencies w of the frequency-resolved statistics a(w), N dc2(w), PR(w)/N of the "
-         "cross-spectral matrix C(w) (C(0) = the ZF covariance; CPU backend only: --backend cuda refuses it, "
-         "auto runs it on the CPU)",
+         "cross-spectral matrix C(w) (C(0) = the ZF covariance; --backend auto runs them on the CPU, where "
+         "they are verified; the CUDA path has not yet run on a GPU)",
          false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.statistics.frequencies = readFloatArray(k, v);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace quench::cpu {
 
@@ -80,18 +81,30 @@ SpectralPlan planSpectral(const EnsembleSpec& spec) {
     return plan;
 }
 
+std::vector<Complex> spectralCoefficients(const SpectralPlan& plan) {
+    const std::size_t f = plan.omegas.size();
+    const double tw = static_cast<double>(plan.window_steps) * plan.dt;
+    std::vector<Complex> table(static_cast<std::size_t>(plan.window_steps) * f);
+    for (std::int64_t m = 0; m < plan.window_steps; ++m) {
+        const double t = static_cast<double>(m) * plan.dt;
+        const double h = std::pow(std::sin(kPi * t / tw), 2);
+        for (std::size_t w = 0; w < f; ++w)
+            table[static_cast<std::size_t>(m) * f + w] = std::polar(h * plan.dt, -plan.omegas[w] * t);
+    }
+    return table;
+}
+
 SpectralAccumulator::SpectralAccumulator(int n, int k, const SpectralPlan& plan, bool zero_mean)
     : n_(n), k_(k), plan_(plan), zero_mean_(zero_mean), split_(k) {
     const std::size_t f = plan.omegas.size();
     const double tw = static_cast<double>(plan.window_steps) * plan.dt;
-    kernel_.resize(f);
-    for (std::int64_t m = 0; m < plan.window_steps; ++m) {
-        const double t = static_cast<double>(m) * plan.dt;
-        const double h = std::pow(std::sin(kPi * t / tw), 2);
-        taper_norm_ += h * h * plan.dt;
-        for (std::size_t w = 0; w < f; ++w)
-            kernel_[w].push_back(std::polar(h * plan.dt, -plan.omegas[w] * t));
-    }
+    for (std::int64_t m = 0; m < plan.window_steps; ++m)
+        taper_norm_ += std::pow(std::sin(kPi * static_cast<double>(m) * plan.dt / tw), 4) * plan.dt;
+    const std::vector<Complex> table = spectralCoefficients(plan);
+    kernel_.assign(f, std::vector<Complex>(static_cast<std::size_t>(plan.window_steps)));
+    for (std::size_t w = 0; w < f; ++w)
+        for (std::int64_t m = 0; m < plan.window_steps; ++m)
+            kernel_[w][static_cast<std::size_t>(m)] = table[static_cast<std::size_t>(m) * f + w];
     x_.assign(f, std::vector<Complex>(static_cast<std::size_t>(n) * k, Complex(0.0)));
     second_.resize(f);
     first_.resize(f);
@@ -120,12 +133,28 @@ template void SpectralAccumulator::add<float>(const float*, std::int64_t);
 template void SpectralAccumulator::add<double>(const double*, std::int64_t);
 
 void SpectralAccumulator::closeWindow(std::int64_t window) {
+    accumulateWindow(x_, window);
+    for (std::vector<Complex>& x : x_) std::fill(x.begin(), x.end(), Complex(0.0));
+}
+
+void SpectralAccumulator::addWindow(const std::vector<std::vector<Complex>>& transforms, std::int64_t window) {
+    const std::size_t kn = static_cast<std::size_t>(n_) * k_;
+    if (transforms.size() != kernel_.size())
+        throw std::invalid_argument("spectral window: one transform per frequency expected");
+    for (const std::vector<Complex>& x : transforms)
+        if (x.size() != kn) throw std::invalid_argument("spectral window: a transform must hold n x k values");
+    if (window < 0 || window >= plan_.windows_per_trial) return;  // the tail shorter than a window
+    accumulateWindow(transforms, window);
+}
+
+void SpectralAccumulator::accumulateWindow(const std::vector<std::vector<Complex>>& transforms,
+                                           std::int64_t window) {
     const int segment = split_.segment(window, plan_.windows_per_trial);
     for (int t = 0; t < k_; ++t) {
         const int g = split_.group(t, segment);
         ++count_[g];
-        for (std::size_t w = 0; w < x_.size(); ++w) {
-            const Complex* x = x_[w].data();
+        for (std::size_t w = 0; w < transforms.size(); ++w) {
+            const Complex* x = transforms[w].data();
             Complex* second = second_[w][g].data();
             Complex* first = first_[w][g].data();
             for (int i = 0; i < n_; ++i) {
@@ -137,7 +166,6 @@ void SpectralAccumulator::closeWindow(std::int64_t window) {
             }
         }
     }
-    for (std::vector<Complex>& x : x_) std::fill(x.begin(), x.end(), Complex(0.0));
 }
 
 std::vector<Series> SpectralAccumulator::results(const std::string& variable) const {

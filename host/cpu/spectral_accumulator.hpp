@@ -30,6 +30,10 @@ struct SpectralPlan {
 // The plan of a spec's statistics.frequencies / statistics.window (no frequencies: omegas empty).
 SpectralPlan planSpectral(const EnsembleSpec& spec);
 
+// The taper-and-phase coefficients h(t_m) e^{-i w t_m} dt of step m of a window, element m * F + f for the
+// plan's F frequencies: what every backend weighs each step's state with.
+std::vector<std::complex<double>> spectralCoefficients(const SpectralPlan& plan);
+
 class SpectralAccumulator {
 public:
     // n units, k trials (state layout neuron-major: element i * k + t).
@@ -39,12 +43,17 @@ public:
     template <class Real>
     void add(const Real* state, std::int64_t m);
 
+    // For a backend that forms the window transforms itself (CUDA, with spectralCoefficients): a finished
+    // window's transforms (per frequency, n x k, element i * k + t), added as add() would have.
+    void addWindow(const std::vector<std::vector<std::complex<double>>>& transforms, std::int64_t window);
+
     // NAME.spectral.auto_mean (mean_i C_ii(w)), NAME.spectral.n_cross_var (N mean_{i != j} |C_ij(w)|^2,
     // split-sample corrected) and NAME.spectral.pr_over_n ((Tr C)^2 / (N Tr C C^H), corrected), over w.
     std::vector<Series> results(const std::string& variable) const;
 
 private:
     void closeWindow(std::int64_t window);
+    void accumulateWindow(const std::vector<std::vector<std::complex<double>>>& x, std::int64_t window);
 
     int n_, k_;
     SpectralPlan plan_;

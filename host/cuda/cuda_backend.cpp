@@ -6,11 +6,14 @@
 #include <array>
 #include <climits>
 #include <cmath>
+#include <complex>
 #include <functional>
 #include <utility>
+#include <vector>
 
 #include "cpu/autocorrelation_accumulator.hpp"
 #include "cpu/mode_autocorrelation_accumulator.hpp"
+#include "cpu/spectral_accumulator.hpp"
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_info.hpp"
 #include "cuda/step_engine.hpp"
@@ -19,8 +22,8 @@
 #include "memory_plan.hpp"
 #include "moments.cuh"
 #include "progress_reporter.hpp"
+#include "spectral_transform.cuh"
 #include "quench/coupling.hpp"
-#include "quench/cpu_only_features.hpp"
 #include "quench/disorder_epochs.hpp"
 #include "quench/error.hpp"
 #include "quench/lag_plan.hpp"
@@ -54,13 +57,15 @@ struct WavePlan {
 // per-trial arrays (x, phi, h, eta in the working precision, phi16 with 16-bit storage; current and
 // previous bin integrals of x and phi and two gather buffers in FP64), the
 // FP64 accumulators of both variables (per group: equal-time, bin and lag-one sums, n x n; two
-// first-moment vectors) and the divergence flag.
+// first-moment vectors), the divergence flag and, with statistics.frequencies, the running window
+// transforms of both variables (one complex FP64 value per trial, unit and frequency).
 double bytesPerRealization(const EnsembleSpec& spec) {
     const double n = spec.network.n;
     const double k = spec.ensemble.trials;
     const double real = spec.integration.precision == Precision::Fp64 ? 8.0 : 4.0;
     const bool sixteen_bit = spec.coupling.storage != CouplingStorage::Full;
-    const double per_trial = 4.0 * real + (sixteen_bit ? 2.0 : 0.0) + (4.0 + 2.0) * 8.0;
+    const double transforms = kVariableCount * static_cast<double>(spec.statistics.frequencies.size()) * 16.0;
+    const double per_trial = 4.0 * real + (sixteen_bit ? 2.0 : 0.0) + (4.0 + 2.0) * 8.0 + transforms;
     const double accumulators = kVariableCount * kSplitGroups * (3.0 * n * n + 2.0 * n) * 8.0;
     return n * n * (sixteen_bit ? 2.0 : real) + n * k * per_trial + accumulators + 8.0;
 }
@@ -71,7 +76,7 @@ WavePlan planWaves(const EnsembleSpec& spec, std::size_t free_bytes) {
     plan.budget = spec.run.memory_gb > 0.0 ? spec.run.memory_gb * 1024.0 * 1024.0 * 1024.0
                                            : 0.8 * static_cast<double>(free_bytes);
     double fit = std::floor(plan.budget / plan.bytes_per_realization);
-    // The autocorrelations of every realization of a wave live on the host: the wave also fits there.
+    // The temporal accumulators of every realization of a wave live on the host: the wave also fits there.
     const double host_bytes = temporalBytes(spec);
     if (host_bytes > 0.0) fit = std::min(fit, std::floor(memoryBudgetBytes(spec.run) / host_bytes));
     const std::int64_t realizations = spec.ensemble.realizations;
@@ -79,9 +84,10 @@ WavePlan planWaves(const EnsembleSpec& spec, std::size_t free_bytes) {
     if (plan.per_wave < 1)
         throw ConfigError("network.n", std::to_string(spec.network.n),
                           fmt::format("one realization needs {:.2f} GiB of device memory (and {:.2f} GiB of "
-                                      "host memory for its autocorrelations) but the budget is {:.2f} GiB "
+                                      "host memory for its temporal statistics) but the budget is {:.2f} GiB "
                                       "(run.memory_gb, default 80 % of the free device memory); reduce "
-                                      "network.n, ensemble.trials or statistics.mode_lags",
+                                      "network.n, ensemble.trials, statistics.mode_lags or "
+                                      "statistics.frequencies",
                                       gib(plan.bytes_per_realization), gib(host_bytes), gib(plan.budget)));
     plan.waves = (realizations + plan.per_wave - 1) / plan.per_wave;
     return plan;
@@ -153,6 +159,7 @@ public:
           epochs_(epochPlan(spec)),
           lag_plan_(planLags(spec)),
           mode_plan_(planModeLags(spec)),
+          spectral_plan_(cpu::planSpectral(spec)),
           split_(k_),
           stream_(stream),
           blas_(blas),
@@ -164,8 +171,10 @@ public:
           moments_{VariableMoments(kSplitGroups * nn_ * capacity,
                                    kSplitGroups * static_cast<std::size_t>(n_) * capacity, nk_ * capacity),
                    VariableMoments(kSplitGroups * nn_ * capacity,
-                                   kSplitGroups * static_cast<std::size_t>(n_) * capacity, nk_ * capacity)} {
+                                   kSplitGroups * static_cast<std::size_t>(n_) * capacity, nk_ * capacity)},
+          transforms_(kVariableCount * spectral_plan_.omegas.size() * nk_ * capacity) {
         uploadGroupTables();
+        uploadSpectralCoefficients();
     }
 
     // Realizations first .. first + count - 1 (count <= capacity), in order.
@@ -228,20 +237,39 @@ private:
         QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
     }
 
+    // The Welch taper-and-phase coefficients of every step of a window, [step][frequency] (the CPU
+    // accumulator's table, so both backends weigh each step alike).
+    void uploadSpectralCoefficients() {
+        if (spectral_plan_.omegas.empty()) return;
+        const std::vector<std::complex<double>> table = cpu::spectralCoefficients(spectral_plan_);
+        std::vector<double2> device_table(table.size());
+        for (std::size_t e = 0; e < table.size(); ++e) device_table[e] = make_double2(table[e].real(), table[e].imag());
+        coefficients_ = DeviceBuffer<double2>(device_table.size());
+        QUENCH_CUDA_CHECK(cudaMemcpyAsync(coefficients_.data(), device_table.data(), coefficients_.bytes(),
+                                          cudaMemcpyHostToDevice, stream_));
+        QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));  // the host table dies here
+    }
+
     void reset() {
         for (VariableMoments& m : moments_) m.zero(stream_);
+        transforms_.zero(stream_);
         // 0xFF bytes: every flag is kNoDivergence.
         et_count_.fill(0);
         bin_count_.fill(0);
         lag_count_.fill(0);
         autocorrelation_.clear();
         modes_.clear();
+        spectral_.clear();
         const bool zero_mean = centersOnZero(spec_);
         for (int e = 0; e < count_ * kVariableCount; ++e) {
             if (lag_plan_.lags > 0) autocorrelation_.emplace_back(n_, k_, lag_plan_.lags, zero_mean);
             if (mode_plan_.lags > 0) modes_.emplace_back(n_, k_, mode_plan_.lags, zero_mean);
+            if (transformsEveryStep()) spectral_.emplace_back(n_, k_, spectral_plan_, zero_mean);
         }
     }
+
+    // The frequency-resolved statistics add every measured step to their window transforms.
+    bool transformsEveryStep() const { return !spectral_plan_.omegas.empty(); }
 
     bool samplesAutocorrelation(std::int64_t m) const {
         return lag_plan_.lags > 0 && m % lag_plan_.lag_stride == 0;
@@ -252,12 +280,13 @@ private:
 
     // Whether measured step m samples the equal-time moments or closes a bin.
     bool measuresAt(std::int64_t m) const {
-        return m % plan_.sample_stride == 0 || (m + 1) % plan_.bin_steps == 0 || samplesAutocorrelation(m) ||
+        return transformsEveryStep() || m % plan_.sample_stride == 0 || (m + 1) % plan_.bin_steps == 0 || samplesAutocorrelation(m) ||
                samplesModes(m);
     }
 
     // The first measured step >= m at which measuresAt() holds.
     std::int64_t nextMeasurement(std::int64_t m) const {
+        if (transformsEveryStep()) return m;
         const auto next = [m](std::int64_t stride) { return (m + stride - 1) / stride * stride; };
         const std::int64_t bin_end = (m + plan_.bin_steps) / plan_.bin_steps * plan_.bin_steps - 1;
         std::int64_t first = std::min(next(plan_.sample_stride), bin_end);
@@ -279,6 +308,7 @@ private:
         if (m % plan_.sample_stride == 0) sample(split_.segment(m, plan_.measure_steps));
         if (samplesAutocorrelation(m) || samplesModes(m))
             sampleTemporal(samplesAutocorrelation(m), samplesModes(m));
+        if (transformsEveryStep()) addToTransforms(m);
         if ((m + 1) % plan_.bin_steps == 0) {
             const std::int64_t bin = m / plan_.bin_steps;
             if (bin < plan_.bins_per_trial) closeBins(bin);
@@ -307,6 +337,49 @@ private:
                 if (modes) modes_[e].add(neuron_major.data());
             }
         }
+    }
+
+    // Adds step m of its window to the device transforms of x and phi ([variable][frequency][element]);
+    // a finished window travels to the slots' host accumulators, which form its outer products.
+    void addToTransforms(std::int64_t m) {
+        const std::int64_t window = m / spectral_plan_.window_steps;
+        if (window >= spectral_plan_.windows_per_trial) return;  // the tail shorter than a window
+        const std::int64_t step = m % spectral_plan_.window_steps;
+        const int frequencies = static_cast<int>(spectral_plan_.omegas.size());
+        const std::size_t wave = engine_.waveElements();
+        const Real* states[kVariableCount] = {engine_.x(), engine_.phi()};
+        for (int v = 0; v < kVariableCount; ++v)
+            QUENCH_CUDA_CHECK(kernels::launchAccumulateTransforms<Real>(
+                states[v], coefficients_.data() + static_cast<std::size_t>(step) * frequencies, frequencies,
+                wave, transforms_.data() + static_cast<std::size_t>(v) * frequencies * wave, stream_));
+        if (step + 1 == spectral_plan_.window_steps) closeWindow(window);
+    }
+
+    // Downloads the window's transforms and hands each slot and variable its own, in the CPU's layout
+    // (element i k + t; the device holds slot (k n) + t n + i), then starts the next window from zero.
+    void closeWindow(std::int64_t window) {
+        const std::size_t frequencies = spectral_plan_.omegas.size();
+        const std::size_t wave = engine_.waveElements();
+        std::vector<double2> host(kVariableCount * frequencies * wave);
+        QUENCH_CUDA_CHECK(cudaMemcpyAsync(host.data(), transforms_.data(), host.size() * sizeof(double2),
+                                          cudaMemcpyDeviceToHost, stream_));
+        QUENCH_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        std::vector<std::vector<std::complex<double>>> per_frequency(frequencies,
+                                                                     std::vector<std::complex<double>>(nk_));
+        for (int slot = 0; slot < count_; ++slot)
+            for (int v = 0; v < kVariableCount; ++v) {
+                for (std::size_t f = 0; f < frequencies; ++f) {
+                    const double2* source = host.data() + (static_cast<std::size_t>(v) * frequencies + f) * wave +
+                                            static_cast<std::size_t>(slot) * nk_;
+                    for (int t = 0; t < k_; ++t)
+                        for (int i = 0; i < n_; ++i) {
+                            const double2 value = source[static_cast<std::size_t>(t) * n_ + i];
+                            per_frequency[f][static_cast<std::size_t>(i) * k_ + t] = {value.x, value.y};
+                        }
+                }
+                spectral_[static_cast<std::size_t>(slot) * kVariableCount + v].addWindow(per_frequency, window);
+            }
+        transforms_.zero(stream_);
     }
 
     void sample(int segment) {
@@ -443,7 +516,8 @@ private:
         return out;
     }
 
-    // In the CPU backend's order: the autocorrelations of x and phi, then their mode autocorrelations.
+    // In the CPU backend's order: the autocorrelations of x and phi, their mode autocorrelations, then
+    // their frequency-resolved statistics.
     void appendTemporalSeries(int slot, RealizationResult& out) const {
         const double dt = spec_.integration.dt;
         const std::size_t base = static_cast<std::size_t>(slot) * kVariableCount;
@@ -455,6 +529,9 @@ private:
             for (Series& s : modes_[base + v].results(std::string(variableName(static_cast<Variable>(v))),
                                                       mode_plan_.lagTime(dt), spec_.statistics.modes))
                 out.series.push_back(std::move(s));
+        for (std::size_t v = 0; !spectral_.empty() && v < kVariableCount; ++v)
+            for (Series& s : spectral_[base + v].results(std::string(variableName(static_cast<Variable>(v)))))
+                out.series.push_back(std::move(s));
     }
 
     const EnsembleSpec& spec_;
@@ -464,6 +541,7 @@ private:
     const EpochPlan epochs_;   // annealed disorder's redraws (quenched: one epoch)
     const LagPlan lag_plan_;   // statistics.autocorrelation (lags = 0: off)
     const LagPlan mode_plan_;  // statistics.modes (lags = 0: off)
+    const cpu::SpectralPlan spectral_plan_;  // statistics.frequencies (none: off)
     const SplitPlan split_;
     const cudaStream_t stream_;
     const cublasHandle_t blas_;
@@ -482,6 +560,11 @@ private:
     // downloaded at their sample steps: [slot * kVariableCount + variable].
     std::vector<cpu::AutocorrelationAccumulator> autocorrelation_;
     std::vector<cpu::ModeAutocorrelationAccumulator> modes_;
+    // The Welch window transforms of the wave ([variable][frequency][element], FP64 complex), the
+    // coefficient table they are formed with, and the host accumulators of their outer products.
+    DeviceBuffer<double2> transforms_;
+    DeviceBuffer<double2> coefficients_;
+    std::vector<cpu::SpectralAccumulator> spectral_;
 };
 
 template <class Real>
@@ -533,12 +616,6 @@ std::int64_t CudaBackend::realizationsInFlight(const EnsembleSpec& spec) const {
 
 std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const RunControl& control) {
     validate(spec);
-    const CpuOnlyFeature cpu_only = cpuOnlyFeature(spec);
-    if (!cpu_only.key.empty())
-        throw ConfigError(
-            cpu_only.key, cpu_only.value,
-            "the cuda backend does not run this yet; use --backend cpu (or auto, which picks the CPU "
-            "for it)");
     const DeviceInfo info = currentDeviceInfo();
     const WavePlan plan = planWaves(spec, info.free_bytes);
     std::string why;

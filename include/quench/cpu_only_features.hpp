@@ -1,7 +1,7 @@
 #pragma once
-// What only the CPU backend runs (the CUDA backend refuses it, naming the key; `--backend auto` runs it on
-// the CPU): the frequency-resolved statistics (their Welch transforms need every step's state; the
-// autocorrelations, sampled every lag, run on the CUDA backend too).
+// What `--backend auto` keeps on the CPU backend: the frequency-resolved statistics. The CUDA backend
+// runs them too (device Welch transforms, host outer products per window: host/cuda/cuda_backend.cpp),
+// but that path has not yet run on a GPU, so auto picks the verified one; `--backend cuda` runs it.
 #include <string>
 
 #include "quench/ensemble_spec.hpp"
