@@ -74,18 +74,22 @@ if has storage; then
 fi
 if has sanitize; then
     # Every kernel at a size the sanitizers finish in seconds: both step paths, FP64, 16-bit
-    # storage on both paths, OU noise, random-mode couplings.
+    # storage on both paths, OU noise, random-mode couplings, the Welch transforms (settings joined by ;).
     tiny=(build/quench simulate examples/default.toml --backend cuda --out /tmp/sanitized
         --set network.n=24 --set ensemble.realizations=3 --set ensemble.trials=4 --set integration.dt=0.1
         --set integration.t_burn=2 --set integration.t_max=16 --set integration.t_bin=2)
     runs=("auto:" "cublas:" "auto:integration.precision=fp64" "auto:coupling.storage=bf16"
-        "cublas:coupling.storage=bf16" "auto:noise.tau=1" "auto:coupling.model=random_mode")
+        "cublas:coupling.storage=bf16" "auto:noise.tau=1" "auto:coupling.model=random_mode"
+        "auto:statistics.frequencies=[0,1];statistics.window=2")
     for tool in memcheck racecheck; do
         for run in "${runs[@]}"; do
             path=${run%%:*} setting=${run#*:}
-            extra=(); [[ -n $setting ]] && extra=(--set "$setting")
+            extra=()
+            IFS=';' read -ra settings <<< "$setting"
+            for one in "${settings[@]}"; do extra+=(--set "$one"); done
             name=${tool}_${path}_${setting:-default}
-            QUENCH_CUDA_STEP_PATH=$path stage "${name//[=.]/_}" 60 \
+            name=${name//[=.;,\[\]]/_}
+            QUENCH_CUDA_STEP_PATH=$path stage "$name" 60 \
                 compute-sanitizer --tool $tool --error-exitcode 9 "${tiny[@]}" "${extra[@]}"
             # racecheck looks at shared memory: the on-chip kernel and cuBLAS's, in the first two runs.
             [[ $tool == racecheck && $path == cublas ]] && break
