@@ -360,8 +360,10 @@ void setStateFourPoint(CovariancePrediction& c, double auto_mean, const LinearMo
 }
 
 // ZF by linear equivalence (as phi's), ET by linear equivalence at all frequencies (derived, as phi's).
-void stateCovariances(TheoryPrediction& p, const DmftCorrelation& c, double g, double sigma, double tau_n) {
-    const LinearEquivalentSpectra spectra = linearEquivalentSpectra(c, g, sigma, tau_n);
+void stateCovariances(TheoryPrediction& p, const DmftCorrelation& c, double g, double sigma, double tau_n,
+                      double kappa = 0.0) {
+    LinearEquivalentSpectra spectra = linearEquivalentSpectra(c, g, sigma, tau_n);
+    spectra.kappa = kappa;
     CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
     std::string error = attempt([&] {
         const TheoryQuantity& a = zf.at(Statistic::AutoMean);
@@ -465,10 +467,11 @@ void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
 // Random-mode couplings: single-site quantities equal those of iid J with the same g (derived). The
 // linear ZF four-point statistics come from the mode-spectrum theory (they depend on N through
 // kappa = g^4 N / PR_D); without mode overlap the all-frequency kernel with its kappa factor gives the
-// linear ET ones and, by linear equivalence, phi's; every other four-point statistic is omitted.
+// linear ET ones and, by linear equivalence, phi's and x's (the state traces with the kappa factor);
+// every other four-point statistic is omitted.
 const char* const kRandomModeFourPoint =
     "random-mode couplings: four-point statistics are derived for the linear ZF covariance, and without "
-    "mode overlap for linear ET and phi; not for x of a nonlinear network";
+    "mode overlap for the linear ET covariance and for x and phi of nonlinear networks";
 
 bool uncorrelatedModes(const CouplingSpec& c) { return c.overlap == 0.0 && c.overlap_spread == 0.0; }
 
@@ -501,7 +504,8 @@ void randomModeLinearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
 }
 
 // Nonlinear phi, rho = 0: linear equivalence with the effective coupling gamma J, itself random-mode with
-// kappa_eff = gamma^4 kappa: ZF PR/N = (1 - g_eff^2)^2 / (1 + kappa_eff), ET from the kappa kernel.
+// kappa_eff = gamma^4 kappa: ZF PR/N = (1 - g_eff^2)^2 / (1 + kappa_eff), ET from the kappa kernel; x's
+// statistics from docs/theory/state_covariance.md's traces, whose K K' trace carries the same factor.
 void randomModeActivationStatistics(TheoryPrediction& p, const EnsembleSpec& spec) {
     CovariancePrediction& zf = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
     CovariancePrediction& et = p.at(Variable::Phi, CovarianceKind::EqualTime);
@@ -516,6 +520,7 @@ void randomModeActivationStatistics(TheoryPrediction& p, const EnsembleSpec& spe
         setFromDimension(zf, *a_zf.value, pr_zf, Basis::LinearEquivalence);
         setFromDimension(et, *a_et.value, equalTimeActivationDimension(c, spec.coupling.g, 200, kappa),
                          Basis::Derived);
+        stateCovariances(p, c, spec.coupling.g, spec.noise.sigma, spec.noise.tau, kappa);
     });
     if (!error.empty())
         for (CovariancePrediction* q : {&zf, &et})

@@ -29,11 +29,13 @@ struct TraceTable {
 
 Complex t(double g2, Complex a, Complex b) { return 1.0 / (1.0 - g2 * a * std::conj(b)); }
 
-TraceTable traces(double g2, Complex a, Complex b) {
+// Random-mode couplings (no overlap) keep every two- and three-resolvent trace and multiply tr[K_a K_b]
+// by 1 + kappa |a|^2 |b|^2 (checked against dense N = 1600 matrices, docs/theory/random_mode.md).
+TraceTable traces(double g2, double kappa, Complex a, Complex b) {
     const double taa = std::real(t(g2, a, a)), tbb = std::real(t(g2, b, b));
     const Complex tab = t(g2, a, b), tba = t(g2, b, a);
     const double cross = std::real(tab + tba);  // t(a,b) + t(b,a) = 2 Re t(a,b)
-    const double kk = taa * tbb * std::norm(tab);
+    const double kk = taa * tbb * std::norm(tab) * (1.0 + kappa * std::norm(a) * std::norm(b));
     return {kk, kk - taa * cross + taa, kk - tbb * cross + tbb, kk - cross * (taa + tbb - 1.0) + taa + tbb - 1.0};
 }
 
@@ -42,6 +44,8 @@ void requireStable(const LinearEquivalentSpectra& s) {
         throw std::domain_error("state covariance: g gamma = " + std::to_string(s.g * s.gamma) +
                                 " must lie in [0, 1) with gamma > 0 (no stationary state otherwise)");
     if (!s.noise || !s.residual) throw std::invalid_argument("state covariance: noise and residual spectra are required");
+    if (!(s.kappa >= 0.0) || !std::isfinite(s.kappa))
+        throw std::domain_error("state covariance: kappa = " + std::to_string(s.kappa) + " must be finite and >= 0");
 }
 
 // What the trace formulas need of one frequency, evaluated once (the residual spectrum costs a Filon sum).
@@ -61,8 +65,8 @@ FrequencyPoint frequencyPoint(const LinearEquivalentSpectra& s, double w) {
     return {chi, noise * lowpass, residual / (s.gamma * s.gamma), (noise + g2 * residual) * taa * lowpass};
 }
 
-double crossSpectralProduct(double g2, const FrequencyPoint& a, const FrequencyPoint& b) {
-    const TraceTable tr = traces(g2, a.chi, b.chi);
+double crossSpectralProduct(double g2, double kappa, const FrequencyPoint& a, const FrequencyPoint& b) {
+    const TraceTable tr = traces(g2, kappa, a.chi, b.chi);
     const double full = a.noise_weight * b.noise_weight * tr.kk + a.noise_weight * b.residual_weight * tr.kp +
                         a.residual_weight * b.noise_weight * tr.pk + a.residual_weight * b.residual_weight * tr.pp;
     return full - a.spectrum * b.spectrum;
@@ -90,7 +94,7 @@ double stateSpectrum(const LinearEquivalentSpectra& s, double w) {
 
 double stateCrossSpectralProduct(const LinearEquivalentSpectra& s, double w, double w_prime) {
     requireStable(s);
-    return crossSpectralProduct(s.g * s.g, frequencyPoint(s, w), frequencyPoint(s, w_prime));
+    return crossSpectralProduct(s.g * s.g, s.kappa, frequencyPoint(s, w), frequencyPoint(s, w_prime));
 }
 
 namespace {
@@ -131,7 +135,7 @@ LinearMoments stateEqualTime(const LinearEquivalentSpectra& s, double scale, int
     double excess = 0.0;
     for (int i = 0; i < frequency_points; ++i) {
         double row = 0.0;
-        for (int j = 0; j < frequency_points; ++j) row += weight[j] * crossSpectralProduct(g2, point[i], point[j]);
+        for (int j = 0; j < frequency_points; ++j) row += weight[j] * crossSpectralProduct(g2, s.kappa, point[i], point[j]);
         excess += weight[i] * row;
     }
     return fromSecondMoments(auto_mean, excess);

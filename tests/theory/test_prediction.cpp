@@ -262,7 +262,8 @@ TEST(Prediction, RandomModeLinearZeroFrequencyComesFromTheModeSpectrumTheory) {
 }
 
 // The kappa kernel at w = w' = 0 is the ZF closed form; for a nonlinear network it acts on the effective
-// coupling gamma J (kappa_eff = gamma^4 kappa). Mode overlap leaves phi's four-point statistics omitted.
+// coupling gamma J (kappa_eff = gamma^4 kappa), and x's from the state traces with the same factor. Mode
+// overlap leaves the four-point statistics omitted.
 TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     EnsembleSpec spec = model(ActivationKind::Tanh, 0.8, 1.0);
     spec.network.n = 200;
@@ -275,7 +276,16 @@ TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     EXPECT_EQ(zf.basis, Basis::LinearEquivalence);
     EXPECT_NEAR(valueOf(zf), std::pow(1.0 - g_eff * g_eff, 2) / (1.0 + std::pow(gamma, 4) * kappa), 1e-12);
     EXPECT_EQ(cov(p, Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN).basis, Basis::Derived);
-    EXPECT_FALSE(cov(p, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN).available());
+    // x's statistics from the state traces with the same kappa: lower-dimensional than with iid J.
+    const TheoryQuantity& x_et = cov(p, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN);
+    const TheoryQuantity& x_zf = cov(p, Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN);
+    EXPECT_EQ(x_et.basis, Basis::Derived);
+    EXPECT_EQ(x_zf.basis, Basis::LinearEquivalence);
+    EnsembleSpec iid = spec;
+    iid.coupling.model = CouplingModel::Iid;
+    const TheoryPrediction q = predict(iid);
+    EXPECT_LT(valueOf(x_et), valueOf(cov(q, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN)));
+    EXPECT_LT(valueOf(x_zf), valueOf(cov(q, Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)));
     spec.coupling.overlap = 0.3;
     const TheoryPrediction overlapped = predict(spec);
     EXPECT_FALSE(cov(overlapped, Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN).available());

@@ -21,6 +21,9 @@ struct LinearEquivalentSpectra {
     double gamma = 0.0;                      // effective gain E[phi'(x)]
     std::function<double(double)> noise;     // N(w): power spectrum of the noise (sigma^2 for white noise)
     std::function<double(double)> residual;  // S_r(w) >= 0: power spectrum of the residual r
+    // Random-mode couplings without mode overlap: kappa = (1/N) sum_a D_a^4 (0: iid J). Only the K K'
+    // trace changes, by the factor 1 + kappa |chi|^2 |chi'|^2 (docs/theory/random_mode.md).
+    double kappa = 0.0;
 };
 
 // Spectra of the DMFT solution c: N(w) = sigma^2 / (1 + tau_n^2 w^2) and the residual that makes the
