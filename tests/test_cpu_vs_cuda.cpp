@@ -64,6 +64,27 @@ protected:
                     }
         }
     }
+
+    // The streamed curves (per realization, in the CPU backend's order) agree to rounding.
+    void expectSameSeries(const EnsembleSpec& spec, std::size_t curves) const {
+        const std::vector<RealizationResult> cpu = run(BackendKind::Cpu, spec);
+        const std::vector<RealizationResult> gpu = run(BackendKind::Cuda, spec);
+        ASSERT_EQ(cpu.size(), gpu.size());
+        for (std::size_t r = 0; r < cpu.size(); ++r) {
+            ASSERT_EQ(cpu[r].series.size(), gpu[r].series.size());
+            ASSERT_EQ(cpu[r].series.size(), curves);
+            for (std::size_t q = 0; q < curves; ++q) {
+                const Series& a = cpu[r].series[q];
+                const Series& b = gpu[r].series[q];
+                EXPECT_EQ(a.name, b.name);
+                ASSERT_EQ(a.values.size(), b.values.size());
+                for (std::size_t k = 0; k < a.values.size(); ++k)
+                    EXPECT_LE(std::fabs(a.values[k] - b.values[k]),
+                              relativeTolerance() * std::fabs(a.values[k]) + absoluteTolerance())
+                        << a.name << " at " << a.at[k];
+            }
+        }
+    }
 };
 
 // tanh, iid couplings with symmetry, white noise, exponential Euler, K >= 4 (trial split).
@@ -158,22 +179,7 @@ TEST_P(CpuVsCudaTest, AutocorrelationSeriesAgree) {
     spec.statistics.mode_lags = 3;
     spec.ensemble.realizations = 2;
     expectSameStatistics(spec);
-    const std::vector<RealizationResult> cpu = run(BackendKind::Cpu, spec);
-    const std::vector<RealizationResult> gpu = run(BackendKind::Cuda, spec);
-    for (std::size_t r = 0; r < cpu.size(); ++r) {
-        ASSERT_EQ(cpu[r].series.size(), gpu[r].series.size());
-        ASSERT_EQ(cpu[r].series.size(), 6u);  // x, phi autocorrelation; 2 modes each
-        for (std::size_t q = 0; q < cpu[r].series.size(); ++q) {
-            const Series& a = cpu[r].series[q];
-            const Series& b = gpu[r].series[q];
-            EXPECT_EQ(a.name, b.name);
-            ASSERT_EQ(a.values.size(), b.values.size());
-            for (std::size_t k = 0; k < a.values.size(); ++k)
-                EXPECT_LE(std::fabs(a.values[k] - b.values[k]),
-                          relativeTolerance() * std::fabs(a.values[k]) + absoluteTolerance())
-                    << a.name << " at " << a.at[k];
-        }
-    }
+    expectSameSeries(spec, 6);  // x, phi autocorrelation; 2 modes each
 }
 
 // The frequency-resolved statistics: the CUDA backend forms the Welch window transforms on the device with
@@ -186,22 +192,7 @@ TEST_P(CpuVsCudaTest, FrequencyResolvedSeriesAgree) {
     spec.statistics.window = 10.0;
     spec.ensemble.realizations = 2;
     expectSameStatistics(spec);
-    const std::vector<RealizationResult> cpu = run(BackendKind::Cpu, spec);
-    const std::vector<RealizationResult> gpu = run(BackendKind::Cuda, spec);
-    for (std::size_t r = 0; r < cpu.size(); ++r) {
-        ASSERT_EQ(cpu[r].series.size(), gpu[r].series.size());
-        ASSERT_EQ(cpu[r].series.size(), 6u);  // a(w), N dc2(w), PR(w)/N of x and phi
-        for (std::size_t q = 0; q < cpu[r].series.size(); ++q) {
-            const Series& a = cpu[r].series[q];
-            const Series& b = gpu[r].series[q];
-            EXPECT_EQ(a.name, b.name);
-            ASSERT_EQ(a.values.size(), b.values.size());
-            for (std::size_t k = 0; k < a.values.size(); ++k)
-                EXPECT_LE(std::fabs(a.values[k] - b.values[k]),
-                          relativeTolerance() * std::fabs(a.values[k]) + absoluteTolerance())
-                    << a.name << " at " << a.at[k];
-        }
-    }
+    expectSameSeries(spec, 6);  // a(w), N dc2(w), PR(w)/N of x and phi
 }
 
 // Cutting the ensemble into several waves (a small memory budget): FP64 results are identical bit for
