@@ -2,8 +2,8 @@
 // of a nonlinear network (docs/theory/nonlinear_finite_size.md, section 3): the DMFT Delta(tau) and
 // C_phi(tau) on a tau grid, gamma and g_eff, and the frozen linear-equivalence 1/N coefficients.
 //   quench_export_order_parameters --activation tanh --g 1.5 --sigma 1 --out dmft.txt
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <memory>

@@ -78,7 +78,8 @@ TEST(FrozenEquivalence, RejectsAQuiescentOrUnsolvedNetwork) {
     EXPECT_THROW(frozenEquivalenceEqualTimeFirstOrder(empty, 1.0, kGaussian), std::domain_error);
     const DmftCorrelation c = solveWhiteNoiseCorrelation(activationOf(ActivationKind::Tanh), 1.0, 1.0);
     EXPECT_THROW(frozenEquivalenceZeroFrequencyFirstOrder(c, -1.0, kGaussian), std::domain_error);
-    EXPECT_THROW(linearEqualTimeFirstOrderWithNoise(0.5, 0.0, kGaussian, [](double) { return 1.0; }, 0.0),
+    EXPECT_THROW(linearEqualTimeFirstOrderWithNoise(
+                     0.5, 0.0, kGaussian, [](double) { return 1.0; }, 0.0),
                  std::domain_error);
 }
 

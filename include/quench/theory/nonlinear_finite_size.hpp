@@ -20,7 +20,8 @@ namespace quench::theory {
 LinearFirstOrder frozenEquivalenceEqualTimeFirstOrder(const DmftCorrelation& c, double g,
                                                       DiagonalConvention diagonal);
 
-// The same at zero frequency: the linear ZF coefficients at g_eff with sigma^2 -> L(0) = S_phi(0)(1 - g_eff^2).
+// The same at zero frequency: the linear ZF coefficients at g_eff with the noise power
+// L(0) = S_phi(0) (1 - g_eff^2) in place of sigma^2.
 LinearFirstOrder frozenEquivalenceZeroFrequencyFirstOrder(const DmftCorrelation& c, double g,
                                                           DiagonalConvention diagonal);
 
