@@ -89,11 +89,13 @@ TEST(SpectralAccumulatorWindows, AWindowAddedWholeEqualsItsStepsAddedOneByOne) {
     std::vector<std::vector<std::complex<double>>> transforms(f, std::vector<std::complex<double>>(kn));
     std::vector<double> state(kn);
     for (std::int64_t m = 0; m < plan.window_steps * plan.windows_per_trial + 5; ++m) {  // + a short tail
-        for (std::size_t e = 0; e < kn; ++e) state[e] = std::sin(0.37 * static_cast<double>(m * 13 + e * 7) + 0.1 * e);
+        for (std::size_t e = 0; e < kn; ++e)
+            state[e] = std::sin(0.37 * static_cast<double>(m * 13 + e * 7) + 0.1 * e);
         by_step.add(state.data(), m);
         const std::int64_t step = m % plan.window_steps;
         for (std::size_t w = 0; w < f; ++w)
-            for (std::size_t e = 0; e < kn; ++e) transforms[w][e] += c[static_cast<std::size_t>(step) * f + w] * state[e];
+            for (std::size_t e = 0; e < kn; ++e)
+                transforms[w][e] += c[static_cast<std::size_t>(step) * f + w] * state[e];
         if (step + 1 == plan.window_steps) {
             by_window.addWindow(transforms, m / plan.window_steps);
             for (auto& x : transforms) std::fill(x.begin(), x.end(), std::complex<double>(0.0));
@@ -103,7 +105,8 @@ TEST(SpectralAccumulatorWindows, AWindowAddedWholeEqualsItsStepsAddedOneByOne) {
     ASSERT_EQ(a.size(), b.size());
     for (std::size_t q = 0; q < a.size(); ++q)
         for (std::size_t w = 0; w < f; ++w)
-            EXPECT_NEAR(a[q].values[w], b[q].values[w], 1e-12 * std::abs(a[q].values[w])) << a[q].name << " at " << w;
+            EXPECT_NEAR(a[q].values[w], b[q].values[w], 1e-12 * std::abs(a[q].values[w]))
+                << a[q].name << " at " << w;
     EXPECT_THROW(by_window.addWindow({}, 0), std::invalid_argument);
 }
 

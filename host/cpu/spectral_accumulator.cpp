@@ -137,12 +137,14 @@ void SpectralAccumulator::closeWindow(std::int64_t window) {
     for (std::vector<Complex>& x : x_) std::fill(x.begin(), x.end(), Complex(0.0));
 }
 
-void SpectralAccumulator::addWindow(const std::vector<std::vector<Complex>>& transforms, std::int64_t window) {
+void SpectralAccumulator::addWindow(const std::vector<std::vector<Complex>>& transforms,
+                                    std::int64_t window) {
     const std::size_t kn = static_cast<std::size_t>(n_) * k_;
     if (transforms.size() != kernel_.size())
         throw std::invalid_argument("spectral window: one transform per frequency expected");
     for (const std::vector<Complex>& x : transforms)
-        if (x.size() != kn) throw std::invalid_argument("spectral window: a transform must hold n x k values");
+        if (x.size() != kn)
+            throw std::invalid_argument("spectral window: a transform must hold n x k values");
     if (window < 0 || window >= plan_.windows_per_trial) return;  // the tail shorter than a window
     accumulateWindow(transforms, window);
 }

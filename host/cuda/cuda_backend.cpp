@@ -22,11 +22,11 @@
 #include "memory_plan.hpp"
 #include "moments.cuh"
 #include "progress_reporter.hpp"
-#include "spectral_transform.cuh"
 #include "quench/coupling.hpp"
 #include "quench/disorder_epochs.hpp"
 #include "quench/error.hpp"
 #include "quench/lag_plan.hpp"
+#include "spectral_transform.cuh"
 #include "statistics/split_covariance.hpp"
 
 namespace quench::cuda {
@@ -243,7 +243,8 @@ private:
         if (spectral_plan_.omegas.empty()) return;
         const std::vector<std::complex<double>> table = cpu::spectralCoefficients(spectral_plan_);
         std::vector<double2> device_table(table.size());
-        for (std::size_t e = 0; e < table.size(); ++e) device_table[e] = make_double2(table[e].real(), table[e].imag());
+        for (std::size_t e = 0; e < table.size(); ++e)
+            device_table[e] = make_double2(table[e].real(), table[e].imag());
         coefficients_ = DeviceBuffer<double2>(device_table.size());
         QUENCH_CUDA_CHECK(cudaMemcpyAsync(coefficients_.data(), device_table.data(), coefficients_.bytes(),
                                           cudaMemcpyHostToDevice, stream_));
@@ -280,8 +281,8 @@ private:
 
     // Whether measured step m samples the equal-time moments or closes a bin.
     bool measuresAt(std::int64_t m) const {
-        return transformsEveryStep() || m % plan_.sample_stride == 0 || (m + 1) % plan_.bin_steps == 0 || samplesAutocorrelation(m) ||
-               samplesModes(m);
+        return transformsEveryStep() || m % plan_.sample_stride == 0 || (m + 1) % plan_.bin_steps == 0 ||
+               samplesAutocorrelation(m) || samplesModes(m);
     }
 
     // The first measured step >= m at which measuresAt() holds.
@@ -369,7 +370,8 @@ private:
         for (int slot = 0; slot < count_; ++slot)
             for (int v = 0; v < kVariableCount; ++v) {
                 for (std::size_t f = 0; f < frequencies; ++f) {
-                    const double2* source = host.data() + (static_cast<std::size_t>(v) * frequencies + f) * wave +
+                    const double2* source = host.data() +
+                                            (static_cast<std::size_t>(v) * frequencies + f) * wave +
                                             static_cast<std::size_t>(slot) * nk_;
                     for (int t = 0; t < k_; ++t)
                         for (int i = 0; i < n_; ++i) {
@@ -377,7 +379,8 @@ private:
                             per_frequency[f][static_cast<std::size_t>(i) * k_ + t] = {value.x, value.y};
                         }
                 }
-                spectral_[static_cast<std::size_t>(slot) * kVariableCount + v].addWindow(per_frequency, window);
+                spectral_[static_cast<std::size_t>(slot) * kVariableCount + v].addWindow(per_frequency,
+                                                                                         window);
             }
         transforms_.zero(stream_);
     }
@@ -538,9 +541,9 @@ private:
     const int n_;
     const int k_;
     const StepPlan plan_;
-    const EpochPlan epochs_;   // annealed disorder's redraws (quenched: one epoch)
-    const LagPlan lag_plan_;   // statistics.autocorrelation (lags = 0: off)
-    const LagPlan mode_plan_;  // statistics.modes (lags = 0: off)
+    const EpochPlan epochs_;                 // annealed disorder's redraws (quenched: one epoch)
+    const LagPlan lag_plan_;                 // statistics.autocorrelation (lags = 0: off)
+    const LagPlan mode_plan_;                // statistics.modes (lags = 0: off)
     const cpu::SpectralPlan spectral_plan_;  // statistics.frequencies (none: off)
     const SplitPlan split_;
     const cudaStream_t stream_;

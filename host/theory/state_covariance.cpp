@@ -27,7 +27,9 @@ struct TraceTable {
     double pp;  // tr[P_a P_b]
 };
 
-Complex t(double g2, Complex a, Complex b) { return 1.0 / (1.0 - g2 * a * std::conj(b)); }
+Complex t(double g2, Complex a, Complex b) {
+    return 1.0 / (1.0 - g2 * a * std::conj(b));
+}
 
 // Random-mode couplings (no overlap) keep every two- and three-resolvent trace and multiply tr[K_a K_b]
 // by 1 + kappa |a|^2 |b|^2 (checked against dense N = 1600 matrices, docs/theory/random_mode.md).
@@ -36,16 +38,19 @@ TraceTable traces(double g2, double kappa, Complex a, Complex b) {
     const Complex tab = t(g2, a, b), tba = t(g2, b, a);
     const double cross = std::real(tab + tba);  // t(a,b) + t(b,a) = 2 Re t(a,b)
     const double kk = taa * tbb * std::norm(tab) * (1.0 + kappa * std::norm(a) * std::norm(b));
-    return {kk, kk - taa * cross + taa, kk - tbb * cross + tbb, kk - cross * (taa + tbb - 1.0) + taa + tbb - 1.0};
+    return {kk, kk - taa * cross + taa, kk - tbb * cross + tbb,
+            kk - cross * (taa + tbb - 1.0) + taa + tbb - 1.0};
 }
 
 void requireStable(const LinearEquivalentSpectra& s) {
     if (!(s.g >= 0.0) || !(s.gamma > 0.0) || !(s.g * s.gamma < 1.0))
         throw std::domain_error("state covariance: g gamma = " + std::to_string(s.g * s.gamma) +
                                 " must lie in [0, 1) with gamma > 0 (no stationary state otherwise)");
-    if (!s.noise || !s.residual) throw std::invalid_argument("state covariance: noise and residual spectra are required");
+    if (!s.noise || !s.residual)
+        throw std::invalid_argument("state covariance: noise and residual spectra are required");
     if (!(s.kappa >= 0.0) || !std::isfinite(s.kappa))
-        throw std::domain_error("state covariance: kappa = " + std::to_string(s.kappa) + " must be finite and >= 0");
+        throw std::domain_error("state covariance: kappa = " + std::to_string(s.kappa) +
+                                " must be finite and >= 0");
 }
 
 // What the trace formulas need of one frequency, evaluated once (the residual spectrum costs a Filon sum).
@@ -68,13 +73,15 @@ FrequencyPoint frequencyPoint(const LinearEquivalentSpectra& s, double w) {
 double crossSpectralProduct(double g2, double kappa, const FrequencyPoint& a, const FrequencyPoint& b) {
     const TraceTable tr = traces(g2, kappa, a.chi, b.chi);
     const double full = a.noise_weight * b.noise_weight * tr.kk + a.noise_weight * b.residual_weight * tr.kp +
-                        a.residual_weight * b.noise_weight * tr.pk + a.residual_weight * b.residual_weight * tr.pp;
+                        a.residual_weight * b.noise_weight * tr.pk +
+                        a.residual_weight * b.residual_weight * tr.pp;
     return full - a.spectrum * b.spectrum;
 }
 
 }  // namespace
 
-LinearEquivalentSpectra linearEquivalentSpectra(const DmftCorrelation& c, double g, double sigma, double tau_n) {
+LinearEquivalentSpectra linearEquivalentSpectra(const DmftCorrelation& c, double g, double sigma,
+                                                double tau_n) {
     LinearEquivalentSpectra s;
     s.g = g;
     s.gamma = c.gamma;
@@ -118,9 +125,11 @@ LinearMoments stateZeroFrequency(const LinearEquivalentSpectra& s) {
 LinearMoments stateEqualTime(const LinearEquivalentSpectra& s, double scale, int frequency_points) {
     requireStable(s);
     if (!(scale > 0.0) || !std::isfinite(scale))
-        throw std::domain_error("state covariance: frequency scale = " + std::to_string(scale) + " must be positive");
+        throw std::domain_error("state covariance: frequency scale = " + std::to_string(scale) +
+                                " must be positive");
     if (frequency_points < 16 || frequency_points > 2000)
-        throw std::domain_error("frequency_points = " + std::to_string(frequency_points) + ": must lie in [16, 2000]");
+        throw std::domain_error("frequency_points = " + std::to_string(frequency_points) +
+                                ": must lie in [16, 2000]");
     const GaussLegendreRule rule = gaussLegendreRule(frequency_points);
     std::vector<FrequencyPoint> point;
     std::vector<double> weight;
@@ -128,14 +137,16 @@ LinearMoments stateEqualTime(const LinearEquivalentSpectra& s, double scale, int
     for (int i = 0; i < frequency_points; ++i) {
         const double theta = 0.5 * kPi * rule.nodes[i];  // the rule is symmetric: w covers (-inf, inf)
         point.push_back(frequencyPoint(s, scale * std::tan(theta)));
-        weight.push_back(rule.weights[i] * 0.5 * kPi * scale / (std::cos(theta) * std::cos(theta)) / (2.0 * kPi));
+        weight.push_back(rule.weights[i] * 0.5 * kPi * scale / (std::cos(theta) * std::cos(theta)) /
+                         (2.0 * kPi));
         auto_mean += weight.back() * point.back().spectrum;
     }
     const double g2 = s.g * s.g;
     double excess = 0.0;
     for (int i = 0; i < frequency_points; ++i) {
         double row = 0.0;
-        for (int j = 0; j < frequency_points; ++j) row += weight[j] * crossSpectralProduct(g2, s.kappa, point[i], point[j]);
+        for (int j = 0; j < frequency_points; ++j)
+            row += weight[j] * crossSpectralProduct(g2, s.kappa, point[i], point[j]);
         excess += weight[i] * row;
     }
     return fromSecondMoments(auto_mean, excess);
