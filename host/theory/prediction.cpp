@@ -370,11 +370,13 @@ void stateCovariances(TheoryPrediction& p, const DmftCorrelation& c, double g, d
         if (!a.available()) throw std::runtime_error("the ZF auto mean is absent: " + a.reason);
         setStateFourPoint(zf, *a.value, stateZeroFrequency(spectra), Basis::LinearEquivalence);
     });
-    if (!error.empty()) zf.at(Statistic::PrOverN) = TheoryQuantity::omitted("x ZF statistics failed: " + error);
+    if (!error.empty())
+        zf.at(Statistic::PrOverN) = TheoryQuantity::omitted("x ZF statistics failed: " + error);
     CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
     const double scale = std::max(0.05, std::sqrt(std::max(0.0, 1.0 - c.g_eff * c.g_eff))) / (1.0 + tau_n);
     error = attempt([&] { setStateFourPoint(et, c.delta0, stateEqualTime(spectra, scale), Basis::Derived); });
-    if (!error.empty()) et.at(Statistic::PrOverN) = TheoryQuantity::omitted("x ET statistics failed: " + error);
+    if (!error.empty())
+        et.at(Statistic::PrOverN) = TheoryQuantity::omitted("x ET statistics failed: " + error);
 }
 
 // phi ZF by linear equivalence: a linear network with gain g_eff driven by white noise of power
@@ -473,7 +475,9 @@ const char* const kRandomModeFourPoint =
     "random-mode couplings: four-point statistics are derived for the linear ZF covariance, and without "
     "mode overlap for the linear ET covariance and for x and phi of nonlinear networks";
 
-bool uncorrelatedModes(const CouplingSpec& c) { return c.overlap == 0.0 && c.overlap_spread == 0.0; }
+bool uncorrelatedModes(const CouplingSpec& c) {
+    return c.overlap == 0.0 && c.overlap_spread == 0.0;
+}
 
 // kappa = (1/N) sum_a D_a^4 of the spec's mode spectrum (the factor of the random-mode four-point kernel).
 double randomModeKappa(const EnsembleSpec& spec) {
@@ -496,10 +500,12 @@ void randomModeLinearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     const std::string error = attempt([&] {
         const DmftCorrelation c =
             solveNoiseCorrelation(spec.network.activation, spec.coupling.g, spec.noise.sigma, spec.noise.tau);
-        setFromDimension(et, *a.value, equalTimeActivationDimension(c, spec.coupling.g, 200, randomModeKappa(spec)),
+        setFromDimension(et, *a.value,
+                         equalTimeActivationDimension(c, spec.coupling.g, 200, randomModeKappa(spec)),
                          Basis::Derived);
     });
-    if (!error.empty()) et.at(Statistic::PrOverN) = TheoryQuantity::omitted("random-mode ET theory failed: " + error);
+    if (!error.empty())
+        et.at(Statistic::PrOverN) = TheoryQuantity::omitted("random-mode ET theory failed: " + error);
     p.at(Variable::Phi, CovarianceKind::EqualTime) = et;
 }
 
@@ -524,7 +530,39 @@ void randomModeActivationStatistics(TheoryPrediction& p, const EnsembleSpec& spe
     });
     if (!error.empty())
         for (CovariancePrediction* q : {&zf, &et})
-            q->at(Statistic::PrOverN) = TheoryQuantity::omitted("random-mode linear equivalence failed: " + error);
+            q->at(Statistic::PrOverN) =
+                TheoryQuantity::omitted("random-mode linear equivalence failed: " + error);
+}
+
+// With mode overlap the bulk of eig J is shifted (mean sum rho_a D_a / N) and no single-site value is
+// that of iid J: a linear network's ET auto mean comes from the cavity at every frequency; a nonlinear
+// network's DMFT with overlap is not derived.
+const char* const kRandomModeOverlapSingleSite =
+    "random-mode couplings with mode overlap: single-site quantities differ from those of iid J and the "
+    "DMFT of a nonlinear network with overlap is not derived";
+
+void randomModeLinearEqualTimeWithOverlap(TheoryPrediction& p, const EnsembleSpec& spec) {
+    const CouplingSpec& c = spec.coupling;
+    const int n = spec.network.n;
+    const int modes = std::max(1, static_cast<int>(std::lround(c.mode_ratio * n)));
+    CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
+    const std::string error = attempt([&] {
+        if (spec.noise.tau > 0.0)
+            throw std::runtime_error("the ET cavity with mode overlap is derived for white noise only");
+        const std::vector<double> d =
+            randomModeSpectrum(c.spectrum, modes, n, c.g, c.spectrum_decay, c.strong_fraction, c.weak_ratio);
+        setSingleSite(
+            et,
+            randomModeEqualTimeAutoMeanUniformOverlap(d, n, c.overlap, c.overlap_spread, spec.noise.sigma),
+            Basis::Exact);
+    });
+    if (!error.empty()) omitCovariance(et, "random-mode ET theory with overlap failed: " + error);
+    p.delta0 = et.at(Statistic::AutoMean);
+    for (TheoryQuantity* q : {&p.gamma, &p.g_eff, &p.stability_margin})
+        if (q->available()) q->basis = Basis::Exact;
+    p.stability_margin = TheoryQuantity::omitted(
+        "with mode overlap the edge of the bulk of eig J is not 1 - g (it shifts by sum rho_a D_a / N)");
+    p.at(Variable::Phi, CovarianceKind::EqualTime) = et;
 }
 
 void randomModeLinearZeroFrequency(TheoryPrediction& p, const EnsembleSpec& spec) {
@@ -565,8 +603,13 @@ void restrictToSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     if (!stable) return;
     if (p.route == "linear") {
         randomModeLinearZeroFrequency(p, spec);
-        if (uncorrelatedModes(spec.coupling)) randomModeLinearEqualTime(p, spec);
-    } else if (uncorrelatedModes(spec.coupling) && p.delta0.available() && *p.delta0.value > 0.0) {
+        if (uncorrelatedModes(spec.coupling))
+            randomModeLinearEqualTime(p, spec);
+        else
+            randomModeLinearEqualTimeWithOverlap(p, spec);
+    } else if (!uncorrelatedModes(spec.coupling)) {
+        omitAll(p, kRandomModeOverlapSingleSite);
+    } else if (p.delta0.available() && *p.delta0.value > 0.0) {
         randomModeActivationStatistics(p, spec);
     }
 }
@@ -603,10 +646,12 @@ std::string heterogeneityUncoveredReason(const EnsembleSpec& spec) {
     if (spec.coupling.model != CouplingModel::Iid)
         return "per-neuron gains or time constants with random-mode couplings are not derived";
     if (spec.coupling.symmetry != 0.0)
-        return "per-neuron gains or time constants with partially symmetric J (coupling.symmetry != 0) are not "
+        return "per-neuron gains or time constants with partially symmetric J (coupling.symmetry != 0) are "
+               "not "
                "derived";
     if (!linear && perNeuron(spec.network.tau))
-        return "per-neuron time constants in a nonlinear network: every neuron has its own Delta_i(tau), a DMFT "
+        return "per-neuron time constants in a nonlinear network: every neuron has its own Delta_i(tau), a "
+               "DMFT "
                "not derived here";
     if (!linear && spec.noise.tau > 0.0)
         return "per-neuron gains with colored noise in a nonlinear network are not derived";
@@ -646,10 +691,12 @@ void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.route = "heterogeneous_gains";
     const char* const no_x_four_point = "x four-point statistics of a nonlinear network are not derived";
     const char* const no_et_four_point =
-        "equal-time four-point statistics with per-neuron gains are not derived (the all-frequency integral is "
+        "equal-time four-point statistics with per-neuron gains are not derived (the all-frequency integral "
+        "is "
         "not generalized)";
     const char* const no_equal_time =
-        "per-neuron time constants or colored noise: only the zero-frequency covariance of a linear network is "
+        "per-neuron time constants or colored noise: only the zero-frequency covariance of a linear network "
+        "is "
         "derived";
     const bool linear = spec.network.activation.kind == ActivationKind::Linear;
     const bool equal_time = equalTimeCovered(spec);
@@ -660,8 +707,8 @@ void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
     }
     p.chaotic = TheoryQuantity::omitted("the chaos criterion is not derived with per-neuron gains");
     p.density_reason = "no closed form for the eigenvalue density with per-neuron gains";
-    const theory::HeterogeneousGainTheory t =
-        theory::solveHeterogeneousGains(spec.network.activation, spec.coupling.g, spec.noise.sigma, spec.network.gain);
+    const theory::HeterogeneousGainTheory t = theory::solveHeterogeneousGains(
+        spec.network.activation, spec.coupling.g, spec.noise.sigma, spec.network.gain);
     const Basis four_point = linear ? Basis::Exact : Basis::LinearEquivalence;
     if (equal_time) {
         p.delta0 = TheoryQuantity::of(t.delta0, Basis::Exact);
@@ -760,9 +807,10 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
         return p;
     }
     if (perNeuron(spec.network.gain) || perNeuron(spec.network.tau)) {
-        const std::string why = spec.coupling.disorder == Disorder::Annealed
-                                    ? "annealed disorder with per-neuron gains or time constants is not covered"
-                                    : heterogeneityUncoveredReason(spec);
+        const std::string why =
+            spec.coupling.disorder == Disorder::Annealed
+                ? "annealed disorder with per-neuron gains or time constants is not covered"
+                : heterogeneityUncoveredReason(spec);
         const std::string error = why.empty() ? attempt([&] { predictHeterogeneous(p, spec); }) : "";
         if (!why.empty() || !error.empty()) {
             omitAll(p, why.empty() ? "heterogeneous-neuron theory failed: " + error : why);

@@ -1,14 +1,21 @@
 #include "quench/theory/random_mode_theory.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <complex>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "quench/theory/gaussian_average.hpp"
 
 namespace quench::theory {
 namespace {
 
-using Mat2 = std::array<double, 4>;  // row-major [[0, 1], [2, 3]]
+using Complex = std::complex<double>;
+using Mat2 = std::array<Complex, 4>;  // row-major [[0, 1], [2, 3]]
 
 [[noreturn]] void reject(const char* name, double value, const std::string& allowed) {
     std::ostringstream msg;
@@ -18,7 +25,7 @@ using Mat2 = std::array<double, 4>;  // row-major [[0, 1], [2, 3]]
 }
 
 Mat2 inverse(const Mat2& m) {
-    const double det = m[0] * m[3] - m[1] * m[2];
+    const Complex det = m[0] * m[3] - m[1] * m[2];
     return {m[3] / det, -m[1] / det, -m[2] / det, m[0] / det};
 }
 
@@ -28,7 +35,8 @@ double sumOfPowers(const std::vector<double>& D, int power) {
     return s;
 }
 
-// Hermitized cavity for r(eps) = (1/N) Tr ((1-J)^T (1-J) + eps)^-1. gamma holds the mode responses
+// Hermitized cavity for r(eps) = (1/N) Tr ((K-J)^H (K-J) + eps)^-1, K = 1 + i w (w = 0: the ZF problem
+// (1-J)^T (1-J); at w != 0 the x -> p and p -> x couplings are K and conj K). gamma holds the mode responses
 // (1/N) sum_a Gamma^a (entries yy, yt, ty, tt); it is updated in place so callers can continue in eps.
 // With per-mode overlaps rho_a the neuron response needs two mode averages: the plain one for the
 // off-diagonal entries (sum_i U_ia^2 -> 1) and the rho_a-weighted one for the diagonal entries
@@ -39,11 +47,14 @@ struct Cavity {
     double n;
     const std::vector<double>& rho;
 
+    Complex k = 1.0;  // 1 + i w
+
     Mat2 neuronResponse(const Mat2& gamma, double eps) const {
-        return inverse({-1.0 + gamma[0], 1.0 + gamma[1], eps - gamma[2], 1.0 - gamma[3]});
+        return inverse({-k + gamma[0], 1.0 + gamma[1], eps - gamma[2], std::conj(k) - gamma[3]});
     }
 
-    // Returns r(eps); throws std::runtime_error if the damped iteration does not converge.
+    // Returns r(eps) (real: the trace of a positive matrix); throws std::runtime_error if the damped
+    // iteration does not converge.
     double solve(double eps, Mat2& gamma) const {
         for (int iteration = 0; iteration < 20000; ++iteration) {
             const Mat2 L = neuronResponse(gamma, eps);
@@ -58,13 +69,14 @@ struct Cavity {
                 next[3] += r * d * g[3] / n;
             }
             double change = 0.0, size = 1.0;
-            for (int k = 0; k < 4; ++k) {
-                if (!std::isfinite(next[k])) throw std::domain_error("random-mode theory: cavity diverged (unstable network)");
-                change = std::max(change, std::fabs(next[k] - gamma[k]));
-                size = std::max(size, std::fabs(next[k]));
-                gamma[k] = 0.5 * (gamma[k] + next[k]);  // damping: the plain iteration oscillates for rho < 0
+            for (int q = 0; q < 4; ++q) {
+                if (!std::isfinite(next[q].real()) || !std::isfinite(next[q].imag()))
+                    throw std::domain_error("random-mode theory: cavity diverged (unstable network)");
+                change = std::max(change, std::abs(next[q] - gamma[q]));
+                size = std::max(size, std::abs(next[q]));
+                gamma[q] = 0.5 * (gamma[q] + next[q]);  // damping: the plain iteration oscillates for rho < 0
             }
-            if (change < 1e-14 * size) return neuronResponse(gamma, eps)[1];
+            if (change < 1e-14 * size) return neuronResponse(gamma, eps)[1].real();
         }
         throw std::runtime_error(
             "random-mode theory: cavity iteration did not converge; close to the stability edge?");
@@ -78,7 +90,8 @@ std::vector<double> randomModeSpectrum(ModeSpectrum kind, int P, int N, double g
     if (P < 1) reject("P", P, "the number of modes must be >= 1");
     if (N < 1) reject("N", N, "the number of neurons must be >= 1");
     if (!std::isfinite(g) || g < 0.0) reject("g", g, "the coupling strength must be finite and >= 0");
-    if (!std::isfinite(decay) || decay < 0.0) reject("decay", decay, "the spectral decay must be finite and >= 0");
+    if (!std::isfinite(decay) || decay < 0.0)
+        reject("decay", decay, "the spectral decay must be finite and >= 0");
     if (kind == ModeSpectrum::TwoValued) {
         if (!std::isfinite(strong_fraction) || strong_fraction <= 0.0 || strong_fraction > 1.0)
             reject("strong_fraction", strong_fraction, "the fraction of strong modes must lie in (0, 1]");
@@ -101,7 +114,8 @@ double effectiveRank(const std::vector<double>& D) {
     const double s2 = sumOfPowers(D, 2);
     const double s4 = sumOfPowers(D, 4);
     if (D.empty() || !(s4 > 0.0) || !std::isfinite(s4)) {
-        throw std::domain_error("random-mode theory: effective rank needs a non-empty, finite, nonzero spectrum");
+        throw std::domain_error(
+            "random-mode theory: effective rank needs a non-empty, finite, nonzero spectrum");
     }
     return s2 * s2 / s4;
 }
@@ -109,12 +123,14 @@ double effectiveRank(const std::vector<double>& D) {
 double randomModeZeroFrequencyPrOverNUncorrelated(double g, int N, double effective_rank) {
     if (!std::isfinite(g) || g < 0.0 || g >= 1.0) reject("g", g, "requires 0 <= g < 1 (unstable for g >= 1)");
     if (N < 1) reject("N", N, "must be >= 1");
-    if (!(effective_rank >= 1.0) || !std::isfinite(effective_rank)) reject("effective_rank", effective_rank, "must be >= 1");
+    if (!(effective_rank >= 1.0) || !std::isfinite(effective_rank))
+        reject("effective_rank", effective_rank, "must be >= 1");
     const double gap = 1.0 - g * g;
     return gap * gap / (1.0 + g * g * g * g * N / effective_rank);
 }
 
-RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N, double rho, double sigma) {
+RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N, double rho,
+                                                double sigma) {
     return randomModeZeroFrequency(D, N, std::vector<double>(D.size(), rho), sigma);
 }
 
@@ -177,13 +193,14 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
                    "the mean eigenvalue sum rho_a D_a / N = " + std::to_string(meanEigenvalue) +
                        " >= 1: unstable");
         }
-        const Cavity cavity{D, n, rhos};
+        const Cavity cavity{D, n, rhos, 1.0};
         // Continuation in eps from a well-posed large value down to the regulator scale.
         Mat2 gamma{0.0, 0.0, 0.0, 0.0};
         try {
             for (double eps = 1.0; eps > 1e-7; eps *= 0.25) cavity.solve(eps, gamma);
         } catch (const std::runtime_error&) {  // critical slowing down: the bulk edge is at or past z = 1
-            reject("rho", rho, "the cavity has no convergent solution: z = 1 at or inside the bulk of J (unstable)");
+            reject("rho", rho,
+                   "the cavity has no convergent solution: z = 1 at or inside the bulk of J (unstable)");
         }
         // Inside the bulk r(eps) ~ 1/sqrt(eps) (nonzero density of small singular values of 1-J);
         // outside it tends to a constant. Compare two regulators a factor 16 apart.
@@ -193,10 +210,12 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
             rSmall = cavity.solve(1e-9, g1);
             rLarger = cavity.solve(1.6e-8, g2m);
         } catch (const std::runtime_error&) {  // critical slowing down: at or inside the bulk edge
-            reject("rho", rho, "the cavity does not converge at small regulator: z = 1 at or inside the bulk (unstable)");
+            reject("rho", rho,
+                   "the cavity does not converge at small regulator: z = 1 at or inside the bulk (unstable)");
         }
         if (!(rSmall > 0.0) || rSmall > 1.5 * rLarger) {
-            reject("rho", rho, "z = 1 lies inside the spectral bulk of J at this spectrum and overlap: unstable");
+            reject("rho", rho,
+                   "z = 1 lies inside the spectral bulk of J at this spectrum and overlap: unstable");
         }
         // a = r(0), m2 = -d r / d eps at 0: Richardson-extrapolated central differences.
         Mat2 g0 = gamma;
@@ -226,6 +245,61 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
                                 " outside (0, 1]: unstable or ill-posed parameters");
     }
     return out;
+}
+
+namespace {
+
+// sigma^2 int dw/2pi r(w), r(w) = (1/N) Tr [(K-J)^H (K-J)]^-1 (the spectral power of one unit per unit
+// noise): Gauss-Legendre in theta on w = tan(theta), w >= 0 doubled (r is even in w). Each frequency starts
+// from the previous one's solution (continuation in w); the first from an eps continuation at w = 0.
+double equalTimeAutoMean(const std::vector<double>& D, int N, const std::vector<double>& rhos, double sigma) {
+    constexpr int kNodes = 96;
+    constexpr double kHalfPi = 1.57079632679489661923;
+    Cavity cavity{D, static_cast<double>(N), rhos, 1.0};
+    Mat2 gamma{0.0, 0.0, 0.0, 0.0};
+    for (double eps = 1.0; eps > 1e-7; eps *= 0.25) cavity.solve(eps, gamma);
+    const GaussLegendreRule rule = gaussLegendreRule(kNodes);
+    double integral = 0.0;
+    std::vector<std::pair<double, double>> nodes;  // (theta, weight) on (0, pi/2)
+    for (int i = 0; i < kNodes; ++i)
+        nodes.emplace_back(0.5 * kHalfPi * (rule.nodes[i] + 1.0), 0.5 * kHalfPi * rule.weights[i]);
+    std::sort(nodes.begin(), nodes.end());
+    for (const auto& [theta, weight] : nodes) {
+        const double w = std::tan(theta);
+        cavity.k = Complex(1.0, w);
+        Mat2 start = gamma;
+        double r = 0.0;
+        try {
+            r = cavity.solve(0.0, start);
+        } catch (const std::runtime_error&) {  // a poor start: an eps continuation at this frequency
+            start = Mat2{0.0, 0.0, 0.0, 0.0};
+            for (double eps = 1.0; eps > 1e-7; eps *= 0.25) cavity.solve(eps, start);
+            r = cavity.solve(0.0, start);
+        }
+        gamma = start;
+        integral += weight * r / (std::cos(theta) * std::cos(theta));
+    }
+    return sigma * sigma * integral / 3.14159265358979323846;
+}
+
+}  // namespace
+
+double randomModeEqualTimeAutoMean(const std::vector<double>& D, int N, const std::vector<double>& rho,
+                                   double sigma) {
+    randomModeZeroFrequency(D, N, rho, sigma);  // validates the inputs and the stability at large N
+    return equalTimeAutoMean(D, N, rho, sigma);
+}
+
+double randomModeEqualTimeAutoMeanUniformOverlap(const std::vector<double>& D, int N, double overlap,
+                                                 double spread, double sigma, int nodes) {
+    randomModeZeroFrequencyUniformOverlap(D, N, overlap, spread, sigma, nodes);  // validates, as above
+    std::vector<double> d, rho;
+    for (const double x : D)
+        for (int k = 0; k < nodes; ++k) {
+            d.push_back(x);
+            rho.push_back(spread == 0.0 ? overlap : overlap + spread * (2.0 * (k + 0.5) / nodes - 1.0));
+        }
+    return equalTimeAutoMean(d, N * nodes, rho, sigma);
 }
 
 }  // namespace quench::theory

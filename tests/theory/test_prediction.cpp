@@ -285,11 +285,30 @@ TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     iid.coupling.model = CouplingModel::Iid;
     const TheoryPrediction q = predict(iid);
     EXPECT_LT(valueOf(x_et), valueOf(cov(q, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN)));
-    EXPECT_LT(valueOf(x_zf), valueOf(cov(q, Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)));
+    EXPECT_LT(valueOf(x_zf),
+              valueOf(cov(q, Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)));
     spec.coupling.overlap = 0.3;
     const TheoryPrediction overlapped = predict(spec);
-    EXPECT_FALSE(cov(overlapped, Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN).available());
+    EXPECT_FALSE(
+        cov(overlapped, Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN).available());
+    // Nor is any single-site value that of iid J any more: the nonlinear DMFT with overlap is not derived.
+    EXPECT_FALSE(overlapped.delta0.available());
+    EXPECT_FALSE(
+        cov(overlapped, Variable::Phi, CovarianceKind::EqualTime).at(Statistic::AutoMean).available());
     expectWellFormed(overlapped, "random mode with overlap");
+    // A linear network's ET auto mean with overlap comes from the cavity at every frequency (exact).
+    EnsembleSpec linear = spec;
+    linear.network.activation.kind = ActivationKind::Linear;
+    linear.coupling.g = 0.5;
+    linear.coupling.overlap = -0.5;
+    const TheoryPrediction l = predict(linear);
+    const int modes = 50;
+    const std::vector<double> d = randomModeSpectrum(ModeSpectrum::Flat, modes, 200, 0.5, 0.0);
+    EXPECT_EQ(l.delta0.basis, Basis::Exact);
+    EXPECT_NEAR(valueOf(l.delta0), randomModeEqualTimeAutoMean(d, 200, std::vector<double>(modes, -0.5), 1.0),
+                1e-9);
+    EXPECT_LT(valueOf(l.delta0), 1.0 / (2.0 * std::sqrt(1.0 - 0.25)));
+    expectWellFormed(l, "linear random mode with overlap");
 }
 
 }  // namespace

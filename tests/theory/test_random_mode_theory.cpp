@@ -153,7 +153,8 @@ TEST(RandomModeZeroFrequency, OverlapSpreadMatchesExactInverseAveragedOverRealiz
 // ET covariance (Lyapunov) of linear random-mode networks, rho = 0: the all-frequency kernel with the factor
 // 1 + kappa |chi(w)|^2 |chi(w')|^2 (theory.md section 4; prediction.cpp randomModeLinearEqualTime), which
 // at kappa = 0 is the iid ET dimension. Tolerance as above. (Independently, scipy Lyapunov solves of the flat
-// case, P = N/4, g = 0.6, gave 0.611(13), 0.627(10), 0.624(5), 0.629(5) at N = 100, 200, 400, 800 against 0.6313.)
+// case, P = N/4, g = 0.6, gave 0.611(13), 0.627(10), 0.624(5), 0.629(5) at N = 100, 200, 400, 800 against
+// 0.6313.)
 TEST(RandomModeEqualTime, KappaKernelMatchesExactLyapunovAveragedOverRealizationsAtN200) {
     const int n = 200, realizations = 8;
     const double g = 0.6;
@@ -177,12 +178,41 @@ TEST(RandomModeEqualTime, KappaKernelMatchesExactLyapunovAveragedOverRealization
             pr.push_back(prOverN(equalTimeCovariance(randomModeCoupling(D, n, 0.0, rng), n, 1.0), n));
         const Sample sample = sampleOf(pr);
         const double mean = sample.mean, se = sample.standard_error;
-        std::printf("[ finite N ] ET random mode P = %d decay %.1f kappa %.3f: PR/N %.4f +- %.4f, theory %.4f (iid %.4f)\n",
-                    k.modes, k.decay, kappa, mean, se, theory, iid);
+        std::printf(
+            "[ finite N ] ET random mode P = %d decay %.1f kappa %.3f: PR/N %.4f +- %.4f, theory %.4f (iid "
+            "%.4f)\n",
+            k.modes, k.decay, kappa, mean, se, theory, iid);
         EXPECT_NEAR(mean, theory, 5.0 * se + 3.0 / n);
         // The flat spectrum's realizations barely fluctuate, so there the kappa term is resolved.
         if (k.kind == ModeSpectrum::Flat) EXPECT_GT(std::fabs(mean - iid), 5.0 * se + 1.0 / n);
     }
+}
+
+// With mode overlap the ET auto mean is no longer the iid sigma^2 / (2 sqrt(1 - g^2)): the cavity at every
+// frequency (K = 1 + i w in place of 1) against exact Lyapunov covariances (flat P = N/2, g = 0.5, N = 300).
+TEST(RandomModeEqualTime, AutoMeanWithOverlapMatchesExactLyapunovAveragedOverRealizations) {
+    const int n = 300, realizations = 4;
+    const double g = 0.5, iid = 1.0 / (2.0 * std::sqrt(1.0 - g * g));
+    const std::vector<double> D = randomModeSpectrum(ModeSpectrum::Flat, n / 2, n, g, 0.0);
+    EXPECT_NEAR(randomModeEqualTimeAutoMean(D, n, std::vector<double>(D.size(), 1e-9), 1.0), iid, 1e-6);
+    for (const double rho : {-0.5, 0.2}) {
+        const double theory = randomModeEqualTimeAutoMean(D, n, std::vector<double>(D.size(), rho), 1.0);
+        std::mt19937_64 rng(31);
+        std::vector<double> a;
+        for (int r = 0; r < realizations; ++r) {
+            const Matrix C = equalTimeCovariance(randomModeCoupling(D, n, rho, rng), n, 1.0);
+            double trace = 0.0;
+            for (int i = 0; i < n; ++i) trace += C[i * n + i];
+            a.push_back(trace / n);
+        }
+        const Sample sample = sampleOf(a);
+        std::printf("[ finite N ] ET auto mean, rho = %.1f: %.5f +- %.5f, theory %.5f (iid %.5f)\n", rho,
+                    sample.mean, sample.standard_error, theory, iid);
+        EXPECT_NEAR(sample.mean, theory, 5.0 * sample.standard_error + 2.0 / n);
+        EXPECT_GT(std::fabs(theory - iid), 0.05) << "the overlap must change the single-site value";
+    }
+    EXPECT_NEAR(randomModeEqualTimeAutoMeanUniformOverlap(D, n, -0.5, 0.0, 1.5),
+                2.25 * randomModeEqualTimeAutoMean(D, n, std::vector<double>(D.size(), -0.5), 1.0), 1e-9);
 }
 
 TEST(RandomModeZeroFrequency, UncorrelatedModesReproduceClosedForm) {
@@ -213,8 +243,8 @@ TEST(RandomModeZeroFrequency, MatchesExactInverseAveragedOverRealizationsAtN200)
         const std::vector<double> D = randomModeSpectrum(c.kind, n, n, 0.5, c.decay);
         const double theory = randomModeZeroFrequency(D, n, c.rho, 1.0).pr_over_n;
         const Sample s = finiteNPrOverN(D, n, c.rho, realizations, 17);
-        std::printf("[ finite N ] random mode decay %.1f rho %+.2f: PR/N %.4f +- %.4f, theory %.4f\n", c.decay, c.rho,
-                    s.mean, s.standard_error, theory);
+        std::printf("[ finite N ] random mode decay %.1f rho %+.2f: PR/N %.4f +- %.4f, theory %.4f\n",
+                    c.decay, c.rho, s.mean, s.standard_error, theory);
         EXPECT_NEAR(s.mean, theory, 5.0 * s.standard_error + 3.0 / n) << "rho = " << c.rho;
     }
 }

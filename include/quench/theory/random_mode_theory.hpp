@@ -39,8 +39,8 @@ struct RandomModeZeroFrequency {
     double m2 = 0.0;           // (1/N) Tr C^2
     double n_cross_var = 0.0;  // m2 - a^2 (cross mean is zero at this order)
     double pr_over_n = 0.0;
-    double kappa = 0.0;        // (1/N) sum D^4
-    bool exact = true;         // large-N exact (closed form at rho = 0, converged cavity otherwise)
+    double kappa = 0.0;  // (1/N) sum D^4
+    bool exact = true;   // large-N exact (closed form at rho = 0, converged cavity otherwise)
 };
 
 // Large-N ZF statistics of C = sigma^2 (1-J)^-1 (1-J)^-T for the spectrum D (P = D.size()) in a
@@ -49,7 +49,8 @@ struct RandomModeZeroFrequency {
 // network is unstable at large N (g >= 1 for rho = 0; for rho != 0 when z = 1 lies inside the
 // spectral bulk of J or the bulk's mean rho sum D / N >= 1) and std::runtime_error if the cavity
 // iteration fails to converge.
-RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N, double rho, double sigma);
+RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N, double rho,
+                                                double sigma);
 
 // The same with per-mode overlaps, v_a = rho_a u_a + sqrt(1-rho_a^2) w_a (rho.size() == D.size()). The
 // cavity generalizes exactly (docs/theory/random_mode.md): the mode response of mode a uses rho_a, the
@@ -65,5 +66,15 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
 RandomModeZeroFrequency randomModeZeroFrequencyUniformOverlap(const std::vector<double>& D, int N,
                                                               double overlap, double spread, double sigma,
                                                               int nodes = 32);
+
+// The ET auto mean with mode overlap: sigma^2 int dw/2pi (1/N) Tr [(K-J)^H (K-J)]^-1, K = 1 + i w, each
+// frequency by the same cavity with K in place of 1 (docs/theory/random_mode.md; exact at large N; it is
+// not the iid value once rho != 0). Same validation and errors as randomModeZeroFrequency.
+double randomModeEqualTimeAutoMean(const std::vector<double>& D, int N, const std::vector<double>& rho,
+                                   double sigma);
+// The same with rho_a uniform in [overlap - spread, overlap + spread] (the midpoint rule of
+// randomModeZeroFrequencyUniformOverlap).
+double randomModeEqualTimeAutoMeanUniformOverlap(const std::vector<double>& D, int N, double overlap,
+                                                 double spread, double sigma, int nodes = 32);
 
 }  // namespace quench::theory
