@@ -4,8 +4,10 @@
 // transformed analytically and the smooth remainders by a discrete cosine transform (FFT).
 #include "quench/theory/partial_symmetry_dmft.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
+#include <cstddef>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
