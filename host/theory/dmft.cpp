@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "quench/theory/root_finding.hpp"
+#include "dmft_internal.hpp"
 
 namespace quench::theory {
+using namespace detail;  // the helpers shared with partial_symmetry_dmft.cpp (dmft_internal.hpp)
 namespace {
 
 std::string show(double v) {
@@ -230,41 +232,9 @@ double chaosTransitionCoupling(const Activation& phi, double sigma, const GaussH
 
 // ================= Delta(tau), C_phi(tau), S_phi(w) and the equal-time dimension =================
 namespace quench::theory {
-namespace {
+namespace detail {
 
 constexpr double kPi = 3.14159265358979323846;
-
-// Chebyshev interpolant of a function smooth on [a, b], from its values at the Chebyshev-Gauss nodes
-// (the end points are never evaluated, so f may be 0/0 there).
-class ChebyshevInterpolant {
-public:
-    ChebyshevInterpolant(const std::function<double(double)>& f, double a, double b, int n) : a_(a), b_(b), c_(n, 0.0) {
-        std::vector<double> values(n);
-        for (int j = 0; j < n; ++j) values[j] = f(0.5 * (a + b) + 0.5 * (b - a) * std::cos(kPi * (j + 0.5) / n));
-        for (int k = 0; k < n; ++k) {
-            double sum = 0.0;
-            for (int j = 0; j < n; ++j) sum += values[j] * std::cos(kPi * k * (j + 0.5) / n);
-            c_[k] = 2.0 * sum / n;
-        }
-        c_[0] *= 0.5;
-    }
-    double operator()(double x) const {  // Clenshaw
-        const double t = (2.0 * x - a_ - b_) / (b_ - a_);
-        double b1 = 0.0;
-        double b2 = 0.0;
-        for (std::size_t k = c_.size(); k-- > 1;) {
-            const double b0 = 2.0 * t * b1 - b2 + c_[k];
-            b2 = b1;
-            b1 = b0;
-        }
-        return t * b1 - b2 + c_[0];
-    }
-
-private:
-    double a_;
-    double b_;
-    std::vector<double> c_;
-};
 
 // F(Delta0, D) / D on [0, Delta0]: analytic (F ~ gamma^2 D at small D), so F = D r(D) keeps full
 // relative accuracy down to D -> 0 in the exponential tail.
@@ -322,7 +292,7 @@ double leakFilteredNoise(double sigma, double tau_n, double tau) {
     return s2 / (1.0 - tau_n * tau_n) * 0.5 * (std::exp(-tau) - tau_n * std::exp(-tau / tau_n));
 }
 
-}  // namespace
+}  // namespace detail
 
 DmftCorrelation solveWhiteNoiseCorrelation(const Activation& phi, double g, double sigma, const DmftGridOptions& options,
                                            const GaussHermiteRule& rule) {
@@ -390,7 +360,7 @@ DmftCorrelation solveWhiteNoiseCorrelation(const Activation& phi, double g, doub
     return out;
 }
 
-namespace {
+namespace detail {
 
 // Solves the small least-squares problem min |f - sum_j gamma_j df_j| by the normal equations with
 // a tiny Tikhonov shift (the history vectors can be nearly collinear).
@@ -424,10 +394,6 @@ std::vector<double> andersonCoefficients(const std::vector<std::vector<double>>&
     }
     return x;
 }
-
-// Iterates delta <- image(delta) to its fixed point, damped and Anderson-accelerated (depth 6: the
-// slow modes of the plain iteration contract only like g_eff^2). Returns the iterations used.
-using FixedPointMap = std::function<std::vector<double>(const std::vector<double>&)>;
 
 int relaxToFixedPoint(std::vector<double>& delta, const FixedPointMap& image, const DmftGridOptions& o, const std::string& what) {
     constexpr std::size_t kDepth = 6;
@@ -487,7 +453,7 @@ int relaxToFixedPoint(std::vector<double>& delta, const FixedPointMap& image, co
                              " iterations (last change " + show(change) + " at Delta0 = " + show(delta[0]) + ")");
 }
 
-}  // namespace
+}  // namespace detail
 
 DmftCorrelation solveColoredNoiseCorrelation(const Activation& phi, double g, double sigma, double tau_n,
                                              const DmftGridOptions& options, const GaussHermiteRule& rule) {

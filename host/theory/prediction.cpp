@@ -9,12 +9,14 @@
 #include <sstream>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "quench/theory/annealed_theory.hpp"
 #include "quench/theory/dmft.hpp"
 #include "quench/theory/heterogeneous_gains.hpp"
 #include "quench/theory/linear_finite_size.hpp"
 #include "quench/theory/linear_theory.hpp"
+#include "quench/theory/partial_symmetry_dmft.hpp"
 #include "quench/theory/random_mode_theory.hpp"
 #include "quench/theory/state_covariance.hpp"
 
@@ -448,6 +450,82 @@ void predictColoredNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
     stateCovariances(p, c, g, sigma, spec.noise.tau);
 }
 
+// ---- nonlinear phi with partially symmetric J: the Gaussian closure (docs/theory/partial_symmetry.md) ----
+
+const char* const kClosureNote =
+    "coupling.symmetry != 0: every value comes from the Gaussian closure of linear equivalence (an "
+    "approximation, single-site values included: x is not Gaussian when eta != 0; "
+    "docs/theory/partial_symmetry.md)";
+
+void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec) {
+    p.route = "dmft_partial_symmetry";
+    p.notes.push_back(kClosureNote);
+    const Basis b = Basis::LinearEquivalence;
+    const Activation& phi = spec.network.activation;
+    const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
+    DmftGridOptions options;
+    options.dt = 0.02;
+    const DmftCorrelation c = solvePartiallySymmetricCorrelation(phi, g, eta, sigma, options);
+    setGains(p, c.delta0, c.gamma, c.g_eff);
+    for (TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff}) q->basis = b;
+    p.stability_margin = TheoryQuantity::of(1.0 - c.g_eff * (1.0 + eta), b);
+    p.chaotic = TheoryQuantity::omitted("the chaos criterion is derived for eta = 0 only");
+    const double a_phi = c.c_phi.front();
+    setSingleSite(p.at(Variable::X, CovarianceKind::EqualTime), c.delta0, b);
+    setSingleSite(p.at(Variable::Phi, CovarianceKind::EqualTime), a_phi, b);
+    const char* const no_x = "x four-point statistics are not derived for the partially symmetric closure";
+    for (const CovarianceKind k : kCovariances) {
+        CovariancePrediction& x = p.at(Variable::X, k);
+        for (const Statistic s : {Statistic::M2, Statistic::M3, Statistic::PrOverN})
+            x.at(s) = TheoryQuantity::omitted(no_x);
+        x.n_cross_var = TheoryQuantity::omitted(no_x);
+    }
+    // L(w) tabulated on w = s tan(theta) (each Filon evaluation sums the whole C_phi grid; the ET
+    // quadrature asks for L at many thousand frequencies), linear in theta between the nodes.
+    const double scale = std::sqrt(std::max(1e-3, 1.0 - c.g_eff * (1.0 + eta)));
+    constexpr int kNoisePoints = 4096;
+    const double step = std::atan(0.25 / (c.dt * scale)) / kNoisePoints;
+    std::vector<double> table(kNoisePoints + 1);
+    for (int k = 0; k <= kNoisePoints; ++k)
+        table[k] = partiallySymmetricEquivalentNoise(c, g, eta, scale * std::tan(k * step));
+    const auto noise = [&](double w) {
+        const double t = std::atan(std::fabs(w) / scale) / step;
+        if (t >= kNoisePoints) return table.back();
+        const auto k = static_cast<std::size_t>(t);
+        const double f = t - static_cast<double>(k);
+        return (1.0 - f) * table[k] + f * table[k + 1];
+    };
+    // phi ZF: the linear partially symmetric ZF statistics at g_eff driven by white noise of power L(0).
+    CovariancePrediction& zf = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
+    std::string error = attempt([&] {
+        setMoments(zf, linearZeroFrequencyPartiallySymmetric(c.g_eff, eta, std::sqrt(table[0])), b);
+        setSingleSite(zf, activationSpectrum(c, 0.0), b);
+    });
+    if (!error.empty()) omitCovariance(zf, "partially symmetric closure, phi ZF failed: " + error);
+    error = attempt([&] {
+        setSingleSite(p.at(Variable::X, CovarianceKind::ZeroFrequency),
+                      partiallySymmetricStateSpectrum(c, g, eta, sigma, 0.0), b);
+    });
+    if (!error.empty())
+        omitCovariance(p.at(Variable::X, CovarianceKind::ZeroFrequency),
+                       "partially symmetric closure failed: " + error);
+    // phi ET: the planar limits of the linear ET statistics with site noise L(w).
+    CovariancePrediction& et = p.at(Variable::Phi, CovarianceKind::EqualTime);
+    error = attempt([&] {
+        const LinearFirstOrder::Limit l =
+            linearEqualTimeFirstOrderWithNoise(c.g_eff, eta, DiagonalConvention::Gaussian, noise, scale)
+                .limit;
+        et.at(Statistic::M2) = TheoryQuantity::of(l.m2, b);
+        et.at(Statistic::PrOverN) = TheoryQuantity::of(l.pr_over_n, b);
+        et.n_cross_var = TheoryQuantity::of(l.n_cross_var, b);
+        et.at(Statistic::M3) =
+            TheoryQuantity::omitted("Tr C^3 / N is not derived for the partially symmetric closure");
+    });
+    if (!error.empty())
+        et.at(Statistic::PrOverN) =
+            TheoryQuantity::omitted("partially symmetric closure, phi ET failed: " + error);
+}
+
 void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
     for (const Variable v : kVariables) {
         omitCovariance(p.at(v, CovarianceKind::EqualTime),
@@ -457,7 +535,9 @@ void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
     }
     p.chaotic = TheoryQuantity::omitted("not computed");
     const std::string error = attempt([&] {
-        if (spec.noise.tau > 0.0)
+        if (spec.coupling.symmetry != 0.0)
+            predictPartiallySymmetric(p, spec);
+        else if (spec.noise.tau > 0.0)
             predictColoredNoiseDmft(p, spec);
         else
             predictWhiteNoiseDmft(p, spec);
@@ -630,9 +710,17 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
         return "noise.input != 0 shifts the operating point of phi; the mean-field theory with inputs is not "
                "in "
                "this prediction";
-    if (spec.coupling.symmetry != 0.0 && !linear)
-        return "coupling.symmetry != 0: the DMFT with partially symmetric J (response-function term) is not "
-               "implemented";
+    if (spec.coupling.symmetry != 0.0 && !linear) {
+        if (spec.noise.tau > 0.0)
+            return "coupling.symmetry != 0 with colored noise: the partially symmetric closure is "
+                   "derived for white noise only";
+        if (spec.coupling.model != CouplingModel::Iid)
+            return "coupling.symmetry != 0 with random-mode couplings: the partially symmetric closure is "
+                   "derived for iid Gaussian couplings only";
+        if (spec.coupling.disorder == Disorder::Annealed)
+            return "coupling.symmetry != 0 with annealed disorder: the partially symmetric closure "
+                   "is derived for quenched couplings only";
+    }
     return "";
 }
 
