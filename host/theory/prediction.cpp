@@ -559,16 +559,19 @@ bool uncorrelatedModes(const CouplingSpec& c) {
     return c.overlap == 0.0 && c.overlap_spread == 0.0;
 }
 
-// kappa = (1/N) sum_a D_a^4 of the spec's mode spectrum (the factor of the random-mode four-point kernel).
-double randomModeKappa(const EnsembleSpec& spec) {
+// The mode spectrum D_a of the spec's random-mode couplings (P = mode_ratio N modes, largest first).
+std::vector<double> modeSpectrumOf(const EnsembleSpec& spec) {
     const CouplingSpec& c = spec.coupling;
     const int n = spec.network.n;
     const int modes = std::max(1, static_cast<int>(std::lround(c.mode_ratio * n)));
-    const std::vector<double> d =
-        randomModeSpectrum(c.spectrum, modes, n, c.g, c.spectrum_decay, c.strong_fraction, c.weak_ratio);
+    return randomModeSpectrum(c.spectrum, modes, n, c.g, c.spectrum_decay, c.strong_fraction, c.weak_ratio);
+}
+
+// kappa = (1/N) sum_a D_a^4 of the spec's mode spectrum (the factor of the random-mode four-point kernel).
+double randomModeKappa(const EnsembleSpec& spec) {
     double sum = 0.0;
-    for (const double v : d) sum += v * v * v * v;
-    return sum / n;
+    for (const double v : modeSpectrumOf(spec)) sum += v * v * v * v;
+    return sum / spec.network.n;
 }
 
 // Linear network, rho = 0: ET dimension from the all-frequency kernel with the kappa factor (derived; at
@@ -623,22 +626,17 @@ const char* const kRandomModeOverlapSingleSite =
 
 void randomModeLinearEqualTimeWithOverlap(TheoryPrediction& p, const EnsembleSpec& spec) {
     const CouplingSpec& c = spec.coupling;
-    const int n = spec.network.n;
-    const int modes = std::max(1, static_cast<int>(std::lround(c.mode_ratio * n)));
     CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
     const std::string error = attempt([&] {
         if (spec.noise.tau > 0.0)
             throw std::runtime_error("the ET cavity with mode overlap is derived for white noise only");
-        const std::vector<double> d =
-            randomModeSpectrum(c.spectrum, modes, n, c.g, c.spectrum_decay, c.strong_fraction, c.weak_ratio);
-        setSingleSite(
-            et,
-            randomModeEqualTimeAutoMeanUniformOverlap(d, n, c.overlap, c.overlap_spread, spec.noise.sigma),
-            Basis::Exact);
+        const double a = randomModeEqualTimeAutoMeanUniformOverlap(
+            modeSpectrumOf(spec), spec.network.n, c.overlap, c.overlap_spread, spec.noise.sigma);
+        setSingleSite(et, a, Basis::Exact);
     });
     if (!error.empty()) omitCovariance(et, "random-mode ET theory with overlap failed: " + error);
     p.delta0 = et.at(Statistic::AutoMean);
-    for (TheoryQuantity* q : {&p.gamma, &p.g_eff, &p.stability_margin})
+    for (TheoryQuantity* q : {&p.gamma, &p.g_eff})  // gamma = 1 for a linear network
         if (q->available()) q->basis = Basis::Exact;
     p.stability_margin = TheoryQuantity::omitted(
         "with mode overlap the edge of the bulk of eig J is not 1 - g (it shifts by sum rho_a D_a / N)");
@@ -647,14 +645,10 @@ void randomModeLinearEqualTimeWithOverlap(TheoryPrediction& p, const EnsembleSpe
 
 void randomModeLinearZeroFrequency(TheoryPrediction& p, const EnsembleSpec& spec) {
     const CouplingSpec& c = spec.coupling;
-    const int n = spec.network.n;
-    const int modes = std::max(1, static_cast<int>(std::lround(c.mode_ratio * n)));
     CovariancePrediction& zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
     const std::string error = attempt([&] {
-        const std::vector<double> d =
-            randomModeSpectrum(c.spectrum, modes, n, c.g, c.spectrum_decay, c.strong_fraction, c.weak_ratio);
-        const RandomModeZeroFrequency r =
-            randomModeZeroFrequencyUniformOverlap(d, n, c.overlap, c.overlap_spread, spec.noise.sigma);
+        const RandomModeZeroFrequency r = randomModeZeroFrequencyUniformOverlap(
+            modeSpectrumOf(spec), spec.network.n, c.overlap, c.overlap_spread, spec.noise.sigma);
         const Basis b = r.exact ? Basis::Exact : Basis::Derived;
         setSingleSite(zf, r.auto_mean, b);
         zf.at(Statistic::M2) = TheoryQuantity::of(r.m2, b);

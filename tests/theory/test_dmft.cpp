@@ -1,5 +1,6 @@
 // White-noise dynamic mean-field theory: the variance equation (*), the effective gain and the
 // linear-equivalence zero-frequency statistics, against theory.md's check values and closed forms.
+#include "activation_of.hpp"
 #include "quench/theory/dmft.hpp"
 
 #include <gtest/gtest.h>
@@ -11,14 +12,10 @@
 namespace quench::theory {
 namespace {
 
-Activation makeActivation(ActivationKind kind) {
-    Activation a;
-    a.kind = kind;
-    return a;
-}
+using quench::testing::activationOf;
 
 TEST(WhiteNoiseDmft, LinearNetworkReproducesTheExactVarianceAndZeroFrequencyPower) {
-    const Activation linear = makeActivation(ActivationKind::Linear);
+    const Activation linear = activationOf(ActivationKind::Linear);
     for (double g : {0.0, 0.3, 0.7, 0.9}) {
         const double sigma = 1.3;
         const WhiteNoiseDmft s = solveWhiteNoiseDmft(linear, g, sigma);
@@ -34,7 +31,7 @@ TEST(WhiteNoiseDmft, LinearNetworkReproducesTheExactVarianceAndZeroFrequencyPowe
 
 // theory.md section 4: tanh, 80-point Gauss-Hermite, four digits.
 TEST(WhiteNoiseDmft, TanhCheckValues) {
-    const Activation tanh_phi = makeActivation(ActivationKind::Tanh);
+    const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     struct Case {
         double g, sigma2, delta0, gamma, pr;  // pr < 0: no check value
     };
@@ -56,13 +53,13 @@ TEST(WhiteNoiseDmft, TanhCheckValues) {
 }
 
 TEST(WhiteNoiseDmft, SolutionSatisfiesTheVarianceEquation) {
-    const Activation erf_phi = makeActivation(ActivationKind::Erf);
+    const Activation erf_phi = activationOf(ActivationKind::Erf);
     const WhiteNoiseDmft s = solveWhiteNoiseDmft(erf_phi, 1.7, 0.8);
     EXPECT_NEAR(varianceEquationResidual(erf_phi, 1.7, 0.8, s.delta0, defaultGaussHermiteRule()), 0.0, 1e-13);
 }
 
 TEST(WhiteNoiseDmft, StrongCouplingStaysBelowTheInstabilityAndIsChaotic) {
-    const Activation tanh_phi = makeActivation(ActivationKind::Tanh);
+    const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     const WhiteNoiseDmft s = solveWhiteNoiseDmft(tanh_phi, 4.0, 1.0);
     EXPECT_LT(s.g_eff, 1.0);
     EXPECT_GT(s.pr_phi_zf, 0.0);  // the dimension stays strictly positive
@@ -71,16 +68,17 @@ TEST(WhiteNoiseDmft, StrongCouplingStaysBelowTheInstabilityAndIsChaotic) {
 }
 
 TEST(WhiteNoiseDmft, NoiselessChaosIsTheClassicSolution) {
-    const Activation tanh_phi = makeActivation(ActivationKind::Tanh);
+    const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     EXPECT_EQ(solveWhiteNoiseDmft(tanh_phi, 0.8, 0.0).delta0, 0.0);  // quiescent below g = 1
     const WhiteNoiseDmft chaos = solveWhiteNoiseDmft(tanh_phi, 2.0, 0.0);
     EXPECT_GT(chaos.delta0, 0.5);
-    EXPECT_NEAR(chaos.delta0 * chaos.delta0, 8.0 * antiderivativeVariance(tanh_phi, chaos.delta0, defaultGaussHermiteRule()), 1e-12);
+    EXPECT_NEAR(chaos.delta0 * chaos.delta0,
+                8.0 * antiderivativeVariance(tanh_phi, chaos.delta0, defaultGaussHermiteRule()), 1e-12);
     EXPECT_NEAR(chaos.g_eff, 0.974, 1e-3);  // theory.md: "g = 2: 0.974"
 }
 
 TEST(WhiteNoiseDmft, PowerLawBeyondTheCriticalCouplingReportsTheBlowUp) {
-    Activation cubic_ish = makeActivation(ActivationKind::PowerLaw);
+    Activation cubic_ish = activationOf(ActivationKind::PowerLaw);
     cubic_ish.alpha = 2.0;
     const double g_star = criticalCoupling(cubic_ish, 1.0);
     EXPECT_GT(g_star, 0.0);
@@ -97,20 +95,20 @@ TEST(WhiteNoiseDmft, PowerLawBeyondTheCriticalCouplingReportsTheBlowUp) {
 }
 
 TEST(WhiteNoiseDmft, RejectsNegativeOrNonFiniteParameters) {
-    const Activation tanh_phi = makeActivation(ActivationKind::Tanh);
+    const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     EXPECT_THROW(solveWhiteNoiseDmft(tanh_phi, -1.0, 1.0), std::domain_error);
     EXPECT_THROW(solveWhiteNoiseDmft(tanh_phi, 1.0, -1.0), std::domain_error);
     EXPECT_THROW(solveWhiteNoiseDmft(tanh_phi, std::nan(""), 1.0), std::domain_error);
 }
 
 TEST(WhiteNoiseDmft, LinearNetworkPastTheInstabilityHasNoSolution) {
-    const Activation linear = makeActivation(ActivationKind::Linear);
+    const Activation linear = activationOf(ActivationKind::Linear);
     EXPECT_THROW(solveWhiteNoiseDmft(linear, 1.2, 1.0), std::runtime_error);
 }
 
 // theory.md: tanh g_c = 1.094, 1.476, 1.956, 2.922 at sigma = 0.1, 0.5, 1, 2.
 TEST(ChaosTransition, TanhCheckValues) {
-    const Activation tanh_phi = makeActivation(ActivationKind::Tanh);
+    const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     EXPECT_NEAR(chaosTransitionCoupling(tanh_phi, 0.0), 1.0, 1e-15);
     EXPECT_NEAR(chaosTransitionCoupling(tanh_phi, 0.1), 1.094, 5e-4);
     EXPECT_NEAR(chaosTransitionCoupling(tanh_phi, 0.5), 1.476, 5e-4);
@@ -127,12 +125,6 @@ TEST(ChaosTransition, TanhCheckValues) {
 namespace quench::theory {
 namespace {
 
-Activation tanhActivation() {
-    Activation a;
-    a.kind = ActivationKind::Tanh;
-    return a;
-}
-
 Activation linearActivation() {
     Activation a;
     a.kind = ActivationKind::Linear;
@@ -144,13 +136,14 @@ TEST(WhiteNoiseCorrelation, LinearNetworkIsTheOrnsteinUhlenbeckLorentzian) {
     const double g = 0.6;
     const double a = std::sqrt(1.0 - g * g);
     const DmftCorrelation c = solveWhiteNoiseCorrelation(linearActivation(), g, 1.0);
-    for (std::size_t k : {0u, 100u, 500u, 2000u}) EXPECT_NEAR(c.delta[k], std::exp(-a * k * c.dt) / (2.0 * a), 1e-9);
+    for (std::size_t k : {0u, 100u, 500u, 2000u})
+        EXPECT_NEAR(c.delta[k], std::exp(-a * k * c.dt) / (2.0 * a), 1e-9);
     for (double w : {0.0, 0.5, 3.0}) EXPECT_NEAR(activationSpectrum(c, w), 1.0 / (a * a + w * w), 1e-4);
 }
 
 TEST(WhiteNoiseCorrelation, ReproducesTheVarianceEquationAndTheZeroFrequencyPower) {
-    const WhiteNoiseDmft s = solveWhiteNoiseDmft(tanhActivation(), 1.2, 1.0);
-    const DmftCorrelation c = solveWhiteNoiseCorrelation(tanhActivation(), 1.2, 1.0);
+    const WhiteNoiseDmft s = solveWhiteNoiseDmft(activationOf(ActivationKind::Tanh), 1.2, 1.0);
+    const DmftCorrelation c = solveWhiteNoiseCorrelation(activationOf(ActivationKind::Tanh), 1.2, 1.0);
     EXPECT_EQ(c.delta0, s.delta0);
     EXPECT_NEAR(c.c_phi[0], s.a_phi, 1e-12);
     // Two independent routes to S_phi(0): the energy integral over Delta and the tau integral of C_phi.
@@ -160,8 +153,9 @@ TEST(WhiteNoiseCorrelation, ReproducesTheVarianceEquationAndTheZeroFrequencyPowe
 }
 
 TEST(ColoredNoiseCorrelation, VanishingCorrelationTimeIsWhiteNoise) {
-    const DmftCorrelation white = solveWhiteNoiseCorrelation(tanhActivation(), 0.8, 1.0);
-    const DmftCorrelation colored = solveColoredNoiseCorrelation(tanhActivation(), 0.8, 1.0, 0.0);
+    const DmftCorrelation white = solveWhiteNoiseCorrelation(activationOf(ActivationKind::Tanh), 0.8, 1.0);
+    const DmftCorrelation colored =
+        solveColoredNoiseCorrelation(activationOf(ActivationKind::Tanh), 0.8, 1.0, 0.0);
     EXPECT_NEAR(colored.delta0 / white.delta0, 1.0, 1e-5);  // the iteration reproduces (*) to O(dt^2)
     for (std::size_t k = 0; k < 3000; k += 250) EXPECT_NEAR(colored.delta[k], white.delta[k], 1e-5);
 }
@@ -180,7 +174,7 @@ TEST(ColoredNoiseCorrelation, SolutionObeysTheSpectralEquation) {
     // Delta_hat(w) (1 + w^2) = g^2 S_phi(w) + sigma^2 / (1 + tau_n^2 w^2).
     const double g = 2.0;
     const double tau_n = 0.5;
-    const DmftCorrelation c = solveColoredNoiseCorrelation(tanhActivation(), g, 1.0, tau_n);
+    const DmftCorrelation c = solveColoredNoiseCorrelation(activationOf(ActivationKind::Tanh), g, 1.0, tau_n);
     DmftCorrelation x = c;
     x.c_phi = c.delta;  // reuse the Filon transform for Delta itself
     for (double w : {0.0, 0.7, 2.0}) {
@@ -195,8 +189,8 @@ TEST(ColoredNoiseCorrelation, SolutionObeysTheSpectralEquation) {
 TEST(ColoredNoiseCorrelation, ConvergesInWeaklyDrivenChaos) {
     // g = 3, sigma = 0.1: the Anderson-accelerated iteration converges, and Delta0 is the noiseless
     // chaotic variance up to the weak drive.
-    const DmftCorrelation c = solveColoredNoiseCorrelation(tanhActivation(), 3.0, 0.1, 1.0);
-    const double chaotic = solveWhiteNoiseVariance(tanhActivation(), 3.0, 0.0);
+    const DmftCorrelation c = solveColoredNoiseCorrelation(activationOf(ActivationKind::Tanh), 3.0, 0.1, 1.0);
+    const double chaotic = solveWhiteNoiseVariance(activationOf(ActivationKind::Tanh), 3.0, 0.0);
     EXPECT_NEAR(c.delta0 / chaotic, 1.0, 1e-3);
     EXPECT_LT(c.iterations, 400);
 }
@@ -208,10 +202,12 @@ TEST(ColoredNoiseCorrelation, RejectsActivationsWithAStaticField) {
 }
 
 TEST(ColoredNoiseCorrelation, RejectsNegativeCorrelationTime) {
-    EXPECT_THROW(solveColoredNoiseCorrelation(tanhActivation(), 1.0, 1.0, -0.5), std::domain_error);
+    EXPECT_THROW(solveColoredNoiseCorrelation(activationOf(ActivationKind::Tanh), 1.0, 1.0, -0.5),
+                 std::domain_error);
     DmftGridOptions bad;
     bad.dt = 0.0;
-    EXPECT_THROW(solveColoredNoiseCorrelation(tanhActivation(), 1.0, 1.0, 0.5, bad), std::domain_error);
+    EXPECT_THROW(solveColoredNoiseCorrelation(activationOf(ActivationKind::Tanh), 1.0, 1.0, 0.5, bad),
+                 std::domain_error);
 }
 
 TEST(EqualTimeDimension, LinearNetworkReproducesTheLyapunovCheckValue) {
@@ -224,7 +220,7 @@ TEST(EqualTimeDimension, LinearNetworkReproducesTheLyapunovCheckValue) {
 TEST(EqualTimeDimension, TanhCheckValuesWithNoise) {
     const struct { double g, pr; } cases[] = {{0.5, 0.9321}, {1.2, 0.5212}, {2.0, 0.0994}};
     for (const auto& k : cases) {
-        const DmftCorrelation c = solveWhiteNoiseCorrelation(tanhActivation(), k.g, 1.0);
+        const DmftCorrelation c = solveWhiteNoiseCorrelation(activationOf(ActivationKind::Tanh), k.g, 1.0);
         EXPECT_NEAR(equalTimeActivationDimension(c, k.g), k.pr, 5e-5) << "g " << k.g;
     }
 }
@@ -234,15 +230,18 @@ TEST(EqualTimeDimension, TanhCheckValuesInNoiselessChaos) {
     // g = 3 value (orders 200-400, dt 0.004-0.01, 48-96 nodes, 200-400 frequencies) is 0.044651,
     // i.e. theory.md's 0.0446 to its three digits, 5.1e-5 above it.
     const GaussHermiteRule rule = gaussHermiteRule(200);
-    const struct { double g, pr, tol; } cases[] = {{1.5, 0.0062, 5e-5}, {2.0, 0.0197, 5e-5}, {3.0, 0.0446, 6e-5}};
+    const struct {
+        double g, pr, tol;
+    } cases[] = {{1.5, 0.0062, 5e-5}, {2.0, 0.0197, 5e-5}, {3.0, 0.0446, 6e-5}};
     for (const auto& k : cases) {
-        const DmftCorrelation c = solveWhiteNoiseCorrelation(tanhActivation(), k.g, 0.0, {}, rule);
+        const DmftCorrelation c =
+            solveWhiteNoiseCorrelation(activationOf(ActivationKind::Tanh), k.g, 0.0, {}, rule);
         EXPECT_NEAR(equalTimeActivationDimension(c, k.g), k.pr, k.tol) << "g " << k.g;
     }
 }
 
 TEST(EqualTimeDimension, QuiescentNetworkHasNoDimension) {
-    const DmftCorrelation c = solveWhiteNoiseCorrelation(tanhActivation(), 0.5, 0.0);
+    const DmftCorrelation c = solveWhiteNoiseCorrelation(activationOf(ActivationKind::Tanh), 0.5, 0.0);
     EXPECT_EQ(c.delta0, 0.0);
     EXPECT_THROW(equalTimeActivationDimension(c, 0.5), std::domain_error);
 }
@@ -291,7 +290,8 @@ TEST(WhiteNoiseMeanField, OddActivationWithoutMeanIsTheVarianceEquation) {
 TEST(WhiteNoiseMeanField, LinearNetworkWithMeanAndInputIsExact) {
     // mu = I / (1 - m), Delta_inf = g^2 mu^2 / (1 - g^2), Delta0 = Delta_inf + sigma^2 / (2 sqrt(1 - g^2)).
     const double g = 0.6, sigma = 1.0, m = 0.3, input = 0.5;
-    const WhiteNoiseMeanField mf = solveWhiteNoiseMeanField(kindOf(ActivationKind::Linear), g, sigma, m, input);
+    const WhiteNoiseMeanField mf =
+        solveWhiteNoiseMeanField(kindOf(ActivationKind::Linear), g, sigma, m, input);
     const double mu = input / (1.0 - m);
     const double delta_inf = g * g * mu * mu / (1.0 - g * g);
     EXPECT_NEAR(mf.mu, mu, 1e-12);
@@ -314,7 +314,8 @@ TEST(WhiteNoiseMeanField, ThresholdIsAShiftOfTheInput) {
     Activation threshold = kindOf(ActivationKind::ThresholdLinear);
     threshold.threshold = 0.7;
     const WhiteNoiseMeanField a = solveWhiteNoiseMeanField(threshold, 0.9, 1.0, 0.2, 0.4);
-    const WhiteNoiseMeanField b = solveWhiteNoiseMeanField(kindOf(ActivationKind::Relu), 0.9, 1.0, 0.2, 0.4 - 0.7);
+    const WhiteNoiseMeanField b =
+        solveWhiteNoiseMeanField(kindOf(ActivationKind::Relu), 0.9, 1.0, 0.2, 0.4 - 0.7);
     EXPECT_NEAR(a.mu - 0.7, b.mu, 1e-10);
     EXPECT_NEAR(a.delta0, b.delta0, 1e-10);
     EXPECT_NEAR(a.delta_inf, b.delta_inf, 1e-10);
@@ -327,7 +328,8 @@ TEST(WhiteNoiseMeanField, ReluSolutionIsSelfConsistent) {
     const double g = 1.3;
     const WhiteNoiseMeanField mf = solveWhiteNoiseMeanField(relu, g, 1.0, 0.0, 0.0);
     // Delta_inf = g^2 (E_z E_y relu)^2, checked with an independent 2-D quadrature of order 200.
-    const double f = twoPointCorrelation([](double x) { return x > 0 ? x : 0.0; }, mf.delta0, mf.delta_inf, gaussHermiteRule(200), {0.0});
+    const double f = twoPointCorrelation([](double x) { return x > 0 ? x : 0.0; }, mf.delta0, mf.delta_inf,
+                                         gaussHermiteRule(200), {0.0});
     EXPECT_NEAR(mf.delta_inf, g * g * f, 1e-8);
     EXPECT_LT(mf.g_eff, 1.0);
 }
@@ -339,7 +341,8 @@ TEST(WhiteNoiseMeanField, BistableMeanIsReportedWithTheCandidates) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("several self-consistent means"), std::string::npos) << e.what();
     }
-    EXPECT_THROW(solveWhiteNoiseMeanField(kindOf(ActivationKind::Tanh), 0.5, 0.5, std::nan(""), 0.0), std::domain_error);
+    EXPECT_THROW(solveWhiteNoiseMeanField(kindOf(ActivationKind::Tanh), 0.5, 0.5, std::nan(""), 0.0),
+                 std::domain_error);
 }
 
 }  // namespace

@@ -7,21 +7,18 @@
 
 #include <cmath>
 
+#include "activation_of.hpp"
 #include "quench/theory/linear_theory.hpp"
 
 namespace {
+
+using quench::testing::activationOf;
 
 using namespace quench::theory;
 using quench::Activation;
 using quench::ActivationKind;
 
 constexpr DiagonalConvention kGaussian = DiagonalConvention::Gaussian;
-
-Activation activationOf(ActivationKind kind) {
-    Activation a;
-    a.kind = kind;
-    return a;
-}
 
 void expectSameCoefficients(const LinearFirstOrder& a, const LinearFirstOrder& b, double rel) {
     const auto near = [rel](double x, double y, const char* what) {

@@ -10,16 +10,23 @@
 #include <stdexcept>
 #include <string>
 
+#include "activation_of.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/prediction.hpp"
 
 namespace quench::theory {
 namespace {
 
-Activation makeActivation(ActivationKind kind) {
-    Activation a;
-    a.kind = kind;
-    return a;
+using quench::testing::activationOf;
+
+// A tanh network (sigma = 1, g = 1) with partially symmetric couplings, eta = 0.5.
+EnsembleSpec tanhWithSymmetry() {
+    EnsembleSpec spec;
+    spec.network.activation.kind = ActivationKind::Tanh;
+    spec.coupling.g = 1.0;
+    spec.coupling.symmetry = 0.5;
+    spec.noise.sigma = 1.0;
+    return spec;
 }
 
 DmftGridOptions grid() {
@@ -29,7 +36,7 @@ DmftGridOptions grid() {
 }
 
 TEST(PartiallySymmetricClosure, AtEtaZeroItIsTheExactWhiteNoiseDmft) {
-    const Activation tanh_phi = makeActivation(ActivationKind::Tanh);
+    const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     for (const double g : {0.5, 1.0, 1.5}) {
         const DmftCorrelation exact = solveWhiteNoiseCorrelation(tanh_phi, g, 1.0, grid());
         const DmftCorrelation closure = solvePartiallySymmetricCorrelation(tanh_phi, g, 0.0, 1.0, grid());
@@ -45,7 +52,7 @@ TEST(PartiallySymmetricClosure, AtEtaZeroItIsTheExactWhiteNoiseDmft) {
 
 // Linear phi: the closure is exact (r = 0) and gives the linear partially symmetric closed forms.
 TEST(PartiallySymmetricClosure, LinearPhiReproducesTheLinearPartiallySymmetricClosedForms) {
-    const Activation linear = makeActivation(ActivationKind::Linear);
+    const Activation linear = activationOf(ActivationKind::Linear);
     const double sigma = 1.2;
     for (const double eta : {0.5, -0.5}) {
         const double g = 0.6;
@@ -66,7 +73,7 @@ TEST(PartiallySymmetricClosure, LinearPhiReproducesTheLinearPartiallySymmetricCl
 
 // The numpy prototype (briefs/eta_closure_prototype.py): tanh, sigma = 1, g = 1.
 TEST(PartiallySymmetricClosure, TanhMatchesThePrototypeValues) {
-    const Activation tanh_phi = makeActivation(ActivationKind::Tanh);
+    const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     const DmftCorrelation plus = solvePartiallySymmetricCorrelation(tanh_phi, 1.0, 0.5, 1.0, grid());
     EXPECT_NEAR(plus.delta0, 0.93346, 2e-3 * 0.93346);
     EXPECT_NEAR(plus.gamma, 0.61820, 2e-3 * 0.61820);
@@ -90,8 +97,8 @@ void expectDomainErrorNaming(const std::function<void()>& f, const std::string& 
 }
 
 TEST(PartiallySymmetricClosure, RejectsBadSymmetryAndUnstableInputsNamingTheParameter) {
-    const Activation tanh_phi = makeActivation(ActivationKind::Tanh);
-    const Activation linear = makeActivation(ActivationKind::Linear);
+    const Activation tanh_phi = activationOf(ActivationKind::Tanh);
+    const Activation linear = activationOf(ActivationKind::Linear);
     expectDomainErrorNaming([&] { solvePartiallySymmetricCorrelation(tanh_phi, 1.0, 1.5, 1.0, grid()); },
                             "eta");
     expectDomainErrorNaming([&] { solvePartiallySymmetricCorrelation(tanh_phi, 1.0, -1.01, 1.0, grid()); },
@@ -104,17 +111,13 @@ TEST(PartiallySymmetricClosure, RejectsBadSymmetryAndUnstableInputsNamingThePara
     expectDomainErrorNaming([&] { solvePartiallySymmetricCorrelation(linear, 0.8, 0.5, 1.0, grid()); }, "g");
     expectDomainErrorNaming(
         [&] {
-            solvePartiallySymmetricCorrelation(makeActivation(ActivationKind::Relu), 0.5, 0.5, 1.0, grid());
+            solvePartiallySymmetricCorrelation(activationOf(ActivationKind::Relu), 0.5, 0.5, 1.0, grid());
         },
         "phi");
 }
 
 TEST(PartiallySymmetricClosure, PredictRoutesTanhWithSymmetryToTheClosureTaggedLinearEquivalence) {
-    EnsembleSpec spec;
-    spec.network.activation.kind = ActivationKind::Tanh;
-    spec.coupling.g = 1.0;
-    spec.coupling.symmetry = 0.5;
-    spec.noise.sigma = 1.0;
+    EnsembleSpec spec = tanhWithSymmetry();
     const TheoryPrediction p = predict(spec);
     EXPECT_EQ(p.route, "dmft_partial_symmetry");
     ASSERT_TRUE(p.delta0.available()) << p.delta0.reason;
@@ -150,11 +153,7 @@ TEST(PartiallySymmetricClosure, PredictRoutesTanhWithSymmetryToTheClosureTaggedL
 }
 
 TEST(PartiallySymmetricClosure, PredictKeepsRefusingColoredNoiseWithSymmetry) {
-    EnsembleSpec spec;
-    spec.network.activation.kind = ActivationKind::Tanh;
-    spec.coupling.g = 1.0;
-    spec.coupling.symmetry = 0.5;
-    spec.noise.sigma = 1.0;
+    EnsembleSpec spec = tanhWithSymmetry();
     spec.noise.tau = 0.5;
     const TheoryPrediction p = predict(spec);
     EXPECT_EQ(p.route, "none");

@@ -7,16 +7,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "activation_of.hpp"
 #include "quench/activation.hpp"
 
 namespace quench::theory {
 namespace {
 
-Activation tanhActivation() {
-    Activation a;
-    a.kind = ActivationKind::Tanh;
-    return a;
-}
+using quench::testing::activationOf;
 
 LinearEquivalentSpectra linearNetwork(double g, double sigma, double tau) {
     LinearEquivalentSpectra s;
@@ -37,13 +34,15 @@ void expectMomentsNear(const LinearMoments& got, const LinearMoments& want, doub
 
 TEST(StateCovariance, LinearNetworkZeroFrequencyIsTheClosedForm) {
     for (const double g : {0.2, 0.5, 0.8})
-        expectMomentsNear(stateZeroFrequency(linearNetwork(g, 1.3, 0.0)), linearZeroFrequencyIid(g, 1.3), 1e-12);
+        expectMomentsNear(stateZeroFrequency(linearNetwork(g, 1.3, 0.0)), linearZeroFrequencyIid(g, 1.3),
+                          1e-12);
 }
 
 TEST(StateCovariance, LinearNetworkEqualTimeIsTheClosedForm) {
     for (const double g : {0.3, 0.5, 0.7}) {
         const double scale = std::sqrt(1.0 - g * g);
-        expectMomentsNear(stateEqualTime(linearNetwork(g, 1.0, 0.0), scale), linearEqualTimeIid(g, 1.0), 1e-6);
+        expectMomentsNear(stateEqualTime(linearNetwork(g, 1.0, 0.0), scale), linearEqualTimeIid(g, 1.0),
+                          1e-6);
     }
 }
 
@@ -60,8 +59,10 @@ TEST(StateCovariance, LinearNetworkWithColoredNoiseIsTheClosedForm) {
 TEST(StateCovariance, DiagonalIntegratesToTheDmftVariance) {
     const struct { double g, sigma, tau; } cases[] = {{0.8, 1.0, 0.0}, {2.0, 1.0, 0.0}, {1.2, 0.5, 1.0}};
     for (const auto& k : cases) {
-        const DmftCorrelation c = k.tau > 0.0 ? solveColoredNoiseCorrelation(tanhActivation(), k.g, k.sigma, k.tau)
-                                              : solveWhiteNoiseCorrelation(tanhActivation(), k.g, k.sigma);
+        const DmftCorrelation c =
+            k.tau > 0.0
+                ? solveColoredNoiseCorrelation(activationOf(ActivationKind::Tanh), k.g, k.sigma, k.tau)
+                : solveWhiteNoiseCorrelation(activationOf(ActivationKind::Tanh), k.g, k.sigma);
         const LinearEquivalentSpectra s = linearEquivalentSpectra(c, k.g, k.sigma, k.tau);
         const double scale = std::max(0.05, std::sqrt(1.0 - c.g_eff * c.g_eff));
         const LinearMoments et = stateEqualTime(s, scale);
@@ -74,9 +75,9 @@ TEST(StateCovariance, DiagonalIntegratesToTheDmftVariance) {
 // x is low-pass filtered, J-mixed phi: its ET dimension lies below phi's (theory.md section 4).
 TEST(StateCovariance, StateIsLowerDimensionalThanTheActivation) {
     for (const double g : {0.5, 1.2, 2.0}) {
-        const DmftCorrelation c = solveWhiteNoiseCorrelation(tanhActivation(), g, 1.0);
-        const LinearMoments x =
-            stateEqualTime(linearEquivalentSpectra(c, g, 1.0, 0.0), std::max(0.05, std::sqrt(1.0 - c.g_eff * c.g_eff)));
+        const DmftCorrelation c = solveWhiteNoiseCorrelation(activationOf(ActivationKind::Tanh), g, 1.0);
+        const LinearMoments x = stateEqualTime(linearEquivalentSpectra(c, g, 1.0, 0.0),
+                                               std::max(0.05, std::sqrt(1.0 - c.g_eff * c.g_eff)));
         EXPECT_LT(x.pr_over_n, equalTimeActivationDimension(c, g)) << "g " << g;
     }
 }
