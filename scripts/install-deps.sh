@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake git pkg-config
   libopenblas-dev liblapacke-dev          # BLAS GEMM / LAPACK eigensolvers
+  libfftw3-dev                            # cosine transforms of the partially symmetric DMFT closure
   librandom123-dev                        # Philox4x32-10 counter-based RNG (host and device)
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev

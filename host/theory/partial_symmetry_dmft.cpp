@@ -1,7 +1,7 @@
 // Gaussian closure of linear equivalence for nonlinear networks with partially symmetric couplings
 // (docs/theory/partial_symmetry.md). Spectra on the uniform frequency grid of the tau grid: the kinks at
 // tau = 0 (of Delta: sigma^2 exp(-tau)/2; of C_phi: kappa exp(-tau), kappa = E[phi'^2] sigma^2 / 2) are
-// transformed analytically and the smooth remainders by a discrete cosine transform (FFT).
+// transformed analytically and the smooth remainders by a discrete cosine transform (FFTW).
 #include "quench/theory/partial_symmetry_dmft.hpp"
 
 #include <algorithm>
@@ -9,9 +9,12 @@
 #include <complex>
 #include <cstddef>
 #include <cstdio>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <fftw3.h>
 
 #include "dmft_internal.hpp"
 #include "quench/theory/linear_theory.hpp"
@@ -28,44 +31,42 @@ std::string show(double v) {
     return buf;
 }
 
-// X_j = x_0 + (-1)^j x_m + 2 sum_{k=1}^{m-1} x_k cos(pi j k / m), j = 0..m (DCT-I), m a power of two,
-// by a radix-2 complex FFT of the even extension (length 2m). It is its own inverse up to 1 / (2m).
+// X_j = x_0 + (-1)^j x_m + 2 sum_{k=1}^{m-1} x_k cos(pi j k / m), j = 0..m: FFTW's DCT-I (REDFT00 of
+// length m + 1). It is its own inverse up to 1 / (2m). The plan is made once per grid (FFTW_ESTIMATE:
+// no timing runs) and owned here. FFTW's planner is not thread-safe and predict() runs on several
+// threads (validate's theory curves): planning and destroying hold one lock; executing needs none.
+std::mutex& fftwPlannerLock() {
+    static std::mutex lock;
+    return lock;
+}
+
 class CosineTransform {
 public:
-    explicit CosineTransform(std::size_t m) : m_(m), n_(2 * m), rev_(2 * m), twiddle_(m) {
-        int bits = 0;
-        while ((std::size_t{1} << bits) < n_) ++bits;
-        for (std::size_t i = 0; i < n_; ++i) {
-            std::size_t r = 0;
-            for (int b = 0; b < bits; ++b)
-                if (i & (std::size_t{1} << b)) r |= std::size_t{1} << (bits - 1 - b);
-            rev_[i] = r;
-        }
-        for (std::size_t k = 0; k < m_; ++k) twiddle_[k] = std::polar(1.0, -2.0 * kPi * k / n_);
+    explicit CosineTransform(std::size_t m) : m_(m), in_(m + 1), out_(m + 1) {
+        const std::lock_guard<std::mutex> guard(fftwPlannerLock());
+        plan_ =
+            fftw_plan_r2r_1d(static_cast<int>(m + 1), in_.data(), out_.data(), FFTW_REDFT00, FFTW_ESTIMATE);
+        if (plan_ == nullptr)
+            throw std::runtime_error("FFTW could not plan a cosine transform of length " +
+                                     std::to_string(m + 1));
     }
+    ~CosineTransform() {
+        const std::lock_guard<std::mutex> guard(fftwPlannerLock());
+        fftw_destroy_plan(plan_);
+    }
+    CosineTransform(const CosineTransform&) = delete;
+    CosineTransform& operator=(const CosineTransform&) = delete;
+
     std::vector<double> operator()(const std::vector<double>& x) const {
-        std::vector<Complex> a(n_);
-        for (std::size_t i = 0; i < n_; ++i) a[rev_[i]] = x[i <= m_ ? i : n_ - i];
-        for (std::size_t len = 2; len <= n_; len <<= 1) {
-            const std::size_t half = len / 2;
-            const std::size_t step = n_ / len;
-            for (std::size_t i = 0; i < n_; i += len)
-                for (std::size_t j = 0; j < half; ++j) {
-                    const Complex v = a[i + j + half] * twiddle_[j * step];
-                    a[i + j + half] = a[i + j] - v;
-                    a[i + j] += v;
-                }
-        }
-        std::vector<double> out(m_ + 1);
-        for (std::size_t j = 0; j <= m_; ++j) out[j] = a[j].real();
-        return out;
+        std::copy(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(m_ + 1), in_.begin());
+        fftw_execute(plan_);
+        return out_;
     }
 
 private:
     std::size_t m_;
-    std::size_t n_;
-    std::vector<std::size_t> rev_;
-    std::vector<Complex> twiddle_;
+    mutable std::vector<double> in_, out_;  // the plan's buffers
+    fftw_plan plan_ = nullptr;
 };
 
 void requireInputs(double g, double eta, double sigma) {
