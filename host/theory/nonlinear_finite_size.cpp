@@ -4,38 +4,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "quench/theory/tabulated_spectrum.hpp"
+
 namespace quench::theory {
 namespace {
-
-// The linear-equivalent noise L(w) = S_phi(w) (1 + w^2 - g_eff^2), tabulated once on w = s tan(theta) and
-// interpolated linearly in theta: the adaptive frequency quadratures evaluate L ~1e5 times and one Filon
-// sum over the tau grid costs O(grid). L tends to a constant (E[phi'^2] times the white noise's power) at
-// high frequency, where the Filon transform of the tau grid loses accuracy (w dt ~ 1): beyond
-// w_cap = 0.25 / dt the last tabulated value is used (L(w) - L(infinity) ~ 1/w^2 there).
-class EquivalentNoise {
-public:
-    EquivalentNoise(const DmftCorrelation& c, double scale, int points) : scale_(scale), values_(points + 1) {
-        const double cap = 0.25 / c.dt;
-        step_ = std::atan(cap / scale_) / points;
-        const double g2 = c.g_eff * c.g_eff;
-        for (int k = 0; k <= points; ++k) {
-            const double w = scale_ * std::tan(k * step_);
-            values_[k] = activationSpectrum(c, w) * (1.0 + w * w - g2);
-        }
-    }
-    double operator()(double w) const {
-        const double t = std::atan(std::fabs(w) / scale_) / step_;
-        if (t >= static_cast<double>(values_.size() - 1)) return values_.back();
-        const auto k = static_cast<std::size_t>(t);
-        const double f = t - static_cast<double>(k);
-        return (1.0 - f) * values_[k] + f * values_[k + 1];
-    }
-
-private:
-    double scale_;
-    double step_ = 0.0;
-    std::vector<double> values_;
-};
 
 void requireSolved(const DmftCorrelation& c, double g) {
     if (c.c_phi.size() < 2 || !(c.c_phi[0] > 0.0))
@@ -51,7 +23,12 @@ LinearFirstOrder frozenEquivalenceEqualTimeFirstOrder(const DmftCorrelation& c, 
     requireSolved(c, g);
     const double g_eff = c.g_eff;
     const double scale = std::sqrt(std::max(1.0 - g_eff, 1e-3));
-    const EquivalentNoise noise(c, scale, 4096);
+    // L tends to a constant (E[phi'^2] times the white noise's power) at high frequency, where the Filon
+    // transform of the tau grid loses accuracy (w dt ~ 1): tabulated up to w = 0.25 / dt, constant beyond
+    // (L(w) - L(infinity) ~ 1/w^2 there).
+    const double g2 = g_eff * g_eff;
+    const TabulatedSpectrum noise([&](double w) { return activationSpectrum(c, w) * (1.0 + w * w - g2); },
+                                  scale, 0.25 / c.dt, 4096);
     return linearEqualTimeFirstOrderWithNoise(g_eff, 0.0, diagonal, noise, scale);
 }
 

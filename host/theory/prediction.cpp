@@ -19,6 +19,7 @@
 #include "quench/theory/partial_symmetry_dmft.hpp"
 #include "quench/theory/random_mode_theory.hpp"
 #include "quench/theory/state_covariance.hpp"
+#include "quench/theory/tabulated_spectrum.hpp"
 
 namespace quench::theory {
 
@@ -480,25 +481,15 @@ void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec) {
             x.at(s) = TheoryQuantity::omitted(no_x);
         x.n_cross_var = TheoryQuantity::omitted(no_x);
     }
-    // L(w) tabulated on w = s tan(theta) (each Filon evaluation sums the whole C_phi grid; the ET
-    // quadrature asks for L at many thousand frequencies), linear in theta between the nodes.
+    // L(w) tabulated (each evaluation sums the whole C_phi grid; the ET quadrature asks for it at many
+    // thousand frequencies).
     const double scale = std::sqrt(std::max(1e-3, 1.0 - c.g_eff * (1.0 + eta)));
-    constexpr int kNoisePoints = 4096;
-    const double step = std::atan(0.25 / (c.dt * scale)) / kNoisePoints;
-    std::vector<double> table(kNoisePoints + 1);
-    for (int k = 0; k <= kNoisePoints; ++k)
-        table[k] = partiallySymmetricEquivalentNoise(c, g, eta, scale * std::tan(k * step));
-    const auto noise = [&](double w) {
-        const double t = std::atan(std::fabs(w) / scale) / step;
-        if (t >= kNoisePoints) return table.back();
-        const auto k = static_cast<std::size_t>(t);
-        const double f = t - static_cast<double>(k);
-        return (1.0 - f) * table[k] + f * table[k + 1];
-    };
+    const TabulatedSpectrum noise([&](double w) { return partiallySymmetricEquivalentNoise(c, g, eta, w); },
+                                  scale, 0.25 / c.dt, 4096);
     // phi ZF: the linear partially symmetric ZF statistics at g_eff driven by white noise of power L(0).
     CovariancePrediction& zf = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
     std::string error = attempt([&] {
-        setMoments(zf, linearZeroFrequencyPartiallySymmetric(c.g_eff, eta, std::sqrt(table[0])), b);
+        setMoments(zf, linearZeroFrequencyPartiallySymmetric(c.g_eff, eta, std::sqrt(noise(0.0))), b);
         setSingleSite(zf, activationSpectrum(c, 0.0), b);
     });
     if (!error.empty()) omitCovariance(zf, "partially symmetric closure, phi ZF failed: " + error);
