@@ -68,7 +68,8 @@ INSTANTIATE_TEST_SUITE_P(Presets, QuickPreset,
                                            "random_mode_rank_two_valued", "autocorrelation_tanh",
                                            "spectral_pr_linear", "spectral_pr_tanh", "annealed_vs_quenched",
                                            "heterogeneous_gains", "low_rank_zscore", "tanh_finite_size",
-                                           "power_law_finite_size", "pade_finite_size", "tanh_symmetric"));
+                                           "power_law_finite_size", "pade_finite_size", "tanh_symmetric",
+                                           "random_mode_overlap"));
 
 TEST_F(ValidateCli, DrawsThePlotsWhenMatplotlibIsThere) {
     if (std::system("python3 -c 'import matplotlib' > /dev/null 2>&1") != 0)
