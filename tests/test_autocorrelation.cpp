@@ -15,6 +15,7 @@
 #include "quench/lag_plan.hpp"
 #include "quench/realization_result.hpp"
 #include "quench/theory/dmft.hpp"
+#include "quench/theory/linear_theory.hpp"
 #include "quench/theory/series_prediction.hpp"
 
 namespace quench {
@@ -180,6 +181,34 @@ TEST(AutocorrelationTheory, IndependentLinearUnitsGiveTheOrnsteinUhlenbeckCurve)
     ASSERT_TRUE(x.available()) << x.reason;
     for (std::size_t k = 0; k < x.values.size(); ++k)
         EXPECT_NEAR(x.values[k], 0.5 * std::exp(-x.at[k]), 1e-4);
+}
+
+// Partially symmetric J with white noise: the curve of the Gaussian closure
+// (docs/theory/partial_symmetry.md), exact for a linear network (it starts at the closed-form variance), an
+// approximation for tanh.
+TEST(AutocorrelationTheory, PartiallySymmetricCouplingsUseTheClosureTaggedByWhatItIs) {
+    const EnsembleSpec linear = specWith(
+        {"network.activation=\"linear\"", "coupling.g=0.4", "coupling.symmetry=0.5", "noise.sigma=1.0",
+         "statistics.autocorrelation=true", "statistics.tau_max=4", "statistics.lag_interval=0.5"});
+    const theory::TheorySeries x = theory::predictSeries(linear).front();
+    ASSERT_TRUE(x.available()) << x.reason;
+    EXPECT_EQ(x.basis, theory::Basis::Exact);
+    const double delta0 = theory::linearEqualTimeAutoMeanPartiallySymmetric(0.4, 0.5, 1.0);
+    EXPECT_NEAR(x.values[0], delta0, 2e-3 * delta0);
+    for (std::size_t k = 1; k < x.values.size(); ++k) EXPECT_LT(x.values[k], x.values[k - 1]);
+
+    EnsembleSpec tanh = linear;
+    tanh.network.activation.kind = ActivationKind::Tanh;
+    tanh.coupling.g = 1.0;
+    const std::vector<theory::TheorySeries> curves = theory::predictSeries(tanh);
+    ASSERT_TRUE(curves[0].available()) << curves[0].reason;
+    EXPECT_EQ(curves[0].basis, theory::Basis::LinearEquivalence);
+    EXPECT_NEAR(curves[0].values[0], 0.93346,
+                2e-3);  // the closure's Delta0 (PartiallySymmetricClosure tests)
+    EXPECT_NEAR(curves[1].values[0], 0.38180, 2e-3);
+
+    tanh.noise.tau = 0.5;  // colored noise: not covered
+    for (const theory::TheorySeries& s : theory::predictSeries(tanh)) EXPECT_FALSE(s.available()) << s.name;
 }
 
 TEST(AutocorrelationTheory, AModelOutsideTheDmftIsOmittedWithTheReason) {

@@ -9,6 +9,7 @@
 #include "quench/lag_plan.hpp"
 #include "quench/neuron_parameters.hpp"
 #include "quench/theory/dmft.hpp"
+#include "quench/theory/partial_symmetry_dmft.hpp"
 #include "quench/theory/state_covariance.hpp"
 
 namespace quench::theory {
@@ -25,13 +26,16 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
     if (spec.coupling.mean != 0.0) return "coupling.mean != 0 is not in the DMFT autocorrelation";
     if (spec.noise.input != 0.0) return "noise.input != 0 is not in the DMFT autocorrelation";
     if (spec.statistics.center == Centering::SampleMean)
-        return "statistics.center = sample_mean: the estimate carries the finite-time bias -C_ZF / (K t_max) of "
+        return "statistics.center = sample_mean: the estimate carries the finite-time bias -C_ZF / (K t_max) "
+               "of "
                "the sample mean, which the N = infinity theory does not; use center = auto or zero";
     if (spec.coupling.symmetry != 0.0)
-        return "coupling.symmetry != 0: the DMFT with partially symmetric J (response-function term) is not "
-               "implemented";
+        return "coupling.symmetry != 0: the partially symmetric closure (docs/theory/partial_symmetry.md) "
+               "gives "
+               "the autocorrelation for white noise only, and no frequency-resolved curves";
     if (perNeuron(spec.network.gain) || perNeuron(spec.network.tau))
-        return "per-neuron gains or time constants: the temporal theory is derived for identical neurons only";
+        return "per-neuron gains or time constants: the temporal theory is derived for identical neurons "
+               "only";
     if (spec.coupling.disorder == Disorder::Annealed)
         return "annealed disorder: the temporal theory is derived for quenched J only (a redraw resets the "
                "correlations)";
@@ -63,8 +67,8 @@ TheorySeries omittedCurve(const std::string& name, const std::vector<double>& at
 // (1 - chi J)^-1 of iid J depends on |chi| only at N = infinity): N dc2 = a^2 [(1 - q)^-2 - 1] and
 // PR/N = (1 - q)^2 (docs/theory/frequency_resolved.md).
 std::vector<TheorySeries> spectralCurves(const std::string& variable, const std::vector<double>& omegas,
-                                         const std::vector<double>& a, const std::vector<double>& q, Basis a_basis,
-                                         Basis four_point_basis) {
+                                         const std::vector<double>& a, const std::vector<double>& q,
+                                         Basis a_basis, Basis four_point_basis) {
     TheorySeries auto_mean{variable + ".spectral.auto_mean", "omega", omegas, a, a_basis, ""};
     TheorySeries dc2{variable + ".spectral.n_cross_var", "omega", omegas, {}, four_point_basis, ""};
     TheorySeries pr{variable + ".spectral.pr_over_n", "omega", omegas, {}, four_point_basis, ""};
@@ -85,7 +89,8 @@ double noiseSpectrum(const EnsembleSpec& spec, double w) {
 // x's N dc2(w) and PR(w)/N of a nonlinear network: linear equivalence at one frequency, the
 // cross-spectral product Psi_x(w, w) of docs/theory/state_covariance.md (w = 0 is x's ZF statistics).
 std::vector<TheorySeries> stateSpectralCurves(const EnsembleSpec& spec, const DmftCorrelation& c,
-                                              const std::vector<double>& omegas, const std::vector<double>& a_x) {
+                                              const std::vector<double>& omegas,
+                                              const std::vector<double>& a_x) {
     TheorySeries dc2{"x.spectral.n_cross_var", "omega", omegas, {}, Basis::LinearEquivalence, ""};
     TheorySeries pr{"x.spectral.pr_over_n", "omega", omegas, {}, Basis::LinearEquivalence, ""};
     try {
@@ -106,7 +111,8 @@ std::vector<TheorySeries> stateSpectralCurves(const EnsembleSpec& spec, const Dm
 std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
     const std::vector<double>& omegas = spec.statistics.frequencies;
     const double g = spec.coupling.g;
-    const std::vector<std::string> names = {".spectral.auto_mean", ".spectral.n_cross_var", ".spectral.pr_over_n"};
+    const std::vector<std::string> names = {".spectral.auto_mean", ".spectral.n_cross_var",
+                                            ".spectral.pr_over_n"};
     const auto omitAll = [&](const std::string& why) {
         std::vector<TheorySeries> out;
         for (const char* v : {"x", "phi"})
@@ -146,7 +152,8 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
     std::vector<TheorySeries> out;
     out.push_back({"x.spectral.auto_mean", "omega", omegas, a_x, Basis::Exact, ""});
     for (TheorySeries& t : stateSpectralCurves(spec, c, omegas, a_x)) out.push_back(std::move(t));
-    for (const TheorySeries& t : spectralCurves("phi", omegas, a_phi, q_phi, Basis::Exact, Basis::LinearEquivalence))
+    for (const TheorySeries& t :
+         spectralCurves("phi", omegas, a_phi, q_phi, Basis::Exact, Basis::LinearEquivalence))
         out.push_back(t);
     return out;
 }
@@ -160,13 +167,23 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
     for (int k = 0; k < lags.lags; ++k) x.at.push_back(k * lag_time);
     TheorySeries phi = x;
     phi.name = "phi.autocorrelation";
-    std::string why = uncoveredReason(spec);
+    // Partially symmetric J with white noise: the Gaussian closure's Delta(tau)
+    // (docs/theory/partial_symmetry.md; exact for a linear network, an approximation otherwise).
+    const bool closure = spec.coupling.symmetry != 0.0 && spec.noise.tau == 0.0;
+    EnsembleSpec symmetric_free = spec;
+    if (closure) symmetric_free.coupling.symmetry = 0.0;
+    std::string why = uncoveredReason(closure ? symmetric_free : spec);
+    if (closure && spec.network.activation.kind != ActivationKind::Linear)
+        x.basis = phi.basis = Basis::LinearEquivalence;
     if (why.empty()) {
         try {
             const DmftGridOptions options = gridFor(lag_time);
             const Activation& act = spec.network.activation;
             const DmftCorrelation c =
-                solveNoiseCorrelation(act, spec.coupling.g, spec.noise.sigma, spec.noise.tau, options);
+                closure
+                    ? solvePartiallySymmetricCorrelation(act, spec.coupling.g, spec.coupling.symmetry,
+                                                         spec.noise.sigma, options)
+                    : solveNoiseCorrelation(act, spec.coupling.g, spec.noise.sigma, spec.noise.tau, options);
             for (const double tau : x.at) {
                 x.values.push_back(onGrid(c.delta, c.dt, tau));
                 phi.values.push_back(onGrid(c.c_phi, c.dt, tau));
@@ -196,13 +213,14 @@ std::vector<TheorySeries> predictSeries(const EnsembleSpec& spec) {
     const LagPlan modes = planModeLags(spec);
     for (const char* variable : {"x", "phi"})
         for (int a = 1; a <= spec.statistics.modes; ++a) {
-            TheorySeries t{std::string(variable) + ".mode_autocorrelation." + std::to_string(a),
-                           "tau",
-                           {},
-                           {},
-                           Basis::Exact,
-                           "measured only: no theory of the population autocorrelation of the leading covariance "
-                           "modes is derived"};
+            TheorySeries t{
+                std::string(variable) + ".mode_autocorrelation." + std::to_string(a),
+                "tau",
+                {},
+                {},
+                Basis::Exact,
+                "measured only: no theory of the population autocorrelation of the leading covariance "
+                "modes is derived"};
             for (int k = 0; k < modes.lags; ++k) t.at.push_back(k * modes.lagTime(spec.integration.dt));
             out.push_back(std::move(t));
         }
