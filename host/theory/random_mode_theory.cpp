@@ -83,6 +83,90 @@ struct Cavity {
     }
 };
 
+// The input checks shared by the zero-frequency and equal-time theories; true when every rho_a is 0.
+bool validatedModes(const std::vector<double>& D, int N, const std::vector<double>& rhos, double sigma) {
+    if (N < 1) reject("N", N, "must be >= 1");
+    if (rhos.size() != D.size())
+        reject("rho.size()", static_cast<double>(rhos.size()), "must equal D.size()");
+    bool uncorrelated = true;
+    for (const double rho : rhos) {
+        if (!std::isfinite(rho) || rho <= -1.0 || rho > 1.0)
+            reject("rho", rho, "the mode overlap must lie in (-1, 1]");
+        uncorrelated = uncorrelated && rho == 0.0;
+    }
+    if (!std::isfinite(sigma) || sigma < 0.0) reject("sigma", sigma, "must be finite and >= 0");
+    for (const double d : D) {
+        if (!std::isfinite(d) || d < 0.0) reject("D_a", d, "spectrum entries must be finite and >= 0");
+    }
+    return uncorrelated;
+}
+
+// The cavity at w = 0 converged down to the regulator scale, with the stability checks (the bulk's mean
+// eigenvalue, convergence, and the regulator test below); rejects an unstable network with
+// std::domain_error. Returns the mode responses to continue from.
+Mat2 stableZeroFrequencyCavity(const Cavity& cavity) {
+    double meanEigenvalue = 0.0;
+    for (std::size_t a = 0; a < cavity.D.size(); ++a)
+        meanEigenvalue += cavity.rho[a] * cavity.D[a] / cavity.n;
+    double rho = 0.0;  // the mean overlap, for the messages
+    for (const double r : cavity.rho) rho += r / static_cast<double>(cavity.rho.size());
+    if (meanEigenvalue >= 1.0) {
+        reject(
+            "rho", rho,
+            "the mean eigenvalue sum rho_a D_a / N = " + std::to_string(meanEigenvalue) + " >= 1: unstable");
+    }
+    // Continuation in eps from a well-posed large value down to the regulator scale.
+    Mat2 gamma{0.0, 0.0, 0.0, 0.0};
+    try {
+        for (double eps = 1.0; eps > 1e-7; eps *= 0.25) cavity.solve(eps, gamma);
+    } catch (const std::runtime_error&) {  // critical slowing down: the bulk edge is at or past z = 1
+        reject("rho", rho,
+               "the cavity has no convergent solution: z = 1 at or inside the bulk of J (unstable)");
+    }
+    // Inside the bulk r(eps) ~ 1/sqrt(eps) (nonzero density of small singular values of 1-J);
+    // outside it tends to a constant. Compare two regulators a factor 16 apart.
+    Mat2 g1 = gamma, g2m = gamma;
+    double rSmall = 0.0, rLarger = 0.0;
+    try {
+        rSmall = cavity.solve(1e-9, g1);
+        rLarger = cavity.solve(1.6e-8, g2m);
+    } catch (const std::runtime_error&) {  // critical slowing down: at or inside the bulk edge
+        reject("rho", rho,
+               "the cavity does not converge at small regulator: z = 1 at or inside the bulk (unstable)");
+    }
+    if (!(rSmall > 0.0) || rSmall > 1.5 * rLarger) {
+        reject("rho", rho, "z = 1 lies inside the spectral bulk of J at this spectrum and overlap: unstable");
+    }
+    return gamma;
+}
+
+// The modes of an overlap uniform in [overlap - spread, overlap + spread]: the cavity depends on them only
+// through (1/N) sum_a f(D_a, rho_a), so K copies of each mode at the midpoint nodes rho_k of the uniform
+// law, in a network K times as large, average f over rho_a. spread = 0: the modes themselves.
+struct ModeSet {
+    std::vector<double> d, rho;
+    int n = 0;
+};
+
+ModeSet uniformOverlapModes(const std::vector<double>& D, int N, double overlap, double spread, int nodes) {
+    if (!std::isfinite(spread) || spread < 0.0)
+        reject("spread", spread, "the overlap spread must be finite and >= 0");
+    if (nodes < 1) reject("nodes", nodes, "the number of quadrature nodes must be >= 1");
+    if (!std::isfinite(overlap) || overlap - spread < -1.0 || overlap + spread > 1.0)
+        reject("spread", spread, "the overlaps overlap +- spread must lie within [-1, 1]");
+    if (spread == 0.0) return {D, std::vector<double>(D.size(), overlap), N};
+    ModeSet m;
+    m.n = N * nodes;
+    m.d.reserve(D.size() * static_cast<std::size_t>(nodes));
+    m.rho.reserve(m.d.capacity());
+    for (const double x : D)
+        for (int k = 0; k < nodes; ++k) {
+            m.d.push_back(x);
+            m.rho.push_back(overlap + spread * (2.0 * (k + 0.5) / nodes - 1.0));
+        }
+    return m;
+}
+
 }  // namespace
 
 std::vector<double> randomModeSpectrum(ModeSpectrum kind, int P, int N, double g, double decay,
@@ -137,42 +221,15 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
 RandomModeZeroFrequency randomModeZeroFrequencyUniformOverlap(const std::vector<double>& D, int N,
                                                               double overlap, double spread, double sigma,
                                                               int nodes) {
-    if (!std::isfinite(spread) || spread < 0.0)
-        reject("spread", spread, "the overlap spread must be finite and >= 0");
-    if (nodes < 1) reject("nodes", nodes, "the number of quadrature nodes must be >= 1");
-    if (!std::isfinite(overlap) || overlap - spread < -1.0 || overlap + spread > 1.0)
-        reject("spread", spread, "the overlaps overlap +- spread must lie within [-1, 1]");
-    if (spread == 0.0) return randomModeZeroFrequency(D, N, overlap, sigma);
-    // The cavity depends on the modes only through (1/N) sum_a f(D_a, rho_a): K copies of each mode at the
-    // midpoint nodes rho_k of the uniform law, in a network K times as large, average f over rho_a.
-    std::vector<double> d, rho;
-    d.reserve(D.size() * static_cast<std::size_t>(nodes));
-    rho.reserve(d.capacity());
-    for (const double x : D)
-        for (int k = 0; k < nodes; ++k) {
-            d.push_back(x);
-            rho.push_back(overlap + spread * (2.0 * (k + 0.5) / nodes - 1.0));
-        }
-    RandomModeZeroFrequency out = randomModeZeroFrequency(d, N * nodes, rho, sigma);
+    const ModeSet m = uniformOverlapModes(D, N, overlap, spread, nodes);
+    RandomModeZeroFrequency out = randomModeZeroFrequency(m.d, m.n, m.rho, sigma);
     out.kappa = sumOfPowers(D, 4) / N;
     return out;
 }
 
 RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N,
                                                 const std::vector<double>& rhos, double sigma) {
-    if (N < 1) reject("N", N, "must be >= 1");
-    if (rhos.size() != D.size())
-        reject("rho.size()", static_cast<double>(rhos.size()), "must equal D.size()");
-    bool uncorrelated = true;
-    for (const double rho : rhos) {
-        if (!std::isfinite(rho) || rho <= -1.0 || rho > 1.0)
-            reject("rho", rho, "the mode overlap must lie in (-1, 1]");
-        uncorrelated = uncorrelated && rho == 0.0;
-    }
-    if (!std::isfinite(sigma) || sigma < 0.0) reject("sigma", sigma, "must be finite and >= 0");
-    for (const double d : D) {
-        if (!std::isfinite(d) || d < 0.0) reject("D_a", d, "spectrum entries must be finite and >= 0");
-    }
+    const bool uncorrelated = validatedModes(D, N, rhos, sigma);
     const double n = static_cast<double>(N);
     const double g2 = sumOfPowers(D, 2) / n;
     const double s2 = sigma * sigma;
@@ -184,39 +241,8 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
         out.auto_mean = s2 / gap;
         out.m2 = s2 * s2 * (1.0 + out.kappa) / std::pow(gap, 4);
     } else {
-        double meanEigenvalue = 0.0;
-        for (std::size_t a = 0; a < D.size(); ++a) meanEigenvalue += rhos[a] * D[a] / n;
-        double rho = 0.0;  // the mean overlap, for the messages
-        for (const double r : rhos) rho += r / static_cast<double>(rhos.size());
-        if (meanEigenvalue >= 1.0) {
-            reject("rho", rho,
-                   "the mean eigenvalue sum rho_a D_a / N = " + std::to_string(meanEigenvalue) +
-                       " >= 1: unstable");
-        }
         const Cavity cavity{D, n, rhos, 1.0};
-        // Continuation in eps from a well-posed large value down to the regulator scale.
-        Mat2 gamma{0.0, 0.0, 0.0, 0.0};
-        try {
-            for (double eps = 1.0; eps > 1e-7; eps *= 0.25) cavity.solve(eps, gamma);
-        } catch (const std::runtime_error&) {  // critical slowing down: the bulk edge is at or past z = 1
-            reject("rho", rho,
-                   "the cavity has no convergent solution: z = 1 at or inside the bulk of J (unstable)");
-        }
-        // Inside the bulk r(eps) ~ 1/sqrt(eps) (nonzero density of small singular values of 1-J);
-        // outside it tends to a constant. Compare two regulators a factor 16 apart.
-        Mat2 g1 = gamma, g2m = gamma;
-        double rSmall = 0.0, rLarger = 0.0;
-        try {
-            rSmall = cavity.solve(1e-9, g1);
-            rLarger = cavity.solve(1.6e-8, g2m);
-        } catch (const std::runtime_error&) {  // critical slowing down: at or inside the bulk edge
-            reject("rho", rho,
-                   "the cavity does not converge at small regulator: z = 1 at or inside the bulk (unstable)");
-        }
-        if (!(rSmall > 0.0) || rSmall > 1.5 * rLarger) {
-            reject("rho", rho,
-                   "z = 1 lies inside the spectral bulk of J at this spectrum and overlap: unstable");
-        }
+        const Mat2 gamma = stableZeroFrequencyCavity(cavity);
         // a = r(0), m2 = -d r / d eps at 0: Richardson-extrapolated central differences.
         Mat2 g0 = gamma;
         const double r0 = cavity.solve(0.0, g0);
@@ -251,13 +277,10 @@ namespace {
 
 // sigma^2 int dw/2pi r(w), r(w) = (1/N) Tr [(K-J)^H (K-J)]^-1 (the spectral power of one unit per unit
 // noise): Gauss-Legendre in theta on w = tan(theta), w >= 0 doubled (r is even in w). Each frequency starts
-// from the previous one's solution (continuation in w); the first from an eps continuation at w = 0.
-double equalTimeAutoMean(const std::vector<double>& D, int N, const std::vector<double>& rhos, double sigma) {
+// from the previous one's solution (continuation in w), the first from the converged w = 0 cavity.
+double equalTimeAutoMean(Cavity cavity, Mat2 gamma, double sigma) {
     constexpr int kNodes = 96;
     constexpr double kHalfPi = 1.57079632679489661923;
-    Cavity cavity{D, static_cast<double>(N), rhos, 1.0};
-    Mat2 gamma{0.0, 0.0, 0.0, 0.0};
-    for (double eps = 1.0; eps > 1e-7; eps *= 0.25) cavity.solve(eps, gamma);
     const GaussLegendreRule rule = gaussLegendreRule(kNodes);
     double integral = 0.0;
     std::vector<std::pair<double, double>> nodes;  // (theta, weight) on (0, pi/2)
@@ -265,8 +288,7 @@ double equalTimeAutoMean(const std::vector<double>& D, int N, const std::vector<
         nodes.emplace_back(0.5 * kHalfPi * (rule.nodes[i] + 1.0), 0.5 * kHalfPi * rule.weights[i]);
     std::sort(nodes.begin(), nodes.end());
     for (const auto& [theta, weight] : nodes) {
-        const double w = std::tan(theta);
-        cavity.k = Complex(1.0, w);
+        cavity.k = Complex(1.0, std::tan(theta));
         Mat2 start = gamma;
         double r = 0.0;
         try {
@@ -286,20 +308,24 @@ double equalTimeAutoMean(const std::vector<double>& D, int N, const std::vector<
 
 double randomModeEqualTimeAutoMean(const std::vector<double>& D, int N, const std::vector<double>& rho,
                                    double sigma) {
-    randomModeZeroFrequency(D, N, rho, sigma);  // validates the inputs and the stability at large N
-    return equalTimeAutoMean(D, N, rho, sigma);
+    const bool uncorrelated = validatedModes(D, N, rho, sigma);
+    const double n = static_cast<double>(N);
+    const double g2 = sumOfPowers(D, 2) / n;
+    if (uncorrelated) {  // the iid value (single-site quantities do not see the modes at rho = 0)
+        if (g2 >= 1.0) reject("g", std::sqrt(g2), "requires g < 1 at rho = 0 (unstable for g >= 1)");
+        return sigma * sigma / (2.0 * std::sqrt(1.0 - g2));
+    }
+    const Cavity cavity{D, n, rho, 1.0};
+    const double a = equalTimeAutoMean(cavity, stableZeroFrequencyCavity(cavity), sigma);
+    if (!std::isfinite(a) || (!(a > 0.0) && sigma > 0.0))
+        reject("sigma", sigma, "no positive stationary variance: unstable");
+    return a;
 }
 
 double randomModeEqualTimeAutoMeanUniformOverlap(const std::vector<double>& D, int N, double overlap,
                                                  double spread, double sigma, int nodes) {
-    randomModeZeroFrequencyUniformOverlap(D, N, overlap, spread, sigma, nodes);  // validates, as above
-    std::vector<double> d, rho;
-    for (const double x : D)
-        for (int k = 0; k < nodes; ++k) {
-            d.push_back(x);
-            rho.push_back(spread == 0.0 ? overlap : overlap + spread * (2.0 * (k + 0.5) / nodes - 1.0));
-        }
-    return equalTimeAutoMean(d, N * nodes, rho, sigma);
+    const ModeSet m = uniformOverlapModes(D, N, overlap, spread, nodes);
+    return randomModeEqualTimeAutoMean(m.d, m.n, m.rho, sigma);
 }
 
 }  // namespace quench::theory
