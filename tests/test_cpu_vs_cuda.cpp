@@ -41,8 +41,11 @@ protected:
     double absoluteTolerance() const { return GetParam() == Precision::Fp64 ? 1e-12 : 1e-6; }
 
     void expectSameStatistics(const EnsembleSpec& spec) const {
-        const std::vector<RealizationResult> cpu = run(BackendKind::Cpu, spec);
-        const std::vector<RealizationResult> gpu = run(BackendKind::Cuda, spec);
+        expectSameStatistics(run(BackendKind::Cpu, spec), run(BackendKind::Cuda, spec));
+    }
+
+    void expectSameStatistics(const std::vector<RealizationResult>& cpu,
+                              const std::vector<RealizationResult>& gpu) const {
         ASSERT_EQ(cpu.size(), gpu.size());
         for (std::size_t r = 0; r < cpu.size(); ++r) {
             EXPECT_EQ(cpu[r].realization, gpu[r].realization);
@@ -65,10 +68,12 @@ protected:
         }
     }
 
-    // The streamed curves (per realization, in the CPU backend's order) agree to rounding.
-    void expectSameSeries(const EnsembleSpec& spec, std::size_t curves) const {
+    // The statistics and the streamed curves (per realization, in the CPU backend's order) agree to
+    // rounding; one run per backend serves both comparisons.
+    void expectSameStatisticsAndSeries(const EnsembleSpec& spec, std::size_t curves) const {
         const std::vector<RealizationResult> cpu = run(BackendKind::Cpu, spec);
         const std::vector<RealizationResult> gpu = run(BackendKind::Cuda, spec);
+        expectSameStatistics(cpu, gpu);
         ASSERT_EQ(cpu.size(), gpu.size());
         for (std::size_t r = 0; r < cpu.size(); ++r) {
             ASSERT_EQ(cpu[r].series.size(), gpu[r].series.size());
@@ -178,8 +183,7 @@ TEST_P(CpuVsCudaTest, AutocorrelationSeriesAgree) {
     spec.statistics.modes = 2;
     spec.statistics.mode_lags = 3;
     spec.ensemble.realizations = 2;
-    expectSameStatistics(spec);
-    expectSameSeries(spec, 6);  // x, phi autocorrelation; 2 modes each
+    expectSameStatisticsAndSeries(spec, 6);  // x, phi autocorrelation; 2 modes each
 }
 
 // The frequency-resolved statistics: the CUDA backend forms the Welch window transforms on the device with
@@ -191,8 +195,7 @@ TEST_P(CpuVsCudaTest, FrequencyResolvedSeriesAgree) {
     spec.statistics.frequencies = {0.0, 0.5, 2.0};
     spec.statistics.window = 10.0;
     spec.ensemble.realizations = 2;
-    expectSameStatistics(spec);
-    expectSameSeries(spec, 6);  // a(w), N dc2(w), PR(w)/N of x and phi
+    expectSameStatisticsAndSeries(spec, 6);  // a(w), N dc2(w), PR(w)/N of x and phi
 }
 
 // Cutting the ensemble into several waves (a small memory budget): FP64 results are identical bit for
