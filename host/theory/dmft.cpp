@@ -16,12 +16,6 @@ namespace quench::theory {
 using namespace detail;  // the helpers shared with partial_symmetry_dmft.cpp (dmft_internal.hpp)
 namespace {
 
-std::string show(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return buf;
-}
-
 void requireCouplingAndNoise(double g, double sigma) {
     if (!(g >= 0.0) || !std::isfinite(g)) throw std::domain_error("g = " + show(g) + ": the coupling must be finite and >= 0");
     if (!(sigma >= 0.0) || !std::isfinite(sigma))

@@ -3,6 +3,7 @@
 // partial_symmetry_dmft.cpp (partially symmetric couplings). Not part of the public API.
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
@@ -12,6 +13,13 @@
 #include "quench/theory/gaussian_average.hpp"
 
 namespace quench::theory::detail {
+
+// A number as the solvers' error messages print it (10 significant digits).
+inline std::string show(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
 
 // Chebyshev interpolant of a function smooth on [a, b], from its values at the Chebyshev-Gauss nodes
 // (the end points are never evaluated, so f may be 0/0 there).

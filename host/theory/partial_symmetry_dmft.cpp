@@ -22,14 +22,10 @@
 namespace quench::theory {
 namespace {
 
+using detail::show;
+
 using Complex = std::complex<double>;
 constexpr double kPi = 3.14159265358979323846;
-
-std::string show(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return buf;
-}
 
 // X_j = x_0 + (-1)^j x_m + 2 sum_{k=1}^{m-1} x_k cos(pi j k / m), j = 0..m: FFTW's DCT-I (REDFT00 of
 // length m + 1). It is its own inverse up to 1 / (2m). The plan is made once per grid (FFTW_ESTIMATE:
