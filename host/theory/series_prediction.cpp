@@ -16,9 +16,12 @@ namespace quench::theory {
 
 namespace {
 
-// Why the DMFT autocorrelation does not cover the model, or "" when it does (iid Gaussian J with zero
-// mean, odd phi, no input: the single-site process of dmft.md section 6).
-std::string uncoveredReason(const EnsembleSpec& spec) {
+enum class Curves { Autocorrelation, Spectral };
+
+// Why the DMFT curves do not cover the model, or "" when they do (iid Gaussian J with zero mean, odd phi,
+// no input: the single-site process of dmft.md section 6; with partially symmetric J and white noise the
+// autocorrelation of the Gaussian closure, docs/theory/partial_symmetry.md).
+std::string uncoveredReason(const EnsembleSpec& spec, Curves curves) {
     if (!spec.network.activation.odd())
         return "phi is not odd: the static mean field of E[phi] != 0 is not in the autocorrelation theory";
     if (spec.coupling.model != CouplingModel::Iid)
@@ -29,7 +32,7 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
         return "statistics.center = sample_mean: the estimate carries the finite-time bias -C_ZF / (K t_max) "
                "of "
                "the sample mean, which the N = infinity theory does not; use center = auto or zero";
-    if (spec.coupling.symmetry != 0.0)
+    if (spec.coupling.symmetry != 0.0 && (curves == Curves::Spectral || spec.noise.tau > 0.0))
         return "coupling.symmetry != 0: the partially symmetric closure (docs/theory/partial_symmetry.md) "
                "gives "
                "the autocorrelation for white noise only, and no frequency-resolved curves";
@@ -119,7 +122,7 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
             for (const std::string& n : names) out.push_back(omittedCurve(v + n, omegas, why));
         return out;
     };
-    std::string why = uncoveredReason(spec);
+    std::string why = uncoveredReason(spec, Curves::Spectral);
     if (spec.network.activation.kind == ActivationKind::Linear && spec.noise.input != 0.0 &&
         why.find("noise.input") == 0)
         why.clear();  // a constant input only shifts the mean of a linear network
@@ -169,10 +172,8 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
     phi.name = "phi.autocorrelation";
     // Partially symmetric J with white noise: the Gaussian closure's Delta(tau)
     // (docs/theory/partial_symmetry.md; exact for a linear network, an approximation otherwise).
-    const bool closure = spec.coupling.symmetry != 0.0 && spec.noise.tau == 0.0;
-    EnsembleSpec symmetric_free = spec;
-    if (closure) symmetric_free.coupling.symmetry = 0.0;
-    std::string why = uncoveredReason(closure ? symmetric_free : spec);
+    const bool closure = spec.coupling.symmetry != 0.0;  // white noise (uncoveredReason refuses OU noise)
+    std::string why = uncoveredReason(spec, Curves::Autocorrelation);
     if (closure && spec.network.activation.kind != ActivationKind::Linear)
         x.basis = phi.basis = Basis::LinearEquivalence;
     if (why.empty()) {
