@@ -543,8 +543,8 @@ void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
 // linear ET ones and, by linear equivalence, phi's and x's (the state traces with the kappa factor);
 // every other four-point statistic is omitted.
 const char* const kRandomModeFourPoint =
-    "random-mode couplings: four-point statistics are derived for the linear ZF covariance, and without "
-    "mode overlap for the linear ET covariance and for x and phi of nonlinear networks";
+    "random-mode couplings: four-point statistics are derived for the linear ZF and ET covariances (m2, "
+    "N dc2, PR/N; not Tr C^3) and, without mode overlap, for x and phi of nonlinear networks";
 
 bool uncorrelatedModes(const CouplingSpec& c) {
     return c.overlap == 0.0 && c.overlap_spread == 0.0;
@@ -609,8 +609,8 @@ void randomModeActivationStatistics(TheoryPrediction& p, const EnsembleSpec& spe
 }
 
 // With mode overlap the bulk of eig J is shifted (mean sum rho_a D_a / N) and no single-site value is
-// that of iid J: a linear network's ET auto mean comes from the cavity at every frequency; a nonlinear
-// network's DMFT with overlap is not derived.
+// that of iid J: a linear network's ET auto mean comes from the cavity at every frequency and its ET m2 from
+// the two-copy cavity at every pair of frequencies; a nonlinear network's DMFT with overlap is not derived.
 const char* const kRandomModeOverlapSingleSite =
     "random-mode couplings with mode overlap: single-site quantities differ from those of iid J and the "
     "DMFT of a nonlinear network with overlap is not derived";
@@ -621,9 +621,14 @@ void randomModeLinearEqualTimeWithOverlap(TheoryPrediction& p, const EnsembleSpe
     const std::string error = attempt([&] {
         if (spec.noise.tau > 0.0)
             throw std::runtime_error("the ET cavity with mode overlap is derived for white noise only");
-        const double a = randomModeEqualTimeAutoMeanUniformOverlap(
-            modeSpectrumOf(spec), spec.network.n, c.overlap, c.overlap_spread, spec.noise.sigma);
-        setSingleSite(et, a, Basis::Exact);
+        // 8 overlap nodes, not 32: every (D_a, rho_a) class costs a cavity at each pair of frequencies, and
+        // PR/N moves by 1e-4 between the two at spread 0.2.
+        constexpr int kOverlapNodes = 8;
+        const RandomModeZeroFrequency r =
+            randomModeEqualTimeUniformOverlap(modeSpectrumOf(spec), spec.network.n, c.overlap,
+                                              c.overlap_spread, spec.noise.sigma, kOverlapNodes);
+        setSingleSite(et, r.auto_mean, Basis::Exact);
+        setFromDimension(et, r.auto_mean, r.pr_over_n, Basis::Exact);
     });
     if (!error.empty()) omitCovariance(et, "random-mode ET theory with overlap failed: " + error);
     p.delta0 = et.at(Statistic::AutoMean);

@@ -328,4 +328,10 @@ double randomModeEqualTimeAutoMeanUniformOverlap(const std::vector<double>& D, i
     return randomModeEqualTimeAutoMean(m.d, m.n, m.rho, sigma);
 }
 
+RandomModeZeroFrequency randomModeEqualTimeUniformOverlap(const std::vector<double>& D, int N, double overlap,
+                                                          double spread, double sigma, int nodes) {
+    const ModeSet m = uniformOverlapModes(D, N, overlap, spread, nodes);
+    return randomModeEqualTime(m.d, m.n, m.rho, sigma);
+}
+
 }  // namespace quench::theory

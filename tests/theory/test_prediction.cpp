@@ -263,7 +263,7 @@ TEST(Prediction, RandomModeLinearZeroFrequencyComesFromTheModeSpectrumTheory) {
 
 // The kappa kernel at w = w' = 0 is the ZF closed form; for a nonlinear network it acts on the effective
 // coupling gamma J (kappa_eff = gamma^4 kappa), and x's from the state traces with the same factor. Mode
-// overlap leaves the four-point statistics omitted.
+// overlap leaves a nonlinear network's statistics omitted; a linear network's come from the cavities.
 TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     EnsembleSpec spec = model(ActivationKind::Tanh, 0.8, 1.0);
     spec.network.n = 200;
@@ -308,6 +308,14 @@ TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     EXPECT_NEAR(valueOf(l.delta0), randomModeEqualTimeAutoMean(d, 200, std::vector<double>(modes, -0.5), 1.0),
                 1e-9);
     EXPECT_LT(valueOf(l.delta0), 1.0 / (2.0 * std::sqrt(1.0 - 0.25)));
+    // ... and its ET four-point statistics from the two-copy cavity at every pair of frequencies (exact).
+    const RandomModeZeroFrequency et = randomModeEqualTime(d, 200, std::vector<double>(modes, -0.5), 1.0);
+    const CovariancePrediction& x_et_l = cov(l, Variable::X, CovarianceKind::EqualTime);
+    EXPECT_EQ(x_et_l.at(Statistic::PrOverN).basis, Basis::Exact);
+    EXPECT_NEAR(valueOf(x_et_l.at(Statistic::PrOverN)), et.pr_over_n, 1e-9);
+    EXPECT_NEAR(valueOf(x_et_l.at(Statistic::M2)), et.m2, 1e-9);
+    EXPECT_NEAR(valueOf(x_et_l.n_cross_var), et.n_cross_var, 1e-9);
+    EXPECT_FALSE(x_et_l.at(Statistic::M3).available());
     expectWellFormed(l, "linear random mode with overlap");
 }
 

@@ -77,4 +77,14 @@ double randomModeEqualTimeAutoMean(const std::vector<double>& D, int N, const st
 double randomModeEqualTimeAutoMeanUniformOverlap(const std::vector<double>& D, int N, double overlap,
                                                  double spread, double sigma, int nodes = 32);
 
+// The ET statistics of a linear network with mode overlap (white noise sigma): the auto mean above and
+// m2 = sigma^4 int int dw dw' / (2 pi)^2 (1/N) Tr [(M^H M)^-1 (M'^H M')^-1], M = 1 + i w - J, each
+// frequency pair by the two-copy cavity (random_mode_two_copy_cavity.cpp; docs/theory/random_mode.md;
+// exact at large N). Same validation and errors as randomModeZeroFrequency.
+RandomModeZeroFrequency randomModeEqualTime(const std::vector<double>& D, int N,
+                                            const std::vector<double>& rho, double sigma);
+// The same with rho_a uniform in [overlap - spread, overlap + spread].
+RandomModeZeroFrequency randomModeEqualTimeUniformOverlap(const std::vector<double>& D, int N, double overlap,
+                                                          double spread, double sigma, int nodes = 32);
+
 }  // namespace quench::theory

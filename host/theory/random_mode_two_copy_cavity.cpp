@@ -1,0 +1,210 @@
+// The ET four-point statistics of a linear random-mode network with mode overlap (docs/theory/random_mode.md,
+// "ET four-point with overlap"). m2 = (1/N) Tr C^2 with C = sigma^2 int dw/2pi (M^H M)^-1, M = K - J, needs
+//     T(w, w') = (1/N) Tr [(M^H M)^-1 (M'^H M')^-1],
+// a product of two resolvents of the same J. It is the copy-off-diagonal response of the two-copy problem
+// [[M^H M, e], [e, M'^H M']] to first order in e. J acts on both copies alike, so the static cavity of
+// random_mode_theory.cpp carries over with every scalar response replaced by a 2 x 2 matrix in copy space
+// (K -> diag(K, K'), the regulator -> e [[0, 1], [1, 0]]): 4 x 4 neuron and mode responses.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <map>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "quench/theory/gaussian_average.hpp"
+#include "quench/theory/random_mode_theory.hpp"
+
+namespace quench::theory {
+namespace {
+
+using Complex = std::complex<double>;
+using Mat4 = std::array<std::array<Complex, 4>, 4>;  // blocks [[xx, xp], [px, pp]], each 2 x 2 in copy space
+
+// Gauss-Jordan with partial pivoting; throws std::domain_error on a singular matrix (a diverged cavity).
+Mat4 inverse(Mat4 m) {
+    Mat4 inv{};
+    for (int i = 0; i < 4; ++i) inv[i][i] = 1.0;
+    for (int col = 0; col < 4; ++col) {
+        int pivot = col;
+        for (int r = col + 1; r < 4; ++r)
+            if (std::abs(m[r][col]) > std::abs(m[pivot][col])) pivot = r;
+        if (!(std::abs(m[pivot][col]) > 0.0))
+            throw std::domain_error("random-mode theory: singular two-copy cavity (unstable network)");
+        std::swap(m[col], m[pivot]);
+        std::swap(inv[col], inv[pivot]);
+        const Complex scale = 1.0 / m[col][col];
+        for (int c = 0; c < 4; ++c) {
+            m[col][c] *= scale;
+            inv[col][c] *= scale;
+        }
+        for (int r = 0; r < 4; ++r) {
+            if (r == col) continue;
+            const Complex f = m[r][col];
+            for (int c = 0; c < 4; ++c) {
+                m[r][c] -= f * m[col][c];
+                inv[r][c] -= f * inv[col][c];
+            }
+        }
+    }
+    return inv;
+}
+
+// A mode class: strength d, overlap rho, and how many of the P modes share them (flat spectra have one).
+struct ModeClass {
+    double d, rho, count;
+};
+
+std::vector<ModeClass> modeClasses(const std::vector<double>& D, const std::vector<double>& rho) {
+    std::map<std::pair<double, double>, double> counts;
+    for (std::size_t a = 0; a < D.size(); ++a) counts[{D[a], rho[a]}] += 1.0;
+    std::vector<ModeClass> out;
+    for (const auto& [key, count] : counts) out.push_back({key.first, key.second, count});
+    return out;
+}
+
+const char* const kNoConvergence =
+    "random-mode theory: the two-copy cavity does not converge (close to the stability edge?)";
+
+struct TwoCopyCavity {
+    std::vector<ModeClass> modes;
+    double n;
+    Complex k1 = 1.0, k2 = 1.0;  // 1 + i w, 1 + i w'
+    double e_diagonal = 0.0;     // a positive regulator of both copies, for continuation
+    double e_coupling = 0.0;     // the copy coupling e
+
+    // gamma: the rho-weighted mode averages in the diagonal blocks, the plain ones off them (the scalar
+    // cavity's convention, random_mode_theory.cpp).
+    Mat4 neuronResponse(const Mat4& gamma) const {
+        Mat4 m{};
+        const Complex k[2] = {k1, k2};
+        for (int a = 0; a < 2; ++a)
+            for (int b = 0; b < 2; ++b) {
+                const double same = a == b ? 1.0 : 0.0;
+                const double regulator = a == b ? e_diagonal : e_coupling;
+                m[a][b] = -same * k[a] + gamma[a][b];
+                m[a][b + 2] = same + gamma[a][b + 2];
+                m[a + 2][b] = regulator - gamma[a + 2][b];
+                m[a + 2][b + 2] = same * std::conj(k[a]) - gamma[a + 2][b + 2];
+            }
+        return inverse(m);
+    }
+
+    // Damped fixed point from gamma (updated in place); false if it does not converge.
+    bool solve(Mat4& gamma) const {
+        for (int iteration = 0; iteration < 20000; ++iteration) {
+            const Mat4 L = neuronResponse(gamma);
+            Mat4 next{};
+            for (const ModeClass& mode : modes) {
+                Mat4 m{};
+                for (int a = 0; a < 2; ++a)
+                    for (int b = 0; b < 2; ++b) {
+                        const double same = a == b ? 1.0 : 0.0;
+                        m[a][b] = same + mode.d * mode.rho * L[a][b];
+                        m[a][b + 2] = -mode.d * L[a][b + 2];
+                        m[a + 2][b] = mode.d * L[a + 2][b];
+                        m[a + 2][b + 2] = same - mode.d * mode.rho * L[a + 2][b + 2];
+                    }
+                const Mat4 g = inverse(m);
+                const double w = mode.count * mode.d / n;
+                for (int r = 0; r < 4; ++r)
+                    for (int c = 0; c < 4; ++c) {
+                        const bool diagonal_block = (r < 2) == (c < 2);
+                        next[r][c] += (diagonal_block ? mode.rho : 1.0) * w * g[r][c];
+                    }
+            }
+            double change = 0.0, size = 1.0;
+            for (int r = 0; r < 4; ++r)
+                for (int c = 0; c < 4; ++c) {
+                    if (!std::isfinite(next[r][c].real()) || !std::isfinite(next[r][c].imag())) return false;
+                    change = std::max(change, std::abs(next[r][c] - gamma[r][c]));
+                    size = std::max(size, std::abs(next[r][c]));
+                    gamma[r][c] = 0.5 * (gamma[r][c] + next[r][c]);
+                }
+            if (change < 1e-12 * size) return true;
+        }
+        return false;
+    }
+};
+
+// T(w, w') from gamma, the previous pair's solution (a continuation in frequency); falls back to a
+// continuation in the diagonal regulator from 1, with the copies uncoupled, when that start does not
+// converge. The coupling e must stay far below the smallest eigenvalue of M^H M (else the two-copy matrix
+// is indefinite); the response is odd in e, so T = -L_xp(e)_12 / e + O(e^2).
+double twoResolventTrace(TwoCopyCavity cavity, Mat4& gamma) {
+    constexpr double kCoupling = 1e-6;
+    cavity.e_coupling = kCoupling;
+    cavity.e_diagonal = 0.0;
+    Mat4 start = gamma;
+    if (!cavity.solve(start)) {
+        start = Mat4{};
+        cavity.e_coupling = 0.0;
+        for (double e = 1.0; e > 1e-7; e *= 0.25) {
+            cavity.e_diagonal = e;
+            if (!cavity.solve(start)) throw std::domain_error(kNoConvergence);
+        }
+        cavity.e_diagonal = 0.0;
+        cavity.e_coupling = kCoupling;
+        if (!cavity.solve(start)) throw std::domain_error(kNoConvergence);
+    }
+    gamma = start;
+    return -cavity.neuronResponse(gamma)[0][3].real() / kCoupling;
+}
+
+}  // namespace
+
+RandomModeZeroFrequency randomModeEqualTime(const std::vector<double>& D, int N,
+                                            const std::vector<double>& rho, double sigma) {
+    RandomModeZeroFrequency out;
+    out.auto_mean = randomModeEqualTimeAutoMean(D, N, rho, sigma);  // validates D, N, rho, sigma, stability
+    double d4 = 0.0;
+    for (const double d : D) d4 += d * d * d * d;
+    out.kappa = d4 / N;
+    // m2 = sigma^4 int int dw dw' / (2 pi)^2 T(w, w'). T(w, w') = T(w', w) = T(-w, -w'): w >= 0 and
+    // |w'| <= w, on w = s tan(theta) with Gauss-Legendre nodes in theta. The scale s follows the width of the
+    // spectrum, 1 / sqrt(r(0)) (sqrt(1 - g^2) for iid J), so that networks near the edge are resolved.
+    TwoCopyCavity cavity{modeClasses(D, rho), static_cast<double>(N)};
+    Mat4 gamma{};
+    twoResolventTrace(cavity, gamma);
+    const double scale = std::min(1.0, 1.0 / std::sqrt(cavity.neuronResponse(gamma)[0][2].real()));
+    constexpr int kNodes = 24;
+    constexpr double kHalfPi = 1.57079632679489661923;
+    const GaussLegendreRule rule = gaussLegendreRule(kNodes);
+    std::vector<std::pair<double, double>> nodes;  // (w, weight dw) on w >= 0
+    for (int i = 0; i < kNodes; ++i) {
+        const double theta = 0.5 * kHalfPi * (rule.nodes[i] + 1.0);
+        nodes.emplace_back(scale * std::tan(theta),
+                           scale * 0.5 * kHalfPi * rule.weights[i] / std::pow(std::cos(theta), 2));
+    }
+    std::sort(nodes.begin(), nodes.end());
+    double integral = 0.0;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const auto [w, dw] = nodes[i];
+        cavity.k1 = Complex(1.0, w);
+        std::array<Mat4, 2> along_row{gamma, gamma};  // continuation in w' > 0 and in w' < 0
+        for (std::size_t j = 0; j <= i; ++j) {
+            const auto [v, dv] = nodes[j];
+            const double pair = j == i ? 1.0 : 2.0;  // (w, w') and (w', w)
+            for (int side = 0; side < 2; ++side) {
+                cavity.k2 = Complex(1.0, side == 0 ? v : -v);
+                integral +=
+                    2.0 * pair * dw * dv * twoResolventTrace(cavity, along_row[side]);  // 2: (-w, -w')
+            }
+            if (j == 0) gamma = along_row[0];  // the next row starts next to this one's first point
+        }
+    }
+    constexpr double kTwoPi = 6.28318530717958647692;
+    const double s2 = sigma * sigma;
+    out.m2 = s2 * s2 * integral / (kTwoPi * kTwoPi);
+    out.n_cross_var = out.m2 - out.auto_mean * out.auto_mean;
+    out.pr_over_n = out.auto_mean > 0.0 ? out.auto_mean * out.auto_mean / out.m2 : 0.0;
+    if (s2 == 0.0) out.pr_over_n = randomModeEqualTime(D, N, rho, 1.0).pr_over_n;
+    if (!std::isfinite(out.m2) || !(out.pr_over_n > 0.0) || out.pr_over_n > 1.0 + 1e-9)
+        throw std::domain_error("random-mode theory: ET PR/N = " + std::to_string(out.pr_over_n) +
+                                " outside (0, 1]: unstable or ill-posed parameters");
+    return out;
+}
+
+}  // namespace quench::theory
