@@ -1,5 +1,6 @@
 // The ET four-point statistics of a linear random-mode network with mode overlap (docs/theory/random_mode.md,
-// "ET four-point with overlap"). m2 = (1/N) Tr C^2 with C = sigma^2 int dw/2pi (M^H M)^-1, M = K - J, needs
+// "ET four-point statistics with overlap"). m2 = (1/N) Tr C^2 with C = sigma^2 int dw/2pi (M^H M)^-1,
+// M = K - J, needs
 //     T(w, w') = (1/N) Tr [(M^H M)^-1 (M'^H M')^-1],
 // a product of two resolvents of the same J. It is the copy-off-diagonal response of the two-copy problem
 // [[M^H M, e], [e, M'^H M']] to first order in e. J acts on both copies alike, so the static cavity of
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <complex>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -159,9 +161,8 @@ RandomModeZeroFrequency randomModeEqualTime(const std::vector<double>& D, int N,
                                             const std::vector<double>& rho, double sigma) {
     RandomModeZeroFrequency out;
     out.auto_mean = randomModeEqualTimeAutoMean(D, N, rho, sigma);  // validates D, N, rho, sigma, stability
-    double d4 = 0.0;
-    for (const double d : D) d4 += d * d * d * d;
-    out.kappa = d4 / N;
+    out.kappa =
+        std::accumulate(D.begin(), D.end(), 0.0, [](double s, double d) { return s + d * d * d * d; }) / N;
     // m2 = sigma^4 int int dw dw' / (2 pi)^2 T(w, w'). T(w, w') = T(w', w) = T(-w, -w'): w >= 0 and
     // |w'| <= w, on w = s tan(theta) with Gauss-Legendre nodes in theta. The scale s follows the width of the
     // spectrum, 1 / sqrt(r(0)) (sqrt(1 - g^2) for iid J), so that networks near the edge are resolved.
