@@ -694,12 +694,10 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
                "enters every covariance and is not in this prediction";
     if (spec.coupling.mean != 0.0)
         return "coupling.mean != 0: the mean-field outlier and the possible symmetry breaking are not in "
-               "this "
-               "prediction";
+               "this prediction";
     if (spec.noise.input != 0.0 && !linear)
         return "noise.input != 0 shifts the operating point of phi; the mean-field theory with inputs is not "
-               "in "
-               "this prediction";
+               "in this prediction";
     if (spec.coupling.symmetry != 0.0 && !linear) {
         if (spec.noise.tau > 0.0)
             return "coupling.symmetry != 0 with colored noise: the partially symmetric closure is "
@@ -725,12 +723,10 @@ std::string heterogeneityUncoveredReason(const EnsembleSpec& spec) {
         return "per-neuron gains or time constants with random-mode couplings are not derived";
     if (spec.coupling.symmetry != 0.0)
         return "per-neuron gains or time constants with partially symmetric J (coupling.symmetry != 0) are "
-               "not "
-               "derived";
+               "not derived";
     if (!linear && perNeuron(spec.network.tau))
         return "per-neuron time constants in a nonlinear network: every neuron has its own Delta_i(tau), a "
-               "DMFT "
-               "not derived here";
+               "DMFT not derived here";
     if (!linear && spec.noise.tau > 0.0)
         return "per-neuron gains with colored noise in a nonlinear network are not derived";
     return "";
@@ -770,12 +766,10 @@ void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
     const char* const no_x_four_point = "x four-point statistics of a nonlinear network are not derived";
     const char* const no_et_four_point =
         "equal-time four-point statistics with per-neuron gains are not derived (the all-frequency integral "
-        "is "
-        "not generalized)";
+        "is not generalized)";
     const char* const no_equal_time =
         "per-neuron time constants or colored noise: only the zero-frequency covariance of a linear network "
-        "is "
-        "derived";
+        "is derived";
     const bool linear = spec.network.activation.kind == ActivationKind::Linear;
     const bool equal_time = equalTimeCovered(spec);
     for (const Variable v : kVariables) {

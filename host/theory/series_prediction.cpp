@@ -30,12 +30,10 @@ std::string uncoveredReason(const EnsembleSpec& spec, Curves curves) {
     if (spec.noise.input != 0.0) return "noise.input != 0 is not in the DMFT autocorrelation";
     if (spec.statistics.center == Centering::SampleMean)
         return "statistics.center = sample_mean: the estimate carries the finite-time bias -C_ZF / (K t_max) "
-               "of "
-               "the sample mean, which the N = infinity theory does not; use center = auto or zero";
+               "of the sample mean, which the N = infinity theory does not; use center = auto or zero";
     if (spec.coupling.symmetry != 0.0 && (curves == Curves::Spectral || spec.noise.tau > 0.0))
         return "coupling.symmetry != 0: the partially symmetric closure (docs/theory/partial_symmetry.md) "
-               "gives "
-               "the autocorrelation for white noise only, and no frequency-resolved curves";
+               "gives the autocorrelation for white noise only, and no frequency-resolved curves";
     if (perNeuron(spec.network.gain) || perNeuron(spec.network.tau))
         return "per-neuron gains or time constants: the temporal theory is derived for identical neurons "
                "only";
