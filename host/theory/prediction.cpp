@@ -17,6 +17,7 @@
 #include "quench/theory/linear_finite_size.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/partial_symmetry_dmft.hpp"
+#include "quench/theory/random_mode_overlap_closure.hpp"
 #include "quench/theory/random_mode_theory.hpp"
 #include "quench/theory/state_covariance.hpp"
 #include "quench/theory/tabulated_spectrum.hpp"
@@ -610,23 +611,75 @@ void randomModeActivationStatistics(TheoryPrediction& p, const EnsembleSpec& spe
 
 // With mode overlap the bulk of eig J is shifted (mean sum rho_a D_a / N) and no single-site value is
 // that of iid J: a linear network's ET auto mean comes from the cavity at every frequency and its ET m2 from
-// the two-copy cavity at every pair of frequencies; a nonlinear network's DMFT with overlap is not derived.
-const char* const kRandomModeOverlapSingleSite =
-    "random-mode couplings with mode overlap: single-site quantities differ from those of iid J and the "
-    "DMFT of a nonlinear network with overlap is not derived";
+// the two-copy cavity at every pair of frequencies; a nonlinear network's values from the Gaussian closure
+// of linear equivalence with the same cavities (white noise only).
+const char* const kRandomModeOverlapColoredNoise =
+    "random-mode couplings with mode overlap in a nonlinear network: the closure is derived for white noise "
+    "only (colored noise with overlap is covered for linear networks)";
+const char* const kRandomModeOverlapClosureNote =
+    "random-mode couplings with mode overlap in a nonlinear network: every value comes from the Gaussian "
+    "closure of linear equivalence (an approximation, single-site values included: it drops the reaction "
+    "term through which x_i feels its own past phi_i; docs/theory/random_mode.md)";
+// 8 overlap nodes, not 32: every (D_a, rho_a) class costs a cavity at each pair of frequencies, and PR/N
+// moves by 1e-4 between the two at spread 0.2.
+constexpr int kOverlapNodes = 8;
+
+// Nonlinear network, mode overlap, white noise: the closure's Delta(tau), C_phi(tau); x's single-site values,
+// phi's ZF and ET statistics as those of the linear network gamma J driven by the equivalent site noise L(w).
+void randomModeOverlapClosure(TheoryPrediction& p, const EnsembleSpec& spec) {
+    const CouplingSpec& cs = spec.coupling;
+    const Basis b = Basis::LinearEquivalence;
+    const RandomModeSet m =
+        randomModeUniformOverlapSet(modeSpectrumOf(spec), spec.network.n, cs.overlap, cs.overlap_spread,
+                                    cs.overlap_spread > 0.0 ? kOverlapNodes : 1);
+    DmftGridOptions options;
+    options.dt = 0.02;
+    const double sigma = spec.noise.sigma;
+    const DmftCorrelation c =
+        solveRandomModeOverlapCorrelation(spec.network.activation, m.d, m.n, m.rho, sigma, options);
+    p.route = "random_mode_overlap_closure";
+    p.notes.push_back(kRandomModeOverlapClosureNote);
+    setGains(p, c.delta0, c.gamma, c.g_eff);
+    for (TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff}) q->basis = b;
+    p.stability_margin = TheoryQuantity::omitted(
+        "with mode overlap the edge of the bulk of eig J is not 1 - g (it shifts by sum rho_a D_a / N)");
+    p.chaotic = TheoryQuantity::omitted("the chaos criterion is derived for iid couplings only");
+    setSingleSite(p.at(Variable::X, CovarianceKind::EqualTime), c.delta0, b);
+    setSingleSite(p.at(Variable::Phi, CovarianceKind::EqualTime), c.c_phi.front(), b);
+    std::vector<double> dg(m.d);
+    for (double& d : dg) d *= c.gamma;
+    const TabulatedSpectrum noise = randomModeOverlapEquivalentNoise(c, m.d, m.n, m.rho, 0.25 / c.dt);
+    CovariancePrediction& zf = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
+    std::string error = attempt([&] {
+        const RandomModeZeroFrequency r = randomModeZeroFrequency(dg, m.n, m.rho, std::sqrt(noise(0.0)));
+        setSingleSite(zf, activationSpectrum(c, 0.0), b);
+        setFromDimension(zf, *zf.at(Statistic::AutoMean).value, r.pr_over_n, b);
+    });
+    if (!error.empty()) omitCovariance(zf, "random-mode overlap closure, phi ZF failed: " + error);
+    error = attempt([&] {
+        setSingleSite(p.at(Variable::X, CovarianceKind::ZeroFrequency),
+                      randomModeOverlapStateSpectrum(c, m.d, m.n, m.rho, sigma, {0.0}).front(), b);
+    });
+    if (!error.empty())
+        omitCovariance(p.at(Variable::X, CovarianceKind::ZeroFrequency),
+                       "random-mode overlap closure failed: " + error);
+    CovariancePrediction& et = p.at(Variable::Phi, CovarianceKind::EqualTime);
+    error = attempt([&] {
+        const RandomModeZeroFrequency r = randomModeEqualTimeWithNoise(dg, m.n, m.rho, noise, 1.0);
+        setFromDimension(et, *et.at(Statistic::AutoMean).value, r.pr_over_n, b);
+    });
+    if (!error.empty())
+        et.at(Statistic::PrOverN) =
+            TheoryQuantity::omitted("random-mode overlap closure, phi ET failed: " + error);
+}
 
 void randomModeLinearEqualTimeWithOverlap(TheoryPrediction& p, const EnsembleSpec& spec) {
     const CouplingSpec& c = spec.coupling;
     CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
     const std::string error = attempt([&] {
-        if (spec.noise.tau > 0.0)
-            throw std::runtime_error("the ET cavity with mode overlap is derived for white noise only");
-        // 8 overlap nodes, not 32: every (D_a, rho_a) class costs a cavity at each pair of frequencies, and
-        // PR/N moves by 1e-4 between the two at spread 0.2.
-        constexpr int kOverlapNodes = 8;
-        const RandomModeZeroFrequency r =
-            randomModeEqualTimeUniformOverlap(modeSpectrumOf(spec), spec.network.n, c.overlap,
-                                              c.overlap_spread, spec.noise.sigma, kOverlapNodes);
+        const RandomModeZeroFrequency r = randomModeEqualTimeUniformOverlap(
+            modeSpectrumOf(spec), spec.network.n, c.overlap, c.overlap_spread, spec.noise.sigma,
+            spec.noise.tau, kOverlapNodes);
         setSingleSite(et, r.auto_mean, Basis::Exact);
         setFromDimension(et, r.auto_mean, r.pr_over_n, Basis::Exact);
     });
@@ -669,16 +722,24 @@ void restrictToSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
         if (q->available()) q->basis = Basis::Derived;
     p.zero_frequency_density = {};
     p.density_reason = "random-mode couplings: no closed form for the eigenvalue density";
+    const bool linear = p.route == "linear";
+    if (!linear && !uncorrelatedModes(spec.coupling)) {
+        if (spec.noise.tau > 0.0) {
+            omitAll(p, kRandomModeOverlapColoredNoise);
+            return;
+        }
+        const std::string error = attempt([&] { randomModeOverlapClosure(p, spec); });
+        if (!error.empty()) omitAll(p, "random-mode overlap closure failed: " + error);
+        return;
+    }
     const bool stable = p.stability_margin.available() && *p.stability_margin.value > 0.0;
     if (!stable) return;
-    if (p.route == "linear") {
+    if (linear) {
         randomModeLinearZeroFrequency(p, spec);
         if (uncorrelatedModes(spec.coupling))
             randomModeLinearEqualTime(p, spec);
         else
             randomModeLinearEqualTimeWithOverlap(p, spec);
-    } else if (!uncorrelatedModes(spec.coupling)) {
-        omitAll(p, kRandomModeOverlapSingleSite);
     } else if (p.delta0.available() && *p.delta0.value > 0.0) {
         randomModeActivationStatistics(p, spec);
     }

@@ -4,12 +4,14 @@
 #include <array>
 #include <cmath>
 #include <complex>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "quench/theory/gaussian_average.hpp"
+#include "random_mode_classes.hpp"
 
 namespace quench::theory {
 namespace {
@@ -42,11 +44,13 @@ double sumOfPowers(const std::vector<double>& D, int power) {
 // off-diagonal entries (sum_i U_ia^2 -> 1) and the rho_a-weighted one for the diagonal entries
 // (sum_i U_ia V_ia -> rho_a); gamma holds (1/N) sum_a Gamma^a_yt, Gamma^a_ty in [1], [2] and
 // (1/N) sum_a rho_a Gamma^a_yy, rho_a Gamma^a_tt in [0], [3]. With one rho this is the old form.
+// Modes sharing (D_a, rho_a) are one class (random_mode_classes.hpp).
 struct Cavity {
-    const std::vector<double>& D;
-    double n;
-    const std::vector<double>& rho;
+    Cavity(const std::vector<double>& D, double n_, const std::vector<double>& rho)
+        : modes(detail::modeClasses(D, rho)), n(n_) {}
 
+    std::vector<detail::ModeClass> modes;
+    double n;
     Complex k = 1.0;  // 1 + i w
 
     Mat2 neuronResponse(const Mat2& gamma, double eps) const {
@@ -59,14 +63,15 @@ struct Cavity {
         for (int iteration = 0; iteration < 20000; ++iteration) {
             const Mat2 L = neuronResponse(gamma, eps);
             Mat2 next{0.0, 0.0, 0.0, 0.0};
-            for (std::size_t a = 0; a < D.size(); ++a) {
-                const double d = D[a];
-                const double r = rho[a];
+            for (const detail::ModeClass& mode : modes) {
+                const double d = mode.d;
+                const double r = mode.rho;
+                const double w = mode.count * d / n;
                 const Mat2 g = inverse({1.0 + d * r * L[0], -d * L[1], d * L[2], 1.0 - d * r * L[3]});
-                next[0] += r * d * g[0] / n;
-                next[1] += d * g[1] / n;
-                next[2] += d * g[2] / n;
-                next[3] += r * d * g[3] / n;
+                next[0] += w * r * g[0];
+                next[1] += w * g[1];
+                next[2] += w * g[2];
+                next[3] += w * r * g[3];
             }
             double change = 0.0, size = 1.0;
             for (int q = 0; q < 4; ++q) {
@@ -105,11 +110,13 @@ bool validatedModes(const std::vector<double>& D, int N, const std::vector<doubl
 // eigenvalue, convergence, and the regulator test below); rejects an unstable network with
 // std::domain_error. Returns the mode responses to continue from.
 Mat2 stableZeroFrequencyCavity(const Cavity& cavity) {
-    double meanEigenvalue = 0.0;
-    for (std::size_t a = 0; a < cavity.D.size(); ++a)
-        meanEigenvalue += cavity.rho[a] * cavity.D[a] / cavity.n;
-    double rho = 0.0;  // the mean overlap, for the messages
-    for (const double r : cavity.rho) rho += r / static_cast<double>(cavity.rho.size());
+    double meanEigenvalue = 0.0, rho = 0.0, modes = 0.0;  // rho: the mean overlap, for the messages
+    for (const detail::ModeClass& mode : cavity.modes) {
+        meanEigenvalue += mode.count * mode.rho * mode.d / cavity.n;
+        rho += mode.count * mode.rho;
+        modes += mode.count;
+    }
+    rho /= modes;
     if (meanEigenvalue >= 1.0) {
         reject(
             "rho", rho,
@@ -140,22 +147,19 @@ Mat2 stableZeroFrequencyCavity(const Cavity& cavity) {
     return gamma;
 }
 
-// The modes of an overlap uniform in [overlap - spread, overlap + spread]: the cavity depends on them only
-// through (1/N) sum_a f(D_a, rho_a), so K copies of each mode at the midpoint nodes rho_k of the uniform
-// law, in a network K times as large, average f over rho_a. spread = 0: the modes themselves.
-struct ModeSet {
-    std::vector<double> d, rho;
-    int n = 0;
-};
+}  // namespace
 
-ModeSet uniformOverlapModes(const std::vector<double>& D, int N, double overlap, double spread, int nodes) {
+// The cavity depends on the modes only through (1/N) sum_a f(D_a, rho_a), so K copies of each mode at the
+// midpoint nodes rho_k of the uniform law, in a network K times as large, average f over rho_a.
+RandomModeSet randomModeUniformOverlapSet(const std::vector<double>& D, int N, double overlap, double spread,
+                                          int nodes) {
     if (!std::isfinite(spread) || spread < 0.0)
         reject("spread", spread, "the overlap spread must be finite and >= 0");
     if (nodes < 1) reject("nodes", nodes, "the number of quadrature nodes must be >= 1");
     if (!std::isfinite(overlap) || overlap - spread < -1.0 || overlap + spread > 1.0)
         reject("spread", spread, "the overlaps overlap +- spread must lie within [-1, 1]");
     if (spread == 0.0) return {D, std::vector<double>(D.size(), overlap), N};
-    ModeSet m;
+    RandomModeSet m;
     m.n = N * nodes;
     m.d.reserve(D.size() * static_cast<std::size_t>(nodes));
     m.rho.reserve(m.d.capacity());
@@ -166,8 +170,6 @@ ModeSet uniformOverlapModes(const std::vector<double>& D, int N, double overlap,
         }
     return m;
 }
-
-}  // namespace
 
 std::vector<double> randomModeSpectrum(ModeSpectrum kind, int P, int N, double g, double decay,
                                        double strong_fraction, double weak_ratio) {
@@ -221,7 +223,7 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
 RandomModeZeroFrequency randomModeZeroFrequencyUniformOverlap(const std::vector<double>& D, int N,
                                                               double overlap, double spread, double sigma,
                                                               int nodes) {
-    const ModeSet m = uniformOverlapModes(D, N, overlap, spread, nodes);
+    const RandomModeSet m = randomModeUniformOverlapSet(D, N, overlap, spread, nodes);
     RandomModeZeroFrequency out = randomModeZeroFrequency(m.d, m.n, m.rho, sigma);
     out.kappa = sumOfPowers(D, 4) / N;
     return out;
@@ -241,7 +243,7 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
         out.auto_mean = s2 / gap;
         out.m2 = s2 * s2 * (1.0 + out.kappa) / std::pow(gap, 4);
     } else {
-        const Cavity cavity{D, n, rhos, 1.0};
+        const Cavity cavity(D, n, rhos);
         const Mat2 gamma = stableZeroFrequencyCavity(cavity);
         // a = r(0), m2 = -d r / d eps at 0: Richardson-extrapolated central differences.
         Mat2 g0 = gamma;
@@ -275,63 +277,133 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
 
 namespace {
 
-// sigma^2 int dw/2pi r(w), r(w) = (1/N) Tr [(K-J)^H (K-J)]^-1 (the spectral power of one unit per unit
-// noise): Gauss-Legendre in theta on w = tan(theta), w >= 0 doubled (r is even in w). Each frequency starts
-// from the previous one's solution (continuation in w), the first from the converged w = 0 cavity.
-double equalTimeAutoMean(Cavity cavity, Mat2 gamma, double sigma) {
+// r(w) at cavity.k from the mode responses gamma of a nearby frequency (a continuation in w); if that start
+// does not converge, an eps continuation at this frequency. gamma is updated to this frequency's solution.
+double spectralPowerAt(const Cavity& cavity, Mat2& gamma) {
+    Mat2 start = gamma;
+    double r = 0.0;
+    try {
+        r = cavity.solve(0.0, start);
+    } catch (const std::runtime_error&) {
+        start = Mat2{0.0, 0.0, 0.0, 0.0};
+        for (double eps = 1.0; eps > 1e-7; eps *= 0.25) cavity.solve(eps, start);
+        r = cavity.solve(0.0, start);
+    }
+    gamma = start;
+    return r;
+}
+
+// int dw/2pi S(w) r(w), S the noise spectrum, r(w) = (1/N) Tr [(K-J)^H (K-J)]^-1 (the spectral power of one
+// unit per unit noise): Gauss-Legendre in theta on w = s tan(theta), w >= 0 doubled (r is even in w),
+// s = min(1, width) so that a narrow noise spectrum is resolved. Each frequency starts from the previous
+// one's solution (continuation in w), the first from the converged w = 0 cavity.
+double equalTimeAutoMean(Cavity cavity, Mat2 gamma, const std::function<double(double)>& noise,
+                         double width) {
     constexpr int kNodes = 96;
     constexpr double kHalfPi = 1.57079632679489661923;
     const GaussLegendreRule rule = gaussLegendreRule(kNodes);
+    const double scale = std::min(1.0, width);
     double integral = 0.0;
     std::vector<std::pair<double, double>> nodes;  // (theta, weight) on (0, pi/2)
     for (int i = 0; i < kNodes; ++i)
         nodes.emplace_back(0.5 * kHalfPi * (rule.nodes[i] + 1.0), 0.5 * kHalfPi * rule.weights[i]);
     std::sort(nodes.begin(), nodes.end());
     for (const auto& [theta, weight] : nodes) {
-        cavity.k = Complex(1.0, std::tan(theta));
+        const double w = scale * std::tan(theta);
+        cavity.k = Complex(1.0, w);
         Mat2 start = gamma;
-        double r = 0.0;
-        try {
-            r = cavity.solve(0.0, start);
-        } catch (const std::runtime_error&) {  // a poor start: an eps continuation at this frequency
-            start = Mat2{0.0, 0.0, 0.0, 0.0};
-            for (double eps = 1.0; eps > 1e-7; eps *= 0.25) cavity.solve(eps, start);
-            r = cavity.solve(0.0, start);
-        }
+        const double r = spectralPowerAt(cavity, start);
         gamma = start;
-        integral += weight * r / (std::cos(theta) * std::cos(theta));
+        integral += weight * scale * noise(w) * r / (std::cos(theta) * std::cos(theta));
     }
-    return sigma * sigma * integral / 3.14159265358979323846;
+    return integral / 3.14159265358979323846;
+}
+
+void requireNoiseWidth(double width) {
+    if (!(width > 0.0) || !std::isfinite(width))
+        reject("width", width, "the noise spectrum's frequency scale must be finite and > 0");
 }
 
 }  // namespace
 
 double randomModeEqualTimeAutoMean(const std::vector<double>& D, int N, const std::vector<double>& rho,
-                                   double sigma) {
+                                   double sigma, double noise_tau) {
     const bool uncorrelated = validatedModes(D, N, rho, sigma);
+    if (!std::isfinite(noise_tau) || noise_tau < 0.0)
+        reject("noise_tau", noise_tau, "the noise correlation time must be finite and >= 0");
     const double n = static_cast<double>(N);
     const double g2 = sumOfPowers(D, 2) / n;
     if (uncorrelated) {  // the iid value (single-site quantities do not see the modes at rho = 0)
         if (g2 >= 1.0) reject("g", std::sqrt(g2), "requires g < 1 at rho = 0 (unstable for g >= 1)");
-        return sigma * sigma / (2.0 * std::sqrt(1.0 - g2));
+        const double b = std::sqrt(1.0 - g2);
+        return sigma * sigma / (2.0 * b * (1.0 + b * noise_tau));
     }
-    const Cavity cavity{D, n, rho, 1.0};
-    const double a = equalTimeAutoMean(cavity, stableZeroFrequencyCavity(cavity), sigma);
-    if (!std::isfinite(a) || (!(a > 0.0) && sigma > 0.0))
-        reject("sigma", sigma, "no positive stationary variance: unstable");
+    const double s2 = sigma * sigma;
+    return randomModeEqualTimeAutoMeanWithNoise(
+        D, N, rho, [s2, noise_tau](double w) { return s2 / (1.0 + noise_tau * noise_tau * w * w); },
+        noise_tau > 1.0 ? 1.0 / noise_tau : 1.0);
+}
+
+double randomModeEqualTimeAutoMeanWithNoise(const std::vector<double>& D, int N,
+                                            const std::vector<double>& rho,
+                                            const std::function<double(double)>& noise, double width) {
+    validatedModes(D, N, rho, 1.0);
+    requireNoiseWidth(width);
+    const Cavity cavity(D, static_cast<double>(N), rho);
+    const double a = equalTimeAutoMean(cavity, stableZeroFrequencyCavity(cavity), noise, width);
+    if (!std::isfinite(a) || a < 0.0) reject("a", a, "no non-negative stationary variance: unstable");
     return a;
 }
 
+Complex randomModeMeanResolvent(const std::vector<double>& D, int N, const std::vector<double>& rho,
+                                Complex k) {
+    validatedModes(D, N, rho, 1.0);
+    const double n = static_cast<double>(N);
+    const std::vector<detail::ModeClass> modes = detail::modeClasses(D, rho);
+    // G = 1 / (k - Sigma(G)), Sigma(G) = (1/N) sum_a rho_a D_a / (1 - rho_a D_a G): damped fixed point from
+    // G = 1 / k, the branch that behaves like 1/k at large k.
+    Complex G = 1.0 / k;
+    for (int iteration = 0; iteration < 20000; ++iteration) {
+        Complex sigma = 0.0;
+        for (const detail::ModeClass& m : modes) sigma += m.count * m.rho * m.d / (1.0 - m.rho * m.d * G);
+        const Complex next = 1.0 / (k - sigma / n);
+        if (!std::isfinite(next.real()) || !std::isfinite(next.imag()))
+            reject("k", k.real(), "the mean resolvent diverged: k lies in or next to the bulk of J");
+        const double change = std::abs(next - G);
+        G = 0.5 * (G + next);
+        if (change < 1e-14 * std::abs(G)) return G;
+    }
+    reject("k", k.real(), "the mean resolvent did not converge: k lies in or next to the bulk of J");
+}
+
+std::vector<double> randomModeSpectralPower(const std::vector<double>& D, int N,
+                                            const std::vector<double>& rho, const std::vector<double>& w) {
+    validatedModes(D, N, rho, 1.0);
+    for (std::size_t j = 0; j < w.size(); ++j)
+        if (!std::isfinite(w[j]) || w[j] < 0.0 || (j > 0 && w[j] < w[j - 1]))
+            reject("w", w[j], "frequencies must be finite, >= 0 and ascending");
+    Cavity cavity(D, static_cast<double>(N), rho);
+    Mat2 gamma = stableZeroFrequencyCavity(cavity);
+    std::vector<double> out;
+    out.reserve(w.size());
+    for (const double wj : w) {
+        cavity.k = Complex(1.0, wj);
+        out.push_back(spectralPowerAt(cavity, gamma));
+    }
+    return out;
+}
+
 double randomModeEqualTimeAutoMeanUniformOverlap(const std::vector<double>& D, int N, double overlap,
-                                                 double spread, double sigma, int nodes) {
-    const ModeSet m = uniformOverlapModes(D, N, overlap, spread, nodes);
-    return randomModeEqualTimeAutoMean(m.d, m.n, m.rho, sigma);
+                                                 double spread, double sigma, double noise_tau, int nodes) {
+    const RandomModeSet m = randomModeUniformOverlapSet(D, N, overlap, spread, nodes);
+    return randomModeEqualTimeAutoMean(m.d, m.n, m.rho, sigma, noise_tau);
 }
 
 RandomModeZeroFrequency randomModeEqualTimeUniformOverlap(const std::vector<double>& D, int N, double overlap,
-                                                          double spread, double sigma, int nodes) {
-    const ModeSet m = uniformOverlapModes(D, N, overlap, spread, nodes);
-    return randomModeEqualTime(m.d, m.n, m.rho, sigma);
+                                                          double spread, double sigma, double noise_tau,
+                                                          int nodes) {
+    const RandomModeSet m = randomModeUniformOverlapSet(D, N, overlap, spread, nodes);
+    return randomModeEqualTime(m.d, m.n, m.rho, sigma, noise_tau);
 }
 
 }  // namespace quench::theory

@@ -10,7 +10,7 @@
 #include <array>
 #include <cmath>
 #include <complex>
-#include <map>
+#include <functional>
 #include <numeric>
 #include <stdexcept>
 #include <utility>
@@ -18,6 +18,7 @@
 
 #include "quench/theory/gaussian_average.hpp"
 #include "quench/theory/random_mode_theory.hpp"
+#include "random_mode_classes.hpp"
 
 namespace quench::theory {
 namespace {
@@ -54,18 +55,8 @@ Mat4 inverse(Mat4 m) {
     return inv;
 }
 
-// A mode class: strength d, overlap rho, and how many of the P modes share them (flat spectra have one).
-struct ModeClass {
-    double d, rho, count;
-};
-
-std::vector<ModeClass> modeClasses(const std::vector<double>& D, const std::vector<double>& rho) {
-    std::map<std::pair<double, double>, double> counts;
-    for (std::size_t a = 0; a < D.size(); ++a) counts[{D[a], rho[a]}] += 1.0;
-    std::vector<ModeClass> out;
-    for (const auto& [key, count] : counts) out.push_back({key.first, key.second, count});
-    return out;
-}
+using detail::ModeClass;
+using detail::modeClasses;
 
 const char* const kNoConvergence =
     "random-mode theory: the two-copy cavity does not converge (close to the stability edge?)";
@@ -155,29 +146,25 @@ double twoResolventTrace(TwoCopyCavity cavity, Mat4& gamma) {
     return -cavity.neuronResponse(gamma)[0][3].real() / kCoupling;
 }
 
-}  // namespace
-
-RandomModeZeroFrequency randomModeEqualTime(const std::vector<double>& D, int N,
-                                            const std::vector<double>& rho, double sigma) {
-    RandomModeZeroFrequency out;
-    out.auto_mean = randomModeEqualTimeAutoMean(D, N, rho, sigma);  // validates D, N, rho, sigma, stability
-    out.kappa =
-        std::accumulate(D.begin(), D.end(), 0.0, [](double s, double d) { return s + d * d * d * d; }) / N;
-    // m2 = sigma^4 int int dw dw' / (2 pi)^2 T(w, w'). T(w, w') = T(w', w) = T(-w, -w'): w >= 0 and
-    // |w'| <= w, on w = s tan(theta) with Gauss-Legendre nodes in theta. The scale s follows the width of the
-    // spectrum, 1 / sqrt(r(0)) (sqrt(1 - g^2) for iid J), so that networks near the edge are resolved.
+// m2 = int int dw dw' / (2 pi)^2 S(w) S(w') T(w, w'), S the noise spectrum. T(w, w') = T(w', w) =
+// T(-w, -w'): w >= 0 and |w'| <= w, on w = s tan(theta) with Gauss-Legendre nodes in theta. The scale s
+// follows the narrower of the network's spectrum, 1 / sqrt(r(0)) (sqrt(1 - g^2) for iid J), and the
+// noise's (width), so that networks near the edge and slow noise are resolved.
+double equalTimeM2(const std::vector<double>& D, int N, const std::vector<double>& rho,
+                   const std::function<double(double)>& noise, double width) {
     TwoCopyCavity cavity{modeClasses(D, rho), static_cast<double>(N)};
     Mat4 gamma{};
     twoResolventTrace(cavity, gamma);
-    const double scale = std::min(1.0, 1.0 / std::sqrt(cavity.neuronResponse(gamma)[0][2].real()));
+    const double scale = std::min({1.0, 1.0 / std::sqrt(cavity.neuronResponse(gamma)[0][2].real()), width});
     constexpr int kNodes = 24;
     constexpr double kHalfPi = 1.57079632679489661923;
     const GaussLegendreRule rule = gaussLegendreRule(kNodes);
-    std::vector<std::pair<double, double>> nodes;  // (w, weight dw) on w >= 0
+    std::vector<std::pair<double, double>> nodes;  // (w, weight S(w) dw) on w >= 0
     for (int i = 0; i < kNodes; ++i) {
         const double theta = 0.5 * kHalfPi * (rule.nodes[i] + 1.0);
-        nodes.emplace_back(scale * std::tan(theta),
-                           scale * 0.5 * kHalfPi * rule.weights[i] / std::pow(std::cos(theta), 2));
+        const double w = scale * std::tan(theta);
+        nodes.emplace_back(w,
+                           noise(w) * scale * 0.5 * kHalfPi * rule.weights[i] / std::pow(std::cos(theta), 2));
     }
     std::sort(nodes.begin(), nodes.end());
     double integral = 0.0;
@@ -197,14 +184,52 @@ RandomModeZeroFrequency randomModeEqualTime(const std::vector<double>& D, int N,
         }
     }
     constexpr double kTwoPi = 6.28318530717958647692;
-    const double s2 = sigma * sigma;
-    out.m2 = s2 * s2 * integral / (kTwoPi * kTwoPi);
+    return integral / (kTwoPi * kTwoPi);
+}
+
+RandomModeZeroFrequency fromMoments(const std::vector<double>& D, int N, double auto_mean, double m2) {
+    RandomModeZeroFrequency out;
+    out.auto_mean = auto_mean;
+    out.m2 = m2;
+    out.kappa =
+        std::accumulate(D.begin(), D.end(), 0.0, [](double s, double d) { return s + d * d * d * d; }) / N;
     out.n_cross_var = out.m2 - out.auto_mean * out.auto_mean;
     out.pr_over_n = out.auto_mean > 0.0 ? out.auto_mean * out.auto_mean / out.m2 : 0.0;
-    if (s2 == 0.0) out.pr_over_n = randomModeEqualTime(D, N, rho, 1.0).pr_over_n;
-    if (!std::isfinite(out.m2) || !(out.pr_over_n > 0.0) || out.pr_over_n > 1.0 + 1e-9)
-        throw std::domain_error("random-mode theory: ET PR/N = " + std::to_string(out.pr_over_n) +
+    return out;
+}
+
+void requireDimension(double pr_over_n, double m2) {
+    if (!std::isfinite(m2) || !(pr_over_n > 0.0) || pr_over_n > 1.0 + 1e-9)
+        throw std::domain_error("random-mode theory: ET PR/N = " + std::to_string(pr_over_n) +
                                 " outside (0, 1]: unstable or ill-posed parameters");
+}
+
+}  // namespace
+
+RandomModeZeroFrequency randomModeEqualTime(const std::vector<double>& D, int N,
+                                            const std::vector<double>& rho, double sigma, double noise_tau) {
+    // validates D, N, rho, sigma, noise_tau and stability
+    const double a = randomModeEqualTimeAutoMean(D, N, rho, sigma, noise_tau);
+    const double s2 = sigma * sigma;
+    const auto unit = [noise_tau](double w) { return 1.0 / (1.0 + noise_tau * noise_tau * w * w); };
+    const double unit_m2 = equalTimeM2(D, N, rho, unit, noise_tau > 1.0 ? 1.0 / noise_tau : 1.0);
+    RandomModeZeroFrequency out = fromMoments(D, N, a, s2 * s2 * unit_m2);
+    if (s2 == 0.0) {  // PR/N does not depend on sigma: keep it defined without noise
+        const double unit_a = randomModeEqualTimeAutoMean(D, N, rho, 1.0, noise_tau);
+        out.pr_over_n = unit_a * unit_a / unit_m2;
+    }
+    requireDimension(out.pr_over_n, unit_m2);
+    return out;
+}
+
+RandomModeZeroFrequency randomModeEqualTimeWithNoise(const std::vector<double>& D, int N,
+                                                     const std::vector<double>& rho,
+                                                     const std::function<double(double)>& noise,
+                                                     double width) {
+    const double a =
+        randomModeEqualTimeAutoMeanWithNoise(D, N, rho, noise, width);  // validates, checks stability
+    RandomModeZeroFrequency out = fromMoments(D, N, a, equalTimeM2(D, N, rho, noise, width));
+    requireDimension(out.pr_over_n, out.m2);
     return out;
 }
 

@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "quench/neuron_parameters.hpp"
 #include "quench/theory/linear_theory.hpp"
+#include "quench/theory/random_mode_overlap_closure.hpp"
 #include "quench/theory/random_mode_theory.hpp"
 
 namespace quench::theory {
@@ -262,8 +265,8 @@ TEST(Prediction, RandomModeLinearZeroFrequencyComesFromTheModeSpectrumTheory) {
 }
 
 // The kappa kernel at w = w' = 0 is the ZF closed form; for a nonlinear network it acts on the effective
-// coupling gamma J (kappa_eff = gamma^4 kappa), and x's from the state traces with the same factor. Mode
-// overlap leaves a nonlinear network's statistics omitted; a linear network's come from the cavities.
+// coupling gamma J (kappa_eff = gamma^4 kappa), and x's from the state traces with the same factor. With mode
+// overlap a nonlinear network's statistics come from the closure, a linear network's from the cavities.
 TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     EnsembleSpec spec = model(ActivationKind::Tanh, 0.8, 1.0);
     spec.network.n = 200;
@@ -287,15 +290,33 @@ TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     EXPECT_LT(valueOf(x_et), valueOf(cov(q, Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN)));
     EXPECT_LT(valueOf(x_zf),
               valueOf(cov(q, Variable::X, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN)));
+    // With overlap no single-site value is that of iid J: a nonlinear network's come from the Gaussian
+    // closure of linear equivalence with the random-mode cavities, tagged as the approximation they are.
     spec.coupling.overlap = 0.3;
     const TheoryPrediction overlapped = predict(spec);
-    EXPECT_FALSE(
-        cov(overlapped, Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN).available());
-    // Nor is any single-site value that of iid J any more: the nonlinear DMFT with overlap is not derived.
-    EXPECT_FALSE(overlapped.delta0.available());
-    EXPECT_FALSE(
-        cov(overlapped, Variable::Phi, CovarianceKind::EqualTime).at(Statistic::AutoMean).available());
+    EXPECT_EQ(overlapped.route, "random_mode_overlap_closure");
+    EXPECT_EQ(overlapped.delta0.basis, Basis::LinearEquivalence);
+    DmftGridOptions options;
+    options.dt = 0.02;
+    const std::vector<double> d8 = randomModeSpectrum(ModeSpectrum::Flat, 50, 200, 0.8, 0.0);
+    const DmftCorrelation closure = solveRandomModeOverlapCorrelation(
+        spec.network.activation, d8, 200, std::vector<double>(50, 0.3), 1.0, options);
+    EXPECT_NEAR(valueOf(overlapped.delta0), closure.delta0, 1e-12);
+    EXPECT_GT(valueOf(overlapped.delta0), valueOf(p.delta0) + 0.05) << "rho > 0 raises the variance";
+    for (const CovarianceKind k : {CovarianceKind::ZeroFrequency, CovarianceKind::EqualTime}) {
+        const TheoryQuantity& pr = cov(overlapped, Variable::Phi, k).at(Statistic::PrOverN);
+        EXPECT_EQ(pr.basis, Basis::LinearEquivalence);
+        EXPECT_GT(valueOf(pr), 0.0);
+        EXPECT_LT(valueOf(pr), 1.0);
+        EXPECT_FALSE(cov(overlapped, Variable::X, k).at(Statistic::PrOverN).available());
+    }
+    EXPECT_FALSE(overlapped.stability_margin.available());
     expectWellFormed(overlapped, "random mode with overlap");
+    EnsembleSpec colored = spec;
+    colored.noise.tau = 1.0;
+    const TheoryPrediction c = predict(colored);
+    EXPECT_FALSE(c.delta0.available());
+    EXPECT_NE(c.delta0.reason.find("white noise only"), std::string::npos) << c.delta0.reason;
     // A linear network's ET auto mean with overlap comes from the cavity at every frequency (exact).
     EnsembleSpec linear = spec;
     linear.network.activation.kind = ActivationKind::Linear;
@@ -317,6 +338,17 @@ TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     EXPECT_NEAR(valueOf(x_et_l.n_cross_var), et.n_cross_var, 1e-9);
     EXPECT_FALSE(x_et_l.at(Statistic::M3).available());
     expectWellFormed(l, "linear random mode with overlap");
+    // Ornstein-Uhlenbeck noise weights every frequency of the same cavities by 1 / (1 + tau^2 w^2).
+    linear.noise.tau = 2.0;
+    const TheoryPrediction lc = predict(linear);
+    const RandomModeZeroFrequency et_c =
+        randomModeEqualTime(d, 200, std::vector<double>(modes, -0.5), 1.0, 2.0);
+    const CovariancePrediction& x_et_c = cov(lc, Variable::X, CovarianceKind::EqualTime);
+    EXPECT_EQ(x_et_c.at(Statistic::PrOverN).basis, Basis::Exact);
+    EXPECT_NEAR(valueOf(x_et_c.at(Statistic::AutoMean)), et_c.auto_mean, 1e-9);
+    EXPECT_NEAR(valueOf(x_et_c.at(Statistic::PrOverN)), et_c.pr_over_n, 1e-9);
+    EXPECT_LT(et_c.auto_mean, et.auto_mean);  // slow noise of the same ZF power carries less variance
+    expectWellFormed(lc, "linear random mode with overlap, colored noise");
 }
 
 }  // namespace

@@ -211,7 +211,7 @@ TEST(RandomModeEqualTime, AutoMeanWithOverlapMatchesExactLyapunovAveragedOverRea
         EXPECT_NEAR(sample.mean, theory, 5.0 * sample.standard_error + 2.0 / n);
         EXPECT_GT(std::fabs(theory - iid), 0.05) << "the overlap must change the single-site value";
     }
-    EXPECT_NEAR(randomModeEqualTimeAutoMeanUniformOverlap(D, n, -0.5, 0.0, 1.5),
+    EXPECT_NEAR(randomModeEqualTimeAutoMeanUniformOverlap(D, n, -0.5, 0.0, 1.5, 0.0),
                 2.25 * randomModeEqualTimeAutoMean(D, n, std::vector<double>(D.size(), -0.5), 1.0), 1e-9);
 }
 
@@ -253,6 +253,56 @@ TEST(RandomModeEqualTime, FourPointWithOverlapMatchesExactLyapunovAveragedOverRe
         EXPECT_GT(std::fabs(theory.pr_over_n - kernel), 0.05) << "the overlap must change the dimension";
         EXPECT_NEAR(theory.n_cross_var, theory.m2 - theory.auto_mean * theory.auto_mean, 1e-12);
     }
+}
+
+// Ornstein-Uhlenbeck noise (spectrum sigma^2 / (1 + tau_n^2 w^2)) weights every frequency of the same
+// cavities. At rho -> 0 the auto mean must be the iid closed form sigma^2 / (2 b (1 + b tau_n)),
+// b = sqrt(1 - g^2), and the dimension the kappa kernel with the colored linear DMFT's spectrum (an
+// independent route); at rho = -0.5 the exact colored-noise Lyapunov covariances of finite-N realizations
+// (flat P = N/2, g = 0.5, N = 200), within 5 SE plus 2/N for the O(1/N) offset, at tau_n = 0.1, 1, 10.
+TEST(RandomModeEqualTime, ColoredNoiseWithOverlapMatchesExactLyapunovAveragedOverRealizations) {
+    const int n = 200, realizations = 4;
+    const double g = 0.5, b = std::sqrt(1.0 - g * g);
+    const std::vector<double> D = randomModeSpectrum(ModeSpectrum::Flat, n / 2, n, g, 0.0);
+    quench::Activation linear;
+    linear.kind = quench::ActivationKind::Linear;
+    double kappa = 0.0;
+    for (const double d : D) kappa += d * d * d * d / n;
+    for (const double tau : {0.1, 1.0, 10.0}) {
+        const RandomModeZeroFrequency near_zero =
+            randomModeEqualTime(D, n, std::vector<double>(D.size(), 1e-9), 1.0, tau);
+        EXPECT_NEAR(near_zero.auto_mean, 1.0 / (2.0 * b * (1.0 + b * tau)), 1e-6) << "tau_n = " << tau;
+        const double kernel =
+            equalTimeActivationDimension(solveColoredNoiseCorrelation(linear, g, 1.0, tau), g, 200, kappa);
+        EXPECT_NEAR(near_zero.pr_over_n, kernel, 5e-4) << "tau_n = " << tau;
+
+        const RandomModeZeroFrequency theory =
+            randomModeEqualTime(D, n, std::vector<double>(D.size(), -0.5), 1.0, tau);
+        std::mt19937_64 rng(41);
+        std::vector<double> a, m2, pr;
+        for (int r = 0; r < realizations; ++r) {
+            const Matrix C =
+                coloredNoiseEqualTimeCovariance(randomModeCoupling(D, n, -0.5, rng), n, 1.0, tau);
+            double trace = 0.0, trace2 = 0.0;
+            for (int i = 0; i < n; ++i) trace += C[i * n + i];
+            for (const double c : C) trace2 += c * c;
+            a.push_back(trace / n);
+            m2.push_back(trace2 / n);
+            pr.push_back(prOverN(C, n));
+        }
+        const Sample sa = sampleOf(a), sm2 = sampleOf(m2), spr = sampleOf(pr);
+        std::printf(
+            "[ finite N ] ET rho = -0.5, tau_n = %.1f: a %.5f +- %.5f, theory %.5f; m2 %.5f +- %.5f, theory "
+            "%.5f; PR/N %.5f +- %.5f, theory %.5f (rho = 0: %.5f)\n",
+            tau, sa.mean, sa.standard_error, theory.auto_mean, sm2.mean, sm2.standard_error, theory.m2,
+            spr.mean, spr.standard_error, theory.pr_over_n, kernel);
+        EXPECT_NEAR(sa.mean, theory.auto_mean, 5.0 * sa.standard_error + 2.0 * theory.auto_mean / n);
+        EXPECT_NEAR(sm2.mean, theory.m2, 5.0 * sm2.standard_error + 2.0 * theory.m2 / n);
+        EXPECT_NEAR(spr.mean, theory.pr_over_n, 5.0 * spr.standard_error + 2.0 / n);
+        EXPECT_GT(std::fabs(theory.pr_over_n - kernel), 0.05) << "the overlap must change the dimension";
+    }
+    EXPECT_THROW(randomModeEqualTimeAutoMean(D, n, std::vector<double>(D.size(), -0.5), 1.0, -1.0),
+                 std::domain_error);
 }
 
 TEST(RandomModeZeroFrequency, UncorrelatedModesReproduceClosedForm) {

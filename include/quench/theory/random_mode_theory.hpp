@@ -7,6 +7,8 @@
 //   P = number of modes (alpha = P/N), D_a >= 0 from randomModeSpectrum (order a = 1..P, largest first).
 //   g^2 = (1/N) sum_a D_a^2,  PR_D = (sum D^2)^2 / sum D^4,  kappa = g^4 N / PR_D = (1/N) sum D^4.
 // Invalid input throws std::domain_error naming the parameter; no NaN is returned.
+#include <complex>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,18 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
 RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, int N,
                                                 const std::vector<double>& rho, double sigma);
 
+// Modes and network size whose plain mode averages (1/N) sum_a f(D_a, rho_a) are, at large N, those of
+// rho_a iid uniform in [overlap - spread, overlap + spread] (independent of D): each mode replaced by `nodes`
+// copies with rho at the midpoints of the law, in a network nodes times as large (spread = 0: the modes
+// themselves, every rho_a = overlap). Throws std::domain_error for a spread < 0, nodes < 1, or overlaps
+// outside [-1, 1]. The *UniformOverlap functions below evaluate their theory on this set.
+struct RandomModeSet {
+    std::vector<double> d, rho;
+    int n = 0;
+};
+RandomModeSet randomModeUniformOverlapSet(const std::vector<double>& D, int N, double overlap, double spread,
+                                          int nodes);
+
 // rho_a iid uniform in [overlap - spread, overlap + spread], independent of D (the simulator's
 // coupling.overlap_spread): at large N the mode sums self-average to the expectation over rho_a, taken
 // here by the midpoint rule with `nodes` points per mode (error O(spread^2 / nodes^2), ~4e-5 in PR/N
@@ -67,24 +81,55 @@ RandomModeZeroFrequency randomModeZeroFrequencyUniformOverlap(const std::vector<
                                                               double overlap, double spread, double sigma,
                                                               int nodes = 32);
 
-// The ET auto mean with mode overlap: sigma^2 int dw/2pi (1/N) Tr [(K-J)^H (K-J)]^-1, K = 1 + i w, each
-// frequency by the same cavity with K in place of 1 (docs/theory/random_mode.md; exact at large N; it is
-// not the iid value once rho != 0). Same validation and errors as randomModeZeroFrequency.
+// The ET auto mean with mode overlap: int dw/2pi S(w) (1/N) Tr [(K-J)^H (K-J)]^-1, K = 1 + i w, with the
+// noise spectrum S(w) = sigma^2 / (1 + noise_tau^2 w^2) (white for noise_tau = 0, else Ornstein-Uhlenbeck
+// of stationary variance sigma^2 / (2 noise_tau)), each frequency by the same cavity with K in place of 1
+// (docs/theory/random_mode.md; exact at large N; it is not the iid value once rho != 0). Same validation
+// and errors as randomModeZeroFrequency; noise_tau must be finite and >= 0.
 double randomModeEqualTimeAutoMean(const std::vector<double>& D, int N, const std::vector<double>& rho,
-                                   double sigma);
+                                   double sigma, double noise_tau = 0.0);
 // The same with rho_a uniform in [overlap - spread, overlap + spread] (the midpoint rule of
 // randomModeZeroFrequencyUniformOverlap).
 double randomModeEqualTimeAutoMeanUniformOverlap(const std::vector<double>& D, int N, double overlap,
-                                                 double spread, double sigma, int nodes = 32);
+                                                 double spread, double sigma, double noise_tau,
+                                                 int nodes = 32);
 
-// The ET statistics of a linear network with mode overlap (white noise sigma): the auto mean above and
-// m2 = sigma^4 int int dw dw' / (2 pi)^2 (1/N) Tr [(M^H M)^-1 (M'^H M')^-1], M = 1 + i w - J, each
-// frequency pair by the two-copy cavity (random_mode_two_copy_cavity.cpp; docs/theory/random_mode.md;
-// exact at large N). Same validation and errors as randomModeZeroFrequency.
+// The ET statistics of a linear network with mode overlap (noise spectrum S(w) as above): the auto mean
+// above and m2 = int int dw dw' / (2 pi)^2 S(w) S(w') (1/N) Tr [(M^H M)^-1 (M'^H M')^-1], M = 1 + i w - J,
+// each frequency pair by the two-copy cavity (random_mode_two_copy_cavity.cpp; docs/theory/random_mode.md;
+// exact at large N). Same validation and errors as randomModeEqualTimeAutoMean.
 RandomModeZeroFrequency randomModeEqualTime(const std::vector<double>& D, int N,
-                                            const std::vector<double>& rho, double sigma);
+                                            const std::vector<double>& rho, double sigma,
+                                            double noise_tau = 0.0);
 // The same with rho_a uniform in [overlap - spread, overlap + spread].
 RandomModeZeroFrequency randomModeEqualTimeUniformOverlap(const std::vector<double>& D, int N, double overlap,
-                                                          double spread, double sigma, int nodes = 32);
+                                                          double spread, double sigma, double noise_tau,
+                                                          int nodes = 32);
+
+// The ET auto mean and four-point statistics for any even noise spectrum S(w) = noise(w) (its full power,
+// sigma^2 included), e.g. the equivalent site noise of a nonlinear network (random_mode_overlap_closure.hpp):
+// int dw/2pi S r and int int dw dw'/(2 pi)^2 S S' T by the same cavities. width is S's frequency scale
+// (> 0; the quadratures resolve min(1, width) and the network's own width). The auto mean comes from the
+// cavity also at rho = 0. Same validation and errors as randomModeEqualTimeAutoMean.
+double randomModeEqualTimeAutoMeanWithNoise(const std::vector<double>& D, int N,
+                                            const std::vector<double>& rho,
+                                            const std::function<double(double)>& noise, double width);
+RandomModeZeroFrequency randomModeEqualTimeWithNoise(const std::vector<double>& D, int N,
+                                                     const std::vector<double>& rho,
+                                                     const std::function<double(double)>& noise,
+                                                     double width);
+
+// (1/N) Tr (k - J)^-1 at large N, for k to the right of the bulk of eig J: the root of
+// G = 1 / (k - (1/N) sum_a rho_a D_a / (1 - rho_a D_a G)) that behaves like 1/k (exactly 1/k at rho = 0)
+// (docs/theory/random_mode.md, "Nonlinear networks with overlap"). Throws std::domain_error when the
+// iteration diverges or does not converge (k in or next to the bulk).
+std::complex<double> randomModeMeanResolvent(const std::vector<double>& D, int N,
+                                             const std::vector<double>& rho, std::complex<double> k);
+
+// r(w) = (1/N) Tr [(K-J)^H (K-J)]^-1, K = 1 + i w, at each w of an ascending grid of w >= 0 (the spectral
+// power of one unit per unit white noise; each frequency continued from the previous one). Same
+// validation and stability errors as randomModeZeroFrequency.
+std::vector<double> randomModeSpectralPower(const std::vector<double>& D, int N,
+                                            const std::vector<double>& rho, const std::vector<double>& w);
 
 }  // namespace quench::theory

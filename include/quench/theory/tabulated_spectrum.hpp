@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace quench::theory {
@@ -15,13 +16,25 @@ namespace quench::theory {
 class TabulatedSpectrum {
 public:
     TabulatedSpectrum(const std::function<double(double)>& f, double scale, double w_cap, int points)
-        : scale_(scale), values_(static_cast<std::size_t>(points) + 1) {
-        if (!(scale > 0.0) || !(w_cap > 0.0) || points < 2)
-            throw std::domain_error("tabulated spectrum: needs scale > 0, w_cap > 0 and at least 2 points");
-        step_ = std::atan(w_cap / scale_) / points;
-        for (int k = 0; k <= points; ++k)
-            values_[static_cast<std::size_t>(k)] = f(scale_ * std::tan(k * step_));
+        : TabulatedSpectrum(valuesAt(f, nodes(scale, w_cap, points)), scale, w_cap) {}
+
+    // From values already computed at nodes(scale, w_cap, values.size() - 1), for spectra that are cheaper
+    // to compute along the whole ascending grid at once (a cavity continued from frequency to frequency).
+    TabulatedSpectrum(std::vector<double> values, double scale, double w_cap)
+        : scale_(scale), values_(std::move(values)) {
+        require(scale, w_cap, static_cast<int>(values_.size()) - 1);
+        step_ = std::atan(w_cap / scale_) / static_cast<double>(values_.size() - 1);
     }
+
+    // The ascending frequencies w_k = scale tan(k atan(w_cap / scale) / points), k = 0..points.
+    static std::vector<double> nodes(double scale, double w_cap, int points) {
+        require(scale, w_cap, points);
+        const double step = std::atan(w_cap / scale) / points;
+        std::vector<double> w(static_cast<std::size_t>(points) + 1);
+        for (int k = 0; k <= points; ++k) w[static_cast<std::size_t>(k)] = scale * std::tan(k * step);
+        return w;
+    }
+
     double operator()(double w) const {
         const double t = std::atan(std::fabs(w) / scale_) / step_;
         if (t >= static_cast<double>(values_.size() - 1)) return values_.back();
@@ -31,6 +44,15 @@ public:
     }
 
 private:
+    static void require(double scale, double w_cap, int points) {
+        if (!(scale > 0.0) || !(w_cap > 0.0) || points < 2)
+            throw std::domain_error("tabulated spectrum: needs scale > 0, w_cap > 0 and at least 2 points");
+    }
+    static std::vector<double> valuesAt(const std::function<double(double)>& f, std::vector<double> w) {
+        for (double& x : w) x = f(x);
+        return w;
+    }
+
     double scale_;
     double step_ = 0.0;
     std::vector<double> values_;

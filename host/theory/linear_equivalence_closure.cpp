@@ -1,0 +1,170 @@
+// The Gaussian closure of linear equivalence (linear_equivalence_closure.hpp). Spectra on the uniform
+// frequency grid of the tau grid: the kinks at tau = 0 (of Delta: sigma^2 exp(-tau)/2; of C_phi:
+// kappa exp(-tau), kappa = E[phi'^2] sigma^2 / 2) are transformed analytically and the smooth remainders by
+// a discrete cosine transform (FFTW).
+#include "linear_equivalence_closure.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fftw3.h>
+
+#include "dmft_internal.hpp"
+
+namespace quench::theory::detail {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// X_j = x_0 + (-1)^j x_m + 2 sum_{k=1}^{m-1} x_k cos(pi j k / m), j = 0..m: FFTW's DCT-I (REDFT00 of
+// length m + 1). It is its own inverse up to 1 / (2m). The plan is made once per grid (FFTW_ESTIMATE:
+// no timing runs) and owned here. FFTW's planner is not thread-safe and predict() runs on several
+// threads (validate's theory curves): planning and destroying hold one lock; executing needs none.
+std::mutex& fftwPlannerLock() {
+    static std::mutex lock;
+    return lock;
+}
+
+class CosineTransform {
+public:
+    explicit CosineTransform(std::size_t m) : m_(m), in_(m + 1), out_(m + 1) {
+        const std::lock_guard<std::mutex> guard(fftwPlannerLock());
+        plan_ =
+            fftw_plan_r2r_1d(static_cast<int>(m + 1), in_.data(), out_.data(), FFTW_REDFT00, FFTW_ESTIMATE);
+        if (plan_ == nullptr)
+            throw std::runtime_error("FFTW could not plan a cosine transform of length " +
+                                     std::to_string(m + 1));
+    }
+    ~CosineTransform() {
+        const std::lock_guard<std::mutex> guard(fftwPlannerLock());
+        fftw_destroy_plan(plan_);
+    }
+    CosineTransform(const CosineTransform&) = delete;
+    CosineTransform& operator=(const CosineTransform&) = delete;
+
+    std::vector<double> operator()(const std::vector<double>& x) const {
+        std::copy(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(m_ + 1), in_.begin());
+        fftw_execute(plan_);
+        return out_;
+    }
+
+private:
+    std::size_t m_;
+    mutable std::vector<double> in_, out_;  // the plan's buffers
+    fftw_plan plan_ = nullptr;
+};
+
+std::size_t nextPowerOfTwo(std::size_t v) {
+    std::size_t p = 1;
+    while (p < v) p <<= 1;
+    return p;
+}
+
+}  // namespace
+
+void requireOddActivation(const Activation& phi, const std::string& what) {
+    const GaussHermiteRule& rule = defaultGaussHermiteRule();
+    for (double v : {0.25, 1.0, 4.0})
+        if (std::fabs(meanActivation(phi, v, rule)) > 1e-9 * std::sqrt(meanSquareActivation(phi, v, rule)))
+            throw std::domain_error("phi: E[phi(x)] != 0 at Var x = " + show(v) + "; the " + what +
+                                    " needs an odd phi (no static field)");
+}
+
+double closureStateSpectrum(double s_phi, double w, double gamma, double sigma,
+                            const EquivalentPropagator& p) {
+    const double k2 = 1.0 + w * w;
+    const double s2 = sigma * sigma;
+    const double s_r = (s_phi / p.k2p * k2 - gamma * gamma * s2) / k2;
+    return (s2 * p.k2p + s_r / (gamma * gamma) * (p.k2p - 2.0 * p.re_ku + 1.0) * k2) / k2;
+}
+
+double closureEquivalentNoise(double s_phi, double w, const EquivalentPropagator& p) {
+    return s_phi * (1.0 + w * w) / p.k2p;
+}
+
+DmftCorrelation solveLinearEquivalenceClosure(const Activation& phi, double sigma, double max_tau,
+                                              const DmftCorrelation& start, const DmftGridOptions& options,
+                                              const ClosureCoupling& coupling) {
+    requireGridOptions(options);
+    requireOddActivation(phi, coupling.what);
+    if (phi.kind == ActivationKind::Linear && !(coupling.margin(1.0) > 0.0)) coupling.reject(1.0, 0.0);
+    const GaussHermiteRule& rule = defaultGaussHermiteRule();
+    const double dt = options.dt;
+    const double s2 = sigma * sigma;
+    const std::size_t m = nextPowerOfTwo(gridSize(max_tau, dt, coupling.what) - 1);
+    const std::size_t n = m + 1;
+    const double period = 2.0 * m * dt;  // of the even extension; frequencies w_j = 2 pi j / period
+    const CosineTransform dct(m);
+    std::vector<double> decay(n), w(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        decay[k] = std::exp(-(k * dt));
+        w[k] = 2.0 * kPi * k / period;
+    }
+    std::vector<double> delta(n, 0.0);
+    for (std::size_t k = 0; k < n; ++k)
+        delta[k] = k < start.delta.size() && start.delta.size() > 1 ? start.delta[k] : 0.5 * s2 * decay[k];
+    // A saturating phi: raise the variance until the starting gain is inside the stable region.
+    for (int k = 0; k < 60 && coupling.margin(effectiveGain(phi, delta[0], rule)) <= 0.02; ++k)
+        for (double& d : delta) d *= 1.25;
+
+    int pushed_back = 0;
+    const FixedPointMap image = [&](const std::vector<double>& x) {
+        const double d0 = x[0];
+        if (!(d0 > 0.0) || !std::isfinite(d0))
+            throw std::runtime_error(coupling.what + ": the iteration lost Delta(0) = " + show(d0));
+        const double gamma = effectiveGain(phi, d0, rule);
+        if (!(coupling.margin(gamma) > 0.0)) {
+            // Outside the stable region: the image raises the variance (a saturating phi's gain falls).
+            if (++pushed_back > 50) coupling.reject(gamma, d0);
+            std::vector<double> out(x);
+            for (double& d : out) d *= 1.25;
+            return out;
+        }
+        const std::vector<EquivalentPropagator> propagators = coupling.propagators(gamma, w);
+        const ChebyshevInterpolant r = forceRatio(phi, d0, options.chebyshev_nodes, rule);
+        const double kappa = 0.5 * s2 * meanSquareDerivative(phi, d0, rule);
+        std::vector<double> remainder(n);
+        for (std::size_t k = 0; k < n; ++k) {
+            const double d = std::min(std::max(x[k], 0.0), d0);
+            remainder[k] = d * r(d) - kappa * decay[k];
+        }
+        const std::vector<double> phi_hat = dct(remainder);
+        std::vector<double> x_hat(n);
+        for (std::size_t j = 0; j < n; ++j) {
+            const double lorentz = 1.0 / (1.0 + w[j] * w[j]);
+            const double s_phi = 2.0 * kappa * lorentz + dt * phi_hat[j];
+            x_hat[j] = closureStateSpectrum(s_phi, w[j], gamma, sigma, propagators[j]) - s2 * lorentz;
+        }
+        const std::vector<double> back = dct(x_hat);
+        std::vector<double> out(n);
+        for (std::size_t k = 0; k < n; ++k) out[k] = 0.5 * s2 * decay[k] + back[k] / period;
+        return out;
+    };
+    const int iterations = relaxToFixedPoint(delta, image, options, coupling.what);
+
+    DmftCorrelation out;
+    out.dt = dt;
+    out.delta0 = delta[0];
+    out.gamma = effectiveGain(phi, out.delta0, rule);
+    out.iterations = iterations;
+    if (!(coupling.margin(out.gamma) > 0.0)) coupling.reject(out.gamma, out.delta0);
+    const ChebyshevInterpolant r = forceRatio(phi, out.delta0, options.chebyshev_nodes, rule);
+    // Keep the grid up to where C_phi has decayed to 1e-13 of C_phi(0) (spares the later transforms).
+    std::size_t keep = n;
+    while (keep > 2 && std::fabs(delta[keep - 1]) < 1e-13 * out.delta0) --keep;
+    keep = std::min(n, keep + 1);
+    out.delta.assign(delta.begin(), delta.begin() + static_cast<std::ptrdiff_t>(keep));
+    out.c_phi.resize(keep);
+    for (std::size_t k = 0; k < keep; ++k) {
+        const double d = std::min(std::max(out.delta[k], 0.0), out.delta0);
+        out.c_phi[k] = d * r(d);
+    }
+    return out;
+}
+
+}  // namespace quench::theory::detail
