@@ -16,6 +16,8 @@
 #include "quench/realization_result.hpp"
 #include "quench/theory/dmft.hpp"
 #include "quench/theory/linear_theory.hpp"
+#include "quench/theory/partial_symmetry_dmft.hpp"
+#include "quench/theory/random_mode_theory.hpp"
 #include "quench/theory/series_prediction.hpp"
 
 namespace quench {
@@ -207,8 +209,44 @@ TEST(AutocorrelationTheory, PartiallySymmetricCouplingsUseTheClosureTaggedByWhat
                 2e-3);  // the closure's Delta0 (PartiallySymmetricClosure tests)
     EXPECT_NEAR(curves[1].values[0], 0.38180, 2e-3);
 
-    tanh.noise.tau = 0.5;  // colored noise: not covered
-    for (const theory::TheorySeries& s : theory::predictSeries(tanh)) EXPECT_FALSE(s.available()) << s.name;
+    tanh.noise.tau = 0.5;  // OU noise: the closure with the noise spectrum (partial_symmetry.md section 6)
+    const std::vector<theory::TheorySeries> colored = theory::predictSeries(tanh);
+    ASSERT_TRUE(colored[0].available()) << colored[0].reason;
+    theory::DmftGridOptions grid;
+    grid.dt = 0.01;
+    const double colored_delta0 =
+        theory::solvePartiallySymmetricCorrelation(tanh.network.activation, 1.0, 0.5, 1.0, grid, 0.5).delta0;
+    EXPECT_NEAR(colored[0].values[0], colored_delta0, 2e-3 * colored_delta0);
+    EXPECT_LT(colored[0].values[0], curves[0].values[0]) << "slow noise of the same ZF power: less variance";
+}
+
+// Random-mode J: without overlap the single site is iid J's (derived); with overlap the closure's curve
+// (docs/theory/random_mode.md), exact for a linear network (it starts at the cavity's ET variance).
+TEST(AutocorrelationTheory, RandomModeCouplingsUseTheIidSiteOrTheOverlapClosure) {
+    const std::vector<std::string> base = {
+        "network.activation=\"linear\"",  "network.n=200",
+        "coupling.model=\"random_mode\"", "coupling.g=0.5",
+        "coupling.mode_ratio=0.5",        "statistics.autocorrelation=true",
+        "statistics.tau_max=4",           "statistics.lag_interval=0.5"};
+    const theory::TheorySeries plain = theory::predictSeries(specWith(base)).front();
+    ASSERT_TRUE(plain.available()) << plain.reason;
+    EXPECT_EQ(plain.basis, theory::Basis::Derived);
+    EXPECT_NEAR(plain.values[0], 1.0 / (2.0 * std::sqrt(0.75)), 1e-3);
+
+    std::vector<std::string> overlapped = base;
+    overlapped.push_back("coupling.overlap=-0.5");
+    const theory::TheorySeries x = theory::predictSeries(specWith(overlapped)).front();
+    ASSERT_TRUE(x.available()) << x.reason;
+    EXPECT_EQ(x.basis, theory::Basis::Exact);
+    const std::vector<double> D = theory::randomModeSpectrum(theory::ModeSpectrum::Flat, 100, 200, 0.5, 0.0);
+    const double a = theory::randomModeEqualTimeAutoMean(D, 200, std::vector<double>(100, -0.5), 1.0);
+    EXPECT_NEAR(x.values[0], a, 2e-3 * a);
+    for (std::size_t k = 1; k < x.values.size(); ++k) EXPECT_LT(x.values[k], x.values[k - 1]);
+
+    overlapped.push_back("network.activation=\"tanh\"");
+    const theory::TheorySeries t = theory::predictSeries(specWith(overlapped)).front();
+    ASSERT_TRUE(t.available()) << t.reason;
+    EXPECT_EQ(t.basis, theory::Basis::LinearEquivalence);
 }
 
 TEST(AutocorrelationTheory, AModelOutsideTheDmftIsOmittedWithTheReason) {

@@ -244,7 +244,9 @@ std::string helpFooter() {
 Output: PREFIX.json (format quench.theory/1) and PREFIX.csv, one row / one entry per scan point.
 Columns (CSV) and keys (JSON, nested by '.'):
   <scan keys>                 the parameters of the point (JSON: "parameters")
-  route                       which theory answered: linear, dmft_white_noise, dmft_colored_noise, none
+  route                       which theory answered: linear, dmft_white_noise, dmft_colored_noise,
+                              dmft_partial_symmetry, random_mode_overlap_closure (the last two: the Gaussian
+                              closure of linear equivalence), heterogeneous_gains, none
   delta0                      Delta0 = Var x, the equal-time variance of x (DMFT / linear)
   gamma                       effective gain E[phi'(x)], x ~ N(0, Delta0)
   g_eff                       gamma g
@@ -292,7 +294,7 @@ int runTheory(const TheoryOptions& opt) {
             for (const std::string& o : scanOverrides(parameters)) overrides.push_back(o);
             const EnsembleSpec spec = loadSpec(opt, overrides);  // names the key of a bad value
             if (points.empty()) base = spec;                     // the JSON "config": the first point
-            points.push_back({std::move(parameters), TheoryPrediction{}});
+            points.push_back({std::move(parameters), TheoryPrediction{}, {}});
             points.back().prediction = theory::predict(spec);
             points.back().series = theory::predictSeries(spec);
         }

@@ -1,7 +1,7 @@
 // The Gaussian closure of linear equivalence (linear_equivalence_closure.hpp). Spectra on the uniform
-// frequency grid of the tau grid: the kinks at tau = 0 (of Delta: sigma^2 exp(-tau)/2; of C_phi:
-// kappa exp(-tau), kappa = E[phi'^2] sigma^2 / 2) are transformed analytically and the smooth remainders by
-// a discrete cosine transform (FFTW).
+// frequency grid of the tau grid: with white noise the kinks at tau = 0 (of Delta: sigma^2 exp(-tau)/2; of
+// C_phi: kappa exp(-tau), kappa = E[phi'^2] sigma^2 / 2) are transformed analytically and the smooth
+// remainders by a discrete cosine transform (FFTW); OU noise leaves no kink (x is differentiable).
 #include "linear_equivalence_closure.hpp"
 
 #include <algorithm>
@@ -75,27 +75,39 @@ void requireOddActivation(const Activation& phi, const std::string& what) {
                                     " needs an odd phi (no static field)");
 }
 
-double closureStateSpectrum(double s_phi, double w, double gamma, double sigma,
+void requireNoiseTau(double noise_tau) {
+    if (!(noise_tau >= 0.0) || !std::isfinite(noise_tau))
+        throw std::domain_error("noise_tau = " + show(noise_tau) +
+                                ": the noise correlation time must be finite and >= 0");
+}
+
+double closureNoiseSpectrum(double w, double sigma, double noise_tau) {
+    return sigma * sigma / (1.0 + noise_tau * noise_tau * w * w);
+}
+
+double closureStateSpectrum(double s_phi, double w, double gamma, double s_xi,
                             const EquivalentPropagator& p) {
     const double k2 = 1.0 + w * w;
-    const double s2 = sigma * sigma;
-    const double s_r = (s_phi / p.k2p * k2 - gamma * gamma * s2) / k2;
-    return (s2 * p.k2p + s_r / (gamma * gamma) * (p.k2p - 2.0 * p.re_ku + 1.0) * k2) / k2;
+    const double s_r = (s_phi / p.k2p * k2 - gamma * gamma * s_xi) / k2;
+    return (s_xi * p.k2p + s_r / (gamma * gamma) * (p.k2p - 2.0 * p.re_ku + 1.0) * k2) / k2;
 }
 
 double closureEquivalentNoise(double s_phi, double w, const EquivalentPropagator& p) {
     return s_phi * (1.0 + w * w) / p.k2p;
 }
 
-DmftCorrelation solveLinearEquivalenceClosure(const Activation& phi, double sigma, double max_tau,
-                                              const DmftCorrelation& start, const DmftGridOptions& options,
+DmftCorrelation solveLinearEquivalenceClosure(const Activation& phi, double sigma, double noise_tau,
+                                              double max_tau, const DmftCorrelation& start,
+                                              const DmftGridOptions& options,
                                               const ClosureCoupling& coupling) {
     requireGridOptions(options);
     requireOddActivation(phi, coupling.what);
+    requireNoiseTau(noise_tau);
     if (phi.kind == ActivationKind::Linear && !(coupling.margin(1.0) > 0.0)) coupling.reject(1.0, 0.0);
     const GaussHermiteRule& rule = defaultGaussHermiteRule();
     const double dt = options.dt;
     const double s2 = sigma * sigma;
+    const double kink = noise_tau > 0.0 ? 0.0 : s2;  // the white-noise kink amplitude of Delta (OU: none)
     const std::size_t m = nextPowerOfTwo(gridSize(max_tau, dt, coupling.what) - 1);
     const std::size_t n = m + 1;
     const double period = 2.0 * m * dt;  // of the even extension; frequencies w_j = 2 pi j / period
@@ -127,7 +139,7 @@ DmftCorrelation solveLinearEquivalenceClosure(const Activation& phi, double sigm
         }
         const std::vector<EquivalentPropagator> propagators = coupling.propagators(gamma, w);
         const ChebyshevInterpolant r = forceRatio(phi, d0, options.chebyshev_nodes, rule);
-        const double kappa = 0.5 * s2 * meanSquareDerivative(phi, d0, rule);
+        const double kappa = 0.5 * kink * meanSquareDerivative(phi, d0, rule);
         std::vector<double> remainder(n);
         for (std::size_t k = 0; k < n; ++k) {
             const double d = std::min(std::max(x[k], 0.0), d0);
@@ -138,11 +150,12 @@ DmftCorrelation solveLinearEquivalenceClosure(const Activation& phi, double sigm
         for (std::size_t j = 0; j < n; ++j) {
             const double lorentz = 1.0 / (1.0 + w[j] * w[j]);
             const double s_phi = 2.0 * kappa * lorentz + dt * phi_hat[j];
-            x_hat[j] = closureStateSpectrum(s_phi, w[j], gamma, sigma, propagators[j]) - s2 * lorentz;
+            const double s_xi = closureNoiseSpectrum(w[j], sigma, noise_tau);
+            x_hat[j] = closureStateSpectrum(s_phi, w[j], gamma, s_xi, propagators[j]) - kink * lorentz;
         }
         const std::vector<double> back = dct(x_hat);
         std::vector<double> out(n);
-        for (std::size_t k = 0; k < n; ++k) out[k] = 0.5 * s2 * decay[k] + back[k] / period;
+        for (std::size_t k = 0; k < n; ++k) out[k] = 0.5 * kink * decay[k] + back[k] / period;
         return out;
     };
     const int iterations = relaxToFixedPoint(delta, image, options, coupling.what);

@@ -61,9 +61,10 @@ detail::ClosureCoupling ellipticCoupling(double g, double eta, const std::string
 }  // namespace
 
 DmftCorrelation solvePartiallySymmetricCorrelation(const Activation& phi, double g, double eta, double sigma,
-                                                   const DmftGridOptions& options) {
+                                                   const DmftGridOptions& options, double noise_tau) {
     detail::requireGridOptions(options);
     requireInputs(g, eta, sigma);
+    detail::requireNoiseTau(noise_tau);
     const std::string what =
         "partially symmetric closure at g = " + show(g) + ", eta = " + show(eta) + ", sigma = " + show(sigma);
     detail::requireOddActivation(phi, what);
@@ -71,14 +72,14 @@ DmftCorrelation solvePartiallySymmetricCorrelation(const Activation& phi, double
     DmftCorrelation start;
     double g_eff0 = g * phi.derivative(0.0);
     try {
-        start = solveWhiteNoiseCorrelation(phi, g, sigma, options);
+        start = solveNoiseCorrelation(phi, g, sigma, noise_tau, options);
         g_eff0 = start.g_eff;
     } catch (const std::runtime_error&) {
     }
     const double rate = std::max(0.02, 1.0 - g_eff0 * (1.0 + std::fabs(eta)));
     const double max_tau = options.max_tau > 0.0 ? options.max_tau : 30.0 / rate + 10.0;
-    DmftCorrelation out = detail::solveLinearEquivalenceClosure(phi, sigma, max_tau, start, options,
-                                                                ellipticCoupling(g, eta, what));
+    DmftCorrelation out = detail::solveLinearEquivalenceClosure(phi, sigma, noise_tau, max_tau, start,
+                                                                options, ellipticCoupling(g, eta, what));
     out.g_eff = out.gamma * g;
     return out;
 }
@@ -88,12 +89,14 @@ double partiallySymmetricEquivalentNoise(const DmftCorrelation& c, double g, dou
     return detail::closureEquivalentNoise(activationSpectrum(c, w), w, propagator(w, c.g_eff, eta));
 }
 
-double partiallySymmetricStateSpectrum(const DmftCorrelation& c, double g, double eta, double sigma,
-                                       double w) {
+double partiallySymmetricStateSpectrum(const DmftCorrelation& c, double g, double eta, double sigma, double w,
+                                       double noise_tau) {
     requireInputs(g, eta, sigma);
+    detail::requireNoiseTau(noise_tau);
     if (!(c.gamma > 0.0))
         throw std::domain_error("gamma = " + show(c.gamma) + ": the closure needs a positive effective gain");
-    return detail::closureStateSpectrum(activationSpectrum(c, w), w, c.gamma, sigma,
+    return detail::closureStateSpectrum(activationSpectrum(c, w), w, c.gamma,
+                                        detail::closureNoiseSpectrum(w, sigma, noise_tau),
                                         propagator(w, c.g_eff, eta));
 }
 

@@ -21,6 +21,7 @@
 #include "quench/theory/random_mode_theory.hpp"
 #include "quench/theory/state_covariance.hpp"
 #include "quench/theory/tabulated_spectrum.hpp"
+#include "random_mode_spec.hpp"
 
 namespace quench::theory {
 
@@ -226,10 +227,15 @@ void linearEqualTime(TheoryPrediction& p, const EnsembleSpec& spec, const EqualT
     omitCovariance(et, "not covered by the linear equal-time theory");
     std::string error;
     if (spec.noise.tau > 0.0) {
-        // Colored noise filters every frequency of the ET covariance by one scalar factor.
+        // Colored noise filters every frequency of the ET covariance by one scalar factor; with eta != 0 the
+        // planar limits of the first-order quadrature (computed with the same filter) give every statistic.
         error = attempt([&] {
-            if (eta != 0.0) throw std::runtime_error("colored noise with symmetry eta != 0 is not covered");
-            setMoments(et, linearEqualTimeIidColored(g, sigma, spec.noise.tau), Basis::Exact);
+            if (eta == 0.0) {
+                setMoments(et, linearEqualTimeIidColored(g, sigma, spec.noise.tau), Basis::Exact);
+                return;
+            }
+            if (!first_order.value) throw std::runtime_error(first_order.reason);
+            setPartiallySymmetricEqualTime(et, first_order.value->limit.auto_mean, first_order);
         });
     } else if (eta == 0.0) {
         error = attempt([&] { setMoments(et, linearEqualTimeIid(g, sigma), Basis::Exact); });
@@ -467,7 +473,7 @@ void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec) {
     const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
     DmftGridOptions options;
     options.dt = 0.02;
-    const DmftCorrelation c = solvePartiallySymmetricCorrelation(phi, g, eta, sigma, options);
+    const DmftCorrelation c = solvePartiallySymmetricCorrelation(phi, g, eta, sigma, options, spec.noise.tau);
     setGains(p, c.delta0, c.gamma, c.g_eff);
     for (TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff}) q->basis = b;
     p.stability_margin = TheoryQuantity::of(1.0 - c.g_eff * (1.0 + eta), b);
@@ -484,7 +490,9 @@ void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec) {
     }
     // L(w) tabulated (each evaluation sums the whole C_phi grid; the ET quadrature asks for it at many
     // thousand frequencies).
-    const double scale = std::sqrt(std::max(1e-3, 1.0 - c.g_eff * (1.0 + eta)));
+    const double tau_n = spec.noise.tau;  // slow noise narrows L(w) to a width ~ 1 / tau_n
+    const double scale =
+        std::min(std::sqrt(std::max(1e-3, 1.0 - c.g_eff * (1.0 + eta))), tau_n > 1.0 ? 1.0 / tau_n : 1.0);
     const TabulatedSpectrum noise([&](double w) { return partiallySymmetricEquivalentNoise(c, g, eta, w); },
                                   scale, 0.25 / c.dt, 4096);
     // phi ZF: the linear partially symmetric ZF statistics at g_eff driven by white noise of power L(0).
@@ -496,7 +504,7 @@ void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec) {
     if (!error.empty()) omitCovariance(zf, "partially symmetric closure, phi ZF failed: " + error);
     error = attempt([&] {
         setSingleSite(p.at(Variable::X, CovarianceKind::ZeroFrequency),
-                      partiallySymmetricStateSpectrum(c, g, eta, sigma, 0.0), b);
+                      partiallySymmetricStateSpectrum(c, g, eta, sigma, 0.0, spec.noise.tau), b);
     });
     if (!error.empty())
         omitCovariance(p.at(Variable::X, CovarianceKind::ZeroFrequency),
@@ -547,17 +555,9 @@ const char* const kRandomModeFourPoint =
     "random-mode couplings: four-point statistics are derived for the linear ZF and ET covariances (m2, "
     "N dc2, PR/N; not Tr C^3) and, without mode overlap, for x and phi of nonlinear networks";
 
-bool uncorrelatedModes(const CouplingSpec& c) {
-    return c.overlap == 0.0 && c.overlap_spread == 0.0;
-}
-
-// The mode spectrum D_a of the spec's random-mode couplings (P = mode_ratio N modes, largest first).
-std::vector<double> modeSpectrumOf(const EnsembleSpec& spec) {
-    const CouplingSpec& c = spec.coupling;
-    const int n = spec.network.n;
-    const int modes = std::max(1, static_cast<int>(std::lround(c.mode_ratio * n)));
-    return randomModeSpectrum(c.spectrum, modes, n, c.g, c.spectrum_decay, c.strong_fraction, c.weak_ratio);
-}
+using detail::kOverlapNodes;
+using detail::modeSpectrumOf;
+using detail::uncorrelatedModes;
 
 // kappa = (1/N) sum_a D_a^4 of the spec's mode spectrum (the factor of the random-mode four-point kernel).
 double randomModeKappa(const EnsembleSpec& spec) {
@@ -612,31 +612,21 @@ void randomModeActivationStatistics(TheoryPrediction& p, const EnsembleSpec& spe
 // With mode overlap the bulk of eig J is shifted (mean sum rho_a D_a / N) and no single-site value is
 // that of iid J: a linear network's ET auto mean comes from the cavity at every frequency and its ET m2 from
 // the two-copy cavity at every pair of frequencies; a nonlinear network's values from the Gaussian closure
-// of linear equivalence with the same cavities (white noise only).
-const char* const kRandomModeOverlapColoredNoise =
-    "random-mode couplings with mode overlap in a nonlinear network: the closure is derived for white noise "
-    "only (colored noise with overlap is covered for linear networks)";
+// of linear equivalence with the same cavities.
 const char* const kRandomModeOverlapClosureNote =
     "random-mode couplings with mode overlap in a nonlinear network: every value comes from the Gaussian "
     "closure of linear equivalence (an approximation, single-site values included: it drops the reaction "
     "term through which x_i feels its own past phi_i; docs/theory/random_mode.md)";
-// 8 overlap nodes, not 32: every (D_a, rho_a) class costs a cavity at each pair of frequencies, and PR/N
-// moves by 1e-4 between the two at spread 0.2.
-constexpr int kOverlapNodes = 8;
-
-// Nonlinear network, mode overlap, white noise: the closure's Delta(tau), C_phi(tau); x's single-site values,
-// phi's ZF and ET statistics as those of the linear network gamma J driven by the equivalent site noise L(w).
+// Nonlinear network, mode overlap, white or OU noise: the closure's Delta(tau), C_phi(tau); x's single-site
+// values, phi's ZF and ET statistics as those of the linear network gamma J driven by the equivalent site
+// noise L(w).
 void randomModeOverlapClosure(TheoryPrediction& p, const EnsembleSpec& spec) {
-    const CouplingSpec& cs = spec.coupling;
     const Basis b = Basis::LinearEquivalence;
-    const RandomModeSet m =
-        randomModeUniformOverlapSet(modeSpectrumOf(spec), spec.network.n, cs.overlap, cs.overlap_spread,
-                                    cs.overlap_spread > 0.0 ? kOverlapNodes : 1);
+    const RandomModeSet m = detail::overlapModesOf(spec);
     DmftGridOptions options;
     options.dt = 0.02;
     const double sigma = spec.noise.sigma;
-    const DmftCorrelation c =
-        solveRandomModeOverlapCorrelation(spec.network.activation, m.d, m.n, m.rho, sigma, options);
+    const DmftCorrelation c = detail::randomModeOverlapCorrelationOf(spec, options);
     p.route = "random_mode_overlap_closure";
     p.notes.push_back(kRandomModeOverlapClosureNote);
     setGains(p, c.delta0, c.gamma, c.g_eff);
@@ -657,15 +647,17 @@ void randomModeOverlapClosure(TheoryPrediction& p, const EnsembleSpec& spec) {
     });
     if (!error.empty()) omitCovariance(zf, "random-mode overlap closure, phi ZF failed: " + error);
     error = attempt([&] {
-        setSingleSite(p.at(Variable::X, CovarianceKind::ZeroFrequency),
-                      randomModeOverlapStateSpectrum(c, m.d, m.n, m.rho, sigma, {0.0}).front(), b);
+        setSingleSite(
+            p.at(Variable::X, CovarianceKind::ZeroFrequency),
+            randomModeOverlapStateSpectrum(c, m.d, m.n, m.rho, sigma, {0.0}, spec.noise.tau).front(), b);
     });
     if (!error.empty())
         omitCovariance(p.at(Variable::X, CovarianceKind::ZeroFrequency),
                        "random-mode overlap closure failed: " + error);
     CovariancePrediction& et = p.at(Variable::Phi, CovarianceKind::EqualTime);
     error = attempt([&] {
-        const RandomModeZeroFrequency r = randomModeEqualTimeWithNoise(dg, m.n, m.rho, noise, 1.0);
+        const double width = spec.noise.tau > 1.0 ? 1.0 / spec.noise.tau : 1.0;  // of L(w)
+        const RandomModeZeroFrequency r = randomModeEqualTimeWithNoise(dg, m.n, m.rho, noise, width);
         setFromDimension(et, *et.at(Statistic::AutoMean).value, r.pr_over_n, b);
     });
     if (!error.empty())
@@ -724,10 +716,6 @@ void restrictToSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.density_reason = "random-mode couplings: no closed form for the eigenvalue density";
     const bool linear = p.route == "linear";
     if (!linear && !uncorrelatedModes(spec.coupling)) {
-        if (spec.noise.tau > 0.0) {
-            omitAll(p, kRandomModeOverlapColoredNoise);
-            return;
-        }
         const std::string error = attempt([&] { randomModeOverlapClosure(p, spec); });
         if (!error.empty()) omitAll(p, "random-mode overlap closure failed: " + error);
         return;
@@ -760,9 +748,6 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
         return "noise.input != 0 shifts the operating point of phi; the mean-field theory with inputs is not "
                "in this prediction";
     if (spec.coupling.symmetry != 0.0 && !linear) {
-        if (spec.noise.tau > 0.0)
-            return "coupling.symmetry != 0 with colored noise: the partially symmetric closure is "
-                   "derived for white noise only";
         if (spec.coupling.model != CouplingModel::Iid)
             return "coupling.symmetry != 0 with random-mode couplings: the partially symmetric closure is "
                    "derived for iid Gaussian couplings only";

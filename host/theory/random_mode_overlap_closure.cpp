@@ -91,8 +91,9 @@ double couplingStrength(const std::vector<double>& D, int N) {
 
 DmftCorrelation solveRandomModeOverlapCorrelation(const Activation& phi, const std::vector<double>& D, int N,
                                                   const std::vector<double>& rho, double sigma,
-                                                  const DmftGridOptions& options) {
+                                                  const DmftGridOptions& options, double noise_tau) {
     detail::requireGridOptions(options);
+    detail::requireNoiseTau(noise_tau);
     randomModeMeanResolvent(D, N, rho, 2.0);  // validates D, N and rho
     if (!(sigma > 0.0) || !std::isfinite(sigma))
         throw std::domain_error("sigma = " + show(sigma) +
@@ -107,16 +108,17 @@ DmftCorrelation solveRandomModeOverlapCorrelation(const Activation& phi, const s
     // at rate 0.15; a slower network is solved again on a grid that fits its rate, from the first solution.
     DmftCorrelation start;
     try {
-        start = solveWhiteNoiseCorrelation(phi, g, sigma, options);
+        start = solveNoiseCorrelation(phi, g, sigma, noise_tau, options);
     } catch (const std::runtime_error&) {
     }
     constexpr double kFirstRate = 0.15;
     const double first_tau = options.max_tau > 0.0 ? options.max_tau : 30.0 / kFirstRate + 10.0;
     DmftCorrelation out =
-        detail::solveLinearEquivalenceClosure(phi, sigma, first_tau, start, options, coupling);
+        detail::solveLinearEquivalenceClosure(phi, sigma, noise_tau, first_tau, start, options, coupling);
     const double rate = std::max(0.02, 0.5 * stabilityMargin(D, N, rho, out.gamma));
     if (options.max_tau == 0.0 && rate < kFirstRate)
-        out = detail::solveLinearEquivalenceClosure(phi, sigma, 30.0 / rate + 10.0, out, options, coupling);
+        out = detail::solveLinearEquivalenceClosure(phi, sigma, noise_tau, 30.0 / rate + 10.0, out, options,
+                                                    coupling);
     out.g_eff = out.gamma * g;
     return out;
 }
@@ -131,7 +133,7 @@ TabulatedSpectrum randomModeOverlapEquivalentNoise(const DmftCorrelation& c, con
 
 std::vector<double> randomModeOverlapStateSpectrum(const DmftCorrelation& c, const std::vector<double>& D,
                                                    int N, const std::vector<double>& rho, double sigma,
-                                                   const std::vector<double>& w) {
+                                                   const std::vector<double>& w, double noise_tau) {
     if (!(c.gamma > 0.0))
         throw std::domain_error("gamma = " + show(c.gamma) + ": the closure needs a positive effective gain");
     if (w.empty()) return {};
@@ -139,7 +141,9 @@ std::vector<double> randomModeOverlapStateSpectrum(const DmftCorrelation& c, con
     std::vector<double> out;
     out.reserve(w.size());
     for (const double wj : w)
-        out.push_back(detail::closureStateSpectrum(activationSpectrum(c, wj), wj, c.gamma, sigma, table(wj)));
+        out.push_back(detail::closureStateSpectrum(activationSpectrum(c, wj), wj, c.gamma,
+                                                   detail::closureNoiseSpectrum(wj, sigma, noise_tau),
+                                                   table(wj)));
     return out;
 }
 

@@ -11,6 +11,7 @@
 #include "quench/theory/dmft.hpp"
 #include "quench/theory/partial_symmetry_dmft.hpp"
 #include "quench/theory/state_covariance.hpp"
+#include "random_mode_spec.hpp"
 
 namespace quench::theory {
 
@@ -19,21 +20,24 @@ namespace {
 enum class Curves { Autocorrelation, Spectral };
 
 // Why the DMFT curves do not cover the model, or "" when they do (iid Gaussian J with zero mean, odd phi,
-// no input: the single-site process of dmft.md section 6; with partially symmetric J and white noise the
-// autocorrelation of the Gaussian closure, docs/theory/partial_symmetry.md).
+// no input: the single-site process of dmft.md section 6; with partially symmetric J, or random-mode J with
+// mode overlap, the autocorrelation of the Gaussian closure, docs/theory/partial_symmetry.md and
+// random_mode.md; random-mode J without overlap has iid J's single sites).
 std::string uncoveredReason(const EnsembleSpec& spec, Curves curves) {
     if (!spec.network.activation.odd())
         return "phi is not odd: the static mean field of E[phi] != 0 is not in the autocorrelation theory";
-    if (spec.coupling.model != CouplingModel::Iid)
-        return "random-mode couplings: the DMFT autocorrelation is derived for iid J only";
+    if (spec.coupling.model != CouplingModel::Iid && curves == Curves::Spectral)
+        return "random-mode couplings: the frequency-resolved curves are derived for iid J only";
+    if (spec.coupling.model != CouplingModel::Iid && spec.coupling.symmetry != 0.0)
+        return "coupling.symmetry != 0 with random-mode couplings is not in the autocorrelation theory";
     if (spec.coupling.mean != 0.0) return "coupling.mean != 0 is not in the DMFT autocorrelation";
     if (spec.noise.input != 0.0) return "noise.input != 0 is not in the DMFT autocorrelation";
     if (spec.statistics.center == Centering::SampleMean)
         return "statistics.center = sample_mean: the estimate carries the finite-time bias -C_ZF / (K t_max) "
                "of the sample mean, which the N = infinity theory does not; use center = auto or zero";
-    if (spec.coupling.symmetry != 0.0 && (curves == Curves::Spectral || spec.noise.tau > 0.0))
+    if (spec.coupling.symmetry != 0.0 && curves == Curves::Spectral)
         return "coupling.symmetry != 0: the partially symmetric closure (docs/theory/partial_symmetry.md) "
-               "gives the autocorrelation for white noise only, and no frequency-resolved curves";
+               "gives the autocorrelation, and no frequency-resolved curves";
     if (perNeuron(spec.network.gain) || perNeuron(spec.network.tau))
         return "per-neuron gains or time constants: the temporal theory is derived for identical neurons "
                "only";
@@ -159,6 +163,18 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
     return out;
 }
 
+// Delta(tau), C_phi(tau) of the model's single site: the closure for random-mode J with overlap or partially
+// symmetric J, the DMFT otherwise (random-mode J without overlap has iid J's single site).
+DmftCorrelation singleSiteCorrelation(const EnsembleSpec& spec, const DmftGridOptions& options) {
+    const Activation& act = spec.network.activation;
+    if (spec.coupling.model != CouplingModel::Iid && !detail::uncorrelatedModes(spec.coupling))
+        return detail::randomModeOverlapCorrelationOf(spec, options);
+    if (spec.coupling.symmetry != 0.0)
+        return solvePartiallySymmetricCorrelation(act, spec.coupling.g, spec.coupling.symmetry,
+                                                  spec.noise.sigma, options, spec.noise.tau);
+    return solveNoiseCorrelation(act, spec.coupling.g, spec.noise.sigma, spec.noise.tau, options);
+}
+
 std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
     std::vector<TheorySeries> out;
     const LagPlan lags = planLags(spec);
@@ -168,21 +184,21 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
     for (int k = 0; k < lags.lags; ++k) x.at.push_back(k * lag_time);
     TheorySeries phi = x;
     phi.name = "phi.autocorrelation";
-    // Partially symmetric J with white noise: the Gaussian closure's Delta(tau)
-    // (docs/theory/partial_symmetry.md; exact for a linear network, an approximation otherwise).
-    const bool closure = spec.coupling.symmetry != 0.0;  // white noise (uncoveredReason refuses OU noise)
+    // Partially symmetric J, or random-mode J with mode overlap: the Gaussian closure's Delta(tau)
+    // (docs/theory/partial_symmetry.md, random_mode.md; exact for a linear network, an approximation
+    // otherwise). Random-mode J without overlap: iid J's single site (derived).
+    const bool random_mode = spec.coupling.model != CouplingModel::Iid;
+    const bool overlap = random_mode && !detail::uncorrelatedModes(spec.coupling);
+    const bool closure = spec.coupling.symmetry != 0.0 || overlap;
     std::string why = uncoveredReason(spec, Curves::Autocorrelation);
     if (closure && spec.network.activation.kind != ActivationKind::Linear)
         x.basis = phi.basis = Basis::LinearEquivalence;
+    else if (random_mode && !overlap)
+        x.basis = phi.basis = Basis::Derived;
     if (why.empty()) {
         try {
             const DmftGridOptions options = gridFor(lag_time);
-            const Activation& act = spec.network.activation;
-            const DmftCorrelation c =
-                closure
-                    ? solvePartiallySymmetricCorrelation(act, spec.coupling.g, spec.coupling.symmetry,
-                                                         spec.noise.sigma, options)
-                    : solveNoiseCorrelation(act, spec.coupling.g, spec.noise.sigma, spec.noise.tau, options);
+            const DmftCorrelation c = singleSiteCorrelation(spec, options);
             for (const double tau : x.at) {
                 x.values.push_back(onGrid(c.delta, c.dt, tau));
                 phi.values.push_back(onGrid(c.c_phi, c.dt, tau));

@@ -274,6 +274,9 @@ TEST(FiniteSizeMonteCarlo, ColoredNoiseEqualTimeCoefficientsMatchExactLyapunovSo
     const auto et = [tau](const Matrix& j, int n) { return coloredNoiseEqualTimeCovariance(j, n, 1.0, tau); };
     checkAllStatistics("iid g = 0.6, tau = 1", linearEqualTimeFirstOrder(0.6, 0.0, 1.0, kGaussian, tau), et, 24,
                        1500, 0.6, 0.0, kGaussian);
+    checkAllStatistics("eta = -0.5, g = 0.5, tau = 1",
+                       linearEqualTimeFirstOrder(0.5, -0.5, 1.0, kGaussian, tau), et, 24, 1500, 0.5, -0.5,
+                       kGaussian);
 }
 
 TEST(FiniteSizeMonteCarlo, EqualTimeCoefficientsMatchExactLyapunovSolutionsAtN24And48) {

@@ -152,12 +152,48 @@ TEST(PartiallySymmetricClosure, PredictRoutesTanhWithSymmetryToTheClosureTaggedL
     EXPECT_TRUE(noted);
 }
 
-TEST(PartiallySymmetricClosure, PredictKeepsRefusingColoredNoiseWithSymmetry) {
+// Ornstein-Uhlenbeck noise enters the closure through S_xi = sigma^2 / (1 + tau_n^2 w^2) in L and S_x (and
+// removes the kinks at tau = 0). At eta = 0 it must be the exact colored-noise DMFT; for linear phi the exact
+// linear ET auto mean with symmetry and colored noise, which predict() takes from the first-order quadrature
+// (an independent route: adaptive frequency quadrature against the closure's cosine transforms).
+TEST(PartiallySymmetricClosure, ColoredNoiseIsTheExactColoredDmftAtEtaZeroAndTheLinearTheoryForLinearPhi) {
+    const Activation tanh_phi = activationOf(ActivationKind::Tanh);
+    for (const double tau : {0.1, 1.0, 10.0}) {
+        const DmftCorrelation closure =
+            solvePartiallySymmetricCorrelation(tanh_phi, 1.5, 0.0, 1.0, grid(), tau);
+        const DmftCorrelation dmft = solveColoredNoiseCorrelation(tanh_phi, 1.5, 1.0, tau, grid());
+        EXPECT_NEAR(closure.delta0, dmft.delta0, 1e-4 * dmft.delta0) << "tau_n = " << tau;
+        EXPECT_NEAR(closure.c_phi.front(), dmft.c_phi.front(), 1e-4 * dmft.c_phi.front())
+            << "tau_n = " << tau;
+    }
+    EnsembleSpec linear = tanhWithSymmetry();
+    linear.network.activation = activationOf(ActivationKind::Linear);
+    linear.coupling.g = 0.5;
+    linear.noise.tau = 2.0;
+    const TheoryPrediction p = predict(linear);
+    const DmftCorrelation c =
+        solvePartiallySymmetricCorrelation(linear.network.activation, 0.5, 0.5, 1.0, grid(), 2.0);
+    const CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
+    EXPECT_EQ(et.at(Statistic::AutoMean).basis, Basis::Exact);
+    EXPECT_NEAR(*et.at(Statistic::AutoMean).value, c.delta0, 1e-4 * c.delta0);
+    EXPECT_LT(c.delta0,
+              linearEqualTimeAutoMeanPartiallySymmetric(0.5, 0.5, 1.0));  // slow noise: less variance
+    EXPECT_TRUE(et.at(Statistic::PrOverN).available());
+}
+
+TEST(PartiallySymmetricClosure, PredictCarriesColoredNoiseIntoTheClosure) {
     EnsembleSpec spec = tanhWithSymmetry();
     spec.noise.tau = 0.5;
     const TheoryPrediction p = predict(spec);
-    EXPECT_EQ(p.route, "none");
-    EXPECT_NE(p.delta0.reason.find("colored"), std::string::npos) << p.delta0.reason;
+    EXPECT_EQ(p.route, "dmft_partial_symmetry");
+    EXPECT_EQ(p.delta0.basis, Basis::LinearEquivalence);
+    const DmftCorrelation c =
+        solvePartiallySymmetricCorrelation(spec.network.activation, 1.0, 0.5, 1.0, grid(), 0.5);
+    EXPECT_NEAR(*p.delta0.value, c.delta0, 1e-9);
+    EXPECT_LT(c.delta0,
+              solvePartiallySymmetricCorrelation(spec.network.activation, 1.0, 0.5, 1.0, grid()).delta0);
+    EXPECT_TRUE(p.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN).available());
+    EXPECT_TRUE(p.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN).available());
 }
 
 }  // namespace

@@ -197,11 +197,11 @@ TEST(Prediction, ZScoredStatisticsOfALinearIidNetworkAreTheRescaledCovarianceSta
 }
 
 TEST(Prediction, ZScoredStatisticsAreOmittedWhereTheCovarianceStatisticsAre) {
-    // Partial symmetry with colored noise has no ET theory: no dimension, hence no z-scored one.
-    EnsembleSpec symmetric = model(ActivationKind::Linear, 0.4, 1.0);
-    symmetric.coupling.symmetry = 0.5;
-    symmetric.noise.tau = 0.5;
-    const TheoryPrediction partial = predict(symmetric);
+    // Per-neuron time constants leave a linear network without ET theory: no dimension, hence no z-scored
+    // one.
+    EnsembleSpec heterogeneous = model(ActivationKind::Linear, 0.4, 1.0);
+    heterogeneous.network.tau = {NeuronDistribution::Lognormal, 2.0, 0.5};
+    const TheoryPrediction partial = predict(heterogeneous);
     const CovariancePrediction& x_et = cov(partial, Variable::X, CovarianceKind::EqualTime);
     EXPECT_FALSE(x_et.at(Statistic::ZPrOverN).available());
     EXPECT_EQ(x_et.at(Statistic::ZPrOverN).reason, x_et.at(Statistic::PrOverN).reason);
@@ -312,11 +312,13 @@ TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     }
     EXPECT_FALSE(overlapped.stability_margin.available());
     expectWellFormed(overlapped, "random mode with overlap");
+    // OU noise enters the closure through the noise spectrum: slow noise of the same ZF power, less variance.
     EnsembleSpec colored = spec;
     colored.noise.tau = 1.0;
     const TheoryPrediction c = predict(colored);
-    EXPECT_FALSE(c.delta0.available());
-    EXPECT_NE(c.delta0.reason.find("white noise only"), std::string::npos) << c.delta0.reason;
+    EXPECT_EQ(c.route, "random_mode_overlap_closure");
+    EXPECT_LT(valueOf(c.delta0), valueOf(overlapped.delta0));
+    EXPECT_TRUE(cov(c, Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN).available());
     // A linear network's ET auto mean with overlap comes from the cavity at every frequency (exact).
     EnsembleSpec linear = spec;
     linear.network.activation.kind = ActivationKind::Linear;

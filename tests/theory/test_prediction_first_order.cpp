@@ -106,21 +106,28 @@ TEST(PredictFirstOrder, PartiallySymmetricEqualTimeAutoMeanIsTheClosedFormTheQua
 
 TEST(PredictFirstOrder, PartiallySymmetricEqualTimeTendsToTheIidClosedFormAsEtaVanishes) {
     const LinearMoments iid = linearEqualTimeIid(0.5, 1.5);
-    const CovariancePrediction& et =
-        predict(linearModel(0.5, 1e-9)).at(Variable::X, CovarianceKind::EqualTime);
+    const TheoryPrediction p = predict(linearModel(0.5, 1e-9));
+    const CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
     EXPECT_NEAR(valueOf(et.at(Statistic::PrOverN)), iid.pr_over_n, 1e-6);
     EXPECT_NEAR(valueOf(et.at(Statistic::M2)), iid.m2, 1e-6 * iid.m2);
     EXPECT_NEAR(valueOf(et.n_cross_var), iid.n_cross_var, 1e-6 * iid.m2);
 }
 
-TEST(PredictFirstOrder, PartiallySymmetricEqualTimeWithColoredNoiseStaysOmitted) {
+// With eta != 0 and OU noise the ET statistics are the planar limits of the first-order quadrature with the
+// noise filter in every frequency integral (verified at finite N in
+// FiniteSizeMonteCarlo.ColoredNoiseEqualTimeCoefficientsMatchExactLyapunovSolutionsAtN24And48).
+TEST(PredictFirstOrder, PartiallySymmetricEqualTimeWithColoredNoiseComesFromTheFilteredQuadrature) {
     EnsembleSpec colored = linearModel(0.45, 0.5);
     colored.noise.tau = 0.5;
-    const CovariancePrediction& et = predict(colored).at(Variable::X, CovarianceKind::EqualTime);
-    for (const Statistic s : {Statistic::AutoMean, Statistic::M2, Statistic::PrOverN}) {
-        EXPECT_FALSE(et.at(s).available());
-        EXPECT_NE(et.at(s).reason.find("colored noise"), std::string::npos) << et.at(s).reason;
-    }
+    const TheoryPrediction p = predict(colored);
+    const CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
+    const LinearFirstOrder::Limit limit =
+        linearEqualTimeFirstOrder(0.45, 0.5, 1.5, DiagonalConvention::Gaussian, 0.5).limit;
+    EXPECT_NEAR(valueOf(et.at(Statistic::AutoMean)), limit.auto_mean, 1e-12);
+    EXPECT_NEAR(valueOf(et.at(Statistic::M2)), limit.m2, 1e-12);
+    EXPECT_NEAR(valueOf(et.at(Statistic::PrOverN)), limit.pr_over_n, 1e-12);
+    EXPECT_EQ(et.at(Statistic::PrOverN).basis, Basis::Exact);
+    EXPECT_LT(limit.auto_mean, linearEqualTimeAutoMeanPartiallySymmetric(0.45, 0.5, 1.5));
 }
 
 TEST(PredictFirstOrder, ColoredNoiseHasBothCovariancesFirstOrderTerms) {
@@ -136,15 +143,16 @@ TEST(PredictFirstOrder, ColoredNoiseHasBothCovariancesFirstOrderTerms) {
 TEST(PredictFirstOrder, WhatIsNotDerivedIsAbsentWithAReason) {
     EnsembleSpec modes = linearModel(0.5, 0.0);
     modes.coupling.model = CouplingModel::RandomMode;
-    const TheoryQuantity& m =
-        predict(modes).at(Variable::X, CovarianceKind::ZeroFrequency).n_cross_var_one_over_n;
+    const TheoryPrediction pm = predict(modes);
+    const TheoryQuantity& m = pm.at(Variable::X, CovarianceKind::ZeroFrequency).n_cross_var_one_over_n;
     EXPECT_FALSE(m.available());
     EXPECT_NE(m.reason.find("iid"), std::string::npos) << m.reason;
 
     EnsembleSpec tanh = linearModel(0.5, 0.0);
     tanh.network.activation.kind = ActivationKind::Tanh;
+    const TheoryPrediction pt = predict(tanh);
     const TheoryQuantity& t =
-        predict(tanh).at(Variable::Phi, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoMean);
+        pt.at(Variable::Phi, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoMean);
     EXPECT_FALSE(t.available());
     EXPECT_NE(t.reason.find("nonlinear_finite_size.md"), std::string::npos) << t.reason;
 }

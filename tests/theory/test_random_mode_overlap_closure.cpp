@@ -29,13 +29,12 @@ namespace {
 using quench::testing::activationOf;
 using Complex = std::complex<double>;
 
+// The grid predict() uses for the closures.
 DmftGridOptions grid() {
-    DmftGridOptions o;
-    o.dt = 0.02;
-    return o;
+    return DmftGridOptions{.dt = 0.02};
 }
 
-TEST(RandomModeOverlapClosure, AtZeroOverlapItIsTheExactWhiteNoiseDmft) {
+TEST(RandomModeOverlapClosure, AtZeroOverlapItIsTheExactDmftWithWhiteAndColoredNoise) {
     const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     const int n = 200;
     for (const double g : {0.5, 1.5}) {
@@ -46,6 +45,12 @@ TEST(RandomModeOverlapClosure, AtZeroOverlapItIsTheExactWhiteNoiseDmft) {
         EXPECT_NEAR(closure.delta0, dmft.delta0, 1e-4 * dmft.delta0) << "g = " << g;
         EXPECT_NEAR(closure.c_phi.front(), dmft.c_phi.front(), 1e-4 * dmft.c_phi.front()) << "g = " << g;
         EXPECT_NEAR(closure.g_eff, dmft.g_eff, 1e-4) << "g = " << g;
+        // OU noise: the colored-noise DMFT.
+        const DmftCorrelation colored = solveRandomModeOverlapCorrelation(
+            tanh_phi, D, n, std::vector<double>(D.size(), 0.0), 1.0, grid(), 10.0);
+        const DmftCorrelation colored_dmft = solveColoredNoiseCorrelation(tanh_phi, g, 1.0, 10.0, grid());
+        EXPECT_NEAR(colored.delta0, colored_dmft.delta0, 1e-4 * colored_dmft.delta0) << "g = " << g;
+        EXPECT_NEAR(colored.c_phi.front(), colored_dmft.c_phi.front(), 1e-4 * colored_dmft.c_phi.front());
     }
 }
 
@@ -61,6 +66,9 @@ TEST(RandomModeOverlapClosure, LinearPhiIsTheExactLinearCavity) {
     EXPECT_NEAR(activationSpectrum(c, 0.0), randomModeZeroFrequency(D, n, rho, 1.0).auto_mean, 2e-3);
     const TabulatedSpectrum noise = randomModeOverlapEquivalentNoise(c, D, n, rho, 0.25 / c.dt);
     for (const double w : {0.0, 0.5, 3.0}) EXPECT_NEAR(noise(w), 1.0, 3e-3) << "w = " << w;
+    const DmftCorrelation colored =
+        solveRandomModeOverlapCorrelation(activationOf(ActivationKind::Linear), D, n, rho, 1.0, grid(), 1.0);
+    EXPECT_NEAR(colored.delta0, randomModeEqualTimeAutoMean(D, n, rho, 1.0, 1.0), 2e-4);
 }
 
 // (1/N) Tr (K - J)^-1 by LU for finite-N random-mode matrices (flat P = N/2, g = 0.8, N = 400), against the
