@@ -31,11 +31,7 @@ Mat2 inverse(const Mat2& m) {
     return {m[3] / det, -m[1] / det, -m[2] / det, m[0] / det};
 }
 
-double sumOfPowers(const std::vector<double>& D, int power) {
-    double s = 0.0;
-    for (const double d : D) s += std::pow(d, power);
-    return s;
-}
+using detail::sumOfPowers;
 
 // Hermitized cavity for r(eps) = (1/N) Tr ((K-J)^H (K-J) + eps)^-1, K = 1 + i w (w = 0: the ZF problem
 // (1-J)^T (1-J); at w != 0 the x -> p and p -> x couplings are K and conj K). gamma holds the mode responses

@@ -11,7 +11,6 @@
 #include <cmath>
 #include <complex>
 #include <functional>
-#include <numeric>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -191,8 +190,7 @@ RandomModeZeroFrequency fromMoments(const std::vector<double>& D, int N, double 
     RandomModeZeroFrequency out;
     out.auto_mean = auto_mean;
     out.m2 = m2;
-    out.kappa =
-        std::accumulate(D.begin(), D.end(), 0.0, [](double s, double d) { return s + d * d * d * d; }) / N;
+    out.kappa = detail::sumOfPowers(D, 4) / N;
     out.n_cross_var = out.m2 - out.auto_mean * out.auto_mean;
     out.pr_over_n = out.auto_mean > 0.0 ? out.auto_mean * out.auto_mean / out.m2 : 0.0;
     return out;
