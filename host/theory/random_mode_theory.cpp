@@ -249,10 +249,21 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
             Mat2 gk = g0;
             return cavity.solve(eps, gk);
         };
-        const double d1 = (at(h) - at(-h)) / (2.0 * h);
-        const double d2 = (at(2.0 * h) - at(-2.0 * h)) / (4.0 * h);
+        double slope = 0.0;  // r'(0)
+        try {
+            const double d1 = (at(h) - at(-h)) / (2.0 * h);
+            const double d2 = (at(2.0 * h) - at(-2.0 * h)) / (4.0 * h);
+            slope = (4.0 * d1 - d2) / 3.0;
+        } catch (const std::exception&) {
+            // Next to the edge the smallest eigenvalue of M^T M can be below h, and eps = -h, -2h cross it:
+            // one-sided differences at eps > 0 (second order, Richardson-extrapolated) never do.
+            const auto forward = [&](double step) {
+                return (-3.0 * r0 + 4.0 * at(step) - at(2.0 * step)) / (2.0 * step);
+            };
+            slope = (4.0 * forward(0.5 * h) - forward(h)) / 3.0;
+        }
         out.auto_mean = s2 * r0;
-        out.m2 = -s2 * s2 * (4.0 * d1 - d2) / 3.0;
+        out.m2 = -s2 * s2 * slope;
         out.exact = true;
     }
     if (!(out.auto_mean > 0.0) && s2 > 0.0)

@@ -321,6 +321,21 @@ TEST(RandomModeZeroFrequency, CavityAtSmallOverlapApproachesTheUncorrelatedClose
     EXPECT_NEAR(randomModeZeroFrequency(D, n, -1e-6, 1.0).pr_over_n, closed, 1e-5);
 }
 
+// Next to the edge the smallest eigenvalue of (1-J)^T (1-J) can lie below the central-difference step, so
+// r'(0) comes from one-sided differences at eps > 0 (the closure's equivalent network of tanh, g = 1.5,
+// rho = 0.2: gamma = 0.44193). The ZF PR/N is then tiny but defined, and continuous with a point farther in.
+TEST(RandomModeZeroFrequency, NextToTheEdgeTheDimensionIsStillDefined) {
+    const int n = 100;
+    const std::vector<double> D = randomModeSpectrum(ModeSpectrum::Flat, n / 2, n, 1.5 * 0.44193, 0.0);
+    const RandomModeZeroFrequency edge = randomModeZeroFrequency(D, n, 0.2, 1.0);
+    EXPECT_GT(edge.pr_over_n, 0.0);
+    EXPECT_LT(edge.pr_over_n, 0.01);
+    const std::vector<double> inner = randomModeSpectrum(ModeSpectrum::Flat, n / 2, n, 1.5 * 0.43, 0.0);
+    const double farther = randomModeZeroFrequency(inner, n, 0.2, 1.0).pr_over_n;
+    EXPECT_GT(farther, edge.pr_over_n);
+    EXPECT_LT(farther, 10.0 * edge.pr_over_n);
+}
+
 TEST(RandomModeZeroFrequency, MatchesExactInverseAveragedOverRealizationsAtN200) {
     // Tolerance: 5 standard errors plus 3/N for the (not derived) O(1/N) offset.
     const int n = 200, realizations = 6;
