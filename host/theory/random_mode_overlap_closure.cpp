@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
-#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "dmft_internal.hpp"
 #include "linear_equivalence_closure.hpp"
 #include "quench/theory/random_mode_theory.hpp"
+#include "random_mode_classes.hpp"
 
 namespace quench::theory {
 namespace {
@@ -83,10 +83,6 @@ detail::ClosureCoupling randomModeCoupling(const std::vector<double>& D, int N,
     return c;
 }
 
-double couplingStrength(const std::vector<double>& D, int N) {
-    return std::sqrt(std::inner_product(D.begin(), D.end(), D.begin(), 0.0) / N);
-}
-
 }  // namespace
 
 DmftCorrelation solveRandomModeOverlapCorrelation(const Activation& phi, const std::vector<double>& D, int N,
@@ -98,7 +94,7 @@ DmftCorrelation solveRandomModeOverlapCorrelation(const Activation& phi, const s
     if (!(sigma > 0.0) || !std::isfinite(sigma))
         throw std::domain_error("sigma = " + show(sigma) +
                                 ": the random-mode closure needs finite noise > 0");
-    const double g = couplingStrength(D, N);
+    const double g = std::sqrt(detail::sumOfPowers(D, 2) / N);
     const std::string what =
         "random-mode closure with mode overlap at g = " + show(g) + ", sigma = " + show(sigma);
     detail::requireOddActivation(phi, what);

@@ -31,7 +31,9 @@ using Complex = std::complex<double>;
 
 // The grid predict() uses for the closures.
 DmftGridOptions grid() {
-    return DmftGridOptions{.dt = 0.02};
+    DmftGridOptions options;
+    options.dt = 0.02;
+    return options;
 }
 
 TEST(RandomModeOverlapClosure, AtZeroOverlapItIsTheExactDmftWithWhiteAndColoredNoise) {

@@ -17,7 +17,8 @@
 namespace quench::theory {
 
 // Delta(tau), C_phi(tau) of the closure on tau_k = k dt (options.dt; options.max_tau = 0 chooses
-// 30 / rate + 10 from the starting network's distance to the edge). g_eff is gamma g with
+// 30 / rate + 10, rate from the solved network's distance to the edge: a first pass at rate 0.15, redone on a
+// longer grid when the network is slower). g_eff is gamma g with
 // g^2 = (1/N) sum D_a^2. Throws std::domain_error naming the parameter for invalid D, N, rho, sigma <= 0,
 // noise_tau < 0, a phi with E[phi] != 0, and when gamma J has no stationary state; std::runtime_error when
 // the iteration does not converge.
@@ -27,7 +28,8 @@ DmftCorrelation solveRandomModeOverlapCorrelation(const Activation& phi, const s
                                                   double noise_tau = 0.0);
 
 // The closure's equivalent site noise L(w) = S_phi(w) / P(w), tabulated on w = s tan(theta) up to w_cap (the
-// network's width s; held constant beyond w_cap, where L is within ~1/w^2 of E[phi'^2] sigma^2).
+// network's width s; held constant beyond w_cap: with white noise L is there within ~1/w^2 of its limit
+// E[phi'^2] sigma^2, with OU noise it decays like 1/w^2 where the ET integrands are already negligible).
 TabulatedSpectrum randomModeOverlapEquivalentNoise(const DmftCorrelation& c, const std::vector<double>& D,
                                                    int N, const std::vector<double>& rho, double w_cap);
 
