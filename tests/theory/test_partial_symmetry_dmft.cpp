@@ -11,6 +11,7 @@
 #include <string>
 
 #include "activation_of.hpp"
+#include "closure_grid.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/prediction.hpp"
 
@@ -18,6 +19,7 @@ namespace quench::theory {
 namespace {
 
 using quench::testing::activationOf;
+using quench::testing::closureGrid;
 
 // A tanh network (sigma = 1, g = 1) with partially symmetric couplings, eta = 0.5.
 EnsembleSpec tanhWithSymmetry() {
@@ -29,17 +31,12 @@ EnsembleSpec tanhWithSymmetry() {
     return spec;
 }
 
-DmftGridOptions grid() {
-    DmftGridOptions o;
-    o.dt = 0.02;
-    return o;
-}
-
 TEST(PartiallySymmetricClosure, AtEtaZeroItIsTheExactWhiteNoiseDmft) {
     const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     for (const double g : {0.5, 1.0, 1.5}) {
-        const DmftCorrelation exact = solveWhiteNoiseCorrelation(tanh_phi, g, 1.0, grid());
-        const DmftCorrelation closure = solvePartiallySymmetricCorrelation(tanh_phi, g, 0.0, 1.0, grid());
+        const DmftCorrelation exact = solveWhiteNoiseCorrelation(tanh_phi, g, 1.0, closureGrid());
+        const DmftCorrelation closure =
+            solvePartiallySymmetricCorrelation(tanh_phi, g, 0.0, 1.0, closureGrid());
         EXPECT_NEAR(closure.delta0, exact.delta0, 1e-4) << "g " << g;
         EXPECT_NEAR(closure.gamma, exact.gamma, 1e-4) << "g " << g;
         EXPECT_NEAR(closure.c_phi[0], exact.c_phi[0], 1e-4) << "g " << g;
@@ -56,7 +53,7 @@ TEST(PartiallySymmetricClosure, LinearPhiReproducesTheLinearPartiallySymmetricCl
     const double sigma = 1.2;
     for (const double eta : {0.5, -0.5}) {
         const double g = 0.6;
-        const DmftCorrelation c = solvePartiallySymmetricCorrelation(linear, g, eta, sigma, grid());
+        const DmftCorrelation c = solvePartiallySymmetricCorrelation(linear, g, eta, sigma, closureGrid());
         const double a = linearEqualTimeAutoMeanPartiallySymmetric(g, eta, sigma);
         EXPECT_NEAR(c.delta0, a, 1e-4 * a) << "eta " << eta;
         EXPECT_NEAR(c.gamma, 1.0, 1e-12);
@@ -74,14 +71,14 @@ TEST(PartiallySymmetricClosure, LinearPhiReproducesTheLinearPartiallySymmetricCl
 // The numpy prototype (briefs/eta_closure_prototype.py): tanh, sigma = 1, g = 1.
 TEST(PartiallySymmetricClosure, TanhMatchesThePrototypeValues) {
     const Activation tanh_phi = activationOf(ActivationKind::Tanh);
-    const DmftCorrelation plus = solvePartiallySymmetricCorrelation(tanh_phi, 1.0, 0.5, 1.0, grid());
+    const DmftCorrelation plus = solvePartiallySymmetricCorrelation(tanh_phi, 1.0, 0.5, 1.0, closureGrid());
     EXPECT_NEAR(plus.delta0, 0.93346, 2e-3 * 0.93346);
     EXPECT_NEAR(plus.gamma, 0.61820, 2e-3 * 0.61820);
     EXPECT_NEAR(plus.c_phi[0], 0.38180, 2e-3 * 0.38180);
-    const DmftCorrelation minus = solvePartiallySymmetricCorrelation(tanh_phi, 1.0, -0.5, 1.0, grid());
+    const DmftCorrelation minus = solvePartiallySymmetricCorrelation(tanh_phi, 1.0, -0.5, 1.0, closureGrid());
     EXPECT_NEAR(minus.delta0, 0.57081, 2e-3 * 0.57081);
     // Symmetric couplings (eta > 0) reinforce the fluctuations, antisymmetric ones damp them.
-    const DmftCorrelation iid = solveWhiteNoiseCorrelation(tanh_phi, 1.0, 1.0, grid());
+    const DmftCorrelation iid = solveWhiteNoiseCorrelation(tanh_phi, 1.0, 1.0, closureGrid());
     EXPECT_GT(plus.delta0, iid.delta0);
     EXPECT_LT(minus.delta0, iid.delta0);
 }
@@ -99,19 +96,21 @@ void expectDomainErrorNaming(const std::function<void()>& f, const std::string& 
 TEST(PartiallySymmetricClosure, RejectsBadSymmetryAndUnstableInputsNamingTheParameter) {
     const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     const Activation linear = activationOf(ActivationKind::Linear);
-    expectDomainErrorNaming([&] { solvePartiallySymmetricCorrelation(tanh_phi, 1.0, 1.5, 1.0, grid()); },
-                            "eta");
-    expectDomainErrorNaming([&] { solvePartiallySymmetricCorrelation(tanh_phi, 1.0, -1.01, 1.0, grid()); },
-                            "eta");
-    expectDomainErrorNaming([&] { solvePartiallySymmetricCorrelation(tanh_phi, -1.0, 0.5, 1.0, grid()); },
-                            "g");
-    expectDomainErrorNaming([&] { solvePartiallySymmetricCorrelation(tanh_phi, 1.0, 0.5, 0.0, grid()); },
-                            "sigma");
+    expectDomainErrorNaming(
+        [&] { solvePartiallySymmetricCorrelation(tanh_phi, 1.0, 1.5, 1.0, closureGrid()); }, "eta");
+    expectDomainErrorNaming(
+        [&] { solvePartiallySymmetricCorrelation(tanh_phi, 1.0, -1.01, 1.0, closureGrid()); }, "eta");
+    expectDomainErrorNaming(
+        [&] { solvePartiallySymmetricCorrelation(tanh_phi, -1.0, 0.5, 1.0, closureGrid()); }, "g");
+    expectDomainErrorNaming(
+        [&] { solvePartiallySymmetricCorrelation(tanh_phi, 1.0, 0.5, 0.0, closureGrid()); }, "sigma");
     // A linear network past the edge of the spectral ellipse, g (1 + eta) >= 1.
-    expectDomainErrorNaming([&] { solvePartiallySymmetricCorrelation(linear, 0.8, 0.5, 1.0, grid()); }, "g");
+    expectDomainErrorNaming([&] { solvePartiallySymmetricCorrelation(linear, 0.8, 0.5, 1.0, closureGrid()); },
+                            "g");
     expectDomainErrorNaming(
         [&] {
-            solvePartiallySymmetricCorrelation(activationOf(ActivationKind::Relu), 0.5, 0.5, 1.0, grid());
+            solvePartiallySymmetricCorrelation(activationOf(ActivationKind::Relu), 0.5, 0.5, 1.0,
+                                               closureGrid());
         },
         "phi");
 }
@@ -160,8 +159,8 @@ TEST(PartiallySymmetricClosure, ColoredNoiseIsTheExactColoredDmftAtEtaZeroAndThe
     const Activation tanh_phi = activationOf(ActivationKind::Tanh);
     for (const double tau : {0.1, 1.0, 10.0}) {
         const DmftCorrelation closure =
-            solvePartiallySymmetricCorrelation(tanh_phi, 1.5, 0.0, 1.0, grid(), tau);
-        const DmftCorrelation dmft = solveColoredNoiseCorrelation(tanh_phi, 1.5, 1.0, tau, grid());
+            solvePartiallySymmetricCorrelation(tanh_phi, 1.5, 0.0, 1.0, closureGrid(), tau);
+        const DmftCorrelation dmft = solveColoredNoiseCorrelation(tanh_phi, 1.5, 1.0, tau, closureGrid());
         EXPECT_NEAR(closure.delta0, dmft.delta0, 1e-4 * dmft.delta0) << "tau_n = " << tau;
         EXPECT_NEAR(closure.c_phi.front(), dmft.c_phi.front(), 1e-4 * dmft.c_phi.front())
             << "tau_n = " << tau;
@@ -172,7 +171,7 @@ TEST(PartiallySymmetricClosure, ColoredNoiseIsTheExactColoredDmftAtEtaZeroAndThe
     linear.noise.tau = 2.0;
     const TheoryPrediction p = predict(linear);
     const DmftCorrelation c =
-        solvePartiallySymmetricCorrelation(linear.network.activation, 0.5, 0.5, 1.0, grid(), 2.0);
+        solvePartiallySymmetricCorrelation(linear.network.activation, 0.5, 0.5, 1.0, closureGrid(), 2.0);
     const CovariancePrediction& et = p.at(Variable::X, CovarianceKind::EqualTime);
     EXPECT_EQ(et.at(Statistic::AutoMean).basis, Basis::Exact);
     EXPECT_NEAR(*et.at(Statistic::AutoMean).value, c.delta0, 1e-4 * c.delta0);
@@ -188,10 +187,11 @@ TEST(PartiallySymmetricClosure, PredictCarriesColoredNoiseIntoTheClosure) {
     EXPECT_EQ(p.route, "dmft_partial_symmetry");
     EXPECT_EQ(p.delta0.basis, Basis::LinearEquivalence);
     const DmftCorrelation c =
-        solvePartiallySymmetricCorrelation(spec.network.activation, 1.0, 0.5, 1.0, grid(), 0.5);
+        solvePartiallySymmetricCorrelation(spec.network.activation, 1.0, 0.5, 1.0, closureGrid(), 0.5);
     EXPECT_NEAR(*p.delta0.value, c.delta0, 1e-9);
-    EXPECT_LT(c.delta0,
-              solvePartiallySymmetricCorrelation(spec.network.activation, 1.0, 0.5, 1.0, grid()).delta0);
+    EXPECT_LT(
+        c.delta0,
+        solvePartiallySymmetricCorrelation(spec.network.activation, 1.0, 0.5, 1.0, closureGrid()).delta0);
     EXPECT_TRUE(p.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN).available());
     EXPECT_TRUE(p.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN).available());
 }

@@ -21,20 +21,15 @@
 #include <lapacke.h>
 
 #include "activation_of.hpp"
+#include "closure_grid.hpp"
 #include "quench/theory/random_mode_theory.hpp"
 
 namespace quench::theory {
 namespace {
 
 using quench::testing::activationOf;
+using quench::testing::closureGrid;
 using Complex = std::complex<double>;
-
-// The grid predict() uses for the closures.
-DmftGridOptions grid() {
-    DmftGridOptions options;
-    options.dt = 0.02;
-    return options;
-}
 
 TEST(RandomModeOverlapClosure, AtZeroOverlapItIsTheExactDmftWithWhiteAndColoredNoise) {
     const Activation tanh_phi = activationOf(ActivationKind::Tanh);
@@ -42,15 +37,16 @@ TEST(RandomModeOverlapClosure, AtZeroOverlapItIsTheExactDmftWithWhiteAndColoredN
     for (const double g : {0.5, 1.5}) {
         const std::vector<double> D = randomModeSpectrum(ModeSpectrum::Flat, n / 2, n, g, 0.0);
         const DmftCorrelation closure = solveRandomModeOverlapCorrelation(
-            tanh_phi, D, n, std::vector<double>(D.size(), 0.0), 1.0, grid());
-        const DmftCorrelation dmft = solveWhiteNoiseCorrelation(tanh_phi, g, 1.0, grid());
+            tanh_phi, D, n, std::vector<double>(D.size(), 0.0), 1.0, closureGrid());
+        const DmftCorrelation dmft = solveWhiteNoiseCorrelation(tanh_phi, g, 1.0, closureGrid());
         EXPECT_NEAR(closure.delta0, dmft.delta0, 1e-4 * dmft.delta0) << "g = " << g;
         EXPECT_NEAR(closure.c_phi.front(), dmft.c_phi.front(), 1e-4 * dmft.c_phi.front()) << "g = " << g;
         EXPECT_NEAR(closure.g_eff, dmft.g_eff, 1e-4) << "g = " << g;
         // OU noise: the colored-noise DMFT.
         const DmftCorrelation colored = solveRandomModeOverlapCorrelation(
-            tanh_phi, D, n, std::vector<double>(D.size(), 0.0), 1.0, grid(), 10.0);
-        const DmftCorrelation colored_dmft = solveColoredNoiseCorrelation(tanh_phi, g, 1.0, 10.0, grid());
+            tanh_phi, D, n, std::vector<double>(D.size(), 0.0), 1.0, closureGrid(), 10.0);
+        const DmftCorrelation colored_dmft =
+            solveColoredNoiseCorrelation(tanh_phi, g, 1.0, 10.0, closureGrid());
         EXPECT_NEAR(colored.delta0, colored_dmft.delta0, 1e-4 * colored_dmft.delta0) << "g = " << g;
         EXPECT_NEAR(colored.c_phi.front(), colored_dmft.c_phi.front(), 1e-4 * colored_dmft.c_phi.front());
     }
@@ -62,14 +58,14 @@ TEST(RandomModeOverlapClosure, LinearPhiIsTheExactLinearCavity) {
     const int n = 200;
     const std::vector<double> D = randomModeSpectrum(ModeSpectrum::Flat, n / 2, n, 0.6, 0.0);
     const std::vector<double> rho(D.size(), -0.5);
-    const DmftCorrelation c =
-        solveRandomModeOverlapCorrelation(activationOf(ActivationKind::Linear), D, n, rho, 1.0, grid());
+    const DmftCorrelation c = solveRandomModeOverlapCorrelation(activationOf(ActivationKind::Linear), D, n,
+                                                                rho, 1.0, closureGrid());
     EXPECT_NEAR(c.delta0, randomModeEqualTimeAutoMean(D, n, rho, 1.0), 2e-4);
     EXPECT_NEAR(activationSpectrum(c, 0.0), randomModeZeroFrequency(D, n, rho, 1.0).auto_mean, 2e-3);
     const TabulatedSpectrum noise = randomModeOverlapEquivalentNoise(c, D, n, rho, 0.25 / c.dt);
     for (const double w : {0.0, 0.5, 3.0}) EXPECT_NEAR(noise(w), 1.0, 3e-3) << "w = " << w;
-    const DmftCorrelation colored =
-        solveRandomModeOverlapCorrelation(activationOf(ActivationKind::Linear), D, n, rho, 1.0, grid(), 1.0);
+    const DmftCorrelation colored = solveRandomModeOverlapCorrelation(activationOf(ActivationKind::Linear), D,
+                                                                      n, rho, 1.0, closureGrid(), 1.0);
     EXPECT_NEAR(colored.delta0, randomModeEqualTimeAutoMean(D, n, rho, 1.0, 1.0), 2e-4);
 }
 
@@ -133,17 +129,18 @@ TEST(RandomModeOverlapClosure, RejectsBadInputAndUnstableNetworksNamingTheCause)
     const int n = 100;
     const std::vector<double> D = randomModeSpectrum(ModeSpectrum::Flat, n / 2, n, 0.5, 0.0);
     const std::vector<double> rho(D.size(), -0.5);
-    expectDomainErrorMentioning([&] { solveRandomModeOverlapCorrelation(tanh_phi, D, n, rho, 0.0, grid()); },
-                                "sigma");
+    expectDomainErrorMentioning(
+        [&] { solveRandomModeOverlapCorrelation(tanh_phi, D, n, rho, 0.0, closureGrid()); }, "sigma");
     expectDomainErrorMentioning(
         [&] {
             solveRandomModeOverlapCorrelation(tanh_phi, D, n, std::vector<double>(D.size(), 1.5), 1.0,
-                                              grid());
+                                              closureGrid());
         },
         "rho");
     expectDomainErrorMentioning(
         [&] {
-            solveRandomModeOverlapCorrelation(activationOf(ActivationKind::Relu), D, n, rho, 1.0, grid());
+            solveRandomModeOverlapCorrelation(activationOf(ActivationKind::Relu), D, n, rho, 1.0,
+                                              closureGrid());
         },
         "phi");
     // A linear network whose bulk reaches 1 (rho = 0.5 shifts it right by 0.5 sum D / N).
@@ -151,7 +148,7 @@ TEST(RandomModeOverlapClosure, RejectsBadInputAndUnstableNetworksNamingTheCause)
     expectDomainErrorMentioning(
         [&] {
             solveRandomModeOverlapCorrelation(activationOf(ActivationKind::Linear), strong, n,
-                                              std::vector<double>(D.size(), 0.5), 1.0, grid());
+                                              std::vector<double>(D.size(), 0.5), 1.0, closureGrid());
         },
         "no stationary state");
 }
