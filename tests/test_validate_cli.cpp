@@ -69,7 +69,8 @@ INSTANTIATE_TEST_SUITE_P(Presets, QuickPreset,
                                            "spectral_pr_linear", "spectral_pr_tanh", "annealed_vs_quenched",
                                            "heterogeneous_gains", "low_rank_zscore", "tanh_finite_size",
                                            "power_law_finite_size", "pade_finite_size", "tanh_symmetric",
-                                           "random_mode_overlap"));
+                                           "random_mode_overlap", "random_mode_overlap_colored",
+                                           "random_mode_overlap_tanh", "tanh_symmetric_colored"));
 
 TEST_F(ValidateCli, DrawsThePlotsWhenMatplotlibIsThere) {
     if (std::system("python3 -c 'import matplotlib' > /dev/null 2>&1") != 0)
