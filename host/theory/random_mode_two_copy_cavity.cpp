@@ -32,8 +32,8 @@ Mat4 inverse(Mat4 m) {
     for (int col = 0; col < 4; ++col) {
         int pivot = col;
         for (int r = col + 1; r < 4; ++r)
-            if (std::abs(m[r][col]) > std::abs(m[pivot][col])) pivot = r;
-        if (!(std::abs(m[pivot][col]) > 0.0))
+            if (std::norm(m[r][col]) > std::norm(m[pivot][col])) pivot = r;
+        if (!(std::norm(m[pivot][col]) > 0.0))
             throw std::domain_error("random-mode theory: singular two-copy cavity (unstable network)");
         std::swap(m[col], m[pivot]);
         std::swap(inv[col], inv[pivot]);
@@ -107,15 +107,15 @@ struct TwoCopyCavity {
                         next[r][c] += (diagonal_block ? mode.rho : 1.0) * w * g[r][c];
                     }
             }
-            double change = 0.0, size = 1.0;
+            double change2 = 0.0, size2 = 1.0;  // squared moduli: no hypot in the inner loop
             for (int r = 0; r < 4; ++r)
                 for (int c = 0; c < 4; ++c) {
                     if (!std::isfinite(next[r][c].real()) || !std::isfinite(next[r][c].imag())) return false;
-                    change = std::max(change, std::abs(next[r][c] - gamma[r][c]));
-                    size = std::max(size, std::abs(next[r][c]));
+                    change2 = std::max(change2, std::norm(next[r][c] - gamma[r][c]));
+                    size2 = std::max(size2, std::norm(next[r][c]));
                     gamma[r][c] = 0.5 * (gamma[r][c] + next[r][c]);
                 }
-            if (change < 1e-12 * size) return true;
+            if (change2 < 1e-24 * size2) return true;
         }
         return false;
     }
