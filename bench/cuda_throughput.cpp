@@ -18,10 +18,10 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench_cases.hpp"
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_info.hpp"
 #include "cuda/step_engine.hpp"
@@ -32,27 +32,8 @@ namespace {
 
 using quench::cuda::DeviceBuffer;
 
-struct Case {
-    int n = 0;
-    int r = 0;
-    int k = 0;
-};
-
-std::vector<Case> parseCases(const std::string& text) {
-    std::vector<Case> cases;
-    std::stringstream list(text);
-    std::string item;
-    while (std::getline(list, item, ',')) {
-        Case c;
-        char colon1 = 0, colon2 = 0;
-        std::stringstream fields(item);
-        if (!(fields >> c.n >> colon1 >> c.r >> colon2 >> c.k) || colon1 != ':' || colon2 != ':' || c.n < 1 ||
-            c.r < 1 || c.k < 1)
-            throw quench::ConfigError("--cases", item, "N:R:K with positive integers, comma-separated");
-        cases.push_back(c);
-    }
-    return cases;
-}
+using quench::bench::Case;
+using quench::bench::parseCases;
 
 // Milliseconds of `work` between two events, the median of `repeats`.
 template <class Work>
@@ -89,8 +70,9 @@ double copyBandwidth(cudaStream_t stream) {
     return 2.0 * static_cast<double>(bytes) / (ms * 1e-3);
 }
 
-// FLOP/s of a large plain-FP32 SGEMM (no TF32), on data that is not zero.
-double sgemmRate(cudaStream_t stream, cublasHandle_t blas) {
+// FLOP/s of a large FP32 GEMM on data that is not zero: plain FP32 (CUBLAS_COMPUTE_32F, no TF32), or
+// with compute = CUBLAS_COMPUTE_32F_FAST_TF32 the tensor cores' TF32 rate.
+double sgemmRate(cudaStream_t stream, cublasHandle_t blas, cublasComputeType_t compute = CUBLAS_COMPUTE_32F) {
     const int m = 8192;
     const std::size_t elements = static_cast<std::size_t>(m) * m;
     DeviceBuffer<float> a(elements), b(elements), c(elements);
@@ -100,8 +82,9 @@ double sgemmRate(cudaStream_t stream, cublasHandle_t blas) {
     QUENCH_CUDA_CHECK(cudaMemcpy(b.data(), host.data(), b.bytes(), cudaMemcpyHostToDevice));
     const float one = 1.f, zero = 0.f;
     const auto gemm = [&] {
-        QUENCH_CUBLAS_CHECK(cublasSgemm(blas, CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one, a.data(), m, b.data(),
-                                        m, &zero, c.data(), m));
+        QUENCH_CUBLAS_CHECK(cublasGemmEx(blas, CUBLAS_OP_N, CUBLAS_OP_N, m, m, m, &one, a.data(), CUDA_R_32F,
+                                         m, b.data(), CUDA_R_32F, m, &zero, c.data(), CUDA_R_32F, m, compute,
+                                         CUBLAS_GEMM_DEFAULT));
     };
     gemm();
     const double ms = medianMs(stream, 5, gemm);
@@ -167,6 +150,10 @@ nlohmann::json runCase(const Case& c, const quench::EnsembleSpec& spec, double b
     const bool diverged =
         std::any_of(flags.begin(), flags.end(), [](unsigned long long f) { return f != ~0ull; });
 
+    // The floor of coupling.storage = "regenerate" (J_r drawn from its keys inside the step): the
+    // device's rate of drawing the very entries it stores, measured on the annealed redraw kernel.
+    const double generate_ms = medianMs(stream, 3, [&] { engine.loadEpoch(1); });
+
     const double seconds = ms * 1e-3 / static_cast<double>(per_repeat);
     const double n = c.n, r = c.r, k = c.k;
     const double real = sizeof(Real);
@@ -190,6 +177,8 @@ nlohmann::json runCase(const Case& c, const quench::EnsembleSpec& spec, double b
     out["achieved_tflop_s"] = flops / seconds * 1e-12;
     out["roofline_fraction"] = std::max(t_memory, t_compute) / seconds;
     out["bound"] = t_memory > t_compute ? "bandwidth" : "compute";
+    out["coupling_generation_entries_per_s"] = r * n * n / (generate_ms * 1e-3);
+    out["coupling_generation_seconds_per_wave"] = generate_ms * 1e-3;
     if (diverged) out["warning"] = "some realization left the blow-up bound during the timing";
     return out;
 }
@@ -212,7 +201,7 @@ int main(int argc, char** argv) {
     double target_seconds = 0.3;
     app.add_option("--cases", cases_text, "N:R:K list, comma-separated");
     app.add_option("--precision", precision_name, "working precision")
-        ->check(CLI::IsMember({"fp32", "fp64"}));
+        ->check(CLI::IsMember({"fp32", "fp64", "tf32"}));
     app.add_option("--storage", storage, "how J is stored: fp32 (the working precision), bf16, fp16")
         ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
     app.add_option("--target-seconds", target_seconds, "length of one timed repeat")
@@ -221,8 +210,9 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         const std::vector<Case> cases = parseCases(cases_text);
-        const quench::Precision precision =
-            precision_name == "fp64" ? quench::Precision::Fp64 : quench::Precision::Fp32;
+        const quench::Precision precision = precision_name == "fp64"   ? quench::Precision::Fp64
+                                            : precision_name == "tf32" ? quench::Precision::Tf32
+                                                                       : quench::Precision::Fp32;
         const quench::CouplingStorage coupling_storage = storage == "bf16"   ? quench::CouplingStorage::Bf16
                                                          : storage == "fp16" ? quench::CouplingStorage::Fp16
                                                                              : quench::CouplingStorage::Full;
@@ -235,10 +225,12 @@ int main(int argc, char** argv) {
         const quench::cuda::CublasHandle blas(stream.get());
         const double bandwidth = copyBandwidth(stream.get());
         const double sgemm = sgemmRate(stream.get(), blas.get());
-        // The compute ceiling of the storage: FP32 SGEMM, or the tensor cores' bf16 rate.
-        const double gemm_rate = coupling_storage == quench::CouplingStorage::Full
-                                     ? sgemm
-                                     : bf16GemmRate(stream.get(), blas.get());
+        // The compute ceiling of the product: FP32 SGEMM, or the tensor cores' bf16 or TF32 rate.
+        const double gemm_rate = coupling_storage != quench::CouplingStorage::Full
+                                     ? bf16GemmRate(stream.get(), blas.get())
+                                 : precision == quench::Precision::Tf32
+                                     ? sgemmRate(stream.get(), blas.get(), CUBLAS_COMPUTE_32F_FAST_TF32)
+                                     : sgemm;
         const quench::cuda::DeviceInfo info = quench::cuda::currentDeviceInfo();
         nlohmann::json out;
         out["device"] = info.name;
@@ -250,6 +242,7 @@ int main(int argc, char** argv) {
         out["bandwidth_gb_s"] = bandwidth * 1e-9;
         out["sgemm_tflop_s"] = sgemm * 1e-12;
         if (coupling_storage != quench::CouplingStorage::Full) out["bf16_gemm_tflop_s"] = gemm_rate * 1e-12;
+        if (precision == quench::Precision::Tf32) out["tf32_gemm_tflop_s"] = gemm_rate * 1e-12;
         out["cases"] = nlohmann::json::array();
         for (const Case& c : cases) {
             nlohmann::json row;

@@ -155,7 +155,10 @@ def main():
             "roofline_fraction": c.get("roofline_fraction"), "bound": c.get("bound"),
             "achieved_tflop_s": c.get("achieved_tflop_s"), "achieved_gb_s": c.get("achieved_gb_s"),
             "quench_seconds_per_step": c.get("seconds_per_step"), "bytes_per_step": c.get("bytes_per_step"),
-            "flops_per_step": c.get("flops_per_step"), "quench_error": c.get("error"),
+            "flops_per_step": c.get("flops_per_step"),
+            # The rate of drawing J's entries on the device: the floor of regenerating J every step.
+            "coupling_generation_entries_per_s": c.get("coupling_generation_entries_per_s"),
+            "quench_error": c.get("error"),
             "pytorch_error": peer_error.get(key + (prefer[0],))})
     order = {"fp32": 0, "bf16": 1, "fp16": 2}
     merged.sort(key=lambda m: (m["n"], m["k"], m["r"], m["precision"] or "", order.get(m["storage"], 3)))

@@ -2,7 +2,6 @@
 
 #include "cpu/cpu_backend.hpp"
 #include "quench/backend.hpp"
-#include "quench/cpu_only_features.hpp"
 #include "quench/error.hpp"
 
 #ifdef QUENCH_HAVE_CUDA
@@ -66,18 +65,6 @@ std::unique_ptr<Backend> makeBackend(BackendKind kind) {
         return std::make_unique<cuda::CudaBackend>();
 #endif
     return std::make_unique<cpu::CpuBackend>();
-}
-
-std::unique_ptr<Backend> makeBackendFor(BackendKind kind, const EnsembleSpec& spec, std::string* note) {
-    const std::string key = cpuOnlyFeature(spec).key;
-    if (kind == BackendKind::Auto && !key.empty()) {
-        if (compiledBackends().size() > 1 && note != nullptr)
-            *note = "--backend auto runs on the CPU: " + key +
-                    " is verified on the CPU backend only (its CUDA path has not yet run on a GPU; "
-                    "--backend cuda runs it)";
-        kind = BackendKind::Cpu;
-    }
-    return makeBackend(kind);
 }
 
 }  // namespace quench

@@ -1,7 +1,9 @@
 #pragma once
 // The elementwise parts of one integration step of a wave of realizations. Order per step
 // (as on the CPU): phi = phi(x) [+ bin integrals when measuring]; H = J Phi (cuBLAS, host side);
-// x, eta updated with the noise of this step.
+// x, eta updated with the noise of this step. The update also writes phi of the new state, so that
+// a step that measures nothing runs two kernels and reads the state once (the activation kernel
+// then only adds the bin integrals, from the phi it finds).
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
@@ -22,11 +24,12 @@ struct ActivationParams {
     int accumulate_bins = 0;  // add dt x and dt phi to the FP64 bin integrals (measured steps)
     double dt = 0.0;
     CouplingStorage storage = CouplingStorage::Full;  // also write phi16 when 16-bit
+    int phi_current = 0;  // phi (and phi16) already hold phi(x): only the bins are added
 };
 
 // phi = phi(x), or phi(b_i x) with gain[slot n + i] = b_i when gain is given (per-neuron gains); when
 // accumulate_bins, bin_x += dt x and bin_phi += dt phi (same layout, FP64); with a 16-bit storage also
-// phi16 = phi rounded to that format (the GEMM's operand).
+// phi16 = phi rounded to that format (the GEMM's operand). With phi_current, phi is read, not computed.
 template <class Real>
 cudaError_t launchActivation(const ActivationParams& p, const Real* x, const Real* gain, Real* phi,
                              std::uint16_t* phi16, double* bin_x, double* bin_phi, cudaStream_t stream);
@@ -46,6 +49,9 @@ struct EulerStepParams {
     int colored = 0;
     double input = 0.0;
     double blow_up = 0.0;
+    // phi of the new state, as launchActivation computes it (also phi16 with a 16-bit storage).
+    Activation activation{};
+    CouplingStorage storage = CouplingStorage::Full;
 };
 
 // Per-neuron time constants: the coefficients decay, drive_gain, kick of neuron i of slot r, each an
@@ -60,10 +66,10 @@ struct NeuronCoefficients {
 
 // first_bad_step[slot]: atomically lowered to step + 1 (the CPU's convention) when some |x| of the
 // realization exceeds blow_up or is not finite after this update. neuron.decay == nullptr: the scalar
-// coefficients of p.
+// coefficients of p. phi (and phi16 when not null, gain as launchActivation) receive phi of the new x.
 template <class Real>
 cudaError_t launchEulerStep(const EulerStepParams& p, const NeuronCoefficients<Real>& neuron, Real* x,
-                            const Real* h, Real* eta, unsigned long long* first_bad_step,
-                            cudaStream_t stream);
+                            const Real* h, Real* eta, const Real* gain, Real* phi, std::uint16_t* phi16,
+                            unsigned long long* first_bad_step, cudaStream_t stream);
 
 }  // namespace quench::kernels

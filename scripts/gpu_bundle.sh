@@ -22,5 +22,6 @@ for b in "${binaries[@]}"; do
 done
 # The build tree without objects: binaries, ctest files, generated test lists.
 tar -C . -cf "$stage/build.tar" --exclude='*.o' --exclude='*.a' --exclude='CMakeFiles' "$build"
-tar -C "$stage" -cJf "$out" build.tar lib
+printf '%s\n' "$build" >"$stage/build_dir"
+tar -C "$stage" -cJf "$out" build.tar lib build_dir
 du -h "$out"

@@ -5,27 +5,31 @@
 # suite with QUENCH_REQUIRE_GPU=1 (its CLI tests then run on the GPU through --backend auto).
 # Usage (on the GPU machine, from the repository root):
 #   scripts/gpu_check.sh [STAGES] [DEADLINE_S]
-#     STAGES: comma list of tests,bench,storage,sanitize,ctest (default: all, in that order)
+#     STAGES: comma list of tests,bench,layouts,profile,bench_extra,storage,sanitize,ctest (default:
+#     tests,bench,storage,sanitize,ctest; stages run in that order)
 #     DEADLINE_S: the last stage (ctest) is cut to end by then (default 480)
 # With a bundle made by scripts/gpu_bundle.sh in .gpu/ it runs that build (for GPU machines without
-# quench's dependencies); otherwise ./build. Logs and JSON go to $OUT (default out/gpu).
+# quench's dependencies); otherwise ./build. QUENCH_BUILD names another build folder (a bundle
+# records its own). Logs and JSON go to $OUT (default out/gpu).
 set -uo pipefail
 root=$PWD
 OUT=${OUT:-$root/out/gpu}
 mkdir -p "$OUT"
 stages=${1:-tests,bench,storage,sanitize,ctest}
+build=${QUENCH_BUILD:-build}
 deadline=${2:-480}
 has() { [[ ",$stages," == *",$1,"* ]]; }
 
 if [[ -f .gpu/bundle.tar.xz ]]; then
     tar -xJf .gpu/bundle.tar.xz -C .gpu && tar -xf .gpu/build.tar -C "$root" && rm .gpu/build.tar
+    build=$(cat .gpu/build_dir)
     export LD_LIBRARY_PATH=$root/.gpu/lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}
     # ctest's files name the paths of the machine that built them.
-    built_at=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' build/CMakeCache.txt)
+    built_at=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build/CMakeCache.txt")
     if [[ -n $built_at && ! -e $built_at ]]; then mkdir -p "$(dirname "$built_at")" && ln -s "$root" "$built_at"; fi
 fi
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader | tee "$OUT/device.txt"
-missing=$(ldd build/quench | grep 'not found')
+missing=$(ldd "$build/quench" | grep 'not found')
 [[ -z $missing ]] || { echo "missing libraries: $missing"; exit 1; }
 
 logs=$OUT/logs
@@ -41,32 +45,59 @@ stage() {  # stage NAME SECONDS COMMAND...
         "$(grep -E '^\[  (PASSED|FAILED) |tests passed|ERROR SUMMARY|verdict|FAILED TEST' "$logs/$name.log" | sort -u | tr '\n' ' ')")")
     echo "${summary[-1]}"
 }
-tests=build/tests/quench_core_tests
+tests=$build/tests/quench_core_tests
+bench=$build/bench/quench_bench_cuda
 export QUENCH_REQUIRE_GPU=1
 
 if has tests; then
-    stage tests_auto 90 $tests --gtest_filter='*Cuda*:*Sixteen*'
+    stage tests_auto 90 $tests --gtest_filter='*Cuda*:*Sixteen*:*Tf32*'
     QUENCH_CUDA_STEP_PATH=cublas stage tests_cublas 60 $tests --gtest_filter='*CudaFp32'
 fi
 if has bench; then
-    bench=build/bench/quench_bench_cuda
     cases=64:8192:1,64:8192:32,128:8192:1,128:8192:32,256:8192:1,256:8192:32,512:4096:1,512:4096:32
     cases=$cases,1024:1024:1,1024:1024:32,2048:256:1,2048:256:32,4096:64:1,4096:64:32
     stage bench_fp32 60 $bench --target-seconds 0.15 --cases $cases --json "$OUT/quench_fp32.json"
     stage bench_bf16 60 $bench --target-seconds 0.15 --storage bf16 --cases $cases --json "$OUT/quench_bf16.json"
-    stage bench_fp16 30 $bench --target-seconds 0.15 --storage fp16 \
-        --cases 128:8192:1,1024:1024:1,2048:256:32,4096:64:32 --json "$logs/quench_fp16.json"
-    QUENCH_CUDA_STEP_PATH=cublas stage bench_cublas 30 $bench --target-seconds 0.15 \
-        --cases 64:8192:1,64:8192:32,128:8192:1,128:8192:32 --json "$logs/quench_cublas.json"
     stage torch_fp32 60 python3 bench/peers/torch_batched.py --target-seconds 0.15 --cases $cases \
         --json "$OUT/torch_fp32.json"
     stage torch_bf16 60 python3 bench/peers/torch_batched.py --target-seconds 0.15 --dtype bf16 --cases $cases \
         --json "$logs/torch_bf16.json"
-    stage default_job 60 build/quench simulate examples/default.toml --backend cuda --out "$logs/default_job"
+    stage default_job 60 "$build/quench" simulate examples/default.toml --backend cuda --out "$logs/default_job"
     # The merged record (bench/results/ format): quench beside the peer of the same dtype class.
     python3 bench/run_cuda_bench.py --out "$OUT" --quench-json "$OUT/quench_fp32.json" \
-        --quench-json "$OUT/quench_bf16.json" --quench-json "$logs/quench_fp16.json" \
+        --quench-json "$OUT/quench_bf16.json" \
         --peer-json "$OUT/torch_fp32.json" --peer-json "$logs/torch_bf16.json" >"$logs/merge.log" 2>&1
+fi
+if has layouts; then
+    # The four cuBLAS formulations of the coupling product (bench/gemm_layouts.cpp).
+    layout_cases=128:8192:32,256:8192:32,512:4096:32,1024:1024:32,2048:256:32,4096:64:32,1024:1024:1,4096:64:1
+    stage layouts_fp32 60 "$build"/bench/quench_bench_gemm_layouts --cases $layout_cases
+    stage layouts_bf16 60 "$build"/bench/quench_bench_gemm_layouts --bf16 --cases $layout_cases
+fi
+if has profile; then
+    # Nsight Compute on one launch of each kernel that sets a goal's speed: the on-chip step kernel
+    # (N = 128, K = 1), and the K = 32 GEMM at N = 4096 in quench and in the PyTorch peer.
+    sections=(--section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats
+        --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis --section SchedulerStats)
+    stage ncu_on_chip 90 ncu "${sections[@]}" --kernel-name regex:onChipSteps --launch-skip 2 --launch-count 1 \
+        $bench --target-seconds 0.01 --cases 128:8192:1
+    stage ncu_gemm_k32 90 ncu "${sections[@]}" --kernel-name regex:'gemm|xmma|Gemm' --launch-skip 12 \
+        --launch-count 1 $bench --target-seconds 0.01 --cases 4096:64:32
+    stage ncu_torch_k32 90 ncu "${sections[@]}" --kernel-name regex:'gemm|xmma|Gemm' --launch-skip 4 \
+        --launch-count 1 python3 bench/peers/torch_batched.py --target-seconds 0.01 --warmup 3 --cases 4096:64:32
+fi
+if has bench_extra; then
+    # fp16 storage, the cuBLAS path forced where the on-chip path would run, and the TF32 product
+    # beside the peer with TF32 allowed.
+    tf32_cases=256:8192:32,1024:1024:1,1024:1024:32,2048:256:32,4096:64:32
+    stage bench_tf32 30 $bench --target-seconds 0.15 --precision tf32 --cases $tf32_cases \
+        --json "$logs/quench_tf32.json"
+    stage torch_tf32 30 python3 bench/peers/torch_batched.py --target-seconds 0.15 --tf32 --cases $tf32_cases \
+        --json "$logs/torch_tf32.json"
+    stage bench_fp16 30 $bench --target-seconds 0.15 --storage fp16 \
+        --cases 128:8192:1,1024:1024:1,2048:256:32,4096:64:32 --json "$logs/quench_fp16.json"
+    QUENCH_CUDA_STEP_PATH=cublas stage bench_cublas 30 $bench --target-seconds 0.15 \
+        --cases 64:8192:1,64:8192:32,128:8192:1,128:8192:32 --json "$logs/quench_cublas.json"
 fi
 if has storage; then
     stage storage 60 python3 bench/storage_check.py --backend cuda --set network.n=512 \
@@ -74,13 +105,17 @@ if has storage; then
 fi
 if has sanitize; then
     # Every kernel at a size the sanitizers finish in seconds: both step paths, FP64, 16-bit
-    # storage on both paths, OU noise, random-mode couplings, the Welch transforms (settings joined by ;).
-    tiny=(build/quench simulate examples/default.toml --backend cuda --out /tmp/sanitized
+    # storage on both paths, OU noise, random-mode couplings, the Welch transforms, per-neuron gains and
+    # time constants, annealed redraws, the streamed autocorrelation (settings joined by ;).
+    tiny=("$build/quench" simulate examples/default.toml --backend cuda --out /tmp/sanitized
         --set network.n=24 --set ensemble.realizations=3 --set ensemble.trials=4 --set integration.dt=0.1
         --set integration.t_burn=2 --set integration.t_max=16 --set integration.t_bin=2)
-    runs=("auto:" "cublas:" "auto:integration.precision=fp64" "auto:coupling.storage=bf16"
+    runs=("auto:" "cublas:" "auto:integration.precision=fp64" "auto:integration.precision=tf32"
+        "auto:coupling.storage=bf16"
         "cublas:coupling.storage=bf16" "auto:noise.tau=1" "auto:coupling.model=random_mode"
-        "auto:statistics.frequencies=[0,1];statistics.window=2")
+        "auto:statistics.frequencies=[0,1];statistics.window=2"
+        "auto:network.gain_distribution=lognormal;network.gain_cv=0.3;network.tau_distribution=uniform;network.tau_cv=0.2"
+        "auto:coupling.disorder=annealed" "auto:statistics.autocorrelation=true;statistics.tau_max=2")
     for tool in memcheck racecheck; do
         for run in "${runs[@]}"; do
             path=${run%%:*} setting=${run#*:}
@@ -98,7 +133,7 @@ if has sanitize; then
 fi
 if has ctest; then
     left=$((deadline - SECONDS))
-    ((left > 30)) && stage ctest $left ctest --test-dir build -LE mpi -E KillResume -j "$(nproc)" --output-on-failure
+    ((left > 30)) && stage ctest $left ctest --test-dir "$build" -LE mpi -E KillResume -j "$(nproc)" --output-on-failure
 fi
 tar -czf "$OUT/logs.tar.gz" -C "$OUT" logs && rm -rf "$logs"
 printf '%s\n' "${summary[@]}" | tee "$OUT/summary.txt"

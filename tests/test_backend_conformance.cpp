@@ -1,5 +1,7 @@
 // Behaviour every backend must show, whatever its implementation.
 #include <cmath>
+#include <memory>
+#include <string>
 
 #include "backend_fixture.hpp"
 #include "quench/error.hpp"
@@ -125,9 +127,22 @@ TEST_P(BackendTest, EigenvaluesSumToTheTrace) {
     }
 }
 
+// The ensemble means of every phi statistic of two runs differ by less than 3 combined standard errors.
+void expectEqualWithinErrorBars(const std::vector<RealizationResult>& a_runs,
+                                const std::vector<RealizationResult>& b_runs) {
+    for (const CK c : {CK::EqualTime, CK::ZeroFrequency})
+        for (int k = 0; k < kStatisticCount; ++k) {
+            const MeanAndError a = ensembleMean(a_runs, Variable::Phi, c, k);
+            const MeanAndError b = ensembleMean(b_runs, Variable::Phi, c, k);
+            const double spread = std::hypot(a.error, b.error);
+            const double z = a.mean == b.mean ? 0.0 : (a.mean - b.mean) / spread;
+            EXPECT_LE(std::fabs(z), 3.0) << statisticName(static_cast<Statistic>(k)) << " "
+                                         << covarianceName(c) << ": " << a.mean << " vs " << b.mean;
+        }
+}
+
 // coupling.storage = bf16 / fp16 rounds J (and Phi for the product) to 16 bits: each realization
-// changes in its low digits, and the ensemble statistics stay within their error bars (the
-// difference of the two ensemble means below 3 combined standard errors, for every statistic).
+// changes in its low digits, and the ensemble statistics stay within their error bars.
 TEST_P(BackendTest, SixteenBitCouplingsChangeNoStatisticBeyondItsErrorBar) {
     if (GetParam().precision != Precision::Fp32) GTEST_SKIP() << "16-bit coupling storage is FP32-only";
     EnsembleSpec spec = smallLinearSpec(32, 0.8);
@@ -140,16 +155,32 @@ TEST_P(BackendTest, SixteenBitCouplingsChangeNoStatisticBeyondItsErrorBar) {
         EXPECT_NE(full[0].at(Variable::Phi, CK::EqualTime).stats,
                   rounded[0].at(Variable::Phi, CK::EqualTime).stats)
             << "the 16-bit storage changed nothing";
-        for (const CK c : {CK::EqualTime, CK::ZeroFrequency})
-            for (int k = 0; k < kStatisticCount; ++k) {
-                const MeanAndError a = ensembleMean(full, Variable::Phi, c, k);
-                const MeanAndError b = ensembleMean(rounded, Variable::Phi, c, k);
-                const double spread = std::hypot(a.error, b.error);
-                const double z = a.mean == b.mean ? 0.0 : (a.mean - b.mean) / spread;
-                EXPECT_LE(std::fabs(z), 3.0) << statisticName(static_cast<Statistic>(k)) << " "
-                                             << covarianceName(c) << ": " << a.mean << " vs " << b.mean;
-            }
+        expectEqualWithinErrorBars(full, rounded);
     }
+}
+
+// integration.precision = "tf32" (the product on the tensor cores, inputs rounded to TF32) keeps the
+// statistics within their error bars of the FP32 run on the CUDA backend; the CPU backend, which has
+// no such product, refuses it naming the key.
+TEST_P(BackendTest, Tf32ProductChangesNoStatisticBeyondItsErrorBarOrIsRefused) {
+    if (GetParam().precision != Precision::Fp32) GTEST_SKIP() << "tf32 is compared with the fp32 run";
+    EnsembleSpec spec = smallLinearSpec(32, 0.8);
+    spec.network.activation.kind = ActivationKind::Tanh;
+    spec.ensemble.realizations = 12;
+    spec.integration.precision = Precision::Tf32;
+    const std::unique_ptr<Backend> backend = makeBackend(GetParam().kind);
+    if (GetParam().kind == BackendKind::Cpu) {
+        try {
+            backend->run(spec, {});
+            ADD_FAILURE() << "the CPU backend ran tf32";
+        } catch (const ConfigError& e) {
+            EXPECT_NE(std::string(e.what()).find("integration.precision"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("tf32"), std::string::npos) << e.what();
+        }
+        return;
+    }
+    const std::vector<RealizationResult> tf32 = backend->run(spec, {});
+    expectEqualWithinErrorBars(run(spec), tf32);  // run() sets fp32
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::ValuesIn(allBackendCases()), caseName);

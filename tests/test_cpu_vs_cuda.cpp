@@ -198,9 +198,10 @@ TEST_P(CpuVsCudaTest, FrequencyResolvedSeriesAgree) {
     expectSameStatisticsAndSeries(spec, 6);  // a(w), N dc2(w), PR(w)/N of x and phi
 }
 
-// Cutting the ensemble into several waves (a small memory budget): FP64 results are identical bit for
-// bit; FP32 results agree to rounding (the tolerance above), because cuBLAS chooses its FP32 GEMM
-// kernel by the batch count, and another kernel sums in another order (seen on an H100, 2026-11-26).
+// Cutting the ensemble into several waves (a small memory budget): results agree to rounding (the
+// tolerance above), not bit for bit, because cuBLAS chooses its GEMM kernel by the batch count and
+// another kernel sums in another order: FP32 on an H100, FP32 and FP64 on an H200 (2026-11-26; the
+// FP64 statistics agreed to 6 digits and more).
 TEST_P(CpuVsCudaTest, WavesChangeNoNumberBeyondRounding) {
     EnsembleSpec spec = smallLinearSpec(48, 0.5);
     spec.network.activation.kind = ActivationKind::Tanh;
@@ -217,10 +218,6 @@ TEST_P(CpuVsCudaTest, WavesChangeNoNumberBeyondRounding) {
             for (int c = 0; c < kCovarianceCount; ++c) {
                 const std::array<double, kStatisticCount>& a = one_wave[r].cov[v][c].stats;
                 const std::array<double, kStatisticCount>& b = waves[r].cov[v][c].stats;
-                if (GetParam() == Precision::Fp64) {
-                    EXPECT_EQ(a, b);
-                    continue;
-                }
                 for (int k = 0; k < kStatisticCount; ++k)
                     EXPECT_LE(std::fabs(a[k] - b[k]),
                               relativeTolerance() * std::max(std::fabs(a[k]), std::fabs(b[k])) +

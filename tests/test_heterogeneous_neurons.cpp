@@ -83,7 +83,6 @@ class HeterogeneousNeuronTest : public BackendTest {};
 // The per-neuron path with every b_i = tau_i = 1 (a zero-spread distribution) integrates the same
 // recursion as the homogeneous one; only the order of rounding may differ.
 TEST_P(HeterogeneousNeuronTest, UnitGainsAndTimeConstantsReproduceTheHomogeneousRun) {
-    if (GetParam().kind != BackendKind::Cpu) GTEST_SKIP() << "per-neuron parameters run on the CPU only";
     EnsembleSpec spec = smallLinearSpec(24, 0.5);
     spec.ensemble.realizations = 2;
     spec.integration.t_max = 100.0;
@@ -150,7 +149,6 @@ ExactCovariances exactCovariances(const EnsembleSpec& spec, const Matrix& j, con
 }
 
 TEST_P(HeterogeneousNeuronTest, EachRealizationMatchesItsExactCovariances) {
-    if (GetParam().kind != BackendKind::Cpu) GTEST_SKIP() << "per-neuron parameters run on the CPU only";
     const Statistic checked[] = {Statistic::AutoMean, Statistic::CrossVar, Statistic::M2,
                                  Statistic::PrOverN,  Statistic::ZM2,      Statistic::ZPrOverN};
     const int repeats = 16;

@@ -137,9 +137,7 @@ int prepare(const SimulateOptions& opt, const mpi::Communicator& comm, Setup& se
         if (stored) adoptCheckpoint(opt.resume, std::move(*stored), setup);
         if (comm.isRoot()) prepareOutput(setup.source.out_prefix);
         if (comm.size() > 1) assignDeviceToLocalRank(comm.localRank());
-        std::string note;
-        setup.backend = makeBackendFor(backendKindFromName(opt.backend), setup.spec, &note);
-        if (!note.empty() && comm.isRoot()) std::fprintf(stderr, "quench: note: %s\n", note.c_str());
+        setup.backend = makeBackend(backendKindFromName(opt.backend));
         checkHostMemory(setup);
     } catch (const ConfigError& e) {
         message = e.what();

@@ -13,7 +13,6 @@
 #include "cli/run_clock.hpp"
 #include "config/config_loader.hpp"
 #include "io/atomic_file.hpp"
-#include "quench/cpu_only_features.hpp"
 #include "quench/error.hpp"
 #include "validate/statistic_comparison.hpp"
 #include "validate/validate_report.hpp"
@@ -137,16 +136,6 @@ void printSummary(const validation::ValidationReport& report, const std::string&
     fmt::print("report: {0}/report.md, numbers: {0}/validate.json, raw runs: {0}/runs/\n", dir);
 }
 
-// The spec that decides the backend: the first grid point that asks for a CPU-only feature (a scan
-// may ask at some points only, e.g. over coupling.disorder), so that auto never meets a refusal
-// mid-run; else the first point.
-const EnsembleSpec& decisiveSpec(const std::vector<std::vector<EnsembleSpec>>& specs) {
-    for (const auto& per_size : specs)
-        for (const EnsembleSpec& spec : per_size)
-            if (!cpuOnlyFeature(spec).key.empty()) return spec;
-    return specs.front().back();
-}
-
 int runValidate(const ValidateOptions& opt) {
     validation::ValidationInput input;
     std::vector<std::vector<EnsembleSpec>> specs;
@@ -161,9 +150,7 @@ int runValidate(const ValidateOptions& opt) {
         specs =
             validation::planSpecs(input);  // every grid point and size is a valid job before anything runs
         prepareDirectory(opt.out);
-        std::string note;
-        backend = makeBackendFor(backendKindFromName(opt.backend), decisiveSpec(specs), &note);
-        if (!note.empty()) std::fprintf(stderr, "quench: note: %s\n", note.c_str());
+        backend = makeBackend(backendKindFromName(opt.backend));
     } catch (const ConfigError& e) {
         std::fprintf(stderr, "quench: error: %s\n", e.what());
         return kExitUsage;

@@ -133,7 +133,8 @@ const Choice<ModeSpectrum> kSpectra[] = {{"flat", ModeSpectrum::Flat},
                                          {"two_valued", ModeSpectrum::TwoValued}};
 const Choice<IntegrationMethod> kMethods[] = {{"euler_maruyama", IntegrationMethod::EulerMaruyama},
                                               {"exponential_euler", IntegrationMethod::ExponentialEuler}};
-const Choice<Precision> kPrecisions[] = {{"fp32", Precision::Fp32}, {"fp64", Precision::Fp64}};
+const Choice<Precision> kPrecisions[] = {
+    {"fp32", Precision::Fp32}, {"fp64", Precision::Fp64}, {"tf32", Precision::Tf32}};
 const Choice<CouplingStorage> kStorages[] = {
     {"full", CouplingStorage::Full}, {"bf16", CouplingStorage::Bf16}, {"fp16", CouplingStorage::Fp16}};
 const Choice<Disorder> kDisorders[] = {{"quenched", Disorder::Quenched}, {"annealed", Disorder::Annealed}};
@@ -474,7 +475,10 @@ std::vector<ConfigKey> buildTable() {
          },
          [](const EnsembleSpec& s) -> json { return s.integration.blow_up; }},
         {"integration.precision", K::String, "", choiceList(kPrecisions),
-         "floating-point precision of the state (statistics are always accumulated in fp64)", false,
+         "floating-point precision of the state (statistics are always accumulated in fp64); tf32: fp32 "
+         "state with the coupling product on the tensor cores, inputs rounded to TF32 (10-bit mantissa), "
+         "FP32 accumulation (CUDA backend only, cuBLAS path at every N)",
+         false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.integration.precision = readChoice(k, v, kPrecisions);
          },
@@ -550,8 +554,7 @@ std::vector<ConfigKey> buildTable() {
          [](const EnsembleSpec& s) -> json { return s.statistics.lag_interval; }},
         {"statistics.frequencies", K::FloatArray, "1 / time", "[] (off) or up to 32 values in [0, pi / dt)",
          "angular frequencies w of the frequency-resolved statistics a(w), N dc2(w), PR(w)/N of the "
-         "cross-spectral matrix C(w) (C(0) = the ZF covariance; --backend auto runs them on the CPU, where "
-         "they are verified; the CUDA path has not yet run on a GPU)",
+         "cross-spectral matrix C(w) (C(0) = the ZF covariance; both backends)",
          false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.statistics.frequencies = readFloatArray(k, v);

@@ -50,6 +50,10 @@ std::int64_t CpuBackend::realizationsInFlight(const EnsembleSpec& spec) const {
 
 std::vector<RealizationResult> CpuBackend::run(const EnsembleSpec& spec, const RunControl& control) {
     validate(spec);
+    if (spec.integration.precision == Precision::Tf32)
+        throw ConfigError("integration.precision", "\"tf32\"",
+                          "\"fp32\" or \"fp64\" on the CPU backend (tf32 is the GPU's tensor-core product: "
+                          "run with --backend cuda on an NVIDIA GPU)");
     const std::int64_t count = spec.ensemble.realizations;
     const int workers = static_cast<int>(realizationsInFlight(spec));
     checkMemory(spec, cpuMemoryPlan(spec, workers));

@@ -48,7 +48,7 @@ std::string_view requestedPath() {
 }  // namespace
 
 bool rowMajorCouplings(int trials, CouplingStorage storage) {
-    return trials == 1 || storage != CouplingStorage::Full;
+    return trials == 1 && storage == CouplingStorage::Full;
 }
 
 const char* stepPathName(StepPath path) {
@@ -64,6 +64,8 @@ StepPath chooseStepPath(const EnsembleSpec& spec, std::string* why) {
     if (requested != "auto" && requested != "cublas" && requested != "on_chip")
         throw ConfigError("QUENCH_CUDA_STEP_PATH", std::string(requested), "one of auto, cublas, on_chip");
     if (requested == "cublas") return refuse("QUENCH_CUDA_STEP_PATH=cublas");
+    if (spec.integration.precision == Precision::Tf32)
+        return refuse("tf32 is the tensor-core product of the cuBLAS path");
     if (spec.integration.precision != Precision::Fp32) return refuse("the on-chip path is FP32 only");
     if (spec.noise.tau > 0.0) return refuse("the on-chip path integrates white noise only");
     if (heterogeneousNeurons(spec))
@@ -92,8 +94,9 @@ StepEngine<Real>::StepEngine(const EnsembleSpec& spec, int capacity, cudaStream_
       nn_(static_cast<std::size_t>(n_) * n_),
       nk_(static_cast<std::size_t>(n_) * k_),
       storage_(spec.coupling.storage),
-      row_major_(rowMajorCouplings(k_, storage_)),
+      row_major_(path_ == StepPath::Cublas && rowMajorCouplings(k_, storage_)),
       sixteen_bit_(storage_ != CouplingStorage::Full),
+      tf32_(spec.integration.precision == Precision::Tf32),
       j_(sixteen_bit_ ? 0 : nn_ * capacity),
       x_(nk_ * capacity),
       phi_(nk_ * capacity),
@@ -127,6 +130,7 @@ void StepEngine<Real>::start(std::int64_t first, int count) {
     generateCouplings(0);
     neuronParameters();
     initialState();
+    phi_current_ = false;
 }
 
 template <class Real>
@@ -242,7 +246,9 @@ void StepEngine<Real>::initialState() {
 
 template <class Real>
 void StepEngine<Real>::activation(double* bin_x, double* bin_phi) {
+    if (phi_current_ && bin_x == nullptr) return;
     kernels::ActivationParams p;
+    p.phi_current = phi_current_ ? 1 : 0;
     p.activation = spec_.network.activation;
     p.count = waveElements();
     p.accumulate_bins = bin_x != nullptr ? 1 : 0;
@@ -253,6 +259,7 @@ void StepEngine<Real>::activation(double* bin_x, double* bin_phi) {
     QUENCH_CUDA_CHECK(kernels::launchActivation<Real>(p, x_.data(), gains_ ? gain_.data() : nullptr,
                                                       phi_.data(), sixteen_bit_ ? phi16_.data() : nullptr,
                                                       bin_x, bin_phi, stream_));
+    phi_current_ = true;
 }
 
 // H_r = J_r Phi_r for every slot: one call. Column-major: the stored J_r (n x n, ld n; couplingOp()),
@@ -277,7 +284,7 @@ void StepEngine<Real>::couplingProduct() {
         blas_, couplingOp(), CUBLAS_OP_N, n_, k_, n_, &one, j_.data(), GemmTypes<Real>::data, n_,
         static_cast<long long>(nn_), phi_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_),
         &zero, h_.data(), GemmTypes<Real>::data, n_, static_cast<long long>(nk_), count_,
-        GemmTypes<Real>::compute, CUBLAS_GEMM_DEFAULT));
+        tf32_ ? CUBLAS_COMPUTE_32F_FAST_TF32 : GemmTypes<Real>::compute, CUBLAS_GEMM_DEFAULT));
 }
 
 template <class Real>
@@ -297,10 +304,14 @@ void StepEngine<Real>::update(std::int64_t s) {
     p.colored = coef_.colored ? 1 : 0;
     p.input = spec_.noise.input;
     p.blow_up = spec_.integration.blow_up;
+    p.activation = spec_.network.activation;
+    p.storage = storage_;
     kernels::NeuronCoefficients<Real> neuron;
     if (time_scales_) neuron = {decay_.data(), drive_.data(), kick_.data()};
-    QUENCH_CUDA_CHECK(kernels::launchEulerStep<Real>(p, neuron, x_.data(), h_.data(), eta_.data(),
-                                                     first_bad_step_.data(), stream_));
+    QUENCH_CUDA_CHECK(kernels::launchEulerStep<Real>(
+        p, neuron, x_.data(), h_.data(), eta_.data(), gains_ ? gain_.data() : nullptr, phi_.data(),
+        sixteen_bit_ ? phi16_.data() : nullptr, first_bad_step_.data(), stream_));
+    phi_current_ = true;
 }
 
 template <class Real>
@@ -341,6 +352,7 @@ void StepEngine<Real>::advanceOnChip(std::int64_t begin, std::int64_t end, doubl
     if constexpr (std::is_same_v<Real, float>)
         QUENCH_CUDA_CHECK(kernels::launchOnChipSteps(p, j_.data(), j16_.data(), x_.data(), bin_x, bin_phi,
                                                      first_bad_step_.data(), stream_));
+    phi_current_ = false;  // the kernel keeps phi in shared memory
 }
 
 template <class Real>

@@ -7,8 +7,9 @@
 // the whole wave is one strided batched GEMM.
 //
 // Two paths integrate the same recursion (host/step_coefficients.hpp) with the same random numbers:
-//  - cuBLAS: per step one activation kernel, one batched GEMM (with 16-bit coupling.storage, on
-//    the tensor cores with FP32 accumulation) and one update kernel;
+//  - cuBLAS: per step one batched GEMM (with 16-bit coupling.storage, on the tensor cores with FP32
+//    accumulation) and one update kernel, which also writes phi of the new state; an activation
+//    kernel runs only where phi is stale (after start() or the on-chip path) or bins are measured;
 //  - on chip (kernels/on_chip_steps.cu): for FP32, n <= 128, white noise, homogeneous neurons, one block per
 //    realization keeps its J_r in registers and runs many steps per launch. Its sums run in another
 //    order than cuBLAS's, so the two paths agree to rounding, not bit for bit.
@@ -24,13 +25,15 @@
 
 namespace quench::cuda {
 
-// Whether J_r is stored row-major (cuBLAS then reads J_r^T and applies CUBLAS_OP_T). Measured on an
-// H100 (bench/results/cuda-2026-11-26*.json), FP32: for K = 1 the product is a batched
-// matrix-vector product, and rows contiguous in memory (dot products along memory, as torch.bmm's
-// row-major J gives) run at the copy bandwidth where column-major runs 2-8 % slower; for K = 32
-// column-major with CUBLAS_OP_N is 5-35 % faster than the transposed product. 16-bit storage was
-// measured row-major only (at the copy bandwidth for K = 1, within 5 % of torch's bf16 bmm for
-// K = 32) and stays so.
+// Whether the cuBLAS path stores J_r row-major (cuBLAS then reads J_r^T and applies CUBLAS_OP_T):
+// for FP32 with K = 1 only. Measured on an H100 (bench/results/cuda-2026-11-26*.json), FP32: for
+// K = 1 the product is a batched matrix-vector product, and rows contiguous in memory (as torch.bmm's
+// row-major J gives) ran at the copy bandwidth where column-major ran 2-8 % slower; for K = 32
+// column-major with CUBLAS_OP_N is 5-35 % faster than the transposed product. On an H200
+// (bench/gemm_layouts.cpp, 2026-11-26) bf16 operands ran 3-5 % faster column-major than row-major
+// at N >= 1024 for K = 1 and K = 32, and the trial-major form of the product (torch.bmm's own call on
+// an R x N x K state) was no faster than column-major for FP32 K = 32 (within 2 %). The on-chip path
+// reads J_r once per launch, one row per thread: column-major makes those reads coalesced.
 bool rowMajorCouplings(int trials, CouplingStorage storage);
 
 // Which path StepEngine::advance() takes.
@@ -54,8 +57,8 @@ public:
     std::int64_t epoch() const { return epoch_; }
 
     // The parts of step s, in the CPU's order: phi = phi(x) (and when bin_x/bin_phi are given,
-    // the bin integrals += dt x, dt phi), H = J Phi, then x (and eta) updated with the noise of
-    // step s.
+    // the bin integrals += dt x, dt phi; nothing when phi is current and no bins are asked),
+    // H = J Phi, then x (and eta) updated with the noise of step s, and phi of the new x.
     void activation(double* bin_x, double* bin_phi);
     void couplingProduct();
     void update(std::int64_t s);
@@ -99,11 +102,14 @@ private:
     const std::size_t nn_;  // n^2
     const std::size_t nk_;  // n k
     const CouplingStorage storage_;
-    const bool row_major_;    // rowMajorCouplings(k_, storage_)
+    const bool row_major_;    // on the cuBLAS path, rowMajorCouplings(k_, storage_)
     const bool sixteen_bit_;  // storage_ is Bf16 or Fp16: j16_ and phi16_ instead of j_
+    const bool tf32_;         // integration.precision = "tf32": the FP32 product on the tensor cores
     std::int64_t first_ = 0;
     int count_ = 0;
     std::int64_t epoch_ = 0;
+    // phi_ (and phi16_) hold phi(x_): update() writes both, the on-chip path and start() only x_.
+    bool phi_current_ = false;
     DeviceBuffer<Real> j_, x_, phi_, h_, eta_;
     DeviceBuffer<std::uint16_t> j16_, phi16_;  // storageBits() of J and of Phi rounded alike
     DeviceBuffer<unsigned long long> first_bad_step_;

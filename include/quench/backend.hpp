@@ -46,9 +46,6 @@ public:
 };
 
 std::unique_ptr<Backend> makeBackend(BackendKind kind);
-// As makeBackend, except that Auto picks the CPU when the spec asks for a statistic verified on the CPU
-// only (cpu_only_features.hpp); *note then says so (else it is left empty).
-std::unique_ptr<Backend> makeBackendFor(BackendKind kind, const EnsembleSpec& spec, std::string* note);
 std::string_view backendName(BackendKind kind);
 // "cpu", "cuda"; anything else is Auto (the command line restricts the names before this).
 BackendKind backendKindFromName(std::string_view name);

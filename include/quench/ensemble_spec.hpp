@@ -14,7 +14,9 @@ namespace quench {
 
 enum class CouplingModel : int { Iid, RandomMode };
 enum class IntegrationMethod : int { EulerMaruyama, ExponentialEuler };
-enum class Precision : int { Fp32, Fp64 };
+// Tf32: FP32 state and elementwise work, the coupling product on the tensor cores with its inputs
+// rounded to TF32 (10-bit mantissa) and FP32 accumulation; the CUDA backend's cuBLAS path only.
+enum class Precision : int { Fp32, Fp64, Tf32 };
 // How J is held during the integration: in the working precision, or rounded to a 16-bit format
 // (then Phi is rounded to the same format for the product, accumulated in FP32).
 enum class CouplingStorage : int { Full, Bf16, Fp16 };

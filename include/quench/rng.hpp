@@ -57,8 +57,21 @@ QUENCH_HD Uint4 philoxDraw(std::uint64_t seed, RngStream stream, std::uint64_t r
     return Uint4{{out.v[0], out.v[1], out.v[2], out.v[3]}};
 }
 
+// a * b + c rounded once, on every backend. The normal numbers below spell out each fused
+// multiply-add, because a compiler that contracts a * b + c on its own (nvcc always, GCC only when
+// the target has FMA) would otherwise make the stream depend on the build: a portable x86-64 build
+// drew normals one float ulp away from the GPU's, which FP64 runs then show at 1e-8.
+QUENCH_HD float fusedMultiplyAdd(float a, float b, float c) {
+#ifdef __CUDA_ARCH__
+    return __fmaf_rn(a, b, c);
+#else
+    return std::fma(a, b, c);
+#endif
+}
+
 // log(x) for x > 0 normal float (Cephes logf): written with plain arithmetic so that the CPU
-// compiler vectorizes it and the GPU computes the same value.
+// compiler vectorizes it and the GPU computes the same value. No product feeds a sum except
+// through fusedMultiplyAdd.
 QUENCH_HD float logPositive(float x) {
     std::uint32_t bits;
     std::memcpy(&bits, &x, sizeof bits);
@@ -68,23 +81,23 @@ QUENCH_HD float logPositive(float x) {
     std::memcpy(&m, &bits, sizeof m);
     // Arithmetic instead of a branch, so that loops over it vectorize.
     const float small = m < 0.707106781186547524f ? 1.0f : 0.0f;
-    m += small * m;
+    m = fusedMultiplyAdd(small, m, m);
     e -= small;
     const float t = m - 1.0f;
     const float z = t * t;
     float p = 7.0376836292e-2f;
-    p = p * t - 1.1514610310e-1f;
-    p = p * t + 1.1676998740e-1f;
-    p = p * t - 1.2420140846e-1f;
-    p = p * t + 1.4249322787e-1f;
-    p = p * t - 1.6668057665e-1f;
-    p = p * t + 2.0000714765e-1f;
-    p = p * t - 2.4999993993e-1f;
-    p = p * t + 3.3333331174e-1f;
+    p = fusedMultiplyAdd(p, t, -1.1514610310e-1f);
+    p = fusedMultiplyAdd(p, t, 1.1676998740e-1f);
+    p = fusedMultiplyAdd(p, t, -1.2420140846e-1f);
+    p = fusedMultiplyAdd(p, t, 1.4249322787e-1f);
+    p = fusedMultiplyAdd(p, t, -1.6668057665e-1f);
+    p = fusedMultiplyAdd(p, t, 2.0000714765e-1f);
+    p = fusedMultiplyAdd(p, t, -2.4999993993e-1f);
+    p = fusedMultiplyAdd(p, t, 3.3333331174e-1f);
     float y = t * z * p;
-    y += -2.12194440e-4f * e;
-    y += -0.5f * z;
-    return t + y + 0.693359375f * e;
+    y = fusedMultiplyAdd(-2.12194440e-4f, e, y);
+    y = fusedMultiplyAdd(-0.5f, z, y);
+    return fusedMultiplyAdd(0.693359375f, e, t + y);
 }
 
 // One standard normal from one 32-bit integer by inversion, z = sqrt(2) erfinv(2u - 1) with
@@ -103,26 +116,26 @@ QUENCH_HD float normalFromBits(std::uint32_t a) {
     // many integers has no control flow and vectorizes.
     const float v = w - 2.5f;
     float central = 2.81022636e-08f;
-    central = 3.43273939e-07f + central * v;
-    central = -3.5233877e-06f + central * v;
-    central = -4.39150654e-06f + central * v;
-    central = 0.00021858087f + central * v;
-    central = -0.00125372503f + central * v;
-    central = -0.00417768164f + central * v;
-    central = 0.246640727f + central * v;
-    central = 1.50140941f + central * v;
+    central = fusedMultiplyAdd(central, v, 3.43273939e-07f);
+    central = fusedMultiplyAdd(central, v, -3.5233877e-06f);
+    central = fusedMultiplyAdd(central, v, -4.39150654e-06f);
+    central = fusedMultiplyAdd(central, v, 0.00021858087f);
+    central = fusedMultiplyAdd(central, v, -0.00125372503f);
+    central = fusedMultiplyAdd(central, v, -0.00417768164f);
+    central = fusedMultiplyAdd(central, v, 0.246640727f);
+    central = fusedMultiplyAdd(central, v, 1.50140941f);
     const float s = std::sqrt(w) - 3.0f;
     float tail = -0.000200214257f;
-    tail = 0.000100950558f + tail * s;
-    tail = 0.00134934322f + tail * s;
-    tail = -0.00367342844f + tail * s;
-    tail = 0.00573950773f + tail * s;
-    tail = -0.0076224613f + tail * s;
-    tail = 0.00943887047f + tail * s;
-    tail = 1.00167406f + tail * s;
-    tail = 2.83297682f + tail * s;
+    tail = fusedMultiplyAdd(tail, s, 0.000100950558f);
+    tail = fusedMultiplyAdd(tail, s, 0.00134934322f);
+    tail = fusedMultiplyAdd(tail, s, -0.00367342844f);
+    tail = fusedMultiplyAdd(tail, s, 0.00573950773f);
+    tail = fusedMultiplyAdd(tail, s, -0.0076224613f);
+    tail = fusedMultiplyAdd(tail, s, 0.00943887047f);
+    tail = fusedMultiplyAdd(tail, s, 1.00167406f);
+    tail = fusedMultiplyAdd(tail, s, 2.83297682f);
     const float p = w < 5.0f ? central : tail;
-    const float x = 1.0f - 2.0f * t;  // |2u - 1|
+    const float x = fusedMultiplyAdd(-2.0f, t, 1.0f);  // |2u - 1|
     const float z = 1.41421356237309505f * p * x;
     return upper ? z : -z;
 }
