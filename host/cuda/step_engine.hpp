@@ -30,7 +30,7 @@ namespace quench::cuda {
 // K = 1 the product is a batched matrix-vector product, and rows contiguous in memory (as torch.bmm's
 // row-major J gives) ran at the copy bandwidth where column-major ran 2-8 % slower; for K = 32
 // column-major with CUBLAS_OP_N is 5-35 % faster than the transposed product. On an H200
-// (bench/gemm_layouts.cpp, 2026-11-26) bf16 operands ran 3-5 % faster column-major than row-major
+// (bench/gemm_layouts.cpp, 2026-11-26) bf16 operands ran 2.5-5 % faster column-major than row-major
 // at N >= 1024 for K = 1 and K = 32, and the trial-major form of the product (torch.bmm's own call on
 // an R x N x K state) was no faster than column-major for FP32 K = 32 (within 2 %). The on-chip path
 // reads J_r once per launch, one row per thread: column-major makes those reads coalesced.
