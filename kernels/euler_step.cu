@@ -100,7 +100,7 @@ __global__ void eulerStepKernel(const EulerStepParams p, const NeuronCoefficient
                 v = decay * v + drive_gain * (h[e] + input) + kick * xi;
             }
             x[e] = v;
-            storePhi(activated(p.activation, v, gain, q), e, p.storage, phi, phi16);
+            if (phi != nullptr) storePhi(activated(p.activation, v, gain, q), e, p.storage, phi, phi16);
             // Written so that NaN counts as bad.
             bad = bad || !(fabs(v) <= limit);
         }

@@ -66,7 +66,8 @@ struct NeuronCoefficients {
 
 // first_bad_step[slot]: atomically lowered to step + 1 (the CPU's convention) when some |x| of the
 // realization exceeds blow_up or is not finite after this update. neuron.decay == nullptr: the scalar
-// coefficients of p. phi (and phi16 when not null, gain as launchActivation) receive phi of the new x.
+// coefficients of p. phi (and phi16 when not null, gain as launchActivation) receive phi of the new x,
+// unless phi is null.
 template <class Real>
 cudaError_t launchEulerStep(const EulerStepParams& p, const NeuronCoefficients<Real>& neuron, Real* x,
                             const Real* h, Real* eta, const Real* gain, Real* phi, std::uint16_t* phi16,

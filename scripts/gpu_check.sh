@@ -57,6 +57,9 @@ if has bench; then
     cases=64:8192:1,64:8192:32,128:8192:1,128:8192:32,256:8192:1,256:8192:32,512:4096:1,512:4096:32
     cases=$cases,1024:1024:1,1024:1024:32,2048:256:1,2048:256:32,4096:64:1,4096:64:32
     stage bench_fp32 60 $bench --target-seconds 0.15 --cases $cases --json "$OUT/quench_fp32.json"
+    # The update without phi (the separate activation kernel every step), beside it on the same GPU.
+    QUENCH_CUDA_FUSED_UPDATE=0 stage bench_unfused 30 $bench --target-seconds 0.15 \
+        --cases 256:8192:1,256:8192:32,1024:1024:1,1024:1024:32,4096:64:32 --json "$logs/quench_unfused.json"
     stage bench_bf16 60 $bench --target-seconds 0.15 --storage bf16 --cases $cases --json "$OUT/quench_bf16.json"
     stage torch_fp32 60 python3 bench/peers/torch_batched.py --target-seconds 0.15 --cases $cases \
         --json "$OUT/torch_fp32.json"

@@ -45,6 +45,15 @@ std::string_view requestedPath() {
     return value == nullptr ? std::string_view("auto") : std::string_view(value);
 }
 
+// QUENCH_CUDA_FUSED_UPDATE=0: a developer's switch back to the separate activation kernel every step
+// (the update then writes x only), to time the fused update against it in one run.
+bool fusedUpdate() {
+    const char* value = std::getenv("QUENCH_CUDA_FUSED_UPDATE");
+    if (value == nullptr || std::string_view(value) == "1") return true;
+    if (std::string_view(value) == "0") return false;
+    throw ConfigError("QUENCH_CUDA_FUSED_UPDATE", value, "0 or 1");
+}
+
 }  // namespace
 
 bool rowMajorCouplings(int trials, CouplingStorage storage) {
@@ -97,6 +106,7 @@ StepEngine<Real>::StepEngine(const EnsembleSpec& spec, int capacity, cudaStream_
       row_major_(path_ == StepPath::Cublas && rowMajorCouplings(k_, storage_)),
       sixteen_bit_(storage_ != CouplingStorage::Full),
       tf32_(spec.integration.precision == Precision::Tf32),
+      fused_update_(fusedUpdate()),
       j_(sixteen_bit_ ? 0 : nn_ * capacity),
       x_(nk_ * capacity),
       phi_(nk_ * capacity),
@@ -309,9 +319,10 @@ void StepEngine<Real>::update(std::int64_t s) {
     kernels::NeuronCoefficients<Real> neuron;
     if (time_scales_) neuron = {decay_.data(), drive_.data(), kick_.data()};
     QUENCH_CUDA_CHECK(kernels::launchEulerStep<Real>(
-        p, neuron, x_.data(), h_.data(), eta_.data(), gains_ ? gain_.data() : nullptr, phi_.data(),
-        sixteen_bit_ ? phi16_.data() : nullptr, first_bad_step_.data(), stream_));
-    phi_current_ = true;
+        p, neuron, x_.data(), h_.data(), eta_.data(), gains_ ? gain_.data() : nullptr,
+        fused_update_ ? phi_.data() : nullptr, fused_update_ && sixteen_bit_ ? phi16_.data() : nullptr,
+        first_bad_step_.data(), stream_));
+    phi_current_ = fused_update_;
 }
 
 template <class Real>

@@ -105,6 +105,7 @@ private:
     const bool row_major_;    // on the cuBLAS path, rowMajorCouplings(k_, storage_)
     const bool sixteen_bit_;  // storage_ is Bf16 or Fp16: j16_ and phi16_ instead of j_
     const bool tf32_;         // integration.precision = "tf32": the FP32 product on the tensor cores
+    const bool fused_update_;  // update() also writes phi (QUENCH_CUDA_FUSED_UPDATE, default 1)
     std::int64_t first_ = 0;
     int count_ = 0;
     std::int64_t epoch_ = 0;
