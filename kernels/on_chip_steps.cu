@@ -1,3 +1,4 @@
+#include "noise_draw_cursor.hpp"
 #include "on_chip_steps.cuh"
 #include "quench/reduced_precision.hpp"
 #include "quench/rng.hpp"
@@ -92,9 +93,11 @@ __global__ void __launch_bounds__(W)
     const std::uint64_t realization = static_cast<std::uint64_t>(p.first_realization) + slot;
     const int blocks = (n + 3) / 4;
     const int draws = k * blocks;
+    const NoiseDrawCursor first_draw = NoiseDrawCursor::at(i, k, blocks);
     bool reported = false;
+    int ahead = 0;  // (s - step_begin) % depth, carried: a 64-bit remainder per step is costly
 
-    for (std::int64_t s = p.step_begin; s < p.step_end; ++s) {
+    for (std::int64_t s = p.step_begin; s < p.step_end; ++s, ahead = ahead + 1 == depth ? 0 : ahead + 1) {
         for (int t = 0; t < k; ++t) {
             const float v = x_s[t * W + i];
             const float f = owns_row ? p.activation.value(v) : 0.f;
@@ -107,16 +110,16 @@ __global__ void __launch_bounds__(W)
         }
         // The noise of steps s .. s + depth - 1: one Philox counter per (step, trial, block of 4
         // neurons), as on the CPU. Read by later steps only after the barriers between.
-        const int ahead = static_cast<int>((s - p.step_begin) % depth);
         if (ahead == 0) {
-            for (int d = i; d < depth * draws; d += W) {
-                const std::int64_t step = s + d / draws;
+            NoiseDrawCursor draw = first_draw;
+            for (int d = i; d < depth * draws; d += W, draw.advance(W, k, blocks)) {
+                const std::int64_t step = s + draw.ahead;
                 if (step >= p.step_end) break;
-                const int t = (d % draws) / blocks;
-                const int b = d % blocks;
-                const Uint4 u = philoxDraw(p.seed, RngStream::Noise, realization,
-                                           static_cast<std::uint64_t>(step), noiseIndexB(t, b));
-                float* const out = noise_s + (static_cast<std::size_t>(d / draws) * k + t) * W + 4 * b;
+                const Uint4 u =
+                    philoxDraw(p.seed, RngStream::Noise, realization, static_cast<std::uint64_t>(step),
+                               noiseIndexB(draw.trial, draw.block));
+                float* const out =
+                    noise_s + (static_cast<std::size_t>(draw.ahead) * k + draw.trial) * W + 4 * draw.block;
 #pragma unroll
                 for (int c = 0; c < 4; ++c) out[c] = normalFromBits(u.v[c]);
             }
