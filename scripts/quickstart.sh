@@ -5,5 +5,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
+source "$root/scripts/blas_env.sh"
 cd "$root"
 ./build/quench simulate --out results/default "$@"

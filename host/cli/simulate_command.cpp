@@ -138,6 +138,9 @@ int prepare(const SimulateOptions& opt, const mpi::Communicator& comm, Setup& se
         if (comm.isRoot()) prepareOutput(setup.source.out_prefix);
         if (comm.size() > 1) assignDeviceToLocalRank(comm.localRank());
         setup.backend = makeBackend(backendKindFromName(opt.backend));
+        const std::string note = setup.backend->performanceNote();
+        if (!note.empty() && comm.isRoot() && !opt.quiet)
+            std::fprintf(stderr, "quench: note: %s\n", note.c_str());
         checkHostMemory(setup);
     } catch (const ConfigError& e) {
         message = e.what();

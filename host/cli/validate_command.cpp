@@ -151,6 +151,8 @@ int runValidate(const ValidateOptions& opt) {
             validation::planSpecs(input);  // every grid point and size is a valid job before anything runs
         prepareDirectory(opt.out);
         backend = makeBackend(backendKindFromName(opt.backend));
+        const std::string note = backend->performanceNote();
+        if (!note.empty()) std::fprintf(stderr, "quench: note: %s\n", note.c_str());
     } catch (const ConfigError& e) {
         std::fprintf(stderr, "quench: error: %s\n", e.what());
         return kExitUsage;

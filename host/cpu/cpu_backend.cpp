@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cpu/blas_kernels_note.hpp"
 #include "cpu/realization_integrator.hpp"
 #include "memory_plan.hpp"
 #include "progress_reporter.hpp"
@@ -37,6 +38,10 @@ CpuBackend::CpuBackend() = default;
 std::string CpuBackend::description() const {
     return fmt::format("{}, {} hardware threads, BLAS {}", cpuModel(), hardwareThreads(),
                        openblas_get_config());
+}
+
+std::string CpuBackend::performanceNote() const {
+    return slowBlasKernelsNote();
 }
 
 std::string CpuBackend::device() const {

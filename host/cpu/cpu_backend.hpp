@@ -11,6 +11,7 @@ public:
     std::string name() const override { return "cpu"; }
     std::string description() const override;
     std::string device() const override;
+    std::string performanceNote() const override;
     std::vector<RealizationResult> run(const EnsembleSpec& spec, const RunControl& control) override;
     std::int64_t realizationsInFlight(const EnsembleSpec& spec) const override;
 };

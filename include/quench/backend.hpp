@@ -36,6 +36,8 @@ public:
     virtual std::string description() const = 0;  // threads, BLAS, device
     // The processor that runs the integration (CPU model, GPU name), for result provenance.
     virtual std::string device() const { return description(); }
+    // What would make this machine run faster, said before a run ("" when nothing).
+    virtual std::string performanceNote() const { return ""; }
     // Results are in realization order. Throws DivergenceError, BackendError, Interrupted.
     virtual std::vector<RealizationResult> run(const EnsembleSpec& spec, const RunControl& control) = 0;
     // How many realizations of this spec the backend integrates at once (threads, or a device wave):
