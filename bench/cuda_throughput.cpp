@@ -25,6 +25,7 @@
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_info.hpp"
 #include "cuda/step_engine.hpp"
+#include "cuda_timing.hpp"
 #include "quench/build_info.hpp"
 #include "quench/error.hpp"
 
@@ -35,27 +36,7 @@ using quench::cuda::DeviceBuffer;
 using quench::bench::Case;
 using quench::bench::parseCases;
 
-// Milliseconds of `work` between two events, the median of `repeats`.
-template <class Work>
-double medianMs(cudaStream_t stream, int repeats, const Work& work) {
-    cudaEvent_t begin = nullptr, end = nullptr;
-    QUENCH_CUDA_CHECK(cudaEventCreate(&begin));
-    QUENCH_CUDA_CHECK(cudaEventCreate(&end));
-    std::vector<double> times;
-    for (int i = 0; i < repeats; ++i) {
-        QUENCH_CUDA_CHECK(cudaEventRecord(begin, stream));
-        work();
-        QUENCH_CUDA_CHECK(cudaEventRecord(end, stream));
-        QUENCH_CUDA_CHECK(cudaEventSynchronize(end));
-        float ms = 0.f;
-        QUENCH_CUDA_CHECK(cudaEventElapsedTime(&ms, begin, end));
-        times.push_back(ms);
-    }
-    QUENCH_CUDA_CHECK(cudaEventDestroy(begin));
-    QUENCH_CUDA_CHECK(cudaEventDestroy(end));
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
+using quench::bench::medianMs;
 
 // Bytes read plus written per second by a large device-to-device copy.
 double copyBandwidth(cudaStream_t stream) {

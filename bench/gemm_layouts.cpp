@@ -1,7 +1,6 @@
 // The coupling product H_r = J_r Phi_r of one step for a whole wave, timed in the four ways one
 // strided-batched cuBLAS GEMM can compute it. Which is fastest depends on N, K and the operand type
-// and cannot be derived; StepEngine's layout choice (rowMajorCouplings, trialMajorProduct) cites
-// these measurements.
+// and cannot be derived; StepEngine's layout choice (rowMajorCouplings) cites these measurements.
 //   column_n  H (n x k) = J Phi, J column-major (CUBLAS_OP_N)
 //   row_t     H (n x k) = J Phi, J row-major (CUBLAS_OP_T on the stored J)
 //   state_t   H^T (k x n) = Phi^T J^T, J row-major, Phi neuron-major (CUBLAS_OP_T on Phi): the result
@@ -21,43 +20,32 @@
 #include "bench_cases.hpp"
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_info.hpp"
+#include "cuda_timing.hpp"
 #include "quench/error.hpp"
 
 namespace {
 
 using quench::cuda::DeviceBuffer;
 
+// The second operand is always applied as stored (CUBLAS_OP_N).
 struct Form {
     const char* name;
-    bool trial_major_result;  // H^T (k x n) instead of H (n x k)
-    cublasOperation_t op_first, op_second;
+    bool trial_major_result;     // H^T (k x n) instead of H (n x k)
+    cublasOperation_t op_first;  // on J (first operand of H = J Phi) or on Phi (of H^T = Phi^T J^T)
 };
 
-constexpr Form kForms[] = {{"column_n", false, CUBLAS_OP_N, CUBLAS_OP_N},
-                           {"row_t", false, CUBLAS_OP_T, CUBLAS_OP_N},
-                           {"state_t", true, CUBLAS_OP_T, CUBLAS_OP_N},
-                           {"torch", true, CUBLAS_OP_N, CUBLAS_OP_N}};
+constexpr Form kForms[] = {{"column_n", false, CUBLAS_OP_N},
+                           {"row_t", false, CUBLAS_OP_T},
+                           {"state_t", true, CUBLAS_OP_T},
+                           {"torch", true, CUBLAS_OP_N}};
 
-// Milliseconds per product: median over 5 repeats of `calls` back-to-back products.
+// Milliseconds per product: the median over 5 repeats of `calls` back-to-back products.
 template <class Work>
 double msPerCall(cudaStream_t stream, int calls, const Work& work) {
-    cudaEvent_t begin = nullptr, end = nullptr;
-    QUENCH_CUDA_CHECK(cudaEventCreate(&begin));
-    QUENCH_CUDA_CHECK(cudaEventCreate(&end));
-    std::vector<float> times;
-    for (int repeat = 0; repeat < 5; ++repeat) {
-        QUENCH_CUDA_CHECK(cudaEventRecord(begin, stream));
+    const auto batch = [&] {
         for (int c = 0; c < calls; ++c) work();
-        QUENCH_CUDA_CHECK(cudaEventRecord(end, stream));
-        QUENCH_CUDA_CHECK(cudaEventSynchronize(end));
-        float ms = 0.f;
-        QUENCH_CUDA_CHECK(cudaEventElapsedTime(&ms, begin, end));
-        times.push_back(ms / static_cast<float>(calls));
-    }
-    QUENCH_CUDA_CHECK(cudaEventDestroy(begin));
-    QUENCH_CUDA_CHECK(cudaEventDestroy(end));
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
+    };
+    return quench::bench::medianMs(stream, 5, batch) / calls;
 }
 
 nlohmann::json timeCase(int n, int r, int k, bool bf16, cudaStream_t stream, cublasHandle_t blas) {
@@ -108,6 +96,7 @@ int main(int argc, char** argv) {
     app.add_flag("--bf16", bf16, "bf16 operands (FP32 accumulation and result), as coupling.storage = bf16");
     CLI11_PARSE(app, argc, argv);
     try {
+        const std::vector<quench::bench::Case> cases = quench::bench::parseCases(cases_text);
         std::string why;
         if (!quench::cuda::cudaDeviceAvailable(&why)) {
             std::cerr << "quench_bench_gemm_layouts: " << why << "\n";
@@ -116,7 +105,7 @@ int main(int argc, char** argv) {
         const quench::cuda::CudaStream stream;
         const quench::cuda::CublasHandle blas(stream.get());
         nlohmann::json out = {{"device", quench::cuda::currentDeviceInfo().name}, {"unit", "microseconds"}};
-        for (const quench::bench::Case& c : quench::bench::parseCases(cases_text)) {
+        for (const quench::bench::Case& c : cases) {
             const nlohmann::json row = timeCase(c.n, c.r, c.k, bf16, stream.get(), blas.get());
             std::cerr << row.dump() << "\n";
             out["cases"].push_back(row);
