@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,8 @@
 #include "quench/realization_result.hpp"
 #include "quench/theory/dmft.hpp"
 #include "quench/theory/linear_theory.hpp"
-#include "quench/theory/partial_symmetry_dmft.hpp"
 #include "quench/theory/random_mode_theory.hpp"
+#include "quench/theory/sampled_dmft.hpp"
 #include "quench/theory/series_prediction.hpp"
 
 namespace quench {
@@ -185,10 +186,10 @@ TEST(AutocorrelationTheory, IndependentLinearUnitsGiveTheOrnsteinUhlenbeckCurve)
         EXPECT_NEAR(x.values[k], 0.5 * std::exp(-x.at[k]), 1e-4);
 }
 
-// Partially symmetric J with white noise: the curve of the Gaussian closure
-// (docs/theory/partial_symmetry.md), exact for a linear network (it starts at the closed-form variance), an
-// approximation for tanh.
-TEST(AutocorrelationTheory, PartiallySymmetricCouplingsUseTheClosureTaggedByWhatItIs) {
+// Partially symmetric J: for a linear network the curve of the Gaussian closure, exact there
+// (docs/theory/partial_symmetry.md; it starts at the closed-form variance); for tanh the sampled exact
+// DMFT (docs/theory/sampled_dmft.md) at the run's dt, with white or Ornstein-Uhlenbeck noise.
+TEST(AutocorrelationTheory, PartiallySymmetricCouplingsUseTheClosureForLinearPhiAndTheSampledDmftOtherwise) {
     const EnsembleSpec linear = specWith(
         {"network.activation=\"linear\"", "coupling.g=0.4", "coupling.symmetry=0.5", "noise.sigma=1.0",
          "statistics.autocorrelation=true", "statistics.tau_max=4", "statistics.lag_interval=0.5"});
@@ -202,21 +203,20 @@ TEST(AutocorrelationTheory, PartiallySymmetricCouplingsUseTheClosureTaggedByWhat
     EnsembleSpec tanh = linear;
     tanh.network.activation.kind = ActivationKind::Tanh;
     tanh.coupling.g = 1.0;
+    tanh.integration.dt = 0.05;  // the sampled DMFT integrates the simulator's step: a coarse one is cheap
     const std::vector<theory::TheorySeries> curves = theory::predictSeries(tanh);
     ASSERT_TRUE(curves[0].available()) << curves[0].reason;
-    EXPECT_EQ(curves[0].basis, theory::Basis::LinearEquivalence);
-    EXPECT_NEAR(curves[0].values[0], 0.93346,
-                2e-3);  // the closure's Delta0 (PartiallySymmetricClosure tests)
-    EXPECT_NEAR(curves[1].values[0], 0.38180, 2e-3);
+    EXPECT_EQ(curves[0].basis, theory::Basis::Exact);
+    const std::shared_ptr<const theory::SampledDmft> sampled = theory::sampledDmftOf(tanh);
+    EXPECT_EQ(curves[0].values[0], sampled->delta0.value);
+    EXPECT_EQ(curves[1].values[0], sampled->a_phi.value);
+    for (std::size_t k = 1; k < curves[0].values.size(); ++k)
+        EXPECT_LT(curves[0].values[k], curves[0].values[k - 1]);
 
-    tanh.noise.tau = 0.5;  // OU noise: the closure with the noise spectrum (partial_symmetry.md section 6)
+    tanh.noise.tau = 0.5;  // OU noise of the same zero-frequency power
     const std::vector<theory::TheorySeries> colored = theory::predictSeries(tanh);
     ASSERT_TRUE(colored[0].available()) << colored[0].reason;
-    theory::DmftGridOptions grid;
-    grid.dt = 0.01;
-    const double colored_delta0 =
-        theory::solvePartiallySymmetricCorrelation(tanh.network.activation, 1.0, 0.5, 1.0, grid, 0.5).delta0;
-    EXPECT_NEAR(colored[0].values[0], colored_delta0, 2e-3 * colored_delta0);
+    EXPECT_EQ(colored[0].values[0], theory::sampledDmftOf(tanh)->delta0.value);
     EXPECT_LT(colored[0].values[0], curves[0].values[0]) << "slow noise of the same ZF power: less variance";
 }
 

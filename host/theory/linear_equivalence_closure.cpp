@@ -15,6 +15,7 @@
 #include <fftw3.h>
 
 #include "dmft_internal.hpp"
+#include "fftw_transforms.hpp"
 
 namespace quench::theory::detail {
 namespace {
@@ -23,13 +24,7 @@ constexpr double kPi = 3.14159265358979323846;
 
 // X_j = x_0 + (-1)^j x_m + 2 sum_{k=1}^{m-1} x_k cos(pi j k / m), j = 0..m: FFTW's DCT-I (REDFT00 of
 // length m + 1). It is its own inverse up to 1 / (2m). The plan is made once per grid (FFTW_ESTIMATE:
-// no timing runs) and owned here. FFTW's planner is not thread-safe and predict() runs on several
-// threads (validate's theory curves): planning and destroying hold one lock; executing needs none.
-std::mutex& fftwPlannerLock() {
-    static std::mutex lock;
-    return lock;
-}
-
+// no timing runs) and owned here; planning and destroying hold fftwPlannerLock.
 class CosineTransform {
 public:
     explicit CosineTransform(std::size_t m) : m_(m), in_(m + 1), out_(m + 1) {

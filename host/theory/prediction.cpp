@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -19,6 +20,7 @@
 #include "quench/theory/partial_symmetry_dmft.hpp"
 #include "quench/theory/random_mode_overlap_closure.hpp"
 #include "quench/theory/random_mode_theory.hpp"
+#include "quench/theory/sampled_dmft.hpp"
 #include "quench/theory/state_covariance.hpp"
 #include "quench/theory/tabulated_spectrum.hpp"
 #include "random_mode_spec.hpp"
@@ -42,6 +44,12 @@ TheoryQuantity TheoryQuantity::of(double v, Basis b) {
     TheoryQuantity q;
     q.value = v;
     q.basis = b;
+    return q;
+}
+
+TheoryQuantity TheoryQuantity::sampled(double v, double se, Basis b) {
+    TheoryQuantity q = of(v, b);
+    if (q.available()) q.se = se;
     return q;
 }
 
@@ -463,11 +471,37 @@ void predictColoredNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
 const char* const kClosureNote =
     "coupling.symmetry != 0: every value comes from the Gaussian closure of linear equivalence (an "
     "approximation, single-site values included: x is not Gaussian when eta != 0; "
-    "docs/theory/partial_symmetry.md)";
+    "docs/theory/partial_symmetry.md); the exact single site is sampled unless turned off (quench theory "
+    "--closure-only, quench validate --quick, theory curves)";
 
-void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec) {
+// The single-site values of the exact DMFT, sampled (docs/theory/sampled_dmft.md), over the closure's.
+void setSampledSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
+    const std::shared_ptr<const SampledDmft> s = sampledDmftOf(spec);
+    const double g = spec.coupling.g;
+    p.delta0 = TheoryQuantity::sampled(s->delta0.value, s->delta0.se, Basis::Exact);
+    p.gamma = TheoryQuantity::sampled(s->gamma.value, s->gamma.se, Basis::Exact);
+    p.g_eff = TheoryQuantity::sampled(g * s->gamma.value, g * s->gamma.se, Basis::Exact);
+    auto set = [](CovariancePrediction& c, const SampledValue& v) {
+        for (const Statistic st : {Statistic::AutoMean, Statistic::M1})
+            c.at(st) = TheoryQuantity::sampled(v.value, v.se, Basis::Exact);
+    };
+    set(p.at(Variable::X, CovarianceKind::EqualTime), s->delta0);
+    set(p.at(Variable::Phi, CovarianceKind::EqualTime), s->a_phi);
+    set(p.at(Variable::X, CovarianceKind::ZeroFrequency), s->zf_x);
+    set(p.at(Variable::Phi, CovarianceKind::ZeroFrequency), s->zf_phi);
+    std::ostringstream note;
+    note << "coupling.symmetry != 0: delta0, gamma, g_eff and the ET and ZF auto means are the exact DMFT's, "
+            "solved by sampling its single site at dt = "
+         << s->dt << " (" << s->sampled_steps << " site steps; each value carries its Monte-Carlo se, e.g. "
+         << "E phi^2 = " << s->a_phi.value << " +- " << s->a_phi.se
+         << "; docs/theory/sampled_dmft.md); the four-point statistics and stability_margin are the Gaussian "
+            "closure's";
+    p.notes.push_back(note.str());
+}
+
+void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec,
+                               const PredictOptions& predict_options) {
     p.route = "dmft_partial_symmetry";
-    p.notes.push_back(kClosureNote);
     const Basis b = Basis::LinearEquivalence;
     const Activation& phi = spec.network.activation;
     const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma;
@@ -524,9 +558,15 @@ void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec) {
     if (!error.empty())
         et.at(Statistic::PrOverN) =
             TheoryQuantity::omitted("partially symmetric closure, phi ET failed: " + error);
+    if (predict_options.sample_single_site) {
+        const std::string sampled = attempt([&] { setSampledSingleSite(p, spec); });
+        if (sampled.empty()) return;
+        p.notes.push_back("the sampled DMFT failed (" + sampled + "): single-site values from the closure");
+    }
+    p.notes.push_back(kClosureNote);
 }
 
-void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
+void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
     for (const Variable v : kVariables) {
         omitCovariance(p.at(v, CovarianceKind::EqualTime),
                        v == Variable::X ? kNoXFourPoint : "not covered by the theory for this model");
@@ -536,7 +576,7 @@ void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.chaotic = TheoryQuantity::omitted("not computed");
     const std::string error = attempt([&] {
         if (spec.coupling.symmetry != 0.0)
-            predictPartiallySymmetric(p, spec);
+            predictPartiallySymmetric(p, spec, options);
         else if (spec.noise.tau > 0.0)
             predictColoredNoiseDmft(p, spec);
         else
@@ -911,7 +951,7 @@ void fillMissingFirstOrder(TheoryPrediction& p) {
 
 }  // namespace
 
-TheoryPrediction predict(const EnsembleSpec& spec) {
+TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options) {
     TheoryPrediction p;
     p.route = "none";
     for (auto& per_variable : p.covariance)
@@ -940,7 +980,7 @@ TheoryPrediction predict(const EnsembleSpec& spec) {
     if (spec.network.activation.kind == ActivationKind::Linear) {
         predictLinear(p, spec);
     } else {
-        predictDmft(p, spec);
+        predictDmft(p, spec, options);
         for (auto& per_variable : p.covariance)
             for (CovariancePrediction& c : per_variable) omitFirstOrder(c, kNoNonlinearFirstOrder);
     }

@@ -10,6 +10,7 @@
 #include "quench/neuron_parameters.hpp"
 #include "quench/theory/dmft.hpp"
 #include "quench/theory/partial_symmetry_dmft.hpp"
+#include "quench/theory/sampled_dmft.hpp"
 #include "quench/theory/state_covariance.hpp"
 #include "random_mode_spec.hpp"
 
@@ -20,9 +21,9 @@ namespace {
 enum class Curves { Autocorrelation, Spectral };
 
 // Why the DMFT curves do not cover the model, or "" when they do (iid Gaussian J with zero mean, odd phi,
-// no input: the single-site process of dmft.md section 6; with partially symmetric J, or random-mode J with
-// mode overlap, the autocorrelation of the Gaussian closure, docs/theory/partial_symmetry.md and
-// random_mode.md; random-mode J without overlap has iid J's single sites).
+// no input: the single-site process of dmft.md section 6; with partially symmetric J the sampled exact
+// DMFT, docs/theory/sampled_dmft.md; with random-mode J with mode overlap the autocorrelation of the
+// Gaussian closure, random_mode.md; random-mode J without overlap has iid J's single sites).
 std::string uncoveredReason(const EnsembleSpec& spec, Curves curves) {
     if (!spec.network.activation.odd())
         return "phi is not odd: the static mean field of E[phi] != 0 is not in the autocorrelation theory";
@@ -36,8 +37,8 @@ std::string uncoveredReason(const EnsembleSpec& spec, Curves curves) {
         return "statistics.center = sample_mean: the estimate carries the finite-time bias -C_ZF / (K t_max) "
                "of the sample mean, which the N = infinity theory does not; use center = auto or zero";
     if (spec.coupling.symmetry != 0.0 && curves == Curves::Spectral)
-        return "coupling.symmetry != 0: the partially symmetric closure (docs/theory/partial_symmetry.md) "
-               "gives the autocorrelation, and no frequency-resolved curves";
+        return "coupling.symmetry != 0: the sampled DMFT (docs/theory/sampled_dmft.md) gives the "
+               "autocorrelation, and no frequency-resolved curves";
     if (perNeuron(spec.network.gain) || perNeuron(spec.network.tau))
         return "per-neuron gains or time constants: the temporal theory is derived for identical neurons "
                "only";
@@ -163,19 +164,25 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
     return out;
 }
 
-// Delta(tau), C_phi(tau) of the model's single site: the closure for random-mode J with overlap or partially
-// symmetric J, the DMFT otherwise (random-mode J without overlap has iid J's single site).
-DmftCorrelation singleSiteCorrelation(const EnsembleSpec& spec, const DmftGridOptions& options) {
+// Delta(tau), C_phi(tau) of the model's single site: the closure for random-mode J with overlap, the sampled
+// DMFT for partially symmetric J (the closure, exact there, for linear phi), the DMFT otherwise (random-mode
+// J without overlap has iid J's single site).
+DmftCorrelation singleSiteCorrelation(const EnsembleSpec& spec, const DmftGridOptions& options,
+                                      const PredictOptions& predict_options) {
     const Activation& act = spec.network.activation;
     if (spec.coupling.model != CouplingModel::Iid && !detail::uncorrelatedModes(spec.coupling))
         return detail::randomModeOverlapCorrelationOf(spec, options);
+    if (spec.coupling.symmetry != 0.0 && act.kind != ActivationKind::Linear &&
+        predict_options.sample_single_site)
+        return sampledDmftOf(spec)->correlation(spec.coupling.g);
     if (spec.coupling.symmetry != 0.0)
         return solvePartiallySymmetricCorrelation(act, spec.coupling.g, spec.coupling.symmetry,
                                                   spec.noise.sigma, options, spec.noise.tau);
     return solveNoiseCorrelation(act, spec.coupling.g, spec.noise.sigma, spec.noise.tau, options);
 }
 
-std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
+std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec,
+                                                 const PredictOptions& predict_options) {
     std::vector<TheorySeries> out;
     const LagPlan lags = planLags(spec);
     if (lags.lags == 0) return out;
@@ -184,12 +191,13 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
     for (int k = 0; k < lags.lags; ++k) x.at.push_back(k * lag_time);
     TheorySeries phi = x;
     phi.name = "phi.autocorrelation";
-    // Partially symmetric J, or random-mode J with mode overlap: the Gaussian closure's Delta(tau)
-    // (docs/theory/partial_symmetry.md, random_mode.md; exact for a linear network, an approximation
-    // otherwise). Random-mode J without overlap: iid J's single site (derived).
+    // Random-mode J with mode overlap: the Gaussian closure's Delta(tau) (docs/theory/random_mode.md; exact
+    // for a linear network, an approximation otherwise). Partially symmetric J: the sampled exact DMFT
+    // (docs/theory/sampled_dmft.md; the closure for linear phi, where it is exact). Random-mode J without
+    // overlap: iid J's single site (derived).
     const bool random_mode = spec.coupling.model != CouplingModel::Iid;
     const bool overlap = random_mode && !detail::uncorrelatedModes(spec.coupling);
-    const bool closure = spec.coupling.symmetry != 0.0 || overlap;
+    const bool closure = overlap || (spec.coupling.symmetry != 0.0 && !predict_options.sample_single_site);
     std::string why = uncoveredReason(spec, Curves::Autocorrelation);
     if (closure && spec.network.activation.kind != ActivationKind::Linear)
         x.basis = phi.basis = Basis::LinearEquivalence;
@@ -198,7 +206,7 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
     if (why.empty()) {
         try {
             const DmftGridOptions options = gridFor(lag_time);
-            const DmftCorrelation c = singleSiteCorrelation(spec, options);
+            const DmftCorrelation c = singleSiteCorrelation(spec, options, predict_options);
             for (const double tau : x.at) {
                 x.values.push_back(onGrid(c.delta, c.dt, tau));
                 phi.values.push_back(onGrid(c.c_phi, c.dt, tau));
@@ -223,8 +231,8 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec) {
 
 }  // namespace
 
-std::vector<TheorySeries> predictSeries(const EnsembleSpec& spec) {
-    std::vector<TheorySeries> out = predictAutocorrelation(spec);
+std::vector<TheorySeries> predictSeries(const EnsembleSpec& spec, const PredictOptions& options) {
+    std::vector<TheorySeries> out = predictAutocorrelation(spec, options);
     const LagPlan modes = planModeLags(spec);
     for (const char* variable : {"x", "phi"})
         for (int a = 1; a <= spec.statistics.modes; ++a) {

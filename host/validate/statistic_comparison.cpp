@@ -71,7 +71,9 @@ std::vector<SizeComparison> perSize(const PointRun& point, Variable v, Covarianc
                 *row.theory += *first.value / run.n;
                 row.theory_has_first_order = true;
             }
-            if (row.sem > 0.0 && std::isfinite(row.mean)) row.z = (row.mean - *row.theory) / row.sem;
+            // A sampled theory value (the sampled DMFT) has its own standard error, added in quadrature.
+            const double se = std::hypot(row.sem, inf.se);
+            if (row.sem > 0.0 && std::isfinite(row.mean)) row.z = (row.mean - *row.theory) / se;
         }
         out.push_back(row);
     }
@@ -115,7 +117,7 @@ void judge(StatisticComparison& cmp, double threshold) {
             cmp.detail = "no N-scaling fit: " + cmp.fit.reason;
             return;
         }
-        cmp.z_inf = (cmp.fit.s_inf - *cmp.theory_inf.value) / cmp.fit.s_inf_se;
+        cmp.z_inf = (cmp.fit.s_inf - *cmp.theory_inf.value) / std::hypot(cmp.fit.s_inf_se, cmp.theory_inf.se);
         zs.push_back(*cmp.z_inf);
         if (cmp.theory_one_over_n.available()) {
             cmp.z_slope = (cmp.fit.a - *cmp.theory_one_over_n.value) / cmp.fit.a_se;

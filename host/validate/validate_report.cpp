@@ -28,7 +28,9 @@ json optionalJson(const std::optional<double>& v) {
 
 json quantityJson(const TheoryQuantity& q) {
     if (!q.available()) return {{"value", nullptr}, {"reason", q.reason}};
-    return {{"value", *q.value}, {"tag", theory::basisName(q.basis)}};
+    json out = {{"value", *q.value}, {"tag", theory::basisName(q.basis)}};
+    if (q.se > 0.0) out["se"] = q.se;  // Monte-Carlo standard error of a sampled value
+    return out;
 }
 
 json fitJson(const ScalingFit& f) {
@@ -291,7 +293,10 @@ void pointSection(std::ostringstream& md, const PointRun& point,
         }
         const ScalingFit& f = c.fit;
         md << fmt::format(" {} | {} | {} |", f.ok ? withError(f.s_inf, f.s_inf_se) : "–",
-                          c.theory_inf.available() ? num(*c.theory_inf.value) : "–", zText(c.z_inf));
+                          !c.theory_inf.available() ? "–"
+                          : c.theory_inf.se > 0.0   ? withError(*c.theory_inf.value, c.theory_inf.se)
+                                                    : num(*c.theory_inf.value),
+                          zText(c.z_inf));
         md << fmt::format(" {} | {} | {} |", f.ok ? withError(f.a, f.a_se) : "–",
                           c.theory_one_over_n.available() ? num(*c.theory_one_over_n.value) : "not derived",
                           zText(c.z_slope));

@@ -110,14 +110,17 @@ TheoryCurve curveOf(const ValidationInput& input, const std::vector<cli::ScanAxi
         }
         curve.values.push_back(v);
     }
-    // The points are independent: one task per hardware thread.
+    // The points are independent: one task per hardware thread. The curve keeps the closure's single
+    // site where the exact one would be sampled (seconds per point); the scanned points sample it.
     curve.predictions.resize(specs.size());
+    theory::PredictOptions options;
+    options.sample_single_site = false;
     const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::future<void>> tasks;
     for (unsigned w = 0; w < workers; ++w)
         tasks.push_back(std::async(std::launch::async, [&, w]() {
             for (size_t i = w; i < specs.size(); i += workers)
-                curve.predictions[i] = theory::predict(specs[i]);
+                curve.predictions[i] = theory::predict(specs[i], options);
         }));
     for (auto& t : tasks) t.get();
     return curve;
@@ -203,8 +206,11 @@ ValidationRun runValidation(const ValidationInput& input, const std::vector<std:
                                                       point.sizes.back().wall_seconds, progress.runs_done,
                                                       runs_total));
         }
-        point.prediction = theory::predict(specs[p].back());
-        point.series_prediction = theory::predictSeries(specs[p].back());
+        // --quick keeps the closure where the exact single site would be sampled (up to a minute a point).
+        theory::PredictOptions options;
+        options.sample_single_site = !input.plan.quick;
+        point.prediction = theory::predict(specs[p].back(), options);
+        point.series_prediction = theory::predictSeries(specs[p].back(), options);
         // Per-neuron gains make phi_i = b_i x_i differ from x even for a linear activation.
         const EnsembleSpec& last = specs[p].back();
         point.phi_is_x =

@@ -33,6 +33,7 @@ enum class RngStream : std::uint32_t {
     AnnealedCoupling = 8,     // iid J entries of the epochs >= 1 of annealed disorder (index_b = epoch)
     NeuronGain = 9,           // per-neuron gains b_i (network.gain_distribution != "none" only)
     NeuronTimeConstant = 10,  // per-neuron time constants tau_i (network.tau_distribution != "none" only)
+    TheorySampling = 11,      // the sampled DMFT's single sites (theory/sampled_dmft.hpp), never a network
 };
 
 // A uniform number in (0, 1) from one 32-bit integer: (a + 1/2) / 2^32.

@@ -34,9 +34,11 @@ struct TheoryQuantity {
     std::optional<double> value;  // finite whenever present
     Basis basis = Basis::Exact;
     std::string reason;  // why the value is absent; empty when present
+    double se = 0.0;     // Monte-Carlo standard error of a sampled value (the sampled DMFT); 0: none
 
     bool available() const { return value.has_value(); }
     static TheoryQuantity of(double v, Basis b);  // absent with a reason if v is not finite
+    static TheoryQuantity sampled(double v, double se, Basis b);  // of(v, b) with its standard error
     static TheoryQuantity omitted(std::string why);
 };
 
@@ -103,7 +105,15 @@ inline constexpr int kDensityGridPoints = 101;
 //  - odd nonlinear phi, zero coupling mean and input, eta = 0: white- or colored-noise DMFT for the
 //    single-site values, linear equivalence for phi's ZF four-point statistics, the all-frequency
 //    linear-equivalence integral for phi's ET dimension (derived);
+//  - odd nonlinear phi with eta != 0: the single-site values of the exact DMFT solved by sampling
+//    (sampled_dmft.hpp; values carry their Monte-Carlo se), the four-point statistics of the Gaussian
+//    closure (partial_symmetry_dmft.hpp);
 //  - anything else: every statistic omitted with the reason.
-TheoryPrediction predict(const EnsembleSpec& spec);
+struct PredictOptions {
+    // Partially symmetric J with a nonlinear phi: sample the exact single site (5-30 s on two cores).
+    // false keeps the Gaussian closure's single-site values, for curves of many points.
+    bool sample_single_site = true;
+};
+TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options = {});
 
 }  // namespace quench::theory

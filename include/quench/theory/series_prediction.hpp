@@ -24,7 +24,8 @@ struct TheorySeries {
 };
 
 // One entry per series the spec asks for, at the abscissa the simulation uses (planLags). Never throws
-// for a valid spec: solver failures become reasons.
-std::vector<TheorySeries> predictSeries(const EnsembleSpec& spec);
+// for a valid spec: solver failures become reasons. options as for predict() (the single site of
+// partially symmetric J: sampled, or the closure's).
+std::vector<TheorySeries> predictSeries(const EnsembleSpec& spec, const PredictOptions& options = {});
 
 }  // namespace quench::theory
