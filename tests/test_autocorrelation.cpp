@@ -210,6 +210,8 @@ TEST(AutocorrelationTheory, PartiallySymmetricCouplingsUseTheClosureForLinearPhi
     const std::shared_ptr<const theory::SampledDmft> sampled = theory::sampledDmftOf(tanh);
     EXPECT_EQ(curves[0].values[0], sampled->delta0.value);
     EXPECT_EQ(curves[1].values[0], sampled->a_phi.value);
+    ASSERT_EQ(curves[0].se.size(), curves[0].values.size()) << "a sampled curve carries its errors";
+    EXPECT_EQ(curves[0].se[0], sampled->delta0.se);
     for (std::size_t k = 1; k < curves[0].values.size(); ++k)
         EXPECT_LT(curves[0].values[k], curves[0].values[k - 1]);
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include <filesystem>
 #include <fstream>
@@ -78,6 +79,20 @@ TEST(ValidateVerdict, AnOffsetOfManyStandardErrorsFails) {
     const v::StatisticComparison& c = autoMean(all);
     EXPECT_EQ(c.verdict, v::Verdict::Fail);
     EXPECT_GT(std::abs(*c.z_inf), 4.0);
+}
+
+// A sampled theory value (the sampled DMFT) carries its Monte-Carlo se: z divides by both errors.
+TEST(ValidateVerdict, ASampledTheoryValuesStandardErrorEntersTheZ) {
+    v::PointRun point = measuredPoint(0.006, 1e-3);
+    EXPECT_EQ(autoMean(v::compareStatistics(point, 4.0)).verdict, v::Verdict::Fail);
+    point.prediction.at(Variable::X, CovarianceKind::EqualTime).at(Statistic::AutoMean) =
+        TheoryQuantity::sampled(kTheory, 2e-3, Basis::Exact);
+    const v::StatisticComparison c = autoMean(v::compareStatistics(point, 4.0));
+    ASSERT_TRUE(c.z_inf.has_value());
+    EXPECT_NEAR(*c.z_inf, 0.006 / std::hypot(c.fit.s_inf_se, 2e-3), 1e-9);
+    EXPECT_EQ(c.verdict, v::Verdict::Pass);
+    for (const v::SizeComparison& s : c.sizes)
+        EXPECT_NEAR(*s.z, (s.mean - *s.theory) / std::hypot(s.sem, 2e-3), 1e-12);
 }
 
 TEST(ValidateVerdict, TheFittedSlopeIsHeldToTheDerivedOneWhereTheTheoryHasIt) {

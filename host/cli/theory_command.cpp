@@ -123,6 +123,7 @@ json pointJson(const ScanPoint& point, int order) {
                           {"at", c.at},
                           {"values", c.values},
                           {"tag", theory::basisName(c.basis)}});
+        if (!c.se.empty()) series.back()["se"] = c.se;  // Monte-Carlo standard errors of a sampled curve
     }
     if (!point.series.empty()) out["series"] = std::move(series);
     out["omitted"] = std::move(omitted);
@@ -269,7 +270,7 @@ Columns (CSV) and keys (JSON, nested by '.'):
                               covariance statistics (c / a, N dc2 / a^2, PR/N, m2 / a^2; docs/theory/zscored.md)
   V.zero_frequency.eigenvalue_density (JSON only; linear iid J): {lambda: [...], density: [...]}
   series (JSON only; when the config asks for statistics.autocorrelation or statistics.frequencies): the
-                              theory curves {name, abscissa, at, values, tag} of quench simulate's series,
+                              theory curves {name, abscissa, at, values, tag[, se]} of quench simulate's series,
                               e.g. x.autocorrelation (the DMFT Delta(tau)) and phi.spectral.pr_over_n
   The *_raw statistics of quench simulate are finite-sample estimators with the same limits: not reported.
 Tags (JSON "tag"; table letters):

@@ -776,8 +776,7 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
     layout.lags = options.max_lag > 0.0 ? static_cast<int>(std::ceil(options.max_lag / dt)) + 1
                                         : lagsFromClosure(closure, closure_chi, dt);
     layout.lags = std::max(layout.lags, 3);
-    // chi falls faster than C_phi: the reaction keeps the lags where the closure's C_phi and Delta are
-    // above 1e-3 of their start (lags / 1.5), the field all of C_phi.
+    // chi falls faster than C_phi: the reaction keeps the first L / 1.5 lags, the field all of C_phi.
     layout.memory = std::max(3, static_cast<int>(std::ceil(layout.lags / 1.5)));
     layout.burn = layout.lags;
     layout.kept = std::max(static_cast<int>(std::ceil(options.window / dt)), 2 * layout.lags);
@@ -810,7 +809,9 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
     out.dt = dt;
     const int total = options.warmup_iterations + options.sampling_iterations;
     std::vector<double> d0, a, gam, zf_phi, zf_x;
-    std::vector<double> sum_c(c_phi.size(), 0.0), sum_d(c_phi.size(), 0.0), sum_chi(c_phi.size(), 0.0);
+    // Per lag, the sampling iterations' estimates (iteration-major), for the curves' means and errors.
+    std::vector<std::vector<double>> c_runs, d_runs;
+    std::vector<double> sum_chi(c_phi.size(), 0.0);
     for (int it = 0; it < total; ++it) {
         const bool sampling = it >= options.warmup_iterations;
         const int trajectories =
@@ -838,17 +839,23 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
         gam.push_back(e.gamma);
         zf_phi.push_back(r.margin > 0.01 ? r.zf_phi : zeroFrequencyPower(e.c_phi, dt));
         zf_x.push_back(r.margin > 0.01 ? r.zf_x : zeroFrequencyPower(e.delta, dt));
-        for (std::size_t k = 0; k < c_phi.size(); ++k) {
-            sum_c[k] += e.c_phi[k];
-            sum_d[k] += e.delta[k];
-            sum_chi[k] += chi_new[k];
-        }
+        c_runs.push_back(e.c_phi);
+        d_runs.push_back(e.delta);
+        for (std::size_t k = 0; k < c_phi.size(); ++k) sum_chi[k] += chi_new[k];
         out.sampled_steps += e.steps;
     }
     const double n = options.sampling_iterations;
+    std::vector<double> c_at(c_runs.size()), d_at(d_runs.size());
     for (std::size_t k = 0; k < c_phi.size(); ++k) {
-        out.c_phi.push_back(sum_c[k] / n);
-        out.delta.push_back(sum_d[k] / n);
+        for (std::size_t i = 0; i < c_runs.size(); ++i) {
+            c_at[i] = c_runs[i][k];
+            d_at[i] = d_runs[i][k];
+        }
+        const SampledValue c = meanWithError(c_at), d = meanWithError(d_at);
+        out.c_phi.push_back(c.value);
+        out.c_phi_se.push_back(c.se);
+        out.delta.push_back(d.value);
+        out.delta_se.push_back(d.se);
         out.response.push_back(sum_chi[k] / n);
     }
     out.delta0 = meanWithError(d0);

@@ -164,6 +164,12 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
     return out;
 }
 
+// Partially symmetric J with a nonlinear phi, unless the closure is asked for: the sampled exact DMFT.
+bool sampledSingleSite(const EnsembleSpec& spec, const PredictOptions& options) {
+    return spec.coupling.symmetry != 0.0 && spec.network.activation.kind != ActivationKind::Linear &&
+           options.sample_single_site;
+}
+
 // Delta(tau), C_phi(tau) of the model's single site: the closure for random-mode J with overlap, the sampled
 // DMFT for partially symmetric J (the closure, exact there, for linear phi), the DMFT otherwise (random-mode
 // J without overlap has iid J's single site).
@@ -172,9 +178,7 @@ DmftCorrelation singleSiteCorrelation(const EnsembleSpec& spec, const DmftGridOp
     const Activation& act = spec.network.activation;
     if (spec.coupling.model != CouplingModel::Iid && !detail::uncorrelatedModes(spec.coupling))
         return detail::randomModeOverlapCorrelationOf(spec, options);
-    if (spec.coupling.symmetry != 0.0 && act.kind != ActivationKind::Linear &&
-        predict_options.sample_single_site)
-        return sampledDmftOf(spec)->correlation(spec.coupling.g);
+    if (sampledSingleSite(spec, predict_options)) return sampledDmftOf(spec)->correlation(spec.coupling.g);
     if (spec.coupling.symmetry != 0.0)
         return solvePartiallySymmetricCorrelation(act, spec.coupling.g, spec.coupling.symmetry,
                                                   spec.noise.sigma, options, spec.noise.tau);
@@ -210,6 +214,13 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec,
             for (const double tau : x.at) {
                 x.values.push_back(onGrid(c.delta, c.dt, tau));
                 phi.values.push_back(onGrid(c.c_phi, c.dt, tau));
+            }
+            if (sampledSingleSite(spec, predict_options)) {
+                const std::shared_ptr<const SampledDmft> s = sampledDmftOf(spec);  // remembered: no new solve
+                for (const double tau : x.at) {
+                    x.se.push_back(onGrid(s->delta_se, s->dt, tau));
+                    phi.se.push_back(onGrid(s->c_phi_se, s->dt, tau));
+                }
             }
             const auto finite = [](double v) { return std::isfinite(v); };
             if (!std::all_of(x.values.begin(), x.values.end(), finite) ||

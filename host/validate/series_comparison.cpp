@@ -14,6 +14,11 @@ const theory::TheorySeries* theoryFor(const PointRun& point, const std::string& 
     return nullptr;
 }
 
+// The Monte-Carlo standard error of theory point k (a sampled curve), added in quadrature to every z.
+double theorySe(const theory::TheorySeries& theory, std::size_t k) {
+    return k < theory.se.size() ? theory.se[k] : 0.0;
+}
+
 // The simulated point k of the series at every size, with z against the theory where there is one.
 std::vector<SizeComparison> perSize(const PointRun& point, const std::string& name, std::size_t k,
                                     const theory::TheorySeries& theory) {
@@ -27,14 +32,15 @@ std::vector<SizeComparison> perSize(const PointRun& point, const std::string& na
         }
         if (theory.available() && k < theory.values.size()) {
             row.theory = theory.values[k];
-            if (row.sem > 0.0 && std::isfinite(row.mean)) row.z = (row.mean - *row.theory) / row.sem;
+            const double se = std::hypot(row.sem, theorySe(theory, k));
+            if (row.sem > 0.0 && std::isfinite(row.mean)) row.z = (row.mean - *row.theory) / se;
         }
         out.push_back(row);
     }
     return out;
 }
 
-void judgePoint(SeriesPointComparison& p, double theory_value, double threshold) {
+void judgePoint(SeriesPointComparison& p, double theory_value, double theory_se, double threshold) {
     for (const SizeComparison& s : p.sizes)
         if (!std::isfinite(s.mean) || !(s.sem > 0.0)) return;  // NoData
     if (p.sizes.size() >= 2) {
@@ -42,7 +48,7 @@ void judgePoint(SeriesPointComparison& p, double theory_value, double threshold)
         for (const SizeComparison& s : p.sizes) points.push_back({static_cast<double>(s.n), s.mean, s.sem});
         p.fit = fitInverseNAuto(points);
         if (!p.fit.ok) return;
-        p.z = (p.fit.s_inf - theory_value) / p.fit.s_inf_se;
+        p.z = (p.fit.s_inf - theory_value) / std::hypot(p.fit.s_inf_se, theory_se);
     } else {
         p.z = p.sizes.front().z;
     }
@@ -68,7 +74,7 @@ SeriesComparison compareOne(const PointRun& point, const SeriesSummary& simulate
         SeriesPointComparison p;
         p.at = simulated.at[k];
         p.sizes = perSize(point, c.name, k, c.theory);
-        if (c.theory.available()) judgePoint(p, c.theory.values[k], threshold);
+        if (c.theory.available()) judgePoint(p, c.theory.values[k], theorySe(c.theory, k), threshold);
         if (p.verdict == Verdict::Pass) ++c.pass;
         if (p.verdict == Verdict::Fail) ++c.fail;
         if (p.verdict == Verdict::NoData) ++no_data;

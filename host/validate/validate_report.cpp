@@ -99,6 +99,7 @@ json seriesJson(const SeriesComparison& c) {
     json theory = c.theory.available()
                       ? json{{"values", c.theory.values}, {"tag", theory::basisName(c.theory.basis)}}
                       : json{{"values", nullptr}, {"reason", c.theory.reason}};
+    if (c.theory.available() && !c.theory.se.empty()) theory["se"] = c.theory.se;
     json sizes = json::array();
     const std::size_t size_count = c.points.empty() ? 0 : c.points.front().sizes.size();
     for (std::size_t i = 0; i < size_count; ++i) {

@@ -44,6 +44,8 @@ struct SampledDmft {
     double dt = 0.0;               // lag step (the integration step)
     std::vector<double> delta;     // Delta(k dt) = E x(t) x(t + k dt), k = 0..size-1
     std::vector<double> c_phi;     // C_phi(k dt)
+    std::vector<double> delta_se;  // their standard errors, lag by lag
+    std::vector<double> c_phi_se;
     std::vector<double> response;  // chi(k) = d E phi(t + k dt) / d h(t) for an input h held over one step
     SampledValue delta0;           // Var x
     SampledValue a_phi;            // E phi^2

@@ -19,6 +19,8 @@ struct TheorySeries {
     std::vector<double> values;  // one per abscissa value; empty when absent
     Basis basis = Basis::Exact;
     std::string reason;  // why the curve is absent; empty when present
+    // Monte-Carlo standard errors of sampled values (the sampled DMFT), one per value; else empty.
+    std::vector<double> se = {};
 
     bool available() const { return reason.empty(); }
 };
