@@ -306,7 +306,7 @@ int runTheory(const TheoryOptions& opt) {
             if (!opt.quiet && !opt.closure_only && spec.coupling.symmetry != 0.0 &&
                 spec.network.activation.kind != ActivationKind::Linear)
                 std::fprintf(stderr,
-                             "quench theory: sampling the exact DMFT of point %zu (up to a minute; "
+                             "quench theory: sampling the exact DMFT of point %zu (about 30 s; "
                              "--closure-only skips it)\n",
                              points.size());
             points.back().prediction = theory::predict(spec, predict_options);
@@ -362,7 +362,7 @@ CommandRunner addTheoryCommand(CLI::App& app) {
     cmd->add_flag(
         "--closure-only", opt->closure_only,
         "partially symmetric couplings with a nonlinear phi: keep the Gaussian closure's single-site "
-        "values (tagged linear_equivalence) instead of sampling the exact DMFT (5-60 s a point; "
+        "values (tagged linear_equivalence) instead of sampling the exact DMFT (about 30 s a point; "
         "docs/theory/sampled_dmft.md)");
     cmd->footer(helpFooter());
     return [opt]() { return runTheory(*opt); };

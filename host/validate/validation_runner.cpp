@@ -206,7 +206,7 @@ ValidationRun runValidation(const ValidationInput& input, const std::vector<std:
                                                       point.sizes.back().wall_seconds, progress.runs_done,
                                                       runs_total));
         }
-        // --quick keeps the closure where the exact single site would be sampled (up to a minute a point).
+        // --quick keeps the closure where the exact single site would be sampled (about 30 s a point).
         theory::PredictOptions options;
         options.sample_single_site = !input.plan.quick;
         point.prediction = theory::predict(specs[p].back(), options);

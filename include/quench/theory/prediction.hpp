@@ -110,7 +110,7 @@ inline constexpr int kDensityGridPoints = 101;
 //    closure (partial_symmetry_dmft.hpp);
 //  - anything else: every statistic omitted with the reason.
 struct PredictOptions {
-    // Partially symmetric J with a nonlinear phi: sample the exact single site (5-30 s on two cores).
+    // Partially symmetric J with a nonlinear phi: sample the exact single site (about 30 s on two cores).
     // false keeps the Gaussian closure's single-site values, for curves of many points.
     bool sample_single_site = true;
 };
