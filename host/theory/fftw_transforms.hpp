@@ -2,17 +2,58 @@
 // FFTW plans that own their buffers (RAII), for quench::theory. FFTW's planner is not thread-safe and
 // predict() runs on several threads (validate's theory curves): every plan made or destroyed here holds
 // fftwPlannerLock; executing a plan needs none.
+#include <algorithm>
 #include <complex>
 #include <cstddef>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <fftw3.h>
 
 namespace quench::theory::detail {
 
 std::mutex& fftwPlannerLock();
+
+// The smallest power of two >= v (>= 1): FFT lengths.
+inline std::size_t nextPowerOfTwo(std::size_t v) {
+    std::size_t p = 1;
+    while (p < v) p <<= 1;
+    return p;
+}
+
+// X_j = x_0 + (-1)^j x_m + 2 sum_{k=1}^{m-1} x_k cos(pi j k / m), j = 0..m: FFTW's DCT-I (REDFT00 of
+// length m + 1). It is its own inverse up to 1 / (2m). The plan is made once per grid (FFTW_ESTIMATE:
+// no timing runs) and owned here.
+class CosineTransform {
+public:
+    explicit CosineTransform(std::size_t m) : m_(m), in_(m + 1), out_(m + 1) {
+        const std::lock_guard<std::mutex> guard(fftwPlannerLock());
+        plan_ =
+            fftw_plan_r2r_1d(static_cast<int>(m + 1), in_.data(), out_.data(), FFTW_REDFT00, FFTW_ESTIMATE);
+        if (plan_ == nullptr)
+            throw std::runtime_error("FFTW could not plan a cosine transform of length " +
+                                     std::to_string(m + 1));
+    }
+    ~CosineTransform() {
+        const std::lock_guard<std::mutex> guard(fftwPlannerLock());
+        fftw_destroy_plan(plan_);
+    }
+    CosineTransform(const CosineTransform&) = delete;
+    CosineTransform& operator=(const CosineTransform&) = delete;
+
+    std::vector<double> operator()(const std::vector<double>& x) const {
+        std::copy(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(m_ + 1), in_.begin());
+        fftw_execute(plan_);
+        return out_;
+    }
+
+private:
+    std::size_t m_;
+    mutable std::vector<double> in_, out_;  // the plan's buffers
+    fftw_plan plan_ = nullptr;
+};
 
 // An FFTW plan on buffers it owns (fftw_malloc'd: FFTW's SIMD alignment), made and destroyed under
 // the planner lock.

@@ -7,12 +7,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <fftw3.h>
 
 #include "dmft_internal.hpp"
 #include "fftw_transforms.hpp"
@@ -21,44 +18,6 @@ namespace quench::theory::detail {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-
-// X_j = x_0 + (-1)^j x_m + 2 sum_{k=1}^{m-1} x_k cos(pi j k / m), j = 0..m: FFTW's DCT-I (REDFT00 of
-// length m + 1). It is its own inverse up to 1 / (2m). The plan is made once per grid (FFTW_ESTIMATE:
-// no timing runs) and owned here; planning and destroying hold fftwPlannerLock.
-class CosineTransform {
-public:
-    explicit CosineTransform(std::size_t m) : m_(m), in_(m + 1), out_(m + 1) {
-        const std::lock_guard<std::mutex> guard(fftwPlannerLock());
-        plan_ =
-            fftw_plan_r2r_1d(static_cast<int>(m + 1), in_.data(), out_.data(), FFTW_REDFT00, FFTW_ESTIMATE);
-        if (plan_ == nullptr)
-            throw std::runtime_error("FFTW could not plan a cosine transform of length " +
-                                     std::to_string(m + 1));
-    }
-    ~CosineTransform() {
-        const std::lock_guard<std::mutex> guard(fftwPlannerLock());
-        fftw_destroy_plan(plan_);
-    }
-    CosineTransform(const CosineTransform&) = delete;
-    CosineTransform& operator=(const CosineTransform&) = delete;
-
-    std::vector<double> operator()(const std::vector<double>& x) const {
-        std::copy(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(m_ + 1), in_.begin());
-        fftw_execute(plan_);
-        return out_;
-    }
-
-private:
-    std::size_t m_;
-    mutable std::vector<double> in_, out_;  // the plan's buffers
-    fftw_plan plan_ = nullptr;
-};
-
-std::size_t nextPowerOfTwo(std::size_t v) {
-    std::size_t p = 1;
-    while (p < v) p <<= 1;
-    return p;
-}
 
 }  // namespace
 

@@ -45,15 +45,10 @@ namespace quench::theory {
 namespace {
 
 using detail::ComplexTransform;
+using detail::nextPowerOfTwo;
 using detail::RealTransforms;
 
 constexpr double kPi = 3.14159265358979323846;
-
-std::size_t nextPowerOfTwo(std::size_t v) {
-    std::size_t p = 1;
-    while (p < v) p <<= 1;
-    return p;
-}
 
 // The site recursion of the simulator (stepCoefficients) for this noise model and discretization.
 StepCoefficients siteRecursion(double sigma, double noise_tau, double dt, IntegrationMethod method) {
@@ -743,17 +738,6 @@ void requireOptions(const SampledDmftOptions& o) {
 }
 
 }  // namespace
-
-DmftCorrelation SampledDmft::correlation(double g) const {
-    DmftCorrelation c;
-    c.delta0 = delta0.value;
-    c.gamma = gamma.value;
-    c.g_eff = gamma.value * g;
-    c.dt = dt;
-    c.delta = delta;
-    c.c_phi = c_phi;
-    return c;
-}
 
 SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double sigma, double noise_tau,
                              double dt, IntegrationMethod method, const SampledDmftOptions& options) {

@@ -170,15 +170,13 @@ bool sampledSingleSite(const EnsembleSpec& spec, const PredictOptions& options) 
            options.sample_single_site;
 }
 
-// Delta(tau), C_phi(tau) of the model's single site: the closure for random-mode J with overlap, the sampled
-// DMFT for partially symmetric J (the closure, exact there, for linear phi), the DMFT otherwise (random-mode
-// J without overlap has iid J's single site).
-DmftCorrelation singleSiteCorrelation(const EnsembleSpec& spec, const DmftGridOptions& options,
-                                      const PredictOptions& predict_options) {
+// Delta(tau), C_phi(tau) of the model's single site where it is solved, not sampled: the closure for
+// random-mode J with overlap or partially symmetric J (exact there for linear phi), the DMFT otherwise
+// (random-mode J without overlap has iid J's single site).
+DmftCorrelation singleSiteCorrelation(const EnsembleSpec& spec, const DmftGridOptions& options) {
     const Activation& act = spec.network.activation;
     if (spec.coupling.model != CouplingModel::Iid && !detail::uncorrelatedModes(spec.coupling))
         return detail::randomModeOverlapCorrelationOf(spec, options);
-    if (sampledSingleSite(spec, predict_options)) return sampledDmftOf(spec)->correlation(spec.coupling.g);
     if (spec.coupling.symmetry != 0.0)
         return solvePartiallySymmetricCorrelation(act, spec.coupling.g, spec.coupling.symmetry,
                                                   spec.noise.sigma, options, spec.noise.tau);
@@ -209,17 +207,19 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec,
         x.basis = phi.basis = Basis::Derived;
     if (why.empty()) {
         try {
-            const DmftGridOptions options = gridFor(lag_time);
-            const DmftCorrelation c = singleSiteCorrelation(spec, options, predict_options);
-            for (const double tau : x.at) {
-                x.values.push_back(onGrid(c.delta, c.dt, tau));
-                phi.values.push_back(onGrid(c.c_phi, c.dt, tau));
-            }
             if (sampledSingleSite(spec, predict_options)) {
-                const std::shared_ptr<const SampledDmft> s = sampledDmftOf(spec);  // remembered: no new solve
+                const std::shared_ptr<const SampledDmft> s = sampledDmftOf(spec);  // predict()'s solve
                 for (const double tau : x.at) {
+                    x.values.push_back(onGrid(s->delta, s->dt, tau));
+                    phi.values.push_back(onGrid(s->c_phi, s->dt, tau));
                     x.se.push_back(onGrid(s->delta_se, s->dt, tau));
                     phi.se.push_back(onGrid(s->c_phi_se, s->dt, tau));
+                }
+            } else {
+                const DmftCorrelation c = singleSiteCorrelation(spec, gridFor(lag_time));
+                for (const double tau : x.at) {
+                    x.values.push_back(onGrid(c.delta, c.dt, tau));
+                    phi.values.push_back(onGrid(c.c_phi, c.dt, tau));
                 }
             }
             const auto finite = [](double v) { return std::isfinite(v); };

@@ -18,7 +18,6 @@
 
 #include "quench/activation.hpp"
 #include "quench/ensemble_spec.hpp"
-#include "quench/theory/dmft.hpp"
 
 namespace quench::theory {
 
@@ -54,9 +53,6 @@ struct SampledDmft {
     SampledValue zf_x;             // S_x(0)
     double last_change = 0.0;      // max |C_new - C| / C(0) of the last warm-up iteration
     long long sampled_steps = 0;   // site steps kept over all sampling iterations
-
-    // Delta(tau), C_phi(tau) in the shape the series predictions take (gamma, g_eff set; iterations 0).
-    DmftCorrelation correlation(double g) const;
 };
 
 // Throws std::domain_error naming the parameter for |eta| > 1, g < 0, sigma <= 0, noise_tau < 0, dt <= 0,
