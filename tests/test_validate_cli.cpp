@@ -61,16 +61,15 @@ TEST_P(QuickPreset, PassesEveryExactStatisticAndWritesItsReport) {
     EXPECT_NE(report.find("verdict rule"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(Presets, QuickPreset,
-                         ::testing::Values("linear_iid", "linear_symmetric", "tanh_transition", "power_law",
-                                           "pade", "random_mode", "linear_colored", "tanh_colored",
-                                           "random_mode_rank_power_law", "random_mode_rank_exponential",
-                                           "random_mode_rank_two_valued", "autocorrelation_tanh",
-                                           "spectral_pr_linear", "spectral_pr_tanh", "annealed_vs_quenched",
-                                           "heterogeneous_gains", "low_rank_zscore", "tanh_finite_size",
-                                           "power_law_finite_size", "pade_finite_size", "tanh_symmetric",
-                                           "random_mode_overlap", "random_mode_overlap_colored",
-                                           "random_mode_overlap_tanh", "tanh_symmetric_colored"));
+INSTANTIATE_TEST_SUITE_P(
+    Presets, QuickPreset,
+    ::testing::Values("linear_iid", "linear_symmetric", "tanh_transition", "power_law", "pade", "random_mode",
+                      "linear_colored", "tanh_colored", "random_mode_rank_power_law",
+                      "random_mode_rank_exponential", "random_mode_rank_two_valued", "autocorrelation_tanh",
+                      "spectral_pr_linear", "spectral_pr_tanh", "annealed_vs_quenched", "heterogeneous_gains",
+                      "low_rank_zscore", "tanh_finite_size", "power_law_finite_size", "pade_finite_size",
+                      "tanh_symmetric", "random_mode_overlap", "random_mode_overlap_colored",
+                      "random_mode_overlap_tanh", "tanh_symmetric_colored", "power_law_symmetric"));
 
 TEST_F(ValidateCli, DrawsThePlotsWhenMatplotlibIsThere) {
     if (std::system("python3 -c 'import matplotlib' > /dev/null 2>&1") != 0)

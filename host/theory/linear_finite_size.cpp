@@ -16,6 +16,7 @@
 #include <string>
 
 #include "divided_difference.hpp"
+#include "elliptic_planar.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/quadrature.hpp"
 
@@ -24,14 +25,13 @@ namespace {
 
 using Complex = std::complex<double>;
 using detail::DividedDifference;
-
-// The coupling covariance E J_ij J_kl = (g^2/N) [d_ik d_jl + eta d_il d_jk - d d_ij d_kl d_ik]:
-// `deficit` d is what the diagonal variance lacks with respect to the off-diagonal rule 1 + eta.
-struct Ensemble {
-    double g2 = 0.0;
-    double eta = 0.0;
-    double deficit = 0.0;
-};
+using detail::Ensemble;
+using detail::planarFourPoint;
+using detail::planarThreePointInner;
+using detail::planarThreePointOuter;
+using detail::planarTwoPoint;
+using detail::sameSideTwoPoint;
+using detail::spectralPoint;
 
 Ensemble ensembleOf(double g, double eta, DiagonalConvention diagonal) {
     if (!std::isfinite(eta) || eta < -1.0 || eta > 1.0) {
@@ -56,40 +56,6 @@ void requireSigma(double sigma) {
         msg << "linear finite-size theory: sigma = " << sigma << ": must be finite and >= 0";
         throw std::domain_error(msg.str());
     }
-}
-
-// ---- planar (N = infinity) functions of the u's ----
-
-template <class T>
-T spectralPoint(const Ensemble& e, const T& u) {
-    return 1.0 / u + e.eta * e.g2 * u;
-}
-
-// tr R(a) R(b)^T
-template <class T>
-T planarTwoPoint(const Ensemble& e, const T& ua, const T& ub) {
-    return ua * ub / (1.0 - e.g2 * ua * ub);
-}
-
-// tr R(b)^T R(c) R(e)^T = [P(c, b) - P(c, e)] / (z_e - z_b)
-template <class T>
-T planarThreePointOuter(const Ensemble& e, const T& ub, const T& uc, const T& ue) {
-    return ub * uc * ue / ((1.0 - e.g2 * ub * uc) * (1.0 - e.g2 * uc * ue) * (1.0 - e.eta * e.g2 * ub * ue));
-}
-
-// tr R(a) R(b)^T R(c) = [P(c, b) - P(a, b)] / (z_a - z_c)
-template <class T>
-T planarThreePointInner(const Ensemble& e, const T& ua, const T& ub, const T& uc) {
-    return ua * ub * uc / ((1.0 - e.g2 * ua * ub) * (1.0 - e.g2 * ub * uc) * (1.0 - e.eta * e.g2 * ua * uc));
-}
-
-// tr R(1) R(2)^T R(3) R(4)^T from z_1 F = tr R2^T R3 R4^T + g^2 [P12 V234 + F G4] + eta g^2 [G1 F + W123
-// P34].
-template <class T>
-T planarFourPoint(const Ensemble& e, const T& u1, const T& u2, const T& u3, const T& u4) {
-    const T source = planarThreePointOuter(e, u2, u3, u4) * (1.0 + e.g2 * planarTwoPoint(e, u1, u2)) +
-                     e.eta * e.g2 * planarThreePointInner(e, u1, u2, u3) * planarTwoPoint(e, u3, u4);
-    return source / (1.0 / u1 - e.g2 * u4);
 }
 
 // ---- 1/N terms of the one- and two-point functions ----
@@ -182,7 +148,7 @@ Complex diagonalVarianceDensity(const Ensemble& e, Complex u, Complex x) {
     const double spectrum_u = std::real(planarTwoPoint(e, u, std::conj(u)));
     const double spectrum_x = std::real(planarTwoPoint(e, x, std::conj(x)));
     const Complex four = planarFourPoint(e, u, std::conj(u), x, std::conj(x));
-    const Complex same_side = u * x / (1.0 - e.eta * e.g2 * u * x);  // tr R(z) R(z')
+    const Complex same_side = sameSideTwoPoint(e, u, x);  // tr R(z) R(z')
     const Complex kernel = e.g2 * nu + g4 * (planarTwoPoint(e, u, x) + e.eta * e.eta * same_side);
     const Complex mixed = planarThreePointInner(e, u, std::conj(u), x);  // tr R(z) R(z)^H R(z')
     return 2.0 * g4 * weight_u * weight_x * std::real(four) +

@@ -474,6 +474,22 @@ const char* const kClosureNote =
     "docs/theory/partial_symmetry.md); the exact single site is sampled unless turned off (quench theory "
     "--closure-only, quench validate --quick, theory curves)";
 
+// m2, N dc2 and PR/N of phi and x from the sampled site's linear response (docs/theory/sampled_dmft.md,
+// section 6), over the closure's; each with its Monte-Carlo se.
+void setSampledFourPoint(TheoryPrediction& p, const SampledDmft& s) {
+    if (!s.four_point_failure.empty()) return;
+    const auto set = [](CovariancePrediction& c, const SampledFourPoint& f) {
+        c.at(Statistic::M2) = TheoryQuantity::sampled(f.m2.value, f.m2.se, Basis::Derived);
+        c.at(Statistic::PrOverN) = TheoryQuantity::sampled(f.pr_over_n.value, f.pr_over_n.se, Basis::Derived);
+        c.n_cross_var = TheoryQuantity::sampled(f.n_cross_var.value, f.n_cross_var.se, Basis::Derived);
+        c.at(Statistic::M3) = TheoryQuantity::omitted("Tr C^3 / N is not derived for eta != 0");
+    };
+    set(p.at(Variable::Phi, CovarianceKind::EqualTime), s.phi_et);
+    set(p.at(Variable::Phi, CovarianceKind::ZeroFrequency), s.phi_zf);
+    set(p.at(Variable::X, CovarianceKind::EqualTime), s.x_et);
+    set(p.at(Variable::X, CovarianceKind::ZeroFrequency), s.x_zf);
+}
+
 // The single-site values of the exact DMFT, sampled (docs/theory/sampled_dmft.md), over the closure's.
 void setSampledSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     const std::shared_ptr<const SampledDmft> s = sampledDmftOf(spec);
@@ -489,13 +505,16 @@ void setSampledSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     set(p.at(Variable::Phi, CovarianceKind::EqualTime), s->a_phi);
     set(p.at(Variable::X, CovarianceKind::ZeroFrequency), s->zf_x);
     set(p.at(Variable::Phi, CovarianceKind::ZeroFrequency), s->zf_phi);
+    setSampledFourPoint(p, *s);
     std::ostringstream note;
     note << "coupling.symmetry != 0: delta0, gamma, g_eff and the ET and ZF auto means are the exact DMFT's, "
             "solved by sampling its single site at dt = "
          << s->dt << " (" << s->sampled_steps << " site steps; each value carries its Monte-Carlo se, e.g. "
-         << "E phi^2 = " << s->a_phi.value << " +- " << s->a_phi.se
-         << "; docs/theory/sampled_dmft.md); the four-point statistics and stability_margin are the Gaussian "
-            "closure's";
+         << "E phi^2 = " << s->a_phi.value << " +- " << s->a_phi.se << "; docs/theory/sampled_dmft.md); "
+         << (s->four_point_failure.empty()
+                 ? "the four-point statistics of phi and x (m2, N dc2, PR/N) come from the sampled site's "
+                   "linear response (derived; sampled_dmft.md section 6), stability_margin from the closure"
+                 : "the four-point statistics are the Gaussian closure's (" + s->four_point_failure + ")");
     p.notes.push_back(note.str());
 }
 
@@ -902,7 +921,11 @@ TheoryQuantity scaledBy(const TheoryQuantity& raw, const TheoryQuantity& a, doub
     if (!raw.available()) return TheoryQuantity::omitted(raw.reason);
     if (!a.available()) return TheoryQuantity::omitted("the auto mean a is absent: " + a.reason);
     if (!(*a.value > 0.0)) return TheoryQuantity::omitted("a = 0: the correlation matrix is undefined");
-    return TheoryQuantity::of(*raw.value / std::pow(*a.value, power), Basis::Derived);
+    const double value = *raw.value / std::pow(*a.value, power);
+    // Sampled inputs (the sampled DMFT) carry standard errors: first-order propagation.
+    const double relative =
+        std::hypot(*raw.value != 0.0 ? raw.se / *raw.value : 0.0, power * a.se / *a.value);
+    return TheoryQuantity::sampled(value, std::fabs(value) * relative, Basis::Derived);
 }
 
 void deriveZScored(CovariancePrediction& c) {

@@ -40,6 +40,7 @@
 #include "quench/rng.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/partial_symmetry_dmft.hpp"
+#include "sampled_four_point.hpp"
 
 namespace quench::theory {
 namespace {
@@ -702,9 +703,7 @@ Resolved resolvedUpdate(const std::vector<double>& c_residual, const std::vector
     std::vector<double> s_phi(p);
     for (std::size_t j = 0; j < p; ++j) {
         const double theta = 2.0 * kPi * static_cast<double>(j) / static_cast<double>(p);
-        const double s_noise = step.colored ? step.ou_kick * step.ou_kick /
-                                                  std::norm(1.0 - step.ou_decay * std::polar(1.0, -theta))
-                                            : (step.kick / step.drive_gain) * (step.kick / step.drive_gain);
+        const double s_noise = detail::inputNoiseSpectrum(step, theta);
         const double loop = g2 * std::norm(chi_hat[j]);
         out.margin = std::min(out.margin, 1.0 - loop);
         // S_r is not clipped: for a nearly linear phi it is rounding around 0, and clipping would bias it.
@@ -796,6 +795,7 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
     // Per lag, the sampling iterations' estimates (iteration-major), for the curves' means and errors.
     std::vector<std::vector<double>> c_runs, d_runs;
     std::vector<double> sum_chi(c_phi.size(), 0.0);
+    std::vector<detail::SiteRun> runs;  // for the four-point statistics
     for (int it = 0; it < total; ++it) {
         const bool sampling = it >= options.warmup_iterations;
         const int trajectories =
@@ -807,6 +807,8 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
         // Next to an instability (or with a response still far from its fixed point) the resolved update
         // is ill-posed: that iteration takes the plain one.
         const std::vector<double>& target = r.margin > 0.01 ? r.c_phi : e.c_phi;
+        if (sampling)
+            runs.push_back({e.c_residual, std::vector<double>(chi.begin(), chi.begin() + layout.memory)});
         double change = 0.0;
         for (std::size_t k = 0; k < c_phi.size(); ++k) {
             change = std::max(change, std::fabs(target[k] - c_phi[k]) / target.front());
@@ -847,6 +849,15 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
     out.gamma = meanWithError(gam);
     out.zf_phi = meanWithError(zf_phi);
     out.zf_x = meanWithError(zf_x);
+    try {
+        const detail::SampledFourPoints four = detail::sampledFourPoints(runs, g, eta, step, dt);
+        out.phi_et = four.phi_et;
+        out.phi_zf = four.phi_zf;
+        out.x_et = four.x_et;
+        out.x_zf = four.x_zf;
+    } catch (const std::domain_error& e) {
+        out.four_point_failure = e.what();
+    }
     return out;
 }
 

@@ -18,6 +18,7 @@
 #include "quench/theory/gaussian_average.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/prediction.hpp"
+#include "quick_sampling.hpp"
 
 namespace quench::theory {
 namespace {
@@ -26,16 +27,9 @@ using quench::testing::activationOf;
 
 constexpr double kPi = 3.14159265358979323846;
 
-// A few seconds on two cores: standard errors of a few 1e-3 relative. The closure that starts the
-// iteration is exact in the cases compared here (eta = 0, linear phi), so few warm-up iterations suffice.
+// The closure that starts the iteration is exact in the cases compared here (eta = 0, linear phi).
 SampledDmftOptions quickOptions() {
-    SampledDmftOptions o;
-    o.warmup_iterations = 8;
-    o.warmup_trajectories = 128;
-    o.sampling_iterations = 4;
-    o.sampling_trajectories = 256;
-    o.window = 100.0;
-    return o;
+    return quench::testing::quickSampling(4);
 }
 
 // Exponential Euler for dx = (-x + h) dt + sigma dW: x' = a x + (1 - a) h + s eps.
@@ -170,9 +164,10 @@ TEST(SampledDmft, BadParametersAreNamed) {
     EXPECT_NE(message(NAN, 0.5, 0.05).find("coupling.g"), std::string::npos);
 }
 
-// predict() takes delta0, gamma, g_eff and the equal-time auto means from the sampled DMFT (tagged exact,
-// with their se), the rest from the closure (tagged linear_equivalence); PredictOptions turns sampling off.
-TEST(SampledDmft, PredictTakesTheSingleSiteFromItAndTheRestFromTheClosure) {
+// predict() takes delta0, gamma, g_eff and the auto means from the sampled DMFT (tagged exact, with their
+// se), the four-point statistics from its linear response (derived, with se), the stability margin from
+// the closure (tagged linear_equivalence); PredictOptions turns sampling off.
+TEST(SampledDmft, PredictTakesTheSingleSiteFromItAndTheStabilityFromTheClosure) {
     EnsembleSpec spec;
     spec.network.activation = activationOf(ActivationKind::Tanh);
     spec.coupling.g = 1.0;
@@ -191,12 +186,16 @@ TEST(SampledDmft, PredictTakesTheSingleSiteFromItAndTheRestFromTheClosure) {
     EXPECT_EQ(*phi_et.at(Statistic::AutoMean).value, s->a_phi.value);
     EXPECT_EQ(phi_et.at(Statistic::AutoMean).basis, Basis::Exact);
     EXPECT_GT(phi_et.at(Statistic::AutoMean).se, 0.0);
-    EXPECT_EQ(phi_et.at(Statistic::M2).basis, Basis::LinearEquivalence);
-    EXPECT_EQ(phi_et.at(Statistic::M2).se, 0.0);
+    // The four-point statistics from the site's linear response (test_sampled_four_point.cpp).
+    EXPECT_EQ(*phi_et.at(Statistic::M2).value, s->phi_et.m2.value);
+    EXPECT_EQ(phi_et.at(Statistic::M2).basis, Basis::Derived);
+    EXPECT_GT(phi_et.at(Statistic::M2).se, 0.0);
+    EXPECT_EQ(*x_et.at(Statistic::PrOverN).value, s->x_et.pr_over_n.value);
     const CovariancePrediction& phi_zf = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
     EXPECT_EQ(*phi_zf.at(Statistic::AutoMean).value, s->zf_phi.value);
     EXPECT_EQ(phi_zf.at(Statistic::AutoMean).basis, Basis::Exact);
-    EXPECT_EQ(phi_zf.at(Statistic::PrOverN).basis, Basis::LinearEquivalence);
+    EXPECT_EQ(phi_zf.at(Statistic::PrOverN).basis, Basis::Derived);
+    EXPECT_EQ(p.stability_margin.basis, Basis::LinearEquivalence);
     bool noted = false;
     for (const std::string& n : p.notes) noted = noted || n.find("sampled_dmft.md") != std::string::npos;
     EXPECT_TRUE(noted);

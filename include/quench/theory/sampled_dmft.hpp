@@ -11,9 +11,12 @@
 // Numerics: C_phi and chi are iterated to their fixed point; every iteration samples trajectories of the
 // site (the field by circulant embedding, the reaction by blocked matrix products), estimates C_phi and
 // Delta by FFT, and chi by Novikov's theorem from the correlation of phi with the noise increments. The
-// values are the mean over the sampling iterations, each with a Monte-Carlo standard error.
+// values are the mean over the sampling iterations, each with a Monte-Carlo standard error. The four-point
+// statistics (m2, N dc2, PR/N of phi and x) follow from the site's linear response: the network whose sites
+// have the sampled response chi and residual spectrum (docs/theory/sampled_dmft.md, section 6).
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "quench/activation.hpp"
@@ -39,6 +42,15 @@ struct SampledValue {
     double se = 0.0;
 };
 
+// The N = infinity statistics of one covariance, from the site's linear response (sampled_four_point.hpp;
+// auto_mean repeats the single-site value from the same spectra, a check).
+struct SampledFourPoint {
+    SampledValue auto_mean;
+    SampledValue m2;           // Tr C^2 / N
+    SampledValue n_cross_var;  // N var_{i != j} C_ij = m2 - auto_mean^2 (zero cross mean)
+    SampledValue pr_over_n;
+};
+
 struct SampledDmft {
     double dt = 0.0;               // lag step (the integration step)
     std::vector<double> delta;     // Delta(k dt) = E x(t) x(t + k dt), k = 0..size-1
@@ -51,6 +63,10 @@ struct SampledDmft {
     SampledValue gamma;            // E phi'(x)
     SampledValue zf_phi;           // S_phi(0) = dt sum_k C_phi(k dt) over all k (the ZF auto mean)
     SampledValue zf_x;             // S_x(0)
+    // The four-point statistics of the phi and x covariances, equal-time and zero-frequency; empty with a
+    // reason in four_point_failure when the linear-response network has no stationary state.
+    SampledFourPoint phi_et, phi_zf, x_et, x_zf;
+    std::string four_point_failure;
     double last_change = 0.0;      // max |C_new - C| / C(0) of the last warm-up iteration
     long long sampled_steps = 0;   // site steps kept over all sampling iterations
 };

@@ -1,0 +1,46 @@
+#pragma once
+// The N = infinity four-point statistics of the phi and x covariances of a partially symmetric nonlinear
+// network, from its sampled single site (docs/theory/sampled_dmft.md, section 6). A cross-covariance is
+// O(1/sqrt(N)) and arises by linear response: every site passes on its input through its own (full)
+// response chi and adds a residual r uncorrelated with that input, so the network is the linear one
+//   phi = G (xi + z r'),  G = (z - J)^-1,  z = 1/chi + eta g^2 chi,
+// whose planar traces are those of the elliptic ensemble at mean resolvent u = chi (elliptic_planar.hpp).
+// Per step and per frequency theta the site noise is L = S_n + S_r / |chi|^2, so S_phi = L P(chi, conj chi)
+// (the resolved update of sampled_dmft.cpp); x is the leak filter of the input h = J phi + xi.
+#include <cstddef>
+#include <vector>
+
+#include "../step_coefficients.hpp"
+#include "quench/theory/sampled_dmft.hpp"
+
+namespace quench::theory::detail {
+
+// The noise per step in units of an input h (x' = decay x + drive (h + xi)) at frequency theta: white
+// (kick / drive)^2, Ornstein-Uhlenbeck ou_kick^2 / |1 - ou_decay e^{-i theta}|^2.
+double inputNoiseSpectrum(const StepCoefficients& step, double theta);
+
+// One sampling iteration: its residual autocovariance C_r(k) (k < L lags, r = phi - chi * u) and the
+// response chi(k) (k < M) with which r was formed.
+struct SiteRun {
+    std::vector<double> c_residual;
+    std::vector<double> chi;
+};
+
+struct SampledFourPoints {
+    SampledFourPoint phi_et, phi_zf, x_et, x_zf;
+};
+
+// The double frequency sums of m2 run over cells of the DFT grid (sampled_four_point.cpp, cellsOf): every
+// point up to exact_points, then cells of width growth * theta. exact_points >= p / 2 keeps every point.
+struct CellOptions {
+    std::size_t exact_points = 256;
+    double growth = 0.01;
+};
+
+// The values from the runs' mean C_r and chi; standard errors from the spread of the values of up to 8
+// blocks of consecutive runs. Throws std::domain_error when the network amplification 1 / (1 - g^2
+// |chi|^2) has no finite value at some frequency (no stationary state of the linear-response network).
+SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, double g, double eta,
+                                    const StepCoefficients& step, double dt, const CellOptions& options = {});
+
+}  // namespace quench::theory::detail
