@@ -229,7 +229,7 @@ SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, double g, 
     const std::size_t lags = std::max(runs.front().c_residual.size(), runs.front().chi.size());
     const std::size_t p = nextPowerOfTwo(2 * lags);
     const FourValues value = valuesOf(meanOf(runs, 0, runs.size()), e, step, dt, p, options);
-    const std::size_t blocks = std::min<std::size_t>(8, runs.size()), per = runs.size() / blocks;
+    const std::size_t blocks = std::min<std::size_t>(4, runs.size()), per = runs.size() / blocks;
     std::vector<FourValues> block_values;
     for (std::size_t b = 0; b < blocks && blocks >= 2; ++b)
         block_values.push_back(valuesOf(meanOf(runs, b * per, (b + 1) * per), e, step, dt, p, options));

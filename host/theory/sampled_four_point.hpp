@@ -37,9 +37,11 @@ struct CellOptions {
     double growth = 0.01;
 };
 
-// The values from the runs' mean C_r and chi; standard errors from the spread of the values of up to 8
-// blocks of consecutive runs. Throws std::domain_error when the network amplification 1 / (1 - g^2
-// |chi|^2) has no finite value at some frequency (no stationary state of the linear-response network).
+// The values from the runs' mean C_r and chi; standard errors from the spread of the values of up to 4
+// blocks of consecutive runs (blocks of 8 of the default 32 iterations: longer than the damping's memory of
+// about 4, so the blocks are nearly independent; blocks of 4 understated the seed-to-seed spread 2x). Throws
+// std::domain_error when the network amplification 1 / (1 - g^2 |chi|^2) has no finite value at some
+// frequency (no stationary state of the linear-response network).
 SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, double g, double eta,
                                     const StepCoefficients& step, double dt, const CellOptions& options = {});
 
