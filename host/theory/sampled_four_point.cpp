@@ -89,7 +89,7 @@ std::vector<Frequency> frequenciesOf(const Curves& c, const Ensemble& e, const S
 }
 
 // The half grid gathered into cells for the double frequency sums: every point up to exact_points, then
-// cells growing by a factor `growth` in width. A cell carries the sums of its points' weights (the grid
+// cells of growth * j points from point j on (1 % of theta by default). A cell carries the sums of its points' weights (the grid
 // weights 1 at theta = 0 and pi, 2 elsewhere, times L, |f|^2 a and |f|^2 b) and the L-weighted mean of
 // their responses. The sums over cells equal those over points exactly for the part of each kernel
 // linear in the response within a cell; the rest is second order in the cell width (the spectra are
