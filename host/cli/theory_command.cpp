@@ -303,8 +303,7 @@ int runTheory(const TheoryOptions& opt) {
             points.push_back({std::move(parameters), TheoryPrediction{}, {}});
             theory::PredictOptions predict_options;
             predict_options.sample_single_site = !opt.closure_only;
-            if (!opt.quiet && !opt.closure_only && spec.coupling.symmetry != 0.0 &&
-                spec.network.activation.kind != ActivationKind::Linear)
+            if (!opt.quiet && theory::samplesSingleSite(spec, predict_options))
                 std::fprintf(stderr,
                              "quench theory: sampling the exact DMFT of point %zu (about 30 s; "
                              "--closure-only skips it)\n",

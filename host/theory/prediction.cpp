@@ -577,7 +577,7 @@ void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec,
     if (!error.empty())
         et.at(Statistic::PrOverN) =
             TheoryQuantity::omitted("partially symmetric closure, phi ET failed: " + error);
-    if (predict_options.sample_single_site) {
+    if (samplesSingleSite(spec, predict_options)) {
         const std::string sampled = attempt([&] { setSampledSingleSite(p, spec); });
         if (sampled.empty()) return;
         p.notes.push_back("the sampled DMFT failed (" + sampled + "): single-site values from the closure");
@@ -973,6 +973,11 @@ void fillMissingFirstOrder(TheoryPrediction& p) {
 }
 
 }  // namespace
+
+bool samplesSingleSite(const EnsembleSpec& spec, const PredictOptions& options) {
+    return spec.coupling.symmetry != 0.0 && spec.network.activation.kind != ActivationKind::Linear &&
+           options.sample_single_site;
+}
 
 TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options) {
     TheoryPrediction p;

@@ -164,12 +164,6 @@ std::vector<TheorySeries> predictSpectral(const EnsembleSpec& spec) {
     return out;
 }
 
-// Partially symmetric J with a nonlinear phi, unless the closure is asked for: the sampled exact DMFT.
-bool sampledSingleSite(const EnsembleSpec& spec, const PredictOptions& options) {
-    return spec.coupling.symmetry != 0.0 && spec.network.activation.kind != ActivationKind::Linear &&
-           options.sample_single_site;
-}
-
 // Delta(tau), C_phi(tau) of the model's single site where it is solved, not sampled: the closure for
 // random-mode J with overlap or partially symmetric J (exact there for linear phi), the DMFT otherwise
 // (random-mode J without overlap has iid J's single site).
@@ -199,7 +193,8 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec,
     // overlap: iid J's single site (derived).
     const bool random_mode = spec.coupling.model != CouplingModel::Iid;
     const bool overlap = random_mode && !detail::uncorrelatedModes(spec.coupling);
-    const bool closure = overlap || (spec.coupling.symmetry != 0.0 && !predict_options.sample_single_site);
+    const bool closure =
+        overlap || (spec.coupling.symmetry != 0.0 && !samplesSingleSite(spec, predict_options));
     std::string why = uncoveredReason(spec, Curves::Autocorrelation);
     if (closure && spec.network.activation.kind != ActivationKind::Linear)
         x.basis = phi.basis = Basis::LinearEquivalence;
@@ -207,7 +202,7 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec,
         x.basis = phi.basis = Basis::Derived;
     if (why.empty()) {
         try {
-            if (sampledSingleSite(spec, predict_options)) {
+            if (samplesSingleSite(spec, predict_options)) {
                 const std::shared_ptr<const SampledDmft> s = sampledDmftOf(spec);  // predict()'s solve
                 for (const double tau : x.at) {
                     x.values.push_back(onGrid(s->delta, s->dt, tau));

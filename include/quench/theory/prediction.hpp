@@ -106,8 +106,9 @@ inline constexpr int kDensityGridPoints = 101;
 //    single-site values, linear equivalence for phi's ZF four-point statistics, the all-frequency
 //    linear-equivalence integral for phi's ET dimension (derived);
 //  - odd nonlinear phi with eta != 0: the single-site values of the exact DMFT solved by sampling
-//    (sampled_dmft.hpp; values carry their Monte-Carlo se), the four-point statistics of the Gaussian
-//    closure (partial_symmetry_dmft.hpp);
+//    and the four-point statistics of phi and x from the sampled site's linear response (sampled_dmft.hpp;
+//    values carry their Monte-Carlo se); stability_margin, and everything when sampling is off, from the
+//    Gaussian closure (partial_symmetry_dmft.hpp);
 //  - anything else: every statistic omitted with the reason.
 struct PredictOptions {
     // Partially symmetric J with a nonlinear phi: sample the exact single site (about 30 s on two cores).
@@ -115,5 +116,9 @@ struct PredictOptions {
     bool sample_single_site = true;
 };
 TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options = {});
+
+// Whether predict() and predictSeries() sample the single site for this model (partially symmetric J, a
+// nonlinear phi, options.sample_single_site): the seconds-long step a caller may want to announce.
+bool samplesSingleSite(const EnsembleSpec& spec, const PredictOptions& options);
 
 }  // namespace quench::theory
