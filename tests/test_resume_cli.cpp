@@ -14,6 +14,7 @@
 
 #include "cli_runner.hpp"
 #include "config/config_loader.hpp"
+#include "identical_values.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
 #include "quench/backend.hpp"
@@ -108,7 +109,8 @@ TEST_F(Resume, ResumingACheckpointEqualsTheUninterruptedRunBitForBit) {
         for (std::size_t i = 0; i < a.realizations.size(); ++i)
             for (int v = 0; v < kVariableCount; ++v)
                 for (int c = 0; c < kCovarianceCount; ++c) {
-                    EXPECT_TRUE(a.realizations[i].cov[v][c].stats == b.realizations[i].cov[v][c].stats);
+                    EXPECT_TRUE(identicalValues(a.realizations[i].cov[v][c].stats,
+                                                b.realizations[i].cov[v][c].stats));
                     EXPECT_TRUE(a.realizations[i].cov[v][c].eigenvalues ==
                                 b.realizations[i].cov[v][c].eigenvalues)
                         << "realization " << i << ", " << done << " done";

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string>
 
 #include "io/result_writer.hpp"
+#include "quench/statistics.hpp"
 
 namespace quench::cli {
 
@@ -58,8 +60,18 @@ void printSummaryTable(const EnsembleSummary& summary, int n) {
         for (const CovarianceKind c : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency})
             printZScoredRow(summary, v, c, n);
     if (!summary.series.empty()) printSeries(summary);
-    for (const std::string& name : io::nonFiniteStatistics(summary))
+    bool z_scored_missing = false;
+    for (const std::string& name : io::nonFiniteStatistics(summary)) {
         fmt::print("warning: {} is not finite (written as null)\n", name);
+        z_scored_missing = z_scored_missing || name.find(".z_") != std::string::npos;
+    }
+    if (z_scored_missing)
+        fmt::print(
+            "  a z-scored second moment is not estimated where the run resolves the unit variances too "
+            "poorly\n  to normalize by (relative variance of the pooled diagonal above {:g} in some "
+            "realization):\n  a longer run or more zero-frequency bins (integration.t_max, ensemble.trials) "
+            "mends it\n  (docs/theory/zscored.md)\n",
+            kZScoredMaxDiagRelVar);
 }
 
 }  // namespace quench::cli

@@ -9,6 +9,7 @@
 #include <lapacke.h>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -183,10 +184,22 @@ StatisticValues computeStatistics(const SplitCovariance& c) {
     const SplitCovariance r = correlationOf(withPositiveVariance(c));
     const double nz = r.n, pairs_z = nz * (nz - 1.0);
     const SecondOrder z = secondOrderSplit(r);
-    set(Statistic::ZCrossMean, entrySums(r.pooled, r.n).off / pairs_z);
-    set(Statistic::ZCrossVar, z.off_sq / pairs_z - z.off_prod / (pairs_z * pairs_z));
-    set(Statistic::ZM2, z.trace_sq / nz);
-    set(Statistic::ZPrOverN, z.diag_prod / z.trace_sq / nz);
+    const double off_z = entrySums(r.pooled, r.n).off;
+    const ZScoredBias bias = zScoredBias(r);
+    if (!(bias.diag_rel_var <= kZScoredMaxDiagRelVar)) {
+        // The unit variances are not resolved well enough to normalize by: the mean keeps its
+        // uncorrected estimate (unbiased where c = 0 by symmetry), the second moments are not estimated.
+        set(Statistic::ZCrossMean, off_z / pairs_z);
+        for (const Statistic k : {Statistic::ZCrossVar, Statistic::ZM2, Statistic::ZPrOverN})
+            set(k, std::numeric_limits<double>::quiet_NaN());
+        return s;
+    }
+    const double trace_sq = z.trace_sq - bias.trace_sq;
+    const double off_sq = trace_sq - (z.diag_sq - bias.diag_sq);
+    set(Statistic::ZCrossMean, (off_z - bias.off_sum) / pairs_z);
+    set(Statistic::ZCrossVar, off_sq / pairs_z - (z.off_prod - bias.off_prod) / (pairs_z * pairs_z));
+    set(Statistic::ZM2, trace_sq / nz);
+    set(Statistic::ZPrOverN, nz / trace_sq);  // Tr R = N exactly
     return s;
 }
 
