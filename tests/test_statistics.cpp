@@ -137,6 +137,49 @@ TEST(CovarianceStatistics, SplitSampleEstimatorsRemoveTheWishartBias) {
     EXPECT_LT(e_pr_raw.mean / true_pr, 0.95);
 }
 
+// The ratio of the two unbiased split estimates, d / t with d of (Tr C)^2 and t of Tr C^2, is biased by
+// the noise of t: E[1 / t] = (1 + Var t / t^2) / E t. A heavy spectrum (variances 1/k) with groups of
+// 10 samples puts that bias at 4 % (10 standard errors); the reported PR removes it to second order,
+// estimating Var t and Cov(d, t) from the groups' own spread (TraceSquareNoise).
+TEST(CovarianceStatistics, ParticipationRatioCarriesNoRatioBias) {
+    const int n = 50, per_group = 10, repeats = 2000;
+    std::mt19937_64 rng(2);
+    std::normal_distribution<double> normal;
+    double var_sum = 0, var2_sum = 0;
+    for (int k = 1; k <= n; ++k) {
+        var_sum += 1.0 / k;
+        var2_sum += 1.0 / (static_cast<double>(k) * k);
+    }
+    const double truth = var_sum * var_sum / var2_sum / n;
+    std::vector<double> corrected, ratio;
+    for (int rep = 0; rep < repeats; ++rep) {
+        SplitCovariance s;
+        s.n = n;
+        s.pooled.assign(n * n, 0.0);
+        std::vector<double> x(n);
+        for (auto& g : s.group) {
+            g.assign(n * n, 0.0);
+            for (int k = 0; k < per_group; ++k) {
+                for (int i = 0; i < n; ++i) x[i] = normal(rng) / std::sqrt(i + 1.0);
+                for (int i = 0; i < n; ++i)
+                    for (int j = 0; j < n; ++j) g[i * n + j] += x[i] * x[j] / per_group;
+            }
+            for (int e = 0; e < n * n; ++e) s.pooled[e] += g[e] / kSplitGroups;
+        }
+        corrected.push_back(stat(computeStatistics(s), Statistic::PrOverN));
+        double d = 0.0, t = 0.0;
+        for (int g = 0; g < kSplitGroups; ++g)
+            for (int h = g + 1; h < kSplitGroups; ++h) {
+                d += trace(s.group[g], n) * trace(s.group[h], n);
+                for (int e = 0; e < n * n; ++e) t += s.group[g][e] * s.group[h][e];
+            }
+        ratio.push_back(d / t / n);
+    }
+    const Estimate e = estimate(corrected), r = estimate(ratio);
+    EXPECT_LT(std::fabs(e.mean - truth) / e.sem, 4.0) << e.mean << " +- " << e.sem << " against " << truth;
+    EXPECT_GT((r.mean - truth) / r.sem, 6.0) << "the uncorrected ratio: " << r.mean << " +- " << r.sem;
+}
+
 // ---- z-scored statistics: the correlation matrix R_ij = C_ij / sqrt(C_ii C_jj) ----
 
 // Four different noisy group estimates of one covariance and their pooled mean: a split covariance

@@ -8,6 +8,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -145,6 +146,23 @@ SplitCovariance transformed(const SplitCovariance& c, int n, const Transform& f)
     return out;
 }
 
+// A second-order correction beyond kMaxRatioCorrection means the expansion has failed for this
+// realization (one dominant mode seen in a few bins): it is capped there, so that the ratio stays positive
+// and defined, rather than dropped, which would bias the ensemble against such realizations.
+double cappedRatioCorrection(double correction) {
+    if (!std::isfinite(correction)) return 0.0;
+    return std::clamp(correction, -kMaxRatioCorrection, kMaxRatioCorrection);
+}
+
+// (Tr C)^2 / Tr C^2 from the unbiased split estimates d of (Tr C)^2 and t of Tr C^2, with the ratio's
+// second-order bias removed: E[d / t] = d / t (1 - Cov(d, t) / (d t) + Var t / t^2), where d moves with
+// 2 Tr C times the pooled trace's noise.
+double participationRatio(double d, double t, double trace, const SplitCovariance& c) {
+    const TraceSquareNoise noise = traceSquareNoise(c, false);
+    const double correction = 2.0 * trace * noise.cov_with_trace / (d * t) - noise.var / (t * t);
+    return d / t * (1.0 + cappedRatioCorrection(correction));
+}
+
 }  // namespace
 
 StatisticValues computeStatistics(const SplitCovariance& c) {
@@ -168,8 +186,9 @@ StatisticValues computeStatistics(const SplitCovariance& c) {
     set(Statistic::M2, split.trace_sq / nd);
     set(Statistic::M3, split_high.trace_cube / nd);
     set(Statistic::M4, split_high.trace_fourth / nd);
-    set(Statistic::Pr, split.diag_prod / split.trace_sq);
-    set(Statistic::PrOverN, split.diag_prod / split.trace_sq / nd);
+    const double pr = participationRatio(split.diag_prod, split.trace_sq, pooled.diag, c);
+    set(Statistic::Pr, pr);
+    set(Statistic::PrOverN, pr / nd);
     set(Statistic::AutoVarRaw, raw.diag_sq / nd - raw.diag_prod / (nd * nd));
     set(Statistic::CrossVarRaw, raw.off_sq / pairs_off - raw.off_prod / (pairs_off * pairs_off));
     set(Statistic::M2Raw, raw.trace_sq / nd);
@@ -199,7 +218,9 @@ StatisticValues computeStatistics(const SplitCovariance& c) {
     set(Statistic::ZCrossMean, (off_z - bias.off_sum) / pairs_z);
     set(Statistic::ZCrossVar, off_sq / pairs_z - (z.off_prod - bias.off_prod) / (pairs_z * pairs_z));
     set(Statistic::ZM2, trace_sq / nz);
-    set(Statistic::ZPrOverN, nz / trace_sq);  // Tr R = N exactly
+    // Tr R = N exactly, so only the noise of Tr R^2 biases the ratio.
+    const double z_correction = -traceSquareNoise(r, true).var / (trace_sq * trace_sq);
+    set(Statistic::ZPrOverN, nz / trace_sq * (1.0 + cappedRatioCorrection(z_correction)));
     return s;
 }
 

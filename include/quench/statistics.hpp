@@ -17,7 +17,7 @@ enum class Statistic : int {
     AutoVar,    // var_i C_ii                       (split-sample corrected)
     CrossMean,  // mean_{i != j} C_ij
     CrossVar,   // var_{i != j} C_ij                 (split-sample corrected)
-    Pr,         // (Tr C)^2 / Tr C^2                 (split-sample corrected)
+    Pr,         // (Tr C)^2 / Tr C^2                 (split-sample and ratio corrected)
     PrOverN,    // Pr / N
     M1,         // Tr C / N
     M2,         // Tr C^2 / N                        (split-sample corrected)
@@ -37,7 +37,7 @@ enum class Statistic : int {
     // Units whose pooled variance is not positive are left out of R.
     ZCrossMean,  // mean_{i != j} R_ij
     ZCrossVar,   // var_{i != j} R_ij                 (split-sample and diagonal-noise corrected)
-    ZPrOverN,    // N / Tr R^2 = (Tr R)^2 / Tr R^2 / N, as Tr R = N exactly
+    ZPrOverN,    // N / Tr R^2 = (Tr R)^2 / Tr R^2 / N, as Tr R = N exactly (ratio corrected)
     ZM2,         // Tr R^2 / N                        (split-sample and diagonal-noise corrected)
     Count
 };
@@ -106,6 +106,21 @@ ZScoredBias zScoredBias(const SplitCovariance& r);
 // expansion behind ZScoredBias fails (measured: unbiased within 1.3 standard errors up to 0.07, erratic
 // from 0.15), and z_cross_var, z_m2 and z_pr_over_n are not estimated (NaN, written as null).
 inline constexpr double kZScoredMaxDiagRelVar = 0.1;
+
+// The sampling noise of the split estimate T of Tr A^2 (the pair mean of sum_ij A^g_ij A^h_ij), from
+// the groups' own spread: T is unbiased, but a ratio of it is not (E[1/T] = (1 + Var T / T^2) / E T to
+// second order), which biased the participation ratio by about 8 m4 / (N m2^2 K_eff) (docs/theory/
+// zscored.md, "Ratios"). For a correlation matrix (`correlation`) the diagonal's term is that of the
+// pooled variances' noise. Assumes groups of equal size.
+struct TraceSquareNoise {
+    double var = 0.0;             // Var T
+    double cov_with_trace = 0.0;  // Cov(Tr A-pooled, T)
+};
+TraceSquareNoise traceSquareNoise(const SplitCovariance& a, bool correlation);
+
+// The second-order correction of a ratio is capped at this fraction of it: beyond, the expansion has
+// failed for that realization (a heavy spectrum seen in a few bins), and the cap keeps the ratio positive.
+inline constexpr double kMaxRatioCorrection = 0.5;
 
 // Eigenvalues of a symmetric n x n matrix, ascending (LAPACK dsyevd).
 std::vector<double> symmetricEigenvalues(const std::vector<double>& matrix, int n);
