@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -518,6 +520,33 @@ void setSampledSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.notes.push_back(note.str());
 }
 
+// x's m2, N dc2 and PR/N under the closure (partial_symmetry.md section 7), ZF and ET; m3 not derived.
+void setClosureStateFourPoint(TheoryPrediction& p, const DmftCorrelation& c, const EnsembleSpec& spec,
+                              double scale) {
+    const Basis b = Basis::LinearEquivalence;
+    const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma,
+                 tau_n = spec.noise.tau;
+    const auto set = [&](CovarianceKind k, const std::function<LinearMoments()>& moments) {
+        CovariancePrediction& x = p.at(Variable::X, k);
+        const std::string error = attempt([&] {
+            const LinearMoments m = moments();
+            x.at(Statistic::M2) = TheoryQuantity::of(m.m2, b);
+            x.at(Statistic::PrOverN) = TheoryQuantity::of(m.pr_over_n, b);
+            x.n_cross_var = TheoryQuantity::of(m.n_cross_var, b);
+        });
+        x.at(Statistic::M3) =
+            TheoryQuantity::omitted("Tr C^3 / N is not derived for the partially symmetric closure");
+        if (error.empty()) return;
+        const std::string why = "partially symmetric closure, x four-point statistics failed: " + error;
+        for (const Statistic s : {Statistic::M2, Statistic::PrOverN}) x.at(s) = TheoryQuantity::omitted(why);
+        x.n_cross_var = TheoryQuantity::omitted(why);
+    };
+    set(CovarianceKind::ZeroFrequency,
+        [&] { return partiallySymmetricStateZeroFrequency(c, g, eta, sigma, tau_n); });
+    set(CovarianceKind::EqualTime,
+        [&] { return partiallySymmetricStateEqualTime(c, g, eta, sigma, tau_n, scale); });
+}
+
 void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec,
                                const PredictOptions& predict_options) {
     p.route = "dmft_partial_symmetry";
@@ -534,13 +563,6 @@ void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec,
     const double a_phi = c.c_phi.front();
     setSingleSite(p.at(Variable::X, CovarianceKind::EqualTime), c.delta0, b);
     setSingleSite(p.at(Variable::Phi, CovarianceKind::EqualTime), a_phi, b);
-    const char* const no_x = "x four-point statistics are not derived for the partially symmetric closure";
-    for (const CovarianceKind k : kCovariances) {
-        CovariancePrediction& x = p.at(Variable::X, k);
-        for (const Statistic s : {Statistic::M2, Statistic::M3, Statistic::PrOverN})
-            x.at(s) = TheoryQuantity::omitted(no_x);
-        x.n_cross_var = TheoryQuantity::omitted(no_x);
-    }
     // L(w) tabulated (each evaluation sums the whole C_phi grid; the ET quadrature asks for it at many
     // thousand frequencies).
     const double tau_n = spec.noise.tau;  // slow noise narrows L(w) to a width ~ 1 / tau_n
@@ -562,6 +584,7 @@ void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec,
     if (!error.empty())
         omitCovariance(p.at(Variable::X, CovarianceKind::ZeroFrequency),
                        "partially symmetric closure failed: " + error);
+    setClosureStateFourPoint(p, c, spec, scale);
     // phi ET: the planar limits of the linear ET statistics with site noise L(w).
     CovariancePrediction& et = p.at(Variable::Phi, CovarianceKind::EqualTime);
     error = attempt([&] {

@@ -12,6 +12,7 @@
 
 #include "elliptic_planar.hpp"
 #include "fftw_transforms.hpp"
+#include "linear_response_kernels.hpp"
 
 namespace quench::theory::detail {
 namespace {
@@ -81,24 +82,18 @@ std::vector<Frequency> frequenciesOf(const Curves& c, const Ensemble& e, const S
         f.a = std::norm(f.z) * f.l;
         f.b = f.l - s_n;
         f.filter = step.drive_gain * step.drive_gain / std::norm(1.0 - step.decay * std::polar(1.0, -theta));
-        const double p0 = std::real(planarTwoPoint(e, f.u, std::conj(f.u)));
-        f.s_phi = f.l * p0;
-        f.s_x = f.filter * (f.a * p0 - 2.0 * f.b * std::real(f.z * f.u) + f.b);
+        f.s_phi = phiDiagonal(e, f.u, f.l);
+        f.s_x = f.filter * stateDiagonal(e, f.u, f.z, f.a, f.b);
     }
     return out;
 }
 
 // The half grid gathered into cells for the double frequency sums: every point up to exact_points, then
-// cells of growth * j points from point j on (1 % of theta by default). A cell carries the sums of its points' weights (the grid
-// weights 1 at theta = 0 and pi, 2 elsewhere, times L, |f|^2 a and |f|^2 b) and the L-weighted mean of
-// their responses. The sums over cells equal those over points exactly for the part of each kernel
-// linear in the response within a cell; the rest is second order in the cell width (the spectra are
-// smooth away from theta = 0, where every point is kept).
-struct Cell {
-    Complex u, z;
-    double l = 0.0, a = 0.0, b = 0.0;
-};
-
+// cells of growth * j points from point j on (1 % of theta by default). A cell carries the sums of its
+// points' weights (the grid weights 1 at theta = 0 and pi, 2 elsewhere, times L, |f|^2 a and |f|^2 b) and the
+// L-weighted mean of their responses. The sums over cells equal those over points exactly for the part of
+// each kernel linear in the response within a cell; the rest is second order in the cell width (the spectra
+// are smooth away from theta = 0, where every point is kept).
 std::vector<Cell> cellsOf(const std::vector<Frequency>& f, const Ensemble& e, const CellOptions& options) {
     std::vector<Cell> out;
     const std::size_t half = f.size() - 1;
@@ -122,36 +117,6 @@ std::vector<Cell> cellsOf(const std::vector<Frequency>& f, const Ensemble& e, co
         out.push_back(c);
     }
     return out;
-}
-
-// Re tr C_phi(theta) C_phi(theta') with weights, averaged over theta' and -theta'.
-double phiKernel(const Ensemble& e, const Cell& f, const Cell& g) {
-    double s = 0.0;
-    for (const Complex x : {g.u, std::conj(g.u)})
-        s += std::real(planarFourPoint(e, f.u, std::conj(f.u), x, std::conj(x)));
-    return 0.5 * f.l * g.l * s;
-}
-
-// Re tr C_x(theta) C_x(theta') with weights (|f|^2 included), averaged over theta' and -theta': the
-// expansion of C_h C_h' into planar traces (G^H = R(conj z)^T).
-double stateKernel(const Ensemble& e, const Cell& f, const Cell& g) {
-    const Complex u = f.u, ub = std::conj(u), z = f.z, zb = std::conj(z);
-    double s = 0.0;
-    for (const bool flip : {false, true}) {
-        const Complex x = flip ? std::conj(g.u) : g.u, xb = std::conj(x);
-        const Complex w = flip ? std::conj(g.z) : g.z, wb = std::conj(w);
-        const Complex four = planarFourPoint(e, u, ub, x, xb);           // G G^H G' G'^H
-        const Complex left = w * planarThreePointInner(e, u, ub, x) +    // G G^H G'
-                             wb * planarThreePointInner(e, ub, u, xb);   // G G^H G'^H
-        const Complex right = z * planarThreePointInner(e, x, xb, u) +   // G G' G'^H
-                              zb * planarThreePointOuter(e, ub, x, xb);  // G^H G' G'^H
-        const Complex cross = z * w * sameSideTwoPoint(e, u, x) + z * wb * planarTwoPoint(e, u, xb) +
-                              zb * w * planarTwoPoint(e, x, ub) + zb * wb * sameSideTwoPoint(e, ub, xb);
-        const Complex p_f = planarTwoPoint(e, u, ub), p_g = planarTwoPoint(e, x, xb);
-        s += std::real(f.a * g.a * four - f.a * g.b * (left - p_f) - f.b * g.a * (right - p_g) +
-                       f.b * g.b * (cross - (z * u + zb * ub) - (w * x + wb * xb) + 1.0));
-    }
-    return 0.5 * s;
 }
 
 // (1/p^2) sum over all pairs of grid frequencies, from the cells of the half grid (p = 2 half).

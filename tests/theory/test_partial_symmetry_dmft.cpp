@@ -138,7 +138,7 @@ TEST(PartiallySymmetricClosure, PredictRoutesTanhWithSymmetryToTheClosureTaggedL
         EXPECT_EQ(c->at(Statistic::AutoMean).basis, Basis::LinearEquivalence);
     }
     EXPECT_NEAR(*phi_et.at(Statistic::AutoMean).value, 0.38180, 2e-3);
-    for (const CovariancePrediction* c : {&phi_et, &phi_zf}) {
+    for (const CovariancePrediction* c : {&phi_et, &phi_zf, &x_et, &x_zf}) {
         ASSERT_TRUE(c->at(Statistic::PrOverN).available()) << c->at(Statistic::PrOverN).reason;
         EXPECT_EQ(c->at(Statistic::PrOverN).basis, Basis::LinearEquivalence);
         EXPECT_GT(*c->at(Statistic::PrOverN).value, 0.0);
@@ -148,8 +148,10 @@ TEST(PartiallySymmetricClosure, PredictRoutesTanhWithSymmetryToTheClosureTaggedL
     const LinearMoments linear_zf =
         linearZeroFrequencyPartiallySymmetric(*p.g_eff.value, 0.5, 1.0);  // a scales with sigma^2
     EXPECT_NEAR(*phi_zf.at(Statistic::PrOverN).value, linear_zf.pr_over_n, 1e-12);
-    EXPECT_FALSE(x_et.at(Statistic::PrOverN).available());
-    EXPECT_FALSE(x_et.at(Statistic::PrOverN).reason.empty());
+    // x is the leak-filtered input: lower-dimensional than phi, at equal time as at eta = 0.
+    EXPECT_LT(*x_et.at(Statistic::PrOverN).value, *phi_et.at(Statistic::PrOverN).value);
+    EXPECT_FALSE(x_et.at(Statistic::M3).available());
+    EXPECT_FALSE(x_et.at(Statistic::M3).reason.empty());
     EXPECT_FALSE(p.chaotic.available());
     EXPECT_FALSE(phi_et.firstOrder(Statistic::PrOverN).available());
     EXPECT_NE(phi_et.firstOrder(Statistic::PrOverN).reason.find("1/N"), std::string::npos);

@@ -12,6 +12,7 @@
 // closed by a Gaussian x with autocovariance Delta = IFT S_x, gamma = E phi'(x), C_phi = F(Delta0, Delta).
 #include "quench/activation.hpp"
 #include "quench/theory/dmft.hpp"
+#include "quench/theory/linear_theory.hpp"
 
 namespace quench::theory {
 
@@ -30,5 +31,14 @@ double partiallySymmetricEquivalentNoise(const DmftCorrelation& c, double g, dou
 // The closure's x spectrum S_x(w) (its value at w = 0 is the x zero-frequency auto mean).
 double partiallySymmetricStateSpectrum(const DmftCorrelation& c, double g, double eta, double sigma, double w,
                                        double noise_tau = 0.0);
+
+// The closure's x statistics (docs/theory/partial_symmetry.md, section 7): auto mean, m2, N dc2 and PR/N of
+// C_x(0) (ZF) and of int C_x dw / 2 pi (ET, on w = scale tan(theta), Gauss-Legendre in theta), from the
+// planar four-point traces of the closure's linear-response network; m3 not derived. c must come from
+// solvePartiallySymmetricCorrelation with the same g, eta, sigma and noise_tau.
+LinearMoments partiallySymmetricStateZeroFrequency(const DmftCorrelation& c, double g, double eta,
+                                                   double sigma, double noise_tau = 0.0);
+LinearMoments partiallySymmetricStateEqualTime(const DmftCorrelation& c, double g, double eta, double sigma,
+                                               double noise_tau, double scale, int frequency_points = 200);
 
 }  // namespace quench::theory
