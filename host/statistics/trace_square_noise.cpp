@@ -10,15 +10,13 @@
 #include <vector>
 
 #include "quench/statistics.hpp"
+#include "statistics/group_assignments.hpp"
 
 namespace quench {
 
 namespace {
 
 using Matrix = std::vector<double>;
-
-constexpr std::array<std::array<int, 4>, 6> kAssignments{
-    {{0, 1, 2, 3}, {0, 2, 1, 3}, {0, 3, 1, 2}, {1, 2, 0, 3}, {1, 3, 0, 2}, {2, 3, 0, 1}}};
 
 // sum_ij W^k_ij D_ij and sum_ij W^l_ij D_ij for D = A^g - A^h, and Tr D.
 struct Projections {
@@ -63,18 +61,17 @@ double dotOfDifferences(const SplitCovariance& a, int g, int h, int k, int l) {
 }  // namespace
 
 TraceSquareNoise traceSquareNoise(const SplitCovariance& a, bool correlation) {
-    static_assert(kSplitGroups == 4, "each pair of groups is paired with the other two");
     constexpr double groups = kSplitGroups, pairs = groups * (groups - 1.0) / 2.0;
     double linear = 0.0, trace_cov = 0.0;
-    for (const auto& [g, h, k, l] : kAssignments) {
+    for (const auto& [g, h, k, l] : kGroupAssignments) {
         const Projections p = projections(a, g, h, k, l, correlation);
         // Half the product of two independent projections of a group difference: the per-group
         // covariance of sum W E with itself, and with Tr E.
         linear += 0.5 * p.on_k * p.on_l;
         trace_cov += 0.5 * p.trace * 0.5 * (p.on_k + p.on_l);
     }
-    linear /= static_cast<double>(kAssignments.size());
-    trace_cov /= static_cast<double>(kAssignments.size());
+    linear /= static_cast<double>(kGroupAssignments.size());
+    trace_cov /= static_cast<double>(kGroupAssignments.size());
     // E[(sum (E^g - E^h) o (E^k - E^l))^2] = 4 E[(sum E^g o E^h)^2], for each of the 3 pairings.
     double quadratic = 0.0;
     for (const auto& [g, h, k, l] : {std::array<int, 4>{0, 1, 2, 3}, {0, 2, 1, 3}, {0, 3, 1, 2}}) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "quench/statistics.hpp"
+#include "statistics/group_assignments.hpp"
 
 namespace quench {
 
@@ -82,12 +83,9 @@ PairSums pairSums(const Matrix& g, const Matrix& h, const Matrix& k, const Matri
 }  // namespace
 
 ZScoredBias zScoredBias(const SplitCovariance& r) {
-    static_assert(kSplitGroups == 4, "each pair of groups is paired with the other two");
     constexpr double c = 1.0 / (2.0 * kSplitGroups);  // half a squared group difference, per group
-    constexpr std::array<std::array<int, 4>, 6> kAssignments{
-        {{0, 1, 2, 3}, {0, 2, 1, 3}, {0, 3, 1, 2}, {1, 2, 0, 3}, {1, 3, 0, 2}, {2, 3, 0, 1}}};
     ZScoredBias b;
-    for (const auto& [g, h, k, l] : kAssignments) {
+    for (const auto& [g, h, k, l] : kGroupAssignments) {
         const PairSums p = pairSums(r.group[g], r.group[h], r.group[k], r.group[l], r.n);
         const double sum_v = c * p.du_sq;    // sum_i V_ii
         const double cross_w = c * p.du_de;  // sum_{i != j} W_ij,i
@@ -107,7 +105,7 @@ ZScoredBias zScoredBias(const SplitCovariance& r) {
                       c * p.rho_k_du * p.rho_l_du;
         b.diag_rel_var += sum_v / r.n;
     }
-    const double assignments = static_cast<double>(kAssignments.size());
+    const double assignments = static_cast<double>(kGroupAssignments.size());
     b.trace_sq /= assignments;
     b.diag_sq /= assignments;
     b.off_prod /= assignments;
