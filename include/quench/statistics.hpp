@@ -109,9 +109,9 @@ inline constexpr double kZScoredMaxDiagRelVar = 0.1;
 
 // The sampling noise of the split estimate T of Tr A^2 (the pair mean of sum_ij A^g_ij A^h_ij), from
 // the groups' own spread: T is unbiased, but a ratio of it is not (E[1/T] = (1 + Var T / T^2) / E T to
-// second order), which biased the participation ratio by about 8 m4 / (N m2^2 K_eff) (docs/theory/
-// zscored.md, "Ratios"). For a correlation matrix (`correlation`) the diagonal's term is that of the
-// pooled variances' noise. Assumes groups of equal size.
+// second order), which biased the participation ratio by (8 / (N K_eff)) (m4 / m2^2 - m3 / (m1 m2)) for
+// Wishart noise (docs/theory/zscored.md, "Ratios"). For a correlation matrix (`correlation`) the diagonal's
+// term is that of the pooled variances' noise. Assumes groups of equal size.
 struct TraceSquareNoise {
     double var = 0.0;             // Var T
     double cov_with_trace = 0.0;  // Cov(Tr A-pooled, T)
