@@ -8,7 +8,6 @@
 // is an unbiased per-group covariance), and every factor of r from the other two groups k, l: products
 // of one group's noise with itself would add O(N^2 / K^2) to terms of size O(N / K).
 #include <array>
-#include <utility>
 #include <vector>
 
 #include "quench/statistics.hpp"
