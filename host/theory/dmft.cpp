@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "quench/theory/root_finding.hpp"
 #include "dmft_internal.hpp"
+#include "quench/theory/frequency_rule.hpp"
+#include "quench/theory/root_finding.hpp"
 
 namespace quench::theory {
 using namespace detail;  // the helpers shared with partial_symmetry_dmft.cpp (dmft_internal.hpp)
@@ -227,8 +228,6 @@ double chaosTransitionCoupling(const Activation& phi, double sigma, const GaussH
 // ================= Delta(tau), C_phi(tau), S_phi(w) and the equal-time dimension =================
 namespace quench::theory {
 namespace detail {
-
-constexpr double kPi = 3.14159265358979323846;
 
 // F(Delta0, D) / D on [0, Delta0]: analytic (F ~ gamma^2 D at small D), so F = D r(D) keeps full
 // relative accuracy down to D -> 0 in the exponential tail.
@@ -538,20 +537,15 @@ double activationSpectrum(const DmftCorrelation& c, double w) {
 double equalTimeActivationDimension(const DmftCorrelation& c, double g, int frequency_points, double kappa) {
     if (c.c_phi.empty() || !(c.c_phi[0] > 0.0))
         throw std::domain_error("equal-time dimension: C_phi(0) = 0 (quiescent network), PR^ET/N is undefined");
-    if (frequency_points < 16 || frequency_points > 2000)
-        throw std::domain_error("frequency_points = " + std::to_string(frequency_points) + ": must lie in [16, 2000]");
+    const double scale = std::max(0.05, std::sqrt(std::max(0.0, 1.0 - c.g_eff * c.g_eff)));
+    const FrequencyRule rule = frequencyRule(scale, frequency_points);
     if (!(kappa >= 0.0) || !std::isfinite(kappa))
         throw std::domain_error("kappa = " + std::to_string(kappa) + ": must be finite and >= 0");
-    const GaussLegendreRule rule = gaussLegendreRule(frequency_points);
-    const double scale = std::max(0.05, std::sqrt(std::max(0.0, 1.0 - c.g_eff * c.g_eff)));
     std::vector<double> weight(frequency_points);
     std::vector<std::complex<double>> chi(frequency_points);
     for (int i = 0; i < frequency_points; ++i) {
-        const double theta = 0.5 * kPi * rule.nodes[i];
-        const double w = scale * std::tan(theta);
-        const double jacobian = 0.5 * kPi * scale / (std::cos(theta) * std::cos(theta));
-        weight[i] = rule.weights[i] * jacobian * activationSpectrum(c, w) / (2.0 * kPi);
-        chi[i] = c.gamma / std::complex<double>(1.0, w);
+        weight[i] = rule.weight[i] * activationSpectrum(c, rule.w[i]);
+        chi[i] = c.gamma / std::complex<double>(1.0, rule.w[i]);
     }
     const double g2 = g * g;
     double excess = 0.0;

@@ -87,6 +87,16 @@ LinearMoments linearZeroFrequencyPartiallySymmetric(double g, double eta, double
     return m;
 }
 
+LinearMoments momentsWithoutM3(double auto_mean, double n_cross_var) {
+    LinearMoments m;
+    m.auto_mean = auto_mean;
+    m.n_cross_var = n_cross_var;
+    m.m2 = auto_mean * auto_mean + n_cross_var;
+    m.pr_over_n = m.m2 > 0.0 ? auto_mean * auto_mean / m.m2 : 0.0;
+    m.m3_available = false;
+    return m;
+}
+
 Complex ellipticMeanResolvent(Complex z, double g, double eta) {
     requireStablePartiallySymmetric(g, eta);
     // G solves g^2 eta G^2 - z G + 1 = 0; G = 2 / (z + r) with r^2 = z^2 - 4 g^2 eta and the root r

@@ -12,7 +12,7 @@
 #include "elliptic_planar.hpp"
 #include "linear_equivalence_closure.hpp"
 #include "linear_response_kernels.hpp"
-#include "quench/theory/gaussian_average.hpp"
+#include "quench/theory/frequency_rule.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/partial_symmetry_dmft.hpp"
 
@@ -20,8 +20,6 @@ namespace quench::theory {
 namespace {
 
 using Complex = std::complex<double>;
-constexpr double kPi = 3.14159265358979323846;
-
 struct ClosureCell {
     detail::Cell cell;
     double s_x = 0.0;  // the x spectrum at this frequency, unweighted
@@ -49,48 +47,31 @@ ClosureCell closureCell(const DmftCorrelation& c, double g, double eta, double s
     return out;
 }
 
-LinearMoments fromSecondMoments(double auto_mean, double m2) {
-    LinearMoments m;
-    m.auto_mean = auto_mean;
-    m.m2 = m2;
-    m.n_cross_var = m2 - auto_mean * auto_mean;
-    m.pr_over_n = auto_mean * auto_mean / m2;
-    m.m3_available = false;
-    return m;
-}
-
 }  // namespace
 
 LinearMoments partiallySymmetricStateZeroFrequency(const DmftCorrelation& c, double g, double eta,
                                                    double sigma, double noise_tau) {
     const detail::Ensemble e{g * g, eta, 0.0};
     const ClosureCell zero = closureCell(c, g, eta, sigma, noise_tau, 0.0, 1.0);
-    return fromSecondMoments(zero.s_x, detail::stateKernel(e, zero.cell, zero.cell));
+    // tr C_x(0)^2 = a^2 + N dc2 at N = infinity.
+    return momentsWithoutM3(zero.s_x, detail::stateKernel(e, zero.cell, zero.cell) - zero.s_x * zero.s_x);
 }
 
 LinearMoments partiallySymmetricStateEqualTime(const DmftCorrelation& c, double g, double eta, double sigma,
                                                double noise_tau, double scale, int frequency_points) {
-    if (!(scale > 0.0) || !std::isfinite(scale))
-        throw std::domain_error("frequency scale = " + std::to_string(scale) + " must be positive");
-    if (frequency_points < 16 || frequency_points > 2000)
-        throw std::domain_error("frequency_points = " + std::to_string(frequency_points) +
-                                ": must lie in [16, 2000]");
     const detail::Ensemble e{g * g, eta, 0.0};
-    const GaussLegendreRule rule = gaussLegendreRule(frequency_points);
+    const FrequencyRule rule = frequencyRule(scale, frequency_points);
     std::vector<detail::Cell> cells;
     double auto_mean = 0.0;
     for (int i = 0; i < frequency_points; ++i) {
-        const double theta = 0.5 * kPi * rule.nodes[i];  // the rule is symmetric: w covers (-inf, inf)
-        const double weight =
-            rule.weights[i] * 0.5 * kPi * scale / (std::cos(theta) * std::cos(theta)) / (2.0 * kPi);
-        const ClosureCell point = closureCell(c, g, eta, sigma, noise_tau, scale * std::tan(theta), weight);
+        const ClosureCell point = closureCell(c, g, eta, sigma, noise_tau, rule.w[i], rule.weight[i]);
         cells.push_back(point.cell);
-        auto_mean += weight * point.s_x;
+        auto_mean += rule.weight[i] * point.s_x;
     }
     double m2 = 0.0;
     for (const detail::Cell& f : cells)
         for (const detail::Cell& h : cells) m2 += detail::stateKernel(e, f, h);
-    return fromSecondMoments(auto_mean, m2);
+    return momentsWithoutM3(auto_mean, m2 - auto_mean * auto_mean);
 }
 
 }  // namespace quench::theory

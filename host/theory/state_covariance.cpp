@@ -8,13 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "quench/theory/gaussian_average.hpp"
+#include "quench/theory/frequency_rule.hpp"
 
 namespace quench::theory {
 namespace {
 
 using Complex = std::complex<double>;
-constexpr double kPi = 3.14159265358979323846;
 
 // Large-N normalized traces of products of G_a = (1 - a J)^-1 and its adjoint, J iid N(0, g^2/N):
 // tr[G_a G_b^H] = t(a, b), tr[G_a G_b G_c^H] = t(a, c) t(b, c), tr[G_a] = tr[G_a G_b] = 1, and
@@ -104,42 +103,19 @@ double stateCrossSpectralProduct(const LinearEquivalentSpectra& s, double w, dou
     return crossSpectralProduct(s.g * s.g, s.kappa, frequencyPoint(s, w), frequencyPoint(s, w_prime));
 }
 
-namespace {
-
-LinearMoments fromSecondMoments(double auto_mean, double n_cross_var) {
-    LinearMoments m;
-    m.auto_mean = auto_mean;
-    m.n_cross_var = n_cross_var;
-    m.m2 = auto_mean * auto_mean + n_cross_var;
-    m.pr_over_n = m.m2 > 0.0 ? auto_mean * auto_mean / m.m2 : 0.0;
-    m.m3_available = false;
-    return m;
-}
-
-}  // namespace
-
 LinearMoments stateZeroFrequency(const LinearEquivalentSpectra& s) {
-    return fromSecondMoments(stateSpectrum(s, 0.0), stateCrossSpectralProduct(s, 0.0, 0.0));
+    return momentsWithoutM3(stateSpectrum(s, 0.0), stateCrossSpectralProduct(s, 0.0, 0.0));
 }
 
 LinearMoments stateEqualTime(const LinearEquivalentSpectra& s, double scale, int frequency_points) {
     requireStable(s);
-    if (!(scale > 0.0) || !std::isfinite(scale))
-        throw std::domain_error("state covariance: frequency scale = " + std::to_string(scale) +
-                                " must be positive");
-    if (frequency_points < 16 || frequency_points > 2000)
-        throw std::domain_error("frequency_points = " + std::to_string(frequency_points) +
-                                ": must lie in [16, 2000]");
-    const GaussLegendreRule rule = gaussLegendreRule(frequency_points);
+    const FrequencyRule rule = frequencyRule(scale, frequency_points);
+    const std::vector<double>& weight = rule.weight;
     std::vector<FrequencyPoint> point;
-    std::vector<double> weight;
     double auto_mean = 0.0;
     for (int i = 0; i < frequency_points; ++i) {
-        const double theta = 0.5 * kPi * rule.nodes[i];  // the rule is symmetric: w covers (-inf, inf)
-        point.push_back(frequencyPoint(s, scale * std::tan(theta)));
-        weight.push_back(rule.weights[i] * 0.5 * kPi * scale / (std::cos(theta) * std::cos(theta)) /
-                         (2.0 * kPi));
-        auto_mean += weight.back() * point.back().spectrum;
+        point.push_back(frequencyPoint(s, rule.w[i]));
+        auto_mean += weight[i] * point.back().spectrum;
     }
     const double g2 = s.g * s.g;
     double excess = 0.0;
@@ -149,7 +125,7 @@ LinearMoments stateEqualTime(const LinearEquivalentSpectra& s, double scale, int
             row += weight[j] * crossSpectralProduct(g2, s.kappa, point[i], point[j]);
         excess += weight[i] * row;
     }
-    return fromSecondMoments(auto_mean, excess);
+    return momentsWithoutM3(auto_mean, excess);
 }
 
 }  // namespace quench::theory

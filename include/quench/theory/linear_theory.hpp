@@ -26,6 +26,10 @@ struct LinearMoments {
     bool m3_available = true;
 };
 
+// The moments of a covariance with zero cross mean known through its auto mean a and N dc2 only:
+// m2 = a^2 + N dc2, PR/N = a^2 / m2 (0 where m2 = 0), m3 not derived.
+LinearMoments momentsWithoutM3(double auto_mean, double n_cross_var);
+
 // ---- zero frequency ----
 
 // iid J (eta = 0), g < 1; exact closed forms (Hu & Sompolinsky 2022, Dahmen et al. 2019).
