@@ -360,7 +360,8 @@ CommandRunner addTheoryCommand(CLI::App& app) {
     cmd->add_flag("--quiet,-q", opt->quiet, "no table on the terminal");
     cmd->add_flag(
         "--closure-only", opt->closure_only,
-        "partially symmetric couplings with a nonlinear phi: keep the Gaussian closure's single-site "
+        "partially symmetric couplings, or random-mode couplings with mode overlap, with a nonlinear phi: "
+        "keep the Gaussian closure's single-site "
         "values (tagged linear_equivalence) instead of sampling the exact DMFT (about 30 s a point; "
         "docs/theory/sampled_dmft.md)");
     cmd->footer(helpFooter());

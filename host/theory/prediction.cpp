@@ -21,6 +21,7 @@
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/partial_symmetry_dmft.hpp"
 #include "quench/theory/random_mode_overlap_closure.hpp"
+#include "quench/theory/random_mode_state_covariance.hpp"
 #include "quench/theory/random_mode_theory.hpp"
 #include "quench/theory/sampled_dmft.hpp"
 #include "quench/theory/state_covariance.hpp"
@@ -509,7 +510,8 @@ void setSampledSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     set(p.at(Variable::Phi, CovarianceKind::ZeroFrequency), s->zf_phi);
     setSampledFourPoint(p, *s);
     std::ostringstream note;
-    note << "coupling.symmetry != 0: delta0, gamma, g_eff and the ET and ZF auto means are the exact DMFT's, "
+    note << "delta0, gamma, g_eff and the ET and ZF auto means are the exact DMFT's (its reaction term: "
+            "coupling.symmetry != 0, or random-mode couplings with mode overlap), "
             "solved by sampling its single site at dt = "
          << s->dt << " (" << s->sampled_steps << " site steps; each value carries its Monte-Carlo se, e.g. "
          << "E phi^2 = " << s->a_phi.value << " +- " << s->a_phi.se << "; docs/theory/sampled_dmft.md); "
@@ -520,31 +522,28 @@ void setSampledSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.notes.push_back(note.str());
 }
 
-// x's m2, N dc2 and PR/N under the closure (partial_symmetry.md section 7), ZF and ET; m3 not derived.
-void setClosureStateFourPoint(TheoryPrediction& p, const DmftCorrelation& c, const EnsembleSpec& spec,
-                              double scale) {
+// x's m2, N dc2 and PR/N under a closure of linear equivalence (`closure` names it in messages), ZF and ET
+// from the given computations; m3 not derived.
+void setClosureStateFourPoint(TheoryPrediction& p, const std::string& closure,
+                              const std::function<LinearMoments()>& zero_frequency,
+                              const std::function<LinearMoments()>& equal_time) {
     const Basis b = Basis::LinearEquivalence;
-    const double g = spec.coupling.g, eta = spec.coupling.symmetry, sigma = spec.noise.sigma,
-                 tau_n = spec.noise.tau;
     const auto set = [&](CovarianceKind k, const std::function<LinearMoments()>& moments) {
         CovariancePrediction& x = p.at(Variable::X, k);
         const std::string error = attempt([&] {
             const LinearMoments m = moments();
-            x.at(Statistic::M2) = TheoryQuantity::of(m.m2, b);
-            x.at(Statistic::PrOverN) = TheoryQuantity::of(m.pr_over_n, b);
-            x.n_cross_var = TheoryQuantity::of(m.n_cross_var, b);
+            // m2 and PR/N on the reported auto mean (the closure's own, equal to m's to its tau grid).
+            const TheoryQuantity& a = x.at(Statistic::AutoMean);
+            setStateFourPoint(x, a.available() ? *a.value : m.auto_mean, m, b);
         });
-        x.at(Statistic::M3) =
-            TheoryQuantity::omitted("Tr C^3 / N is not derived for the partially symmetric closure");
+        x.at(Statistic::M3) = TheoryQuantity::omitted("Tr C^3 / N is not derived for the " + closure);
         if (error.empty()) return;
-        const std::string why = "partially symmetric closure, x four-point statistics failed: " + error;
+        const std::string why = closure + ", x four-point statistics failed: " + error;
         for (const Statistic s : {Statistic::M2, Statistic::PrOverN}) x.at(s) = TheoryQuantity::omitted(why);
         x.n_cross_var = TheoryQuantity::omitted(why);
     };
-    set(CovarianceKind::ZeroFrequency,
-        [&] { return partiallySymmetricStateZeroFrequency(c, g, eta, sigma, tau_n); });
-    set(CovarianceKind::EqualTime,
-        [&] { return partiallySymmetricStateEqualTime(c, g, eta, sigma, tau_n, scale); });
+    set(CovarianceKind::ZeroFrequency, zero_frequency);
+    set(CovarianceKind::EqualTime, equal_time);
 }
 
 void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec,
@@ -584,7 +583,11 @@ void predictPartiallySymmetric(TheoryPrediction& p, const EnsembleSpec& spec,
     if (!error.empty())
         omitCovariance(p.at(Variable::X, CovarianceKind::ZeroFrequency),
                        "partially symmetric closure failed: " + error);
-    setClosureStateFourPoint(p, c, spec, scale);
+    // x's statistics: partial_symmetry.md section 7
+    setClosureStateFourPoint(
+        p, "partially symmetric closure",
+        [&] { return partiallySymmetricStateZeroFrequency(c, g, eta, sigma, tau_n); },
+        [&] { return partiallySymmetricStateEqualTime(c, g, eta, sigma, tau_n, scale); });
     // phi ET: the planar limits of the linear ET statistics with site noise L(w).
     CovariancePrediction& et = p.at(Variable::Phi, CovarianceKind::EqualTime);
     error = attempt([&] {
@@ -635,7 +638,8 @@ void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOpt
 // every other four-point statistic is omitted.
 const char* const kRandomModeFourPoint =
     "random-mode couplings: four-point statistics are derived for the linear ZF and ET covariances (m2, "
-    "N dc2, PR/N; not Tr C^3) and, without mode overlap, for x and phi of nonlinear networks";
+    "N dc2, PR/N; not Tr C^3) and for x and phi of nonlinear networks (with mode overlap by the Gaussian "
+    "closure of linear equivalence)";
 
 using detail::kOverlapNodes;
 using detail::modeSpectrumOf;
@@ -702,7 +706,8 @@ const char* const kRandomModeOverlapClosureNote =
 // Nonlinear network, mode overlap, white or OU noise: the closure's Delta(tau), C_phi(tau); x's single-site
 // values, phi's ZF and ET statistics as those of the linear network gamma J driven by the equivalent site
 // noise L(w).
-void randomModeOverlapClosure(TheoryPrediction& p, const EnsembleSpec& spec) {
+void randomModeOverlapClosure(TheoryPrediction& p, const EnsembleSpec& spec,
+                              const PredictOptions& predict_options) {
     const Basis b = Basis::LinearEquivalence;
     const RandomModeSet m = detail::overlapModesOf(spec);
     DmftGridOptions options;
@@ -722,13 +727,21 @@ void randomModeOverlapClosure(TheoryPrediction& p, const EnsembleSpec& spec) {
     for (double& d : dg) d *= c.gamma;
     const TabulatedSpectrum noise = randomModeOverlapEquivalentNoise(c, m.d, m.n, m.rho, 0.25 / c.dt);
     CovariancePrediction& zf = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
+    setSingleSite(zf, activationSpectrum(c, 0.0), b);
+    // The exact single site with its reaction through the modes (sampled_dmft.md section 8) replaces the
+    // closure's single-site values; the four-point statistics below are the closure's dimensions (phi) and
+    // N dc2 (x) on those auto means.
+    const bool sampled = samplesSingleSite(spec, predict_options);
+    const std::string sampling = sampled ? attempt([&] { setSampledSingleSite(p, spec); }) : "";
+    if (!sampling.empty())
+        p.notes.push_back("the sampled DMFT failed (" + sampling + "): single-site values from the closure");
     std::string error = attempt([&] {
         const RandomModeZeroFrequency r = randomModeZeroFrequency(dg, m.n, m.rho, std::sqrt(noise(0.0)));
-        setSingleSite(zf, activationSpectrum(c, 0.0), b);
         setFromDimension(zf, *zf.at(Statistic::AutoMean).value, r.pr_over_n, b);
     });
     if (!error.empty()) omitCovariance(zf, "random-mode overlap closure, phi ZF failed: " + error);
     error = attempt([&] {
+        if (sampled && sampling.empty()) return;  // the sampled site's S_x(0)
         setSingleSite(
             p.at(Variable::X, CovarianceKind::ZeroFrequency),
             randomModeOverlapStateSpectrum(c, m.d, m.n, m.rho, sigma, {0.0}, spec.noise.tau).front(), b);
@@ -736,6 +749,11 @@ void randomModeOverlapClosure(TheoryPrediction& p, const EnsembleSpec& spec) {
     if (!error.empty())
         omitCovariance(p.at(Variable::X, CovarianceKind::ZeroFrequency),
                        "random-mode overlap closure failed: " + error);
+    const RandomModeLinearEquivalent network =
+        randomModeOverlapLinearEquivalent(c, m.d, m.n, m.rho, sigma, spec.noise.tau, noise);
+    setClosureStateFourPoint(
+        p, "random-mode overlap closure", [&] { return randomModeStateZeroFrequency(network); },
+        [&] { return randomModeStateEqualTime(network); });
     CovariancePrediction& et = p.at(Variable::Phi, CovarianceKind::EqualTime);
     error = attempt([&] {
         const double width = spec.noise.tau > 1.0 ? 1.0 / spec.noise.tau : 1.0;  // of L(w)
@@ -783,7 +801,7 @@ void randomModeLinearZeroFrequency(TheoryPrediction& p, const EnsembleSpec& spec
     p.at(Variable::Phi, CovarianceKind::ZeroFrequency) = zf;
 }
 
-void restrictToSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
+void restrictToSingleSite(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
     for (auto& per_variable : p.covariance)
         for (CovariancePrediction& c : per_variable) {
             for (const Statistic s : {Statistic::PrOverN, Statistic::M2, Statistic::M3})
@@ -798,7 +816,7 @@ void restrictToSingleSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.density_reason = "random-mode couplings: no closed form for the eigenvalue density";
     const bool linear = p.route == "linear";
     if (!linear && !uncorrelatedModes(spec.coupling)) {
-        const std::string error = attempt([&] { randomModeOverlapClosure(p, spec); });
+        const std::string error = attempt([&] { randomModeOverlapClosure(p, spec, options); });
         if (!error.empty()) omitAll(p, "random-mode overlap closure failed: " + error);
         return;
     }
@@ -998,8 +1016,10 @@ void fillMissingFirstOrder(TheoryPrediction& p) {
 }  // namespace
 
 bool samplesSingleSite(const EnsembleSpec& spec, const PredictOptions& options) {
-    return spec.coupling.symmetry != 0.0 && spec.network.activation.kind != ActivationKind::Linear &&
-           options.sample_single_site;
+    const bool reaction = spec.coupling.model == CouplingModel::RandomMode
+                              ? !detail::uncorrelatedModes(spec.coupling)
+                              : spec.coupling.symmetry != 0.0;
+    return reaction && spec.network.activation.kind != ActivationKind::Linear && options.sample_single_site;
 }
 
 TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options) {
@@ -1035,7 +1055,7 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
         for (auto& per_variable : p.covariance)
             for (CovariancePrediction& c : per_variable) omitFirstOrder(c, kNoNonlinearFirstOrder);
     }
-    if (spec.coupling.model == CouplingModel::RandomMode) restrictToSingleSite(p, spec);
+    if (spec.coupling.model == CouplingModel::RandomMode) restrictToSingleSite(p, spec, options);
     applyAnnealedDisorder(p, spec);
     deriveZScored(p);
     fillMissingFirstOrder(p);

@@ -47,15 +47,24 @@ struct Cavity {
 
     std::vector<detail::ModeClass> modes;
     double n;
-    Complex k = 1.0;  // 1 + i w
+    Complex k = 1.0;   // 1 + i w
+    Complex k2 = 1.0;  // conj(k) for r(w); any other value gives (1/N) Tr [(k - J)^-1 (k2 - J^T)^-1]
+
+    void atFrequency(double w) {
+        k = Complex(1.0, w);
+        k2 = std::conj(k);
+    }
 
     Mat2 neuronResponse(const Mat2& gamma, double eps) const {
-        return inverse({-k + gamma[0], 1.0 + gamma[1], eps - gamma[2], std::conj(k) - gamma[3]});
+        return inverse({-k + gamma[0], 1.0 + gamma[1], eps - gamma[2], k2 - gamma[3]});
     }
 
     // Returns r(eps) (real: the trace of a positive matrix); throws std::runtime_error if the damped
     // iteration does not converge.
-    double solve(double eps, Mat2& gamma) const {
+    double solve(double eps, Mat2& gamma) const { return solveProduct(eps, gamma).real(); }
+
+    // The same for any k, k2: (1/N) Tr [(k2 - J^T)(k - J) + eps]^-1 (complex unless k2 = conj k).
+    Complex solveProduct(double eps, Mat2& gamma) const {
         for (int iteration = 0; iteration < 20000; ++iteration) {
             const Mat2 L = neuronResponse(gamma, eps);
             Mat2 next{0.0, 0.0, 0.0, 0.0};
@@ -77,7 +86,7 @@ struct Cavity {
                 size2 = std::max(size2, std::norm(next[q]));
                 gamma[q] = 0.5 * (gamma[q] + next[q]);  // damping: the plain iteration oscillates for rho < 0
             }
-            if (change2 < 1e-28 * size2) return neuronResponse(gamma, eps)[1].real();
+            if (change2 < 1e-28 * size2) return neuronResponse(gamma, eps)[1];
         }
         throw std::runtime_error(
             "random-mode theory: cavity iteration did not converge; close to the stability edge?");
@@ -284,20 +293,26 @@ RandomModeZeroFrequency randomModeZeroFrequency(const std::vector<double>& D, in
 
 namespace {
 
-// r(w) at cavity.k from the mode responses gamma of a nearby frequency (a continuation in w); if that start
-// does not converge, an eps continuation at this frequency. gamma is updated to this frequency's solution.
-double spectralPowerAt(const Cavity& cavity, Mat2& gamma) {
+// The product trace at cavity.k, cavity.k2 from the mode responses gamma of a nearby point (a continuation
+// in frequency); if that start does not converge, an eps continuation at this point. gamma is updated to
+// this point's solution.
+Complex productAt(const Cavity& cavity, Mat2& gamma) {
     Mat2 start = gamma;
-    double r = 0.0;
+    Complex r = 0.0;
     try {
-        r = cavity.solve(0.0, start);
+        r = cavity.solveProduct(0.0, start);
     } catch (const std::runtime_error&) {
         start = Mat2{0.0, 0.0, 0.0, 0.0};
         for (double eps = 1.0; eps > 1e-7; eps *= 0.25) cavity.solve(eps, start);
-        r = cavity.solve(0.0, start);
+        r = cavity.solveProduct(0.0, start);
     }
     gamma = start;
     return r;
+}
+
+// r(w) at cavity.k = 1 + i w (real: the trace of a positive matrix).
+double spectralPowerAt(const Cavity& cavity, Mat2& gamma) {
+    return productAt(cavity, gamma).real();
 }
 
 // int dw/2pi S(w) r(w), S the noise spectrum, r(w) = (1/N) Tr [(K-J)^H (K-J)]^-1 (the spectral power of one
@@ -317,7 +332,7 @@ double equalTimeAutoMean(Cavity cavity, Mat2 gamma, const std::function<double(d
     std::sort(nodes.begin(), nodes.end());
     for (const auto& [theta, weight] : nodes) {
         const double w = scale * std::tan(theta);
-        cavity.k = Complex(1.0, w);
+        cavity.atFrequency(w);
         Mat2 start = gamma;
         const double r = spectralPowerAt(cavity, start);
         gamma = start;
@@ -394,8 +409,28 @@ std::vector<double> randomModeSpectralPower(const std::vector<double>& D, int N,
     std::vector<double> out;
     out.reserve(w.size());
     for (const double wj : w) {
-        cavity.k = Complex(1.0, wj);
+        cavity.atFrequency(wj);
         out.push_back(spectralPowerAt(cavity, gamma));
+    }
+    return out;
+}
+
+std::vector<Complex> randomModeResolventProducts(const std::vector<double>& D, int N,
+                                                 const std::vector<double>& rho,
+                                                 const std::vector<std::pair<Complex, Complex>>& points) {
+    validatedModes(D, N, rho, 1.0);
+    for (const auto& [k1, k2] : points)
+        if (!std::isfinite(k1.real()) || !std::isfinite(k1.imag()) || !std::isfinite(k2.real()) ||
+            !std::isfinite(k2.imag()))
+            reject("k", std::abs(k1) + std::abs(k2), "the arguments must be finite");
+    Cavity cavity(D, static_cast<double>(N), rho);
+    Mat2 gamma = stableZeroFrequencyCavity(cavity);
+    std::vector<Complex> out;
+    out.reserve(points.size());
+    for (const auto& [k1, k2] : points) {
+        cavity.k = k1;
+        cavity.k2 = k2;
+        out.push_back(productAt(cavity, gamma));
     }
     return out;
 }

@@ -22,6 +22,7 @@
 #include <complex>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -40,6 +41,10 @@
 #include "quench/rng.hpp"
 #include "quench/theory/linear_theory.hpp"
 #include "quench/theory/partial_symmetry_dmft.hpp"
+#include "quench/theory/random_mode_overlap_closure.hpp"
+#include "quench/theory/random_mode_theory.hpp"
+#include "random_mode_classes.hpp"
+#include "random_mode_spec.hpp"
 #include "sampled_four_point.hpp"
 
 namespace quench::theory {
@@ -153,7 +158,7 @@ std::vector<double> responseFromNoiseCorrelation(const std::vector<double>& phi_
 // What every batch of one iteration reads: the field's circulant amplitudes and the reaction.
 struct IterationInput {
     std::vector<double> amplitude;                   // sqrt(lambda_j / P)
-    std::vector<double> chi;                         // chi(k), k < memory
+    std::vector<double> kernel;                      // the reaction kernel K(k), k < memory (K(0): same step)
     std::vector<double> fine_reaction;               // block x fine, see fineReaction
     std::vector<double> coarse_reaction;             // block x cells, see coarseReaction
     std::vector<std::complex<double>> chi_spectrum;  // FFT of chi (zero-padded to the convolution length)
@@ -164,12 +169,11 @@ struct IterationInput {
 // The trajectories of one batch: one per thread, with its own FFT plans and buffers.
 class BatchSampler {
 public:
-    BatchSampler(const Activation& phi, double reaction, const StepCoefficients& step, const Layout& layout,
+    BatchSampler(const Activation& phi, const StepCoefficients& step, const Layout& layout,
                  std::size_t field_period, std::size_t stats_length, std::size_t convolution_length,
                  std::uint64_t seed)
         : activation_(phi),
           pathwise_(pathwiseResponse(phi)),
-          reaction_(reaction),
           step_(step),
           layout_(layout),
           seed_(seed),
@@ -260,11 +264,13 @@ private:
                         ld);
     }
 
-    // Adds the reaction on step n from the steps of its own block before it (lags < block, exact).
-    void reactionWithinBlock(const std::vector<double>& chi, History& h, int n, int block_start,
+    // Adds the reaction on step n from the steps of its own block up to it (lags < block, exact; lag 0 is
+    // the mean self-coupling of random-mode couplings with overlap, 0 otherwise).
+    void reactionWithinBlock(const std::vector<double>& kernel, History& h, int n, int block_start,
                              double* rho) const {
-        for (int i = std::max(block_start, n - layout_.memory + 1); i < n; ++i) {
-            const double c = chi[static_cast<std::size_t>(n - i)];
+        for (int i = std::max(block_start, n - layout_.memory + 1); i <= n; ++i) {
+            const double c = kernel[static_cast<std::size_t>(n - i)];
+            if (c == 0.0) continue;
             const double* v = h.row(i);
             for (int m = 0; m < h.width; ++m) rho[m] += c * v[m];
         }
@@ -306,11 +312,11 @@ private:
             if (pathwise_) reactionBeforeBlock(in, tangent_, s, rows, tangent_rho_.data());
             for (int n = s; n < s + rows; ++n) {
                 double* rho = rho_.data() + static_cast<std::size_t>(n - s) * cols;
-                reactionWithinBlock(in.chi, phi_, n, s, rho);
+                reactionWithinBlock(in.kernel, phi_, n, s, rho);
                 if (n + 1 < layout_.length) advance(n, count, rho);
                 if (!pathwise_) continue;
                 double* tangent_rho = tangent_rho_.data() + static_cast<std::size_t>(n - s) * tangent_.width;
-                reactionWithinBlock(in.chi, tangent_, n, s, tangent_rho);
+                reactionWithinBlock(in.kernel, tangent_, n, s, tangent_rho);
                 if (n + 1 < layout_.length) advanceTangents(n, tangent_rho);
             }
             sumCells(phi_, s, rows);
@@ -329,7 +335,7 @@ private:
         double* u = input_.data() + static_cast<std::size_t>(n) * cols;
         const double white = step_.colored ? 0.0 : step_.kick / step_.drive_gain;
         for (int m = 0; m < count; ++m) {
-            const double h = f[m] + reaction_ * rho[m];
+            const double h = f[m] + rho[m];
             u[m] = f[m] + (step_.colored ? zeta_[m] : white * eps[m]);
             double next;
             if (step_.colored) {
@@ -355,8 +361,8 @@ private:
         return q < 0 ? -1 : q % (2 * layout_.memory);
     }
 
-    // delta x' = decay delta x + drive (impulse + eta g^2 sum_k chi(k) delta phi), delta phi = phi'(x) delta
-    // x: the derivative of the trajectory with respect to a unit input h_n0 held over step n0.
+    // delta x' = decay delta x + drive (impulse + sum_k K(k) delta phi), delta phi = phi'(x) delta x: the
+    // derivative of the trajectory with respect to a unit input h_n0 held over step n0.
     void advanceTangents(int n, const double* rho) {
         const std::size_t cols = columns();
         const double* x_next = x_.data() + static_cast<std::size_t>(n + 1) * cols;
@@ -377,7 +383,7 @@ private:
                 else if (phase == 0)
                     dx[m] = step_.drive_gain;
                 else
-                    dx[m] = step_.decay * dx[m] + step_.drive_gain * reaction_ * r[m];
+                    dx[m] = step_.decay * dx[m] + step_.drive_gain * r[m];
                 dphi[m] = derivative_[m] * dx[m];
             }
         }
@@ -457,7 +463,6 @@ private:
 
     const Activation& activation_;
     bool pathwise_;  // the response from tangents (smooth phi); else from the noise (Novikov)
-    double reaction_;
     StepCoefficients step_;
     Layout layout_;
     std::uint64_t seed_;
@@ -471,45 +476,112 @@ private:
     std::vector<std::complex<double>> phi_spectrum_;
 };
 
-double chiAt(const std::vector<double>& chi, int lag, const Layout& layout) {
-    return lag >= 1 && lag < layout.memory ? chi[static_cast<std::size_t>(lag)] : 0.0;
+double kernelAt(const std::vector<double>& kernel, int lag, const Layout& layout) {
+    return lag >= 1 && lag < layout.memory ? kernel[static_cast<std::size_t>(lag)] : 0.0;
 }
 
-// F[r][q] = chi(r + W_f - q): row r is step s + r of a block, column q the step s - W_f + q before it.
-std::vector<double> fineReaction(const std::vector<double>& chi, const Layout& layout) {
+// F[r][q] = K(r + W_f - q): row r is step s + r of a block, column q the step s - W_f + q before it.
+std::vector<double> fineReaction(const std::vector<double>& kernel, const Layout& layout) {
     std::vector<double> h(static_cast<std::size_t>(layout.block) * layout.fine);
     for (int r = 0; r < layout.block; ++r)
         for (int q = 0; q < layout.fine; ++q)
-            h[static_cast<std::size_t>(r) * layout.fine + q] = chiAt(chi, r + layout.fine - q, layout);
+            h[static_cast<std::size_t>(r) * layout.fine + q] = kernelAt(kernel, r + layout.fine - q, layout);
     return h;
 }
 
-// G[r][q]: the mean of chi over the lags from row r to the c steps of cell q, the cell that ends
+// G[r][q]: the mean of K over the lags from row r to the c steps of cell q, the cell that ends
 // W_f + (cells - 1 - q) c steps before the block.
-std::vector<double> coarseReaction(const std::vector<double>& chi, const Layout& layout) {
+std::vector<double> coarseReaction(const std::vector<double>& kernel, const Layout& layout) {
     std::vector<double> h(static_cast<std::size_t>(layout.block) * layout.cells);
     for (int r = 0; r < layout.block; ++r)
         for (int q = 0; q < layout.cells; ++q) {
             const int nearest = r + layout.fine + (layout.cells - 1 - q) * layout.cell + 1;
             double sum = 0.0;
-            for (int i = 0; i < layout.cell; ++i) sum += chiAt(chi, nearest + i, layout);
+            for (int i = 0; i < layout.cell; ++i) sum += kernelAt(kernel, nearest + i, layout);
             h[static_cast<std::size_t>(r) * layout.cells + q] = sum / layout.cell;
         }
     return h;
 }
 
-// sqrt(lambda_j / P) of the circulant embedding of g^2 C_phi (negative eigenvalues of the truncated
-// sequence, a small effect of the cut at L, are set to zero).
-std::vector<double> fieldAmplitudes(const std::vector<double>& c_phi, double g2, ComplexTransform& fft) {
+// How the couplings reach the single site: the reaction kernel K (lags k < M, K(0) acting within the step)
+// and the field's spectral gain G (S_field = G S_phi), both functions of the response spectrum
+// chi_hat(theta) = sum_k chi(k) e^{-i theta k} (docs/theory/sampled_dmft.md, section 8):
+//   partially symmetric J:  K = eta g^2 chi,  G = g^2;
+//   random-mode J:          K_hat = (1/N) sum_a rho_a D_a / (1 - rho_a D_a chi_hat),
+//                           G = (1/N) sum_a D_a^2 / |1 - rho_a D_a chi_hat|^2
+// (mode a's output V_a . phi feeds back on itself through the sites' response, rho_a D_a chi_hat per loop;
+// K(0) = (1/N) sum_a rho_a D_a is the mean self-coupling J_ii).
+struct SiteCoupling {
+    double g2 = 0.0;                       // partially symmetric: G
+    double reaction = 0.0;                 // partially symmetric: K / chi = eta g^2
+    std::vector<detail::ModeClass> modes;  // random-mode (when not empty)
+    double n = 0.0;                        // random-mode: neurons
+
+    bool randomMode() const { return !modes.empty(); }
+
+    std::complex<double> reactionSpectrum(std::complex<double> chi_hat) const {
+        if (!randomMode()) return reaction * chi_hat;
+        std::complex<double> k = 0.0;
+        for (const detail::ModeClass& m : modes) k += m.count * m.rho * m.d / (1.0 - m.rho * m.d * chi_hat);
+        return k / n;
+    }
+
+    double fieldGain(std::complex<double> chi_hat) const {
+        if (!randomMode()) return g2;
+        double gain = 0.0;
+        for (const detail::ModeClass& m : modes)
+            gain += m.count * m.d * m.d / std::norm(1.0 - m.rho * m.d * chi_hat);
+        return gain / n;
+    }
+};
+
+// chi_hat on the p-point DFT grid of fft (theta_j = 2 pi j / p), from chi(k), 1 <= k < memory.
+std::vector<std::complex<double>> responseSpectrum(const std::vector<double>& chi, int memory,
+                                                   ComplexTransform& fft) {
     const std::size_t p = fft.size();
+    std::complex<double>* z = fft.data();
+    for (std::size_t k = 0; k < p; ++k) z[k] = k > 0 && k < static_cast<std::size_t>(memory) ? chi[k] : 0.0;
+    fft.run();
+    return std::vector<std::complex<double>>(z, z + p);
+}
+
+// K(k), k < memory. Partially symmetric: eta g^2 chi(k) (K(0) = 0). Random-mode: K_hat on a DFT grid eight
+// times the memory (K decays like chi: each loop is a convolution with rho_a D_a chi, |rho_a D_a chi_hat| < 1
+// where the network is stable), back to lags.
+std::vector<double> reactionKernel(const SiteCoupling& coupling, const std::vector<double>& chi, int memory) {
+    std::vector<double> kernel(static_cast<std::size_t>(memory), 0.0);
+    if (!coupling.randomMode()) {
+        for (int k = 1; k < memory; ++k) kernel[k] = coupling.reaction * chi[k];
+        return kernel;
+    }
+    ComplexTransform fft(nextPowerOfTwo(static_cast<std::size_t>(8 * memory)));
+    const std::vector<std::complex<double>> chi_hat = responseSpectrum(chi, memory, fft);
+    std::complex<double>* z = fft.data();
+    for (std::size_t j = 0; j < fft.size(); ++j) z[j] = std::conj(coupling.reactionSpectrum(chi_hat[j]));
+    fft.run();  // K is real: the forward transform of conj(K_hat) is p K(k)
+    for (int k = 0; k < memory; ++k) kernel[k] = z[k].real() / static_cast<double>(fft.size());
+    return kernel;
+}
+
+// sqrt(lambda_j / P) of the circulant embedding of the field's covariance, G(theta_j) times the eigenvalues
+// of C_phi's (negative eigenvalues of the truncated sequence, a small effect of the cut at L, are set to
+// zero).
+std::vector<double> fieldAmplitudes(const std::vector<double>& c_phi, const std::vector<double>& chi,
+                                    int memory, const SiteCoupling& coupling, ComplexTransform& fft) {
+    const std::size_t p = fft.size();
+    std::vector<std::complex<double>> chi_hat;
+    if (coupling.randomMode()) chi_hat = responseSpectrum(chi, memory, fft);
     std::complex<double>* z = fft.data();
     for (std::size_t k = 0; k < p; ++k) {
         const std::size_t lag = std::min(k, p - k);
-        z[k] = lag < c_phi.size() ? g2 * c_phi[lag] : 0.0;
+        z[k] = lag < c_phi.size() ? c_phi[lag] : 0.0;
     }
     fft.run();
     std::vector<double> a(p);
-    for (std::size_t j = 0; j < p; ++j) a[j] = std::sqrt(std::max(0.0, z[j].real()) / static_cast<double>(p));
+    for (std::size_t j = 0; j < p; ++j) {
+        const double gain = coupling.randomMode() ? coupling.fieldGain(chi_hat[j]) : coupling.g2;
+        a[j] = std::sqrt(std::max(0.0, gain * z[j].real()) / static_cast<double>(p));
+    }
     return a;
 }
 
@@ -517,9 +589,9 @@ std::vector<double> fieldAmplitudes(const std::vector<double>& c_phi, double g2,
 // are added in batch order, so the estimate does not depend on the thread count.
 class SiteSampler {
 public:
-    SiteSampler(const Activation& phi, double g, double eta, const StepCoefficients& step,
+    SiteSampler(const Activation& phi, const SiteCoupling& coupling, const StepCoefficients& step,
                 const Layout& layout, std::uint64_t seed)
-        : g2_(g * g),
+        : coupling_(coupling),
           step_(step),
           layout_(layout),
           field_period_(nextPowerOfTwo(static_cast<std::size_t>(layout.length + layout.lags))),
@@ -528,17 +600,17 @@ public:
           chi_fft_(nextPowerOfTwo(static_cast<std::size_t>(layout.length + layout.memory))) {
         const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
         for (unsigned t = 0; t < threads; ++t)
-            workers_.push_back(std::make_unique<BatchSampler>(phi, eta * g * g, step, layout, field_period_,
+            workers_.push_back(std::make_unique<BatchSampler>(phi, step, layout, field_period_,
                                                               stats_fft_.size(), chi_fft_.size(), seed));
     }
 
     Estimate sample(const std::vector<double>& c_phi, const std::vector<double>& chi, double delta0,
                     int trajectories, int iteration) {
         IterationInput in;
-        in.amplitude = fieldAmplitudes(c_phi, g2_, spectrum_fft_);
-        in.chi.assign(chi.begin(), chi.begin() + layout_.memory);
-        in.fine_reaction = fineReaction(chi, layout_);
-        in.coarse_reaction = coarseReaction(chi, layout_);
+        in.amplitude = fieldAmplitudes(c_phi, chi, layout_.memory, coupling_, spectrum_fft_);
+        in.kernel = reactionKernel(coupling_, chi, layout_.memory);
+        in.fine_reaction = fineReaction(in.kernel, layout_);
+        in.coarse_reaction = coarseReaction(in.kernel, layout_);
         in.chi_spectrum = chiSpectrum(chi);
         in.delta0 = delta0;
         in.iteration = iteration;
@@ -626,7 +698,7 @@ private:
         return e;
     }
 
-    double g2_;
+    SiteCoupling coupling_;
     StepCoefficients step_;
     Layout layout_;
     std::size_t field_period_;
@@ -637,18 +709,19 @@ private:
 };
 
 // The closure's response of the discrete site, the start of the iteration: delta phi = gamma delta x and the
-// reaction eta g^2 chi delta phi give chi(theta) = gamma b / (e^{i theta} - a - b eta g^2 gamma chi(theta))
-// (a = decay, b = drive), i.e. chi = gamma u(z) with z = (e^{i theta} - a) / b and u the elliptic resolvent
-// at g_eff = gamma g (the closure's linear network gamma J); back to lags by a DFT of p points (p >> the
-// response's length).
-std::vector<double> closureResponse(double gamma, double g, double eta, const StepCoefficients& step,
-                                    std::size_t p) {
+// reaction K_hat delta phi give chi(theta) = gamma b / (e^{i theta} - a - b gamma K_hat(chi(theta)))
+// (a = decay, b = drive), i.e. chi = gamma u(z) with z = (e^{i theta} - a) / b and u the mean resolvent of
+// the closure's linear network gamma J (elliptic, or random-mode); back to lags by a DFT of p points
+// (p >> the response's length).
+std::vector<double> closureResponse(
+    double gamma, const std::function<std::complex<double>(std::complex<double>)>& resolvent,
+    const StepCoefficients& step, std::size_t p) {
     ComplexTransform fft(p);
     std::complex<double>* z = fft.data();
     for (std::size_t j = 0; j < p; ++j) {
         const double theta = 2.0 * kPi * static_cast<double>(j) / static_cast<double>(p);
         const std::complex<double> at = (std::polar(1.0, theta) - step.decay) / step.drive_gain;
-        z[j] = std::conj(gamma * ellipticMeanResolvent(at, g * gamma, eta));  // conj: inverse transform
+        z[j] = std::conj(gamma * resolvent(at));  // conj: inverse transform
     }
     fft.run();
     std::vector<double> chi(p / 2, 0.0);
@@ -672,8 +745,8 @@ int lagsFromClosure(const DmftCorrelation& c, const std::vector<double>& chi, do
 
 // The resolved update. By Novikov's theorem for the site's whole Gaussian input u (the field plus the noise,
 // in units of an input h), phi = chi * u + r with r uncorrelated with u, so S_phi = |chi|^2 S_u + S_r; at the
-// fixed point S_u = g^2 S_phi + S_n, hence
-//     S_phi = (|chi|^2 S_n + S_r) / (1 - g^2 |chi|^2)
+// fixed point S_u = G S_phi + S_n (G = g^2 for partially symmetric J), hence
+//     S_phi = (|chi|^2 S_n + S_r) / (1 - G |chi|^2)
 // (per step, on the DTFT grid of the field period). Iterating this instead of S_phi <- S_phi,out resolves
 // the network's amplification 1 / (1 - g^2 |chi|^2) exactly (for linear phi it is one Newton step), and
 // r, which carries a few per cent of phi's slow power, is estimated with that much less variance.
@@ -681,18 +754,15 @@ struct Resolved {
     std::vector<double> c_phi;  // C_phi(k), k < L
     double zf_phi = 0.0;        // S_phi(0) dt
     double zf_x = 0.0;          // S_x(0) dt
-    double margin = 0.0;        // min over frequencies of 1 - g^2 |chi|^2
+    double margin = 0.0;        // min over frequencies of 1 - G |chi|^2
 };
 
-Resolved resolvedUpdate(const std::vector<double>& c_residual, const std::vector<double>& chi, double g2,
-                        double reaction, const StepCoefficients& step, const Layout& layout, double dt,
-                        ComplexTransform& fft) {
+Resolved resolvedUpdate(const std::vector<double>& c_residual, const std::vector<double>& chi,
+                        const SiteCoupling& coupling, const StepCoefficients& step, const Layout& layout,
+                        double dt, ComplexTransform& fft) {
     const std::size_t p = fft.size(), lags = c_residual.size();
+    const std::vector<std::complex<double>> chi_hat = responseSpectrum(chi, layout.memory, fft);
     std::complex<double>* z = fft.data();
-    for (std::size_t k = 0; k < p; ++k)
-        z[k] = k > 0 && k < static_cast<std::size_t>(layout.memory) ? chi[k] : 0.0;
-    fft.run();  // sum_k chi(k) e^{-i theta_j k}
-    const std::vector<std::complex<double>> chi_hat(z, z + p);
     for (std::size_t k = 0; k < p; ++k) {
         const std::size_t lag = std::min(k, p - k);
         z[k] = lag < lags ? c_residual[lag] : 0.0;
@@ -704,16 +774,18 @@ Resolved resolvedUpdate(const std::vector<double>& c_residual, const std::vector
     for (std::size_t j = 0; j < p; ++j) {
         const double theta = 2.0 * kPi * static_cast<double>(j) / static_cast<double>(p);
         const double s_noise = detail::inputNoiseSpectrum(step, theta);
-        const double loop = g2 * std::norm(chi_hat[j]);
+        const double gain = coupling.fieldGain(chi_hat[j]);  // S_u = G S_phi + S_n
+        const double loop = gain * std::norm(chi_hat[j]);
         out.margin = std::min(out.margin, 1.0 - loop);
         // S_r is not clipped: for a nearly linear phi it is rounding around 0, and clipping would bias it.
         s_phi[j] = std::max(0.0, (std::norm(chi_hat[j]) * s_noise + z[j].real()) / (1.0 - loop));
         if (j == 0) {
-            // x is the leak-filtered v = u + eta g^2 chi * phi (drive / (1 - decay) = 1 for both methods):
-            // S_v = S_u + 2 eta g^2 Re(chi^2) S_u + (eta g^2)^2 |chi|^2 S_phi, S_u = g^2 S_phi + S_n.
-            const double s_u = g2 * s_phi[0] + s_noise, c = chi_hat[0].real();
+            // x is the leak-filtered v = u + K * phi (drive / (1 - decay) = 1 for both methods), and
+            // phi = chi * u + r: S_v = S_u + 2 Re(K_hat chi_hat) S_u + |K_hat|^2 S_phi.
+            const double s_u = gain * s_phi[0] + s_noise;
+            const std::complex<double> k_hat = coupling.reactionSpectrum(chi_hat[0]);
             out.zf_phi = s_phi[0] * dt;
-            out.zf_x = (s_u * (1.0 + 2.0 * reaction * c * c) + reaction * reaction * c * c * s_phi[0]) * dt;
+            out.zf_x = (s_u * (1.0 + 2.0 * (k_hat * chi_hat[0]).real()) + std::norm(k_hat) * s_phi[0]) * dt;
         }
     }
     for (std::size_t j = 0; j < p; ++j) z[j] = s_phi[j];
@@ -736,25 +808,44 @@ void requireOptions(const SampledDmftOptions& o) {
         throw std::domain_error("sampled DMFT: window > 0, damping in (0, 1] and max_lag >= 0 are required");
 }
 
-}  // namespace
+// The Gaussian closure that starts the iteration, its response, and the site recursion.
+struct Start {
+    DmftCorrelation closure;
+    std::vector<double> chi;
+    StepCoefficients step;
+};
 
-SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double sigma, double noise_tau,
-                             double dt, IntegrationMethod method, const SampledDmftOptions& options) {
-    for (const auto& [v, name] :
-         {std::pair{g, "coupling.g"}, std::pair{eta, "coupling.symmetry"}, std::pair{sigma, "noise.sigma"},
-          std::pair{noise_tau, "noise.tau"}, std::pair{dt, "integration.dt"}})
+void requireStep(double sigma, double noise_tau, double dt, const SampledDmftOptions& options) {
+    for (const auto& [v, name] : {std::pair{sigma, "noise.sigma"}, std::pair{noise_tau, "noise.tau"},
+                                  std::pair{dt, "integration.dt"}})
         requireFinite(v, name);
     if (!(dt > 0.0)) throw std::domain_error("integration.dt must be > 0, got " + std::to_string(dt));
     requireOptions(options);
-    // The closure starts the iteration (on a grid of at most 0.05: a start needs no more); it also checks
-    // phi, g, eta, sigma and tau_n.
+}
+
+// The closure on a grid of at most 0.05 (a start needs no more).
+DmftGridOptions startGrid(double dt) {
     DmftGridOptions grid;
     grid.dt = std::max(dt, 0.05);
-    const DmftCorrelation closure = solvePartiallySymmetricCorrelation(phi, g, eta, sigma, grid, noise_tau);
-    const StepCoefficients step = siteRecursion(sigma, noise_tau, dt, method);
+    return grid;
+}
 
-    const std::vector<double> closure_chi = closureResponse(
-        closure.gamma, g, eta, step, nextPowerOfTwo(static_cast<std::size_t>(std::ceil(400.0 / dt))));
+std::size_t responsePoints(double dt) {
+    return nextPowerOfTwo(static_cast<std::size_t>(std::ceil(400.0 / dt)));
+}
+
+// The solution, and the sampling iterations' residual spectra and responses (the four-point statistics'
+// input).
+struct Solved {
+    SampledDmft out;
+    std::vector<detail::SiteRun> runs;
+};
+
+Solved solveSampled(const Activation& phi, const SiteCoupling& coupling, const Start& start, double dt,
+                    const SampledDmftOptions& options) {
+    const DmftCorrelation& closure = start.closure;
+    const std::vector<double>& closure_chi = start.chi;
+    const StepCoefficients& step = start.step;
     Layout layout;
     layout.lags = options.max_lag > 0.0 ? static_cast<int>(std::ceil(options.max_lag / dt)) + 1
                                         : lagsFromClosure(closure, closure_chi, dt);
@@ -786,7 +877,7 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
     // Threads go to batches of trajectories and each runs its reaction products single-threaded (as the
     // CPU backend does): a threaded BLAS on these small products spends more time waiting than computing.
     openblas_set_num_threads(1);
-    SiteSampler sampler(phi, g, eta, step, layout, options.seed);
+    SiteSampler sampler(phi, coupling, step, layout, options.seed);
     ComplexTransform resolved_fft(nextPowerOfTwo(static_cast<std::size_t>(4 * layout.lags)));
     SampledDmft out;
     out.dt = dt;
@@ -795,15 +886,14 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
     // Per lag, the sampling iterations' estimates (iteration-major), for the curves' means and errors.
     std::vector<std::vector<double>> c_runs, d_runs;
     std::vector<double> sum_chi(c_phi.size(), 0.0);
-    std::vector<detail::SiteRun> runs;  // for the four-point statistics
+    std::vector<detail::SiteRun> runs;  // for the four-point statistics (partially symmetric J)
     for (int it = 0; it < total; ++it) {
         const bool sampling = it >= options.warmup_iterations;
         const int trajectories =
             2 * ((sampling ? options.sampling_trajectories : options.warmup_trajectories) / 2);
         const Estimate e = sampler.sample(c_phi, chi, delta0, trajectories, it);
         const std::vector<double>& chi_new = e.chi;
-        const Resolved r =
-            resolvedUpdate(e.c_residual, chi, g * g, eta * g * g, step, layout, dt, resolved_fft);
+        const Resolved r = resolvedUpdate(e.c_residual, chi, coupling, step, layout, dt, resolved_fft);
         // Next to an instability (or with a response still far from its fixed point) the resolved update
         // is ill-posed: that iteration takes the plain one.
         const std::vector<double>& target = r.margin > 0.01 ? r.c_phi : e.c_phi;
@@ -849,8 +939,32 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
     out.gamma = meanWithError(gam);
     out.zf_phi = meanWithError(zf_phi);
     out.zf_x = meanWithError(zf_x);
+    return {std::move(out), std::move(runs)};
+}
+
+}  // namespace
+
+SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double sigma, double noise_tau,
+                             double dt, IntegrationMethod method, const SampledDmftOptions& options) {
+    requireFinite(g, "coupling.g");
+    requireFinite(eta, "coupling.symmetry");
+    requireStep(sigma, noise_tau, dt, options);
+    // The closure also checks phi, g, eta, sigma and tau_n.
+    Start start;
+    start.closure = solvePartiallySymmetricCorrelation(phi, g, eta, sigma, startGrid(dt), noise_tau);
+    start.step = siteRecursion(sigma, noise_tau, dt, method);
+    const double g_eff = g * start.closure.gamma;
+    start.chi = closureResponse(
+        start.closure.gamma,
+        [g_eff, eta](std::complex<double> z) { return ellipticMeanResolvent(z, g_eff, eta); }, start.step,
+        responsePoints(dt));
+    SiteCoupling coupling;
+    coupling.g2 = g * g;
+    coupling.reaction = eta * g * g;
+    const Solved solved = solveSampled(phi, coupling, start, dt, options);
+    SampledDmft out = solved.out;
     try {
-        const detail::SampledFourPoints four = detail::sampledFourPoints(runs, g, eta, step, dt);
+        const detail::SampledFourPoints four = detail::sampledFourPoints(solved.runs, g, eta, start.step, dt);
         out.phi_et = four.phi_et;
         out.phi_zf = four.phi_zf;
         out.x_et = four.x_et;
@@ -858,6 +972,29 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
     } catch (const std::domain_error& e) {
         out.four_point_failure = e.what();
     }
+    return out;
+}
+
+SampledDmft solveSampledDmftRandomMode(const Activation& phi, const std::vector<double>& D, int N,
+                                       const std::vector<double>& rho, double sigma, double noise_tau,
+                                       double dt, IntegrationMethod method,
+                                       const SampledDmftOptions& options) {
+    requireStep(sigma, noise_tau, dt, options);
+    // The closure also checks phi, D, N, rho, sigma and tau_n.
+    Start start;
+    start.closure = solveRandomModeOverlapCorrelation(phi, D, N, rho, sigma, startGrid(dt), noise_tau);
+    start.step = siteRecursion(sigma, noise_tau, dt, method);
+    std::vector<double> dg(D);
+    for (double& d : dg) d *= start.closure.gamma;
+    start.chi = closureResponse(
+        start.closure.gamma, [&](std::complex<double> z) { return randomModeMeanResolvent(dg, N, rho, z); },
+        start.step, responsePoints(dt));
+    SiteCoupling coupling;
+    coupling.modes = detail::modeClasses(D, rho);
+    coupling.n = N;
+    SampledDmft out = solveSampled(phi, coupling, start, dt, options).out;
+    out.four_point_failure =
+        "the four-point statistics of the sampled site are derived for partially symmetric couplings only";
     return out;
 }
 
@@ -870,9 +1007,15 @@ std::vector<double> modelKey(const EnsembleSpec& spec) {
                                static_cast<double>(a.p_count), static_cast<double>(a.q_count)};
     key.insert(key.end(), a.p, a.p + kMaxPadeCoefficients);
     key.insert(key.end(), a.q, a.q + kMaxPadeCoefficients);
-    for (const double v : {spec.coupling.g, spec.coupling.symmetry, spec.noise.sigma, spec.noise.tau,
-                           spec.integration.dt, static_cast<double>(spec.integration.method)})
+    const CouplingSpec& c = spec.coupling;
+    for (const double v : {c.g, c.symmetry, spec.noise.sigma, spec.noise.tau, spec.integration.dt,
+                           static_cast<double>(spec.integration.method), static_cast<double>(c.model)})
         key.push_back(v);
+    if (c.model == CouplingModel::RandomMode)  // D_a depends on N through P = round(mode_ratio N)
+        for (const double v :
+             {c.mode_ratio, static_cast<double>(c.spectrum), c.spectrum_decay, c.strong_fraction,
+              c.weak_ratio, c.overlap, c.overlap_spread, static_cast<double>(spec.network.n)})
+            key.push_back(v);
     return key;
 }
 
@@ -885,6 +1028,12 @@ std::shared_ptr<const SampledDmft> sampledDmftOf(const EnsembleSpec& spec) {
     static long long uses = 0;
     const std::vector<double> key = modelKey(spec);
     std::packaged_task<std::shared_ptr<const SampledDmft>()> task([spec] {
+        if (spec.coupling.model == CouplingModel::RandomMode) {
+            const RandomModeSet m = detail::overlapModesOf(spec);
+            return std::make_shared<const SampledDmft>(
+                solveSampledDmftRandomMode(spec.network.activation, m.d, m.n, m.rho, spec.noise.sigma,
+                                           spec.noise.tau, spec.integration.dt, spec.integration.method));
+        }
         return std::make_shared<const SampledDmft>(
             solveSampledDmft(spec.network.activation, spec.coupling.g, spec.coupling.symmetry,
                              spec.noise.sigma, spec.noise.tau, spec.integration.dt, spec.integration.method));

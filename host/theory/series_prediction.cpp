@@ -187,14 +187,14 @@ std::vector<TheorySeries> predictAutocorrelation(const EnsembleSpec& spec,
     for (int k = 0; k < lags.lags; ++k) x.at.push_back(k * lag_time);
     TheorySeries phi = x;
     phi.name = "phi.autocorrelation";
-    // Random-mode J with mode overlap: the Gaussian closure's Delta(tau) (docs/theory/random_mode.md; exact
-    // for a linear network, an approximation otherwise). Partially symmetric J: the sampled exact DMFT
-    // (docs/theory/sampled_dmft.md; the closure for linear phi, where it is exact). Random-mode J without
-    // overlap: iid J's single site (derived).
+    // Partially symmetric J and random-mode J with mode overlap: the sampled exact DMFT
+    // (docs/theory/sampled_dmft.md), or the Gaussian closure's Delta(tau) where sampling is off or phi is
+    // linear (exact there; docs/theory/partial_symmetry.md, random_mode.md). Random-mode J without overlap:
+    // iid J's single site (derived).
     const bool random_mode = spec.coupling.model != CouplingModel::Iid;
     const bool overlap = random_mode && !detail::uncorrelatedModes(spec.coupling);
     const bool closure =
-        overlap || (spec.coupling.symmetry != 0.0 && !samplesSingleSite(spec, predict_options));
+        (overlap || spec.coupling.symmetry != 0.0) && !samplesSingleSite(spec, predict_options);
     std::string why = uncoveredReason(spec, Curves::Autocorrelation);
     if (closure && spec.network.activation.kind != ActivationKind::Linear)
         x.basis = phi.basis = Basis::LinearEquivalence;

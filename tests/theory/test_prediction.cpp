@@ -266,7 +266,8 @@ TEST(Prediction, RandomModeLinearZeroFrequencyComesFromTheModeSpectrumTheory) {
 
 // The kappa kernel at w = w' = 0 is the ZF closed form; for a nonlinear network it acts on the effective
 // coupling gamma J (kappa_eff = gamma^4 kappa), and x's from the state traces with the same factor. With mode
-// overlap a nonlinear network's statistics come from the closure, a linear network's from the cavities.
+// overlap a nonlinear network's statistics (x's four-point ones included) come from the closure, a linear
+// network's from the cavities.
 TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     EnsembleSpec spec = model(ActivationKind::Tanh, 0.8, 1.0);
     spec.network.n = 200;
@@ -293,7 +294,9 @@ TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
     // With overlap no single-site value is that of iid J: a nonlinear network's come from the Gaussian
     // closure of linear equivalence with the random-mode cavities, tagged as the approximation they are.
     spec.coupling.overlap = 0.3;
-    const TheoryPrediction overlapped = predict(spec);
+    PredictOptions closure_only;  // the sampled single site over these: test_sampled_dmft.cpp
+    closure_only.sample_single_site = false;
+    const TheoryPrediction overlapped = predict(spec, closure_only);
     EXPECT_EQ(overlapped.route, "random_mode_overlap_closure");
     EXPECT_EQ(overlapped.delta0.basis, Basis::LinearEquivalence);
     DmftGridOptions options;
@@ -308,14 +311,21 @@ TEST(Prediction, RandomModeActivationStatisticsUseTheEffectiveKappa) {
         EXPECT_EQ(pr.basis, Basis::LinearEquivalence);
         EXPECT_GT(valueOf(pr), 0.0);
         EXPECT_LT(valueOf(pr), 1.0);
-        EXPECT_FALSE(cov(overlapped, Variable::X, k).at(Statistic::PrOverN).available());
+        // x's from the closure's linear-equivalent network (random_mode_state_covariance.hpp).
+        const CovariancePrediction& x = cov(overlapped, Variable::X, k);
+        EXPECT_EQ(x.at(Statistic::PrOverN).basis, Basis::LinearEquivalence);
+        EXPECT_GT(valueOf(x.at(Statistic::PrOverN)), 0.0);
+        EXPECT_LT(valueOf(x.at(Statistic::PrOverN)), 1.0);
+        EXPECT_NEAR(valueOf(x.at(Statistic::M2)),
+                    std::pow(valueOf(x.at(Statistic::AutoMean)), 2) + valueOf(x.n_cross_var), 1e-12);
+        EXPECT_FALSE(x.at(Statistic::M3).available());
     }
     EXPECT_FALSE(overlapped.stability_margin.available());
     expectWellFormed(overlapped, "random mode with overlap");
     // OU noise enters the closure through the noise spectrum: slow noise of the same ZF power, less variance.
     EnsembleSpec colored = spec;
     colored.noise.tau = 1.0;
-    const TheoryPrediction c = predict(colored);
+    const TheoryPrediction c = predict(colored, closure_only);
     EXPECT_EQ(c.route, "random_mode_overlap_closure");
     EXPECT_LT(valueOf(c.delta0), valueOf(overlapped.delta0));
     EXPECT_TRUE(cov(c, Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN).available());

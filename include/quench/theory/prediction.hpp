@@ -111,14 +111,16 @@ inline constexpr int kDensityGridPoints = 101;
 //    Gaussian closure (partial_symmetry_dmft.hpp);
 //  - anything else: every statistic omitted with the reason.
 struct PredictOptions {
-    // Partially symmetric J with a nonlinear phi: sample the exact single site (about 30 s on two cores).
-    // false keeps the Gaussian closure's single-site values, for curves of many points.
+    // Partially symmetric J, or random-mode J with mode overlap, with a nonlinear phi: sample the exact
+    // single site (about 30 s on two cores). false keeps the Gaussian closure's single-site values, for
+    // curves of many points.
     bool sample_single_site = true;
 };
 TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options = {});
 
-// Whether predict() and predictSeries() sample the single site for this model (partially symmetric J, a
-// nonlinear phi, options.sample_single_site): the seconds-long step a caller may want to announce.
+// Whether predict() and predictSeries() sample the single site for this model (partially symmetric J or
+// random-mode J with mode overlap, a nonlinear phi, options.sample_single_site): the seconds-long step a
+// caller may want to announce.
 bool samplesSingleSite(const EnsembleSpec& spec, const PredictOptions& options);
 
 }  // namespace quench::theory

@@ -10,6 +10,7 @@
 #include <complex>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "quench/mode_spectrum.hpp"
@@ -125,6 +126,16 @@ RandomModeZeroFrequency randomModeEqualTimeWithNoise(const std::vector<double>& 
 // iteration diverges or does not converge (k in or next to the bulk).
 std::complex<double> randomModeMeanResolvent(const std::vector<double>& D, int N,
                                              const std::vector<double>& rho, std::complex<double> k);
+
+// P(k1, k2) = (1/N) Tr [(k1 - J)^-1 (k2 - J^T)^-1] at large N for each (k1, k2) of points, both to the right
+// of the bulk of eig J (P(K, conj K) = r(w) below): the cavity of r(w) with the x -> p and p -> x couplings
+// k1 and k2. P(k1, k2) = P(k2, k1) and conj P(k1, k2) = P(conj k1, conj k2). Each point is continued from the
+// previous one's solution, so order the points along a path. Same validation and stability errors as
+// randomModeZeroFrequency; std::domain_error for non-finite arguments, std::runtime_error where the cavity
+// does not converge (an argument in or next to the bulk).
+std::vector<std::complex<double>> randomModeResolventProducts(
+    const std::vector<double>& D, int N, const std::vector<double>& rho,
+    const std::vector<std::pair<std::complex<double>, std::complex<double>>>& points);
 
 // r(w) = (1/N) Tr [(K-J)^H (K-J)]^-1, K = 1 + i w, at each w of an ascending grid of w >= 0 (the spectral
 // power of one unit per unit white noise; each frequency continued from the previous one). Same

@@ -77,8 +77,21 @@ struct SampledDmft {
 SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double sigma, double noise_tau,
                              double dt, IntegrationMethod method, const SampledDmftOptions& options = {});
 
+// The exact DMFT of nonlinear networks with random-mode couplings whose modes overlap (v_a = rho_a u_a +
+// sqrt(1 - rho_a^2) w_a; random_mode_theory.hpp), by the same sampled site (docs/theory/sampled_dmft.md,
+// section 8). The site sees
+//   h = f + sum_{k >= 0} K(k) phi(x(t - k dt)),   K_hat = (1/N) sum_a rho_a D_a / (1 - rho_a D_a chi_hat),
+// a Gaussian field f of spectrum (1/N) sum_a D_a^2 S_phi / |1 - rho_a D_a chi_hat|^2 and the reaction through
+// every mode's loop (K(0) = (1/N) sum_a rho_a D_a, the mean self-coupling). The four-point statistics are not
+// computed (four_point_failure says so). Throws as solveSampledDmft, with the random-mode closure's errors.
+SampledDmft solveSampledDmftRandomMode(const Activation& phi, const std::vector<double>& D, int N,
+                                       const std::vector<double>& rho, double sigma, double noise_tau,
+                                       double dt, IntegrationMethod method,
+                                       const SampledDmftOptions& options = {});
+
 // solveSampledDmft for the spec's phi, coupling.g, coupling.symmetry, noise.sigma, noise.tau, integration.dt
-// and integration.method with the default options, remembered: predict() and the series predictions of one
+// and integration.method with the default options (solveSampledDmftRandomMode for random-mode couplings, with
+// the spec's modes and overlaps), remembered: predict() and the series predictions of one
 // model share one solve (the last 16 models are kept; concurrent requests for one model wait for one solve).
 std::shared_ptr<const SampledDmft> sampledDmftOf(const EnsembleSpec& spec);
 
