@@ -1,19 +1,19 @@
-// The partially symmetric DMFT solved by sampling its single site (sampled_dmft.hpp; the method, its
-// checks and its errors: docs/theory/sampled_dmft.md, section 2).
+// The DMFT of networks with a reaction term (partially symmetric J; random-mode J with mode overlap) solved
+// by sampling its single site (sampled_dmft.hpp; the method, its checks and its errors:
+// docs/theory/sampled_dmft.md, sections 2 and 8).
 //
 // One iteration, given C_phi(k) for lags k < L and chi(k) for k < M:
-//   1. the field with covariance g^2 C_phi by circulant embedding, two trajectories per complex FFT;
-//   2. the simulator's site recursion x' = decay x + drive (field + eta g^2 rho [+ zeta]) [+ kick eps] with
-//   the
-//      reaction rho_n = sum_{k=1}^{M-1} chi(k) phi_{n-k}: within the current block of steps summed directly,
-//      from before it by two matrix products over a batch of trajectories (every lag up to 2 time units
-//      exactly, further back chi averaged over cells of c steps, c dt <= 0.16, against the cells' sums of
-//      phi);
+//   1. the field with spectrum G S_phi (G = g^2 for partially symmetric J; SiteCoupling) by circulant
+//      embedding, two trajectories per complex FFT;
+//   2. the simulator's site recursion x' = decay x + drive (field + rho [+ zeta]) [+ kick eps] with the
+//      reaction rho_n = sum_{k=0}^{M-1} K(k) phi_{n-k} (K = eta g^2 chi, or the mode loops' kernel): within
+//      the current block of steps summed directly, from before it by two matrix products over a batch of
+//      trajectories (every lag up to 2 time units exactly, further back K averaged over cells of c steps,
+//      c dt <= 0.16, against the cells' sums of phi);
 //   3. the response chi from tangents (the pathwise derivative of phi with respect to a unit input), or for a
 //      phi' unbounded at 0 from Novikov's theorem on the noise;
 //   4. C_phi, Delta and the residual r = phi - chi * u (u the site's whole Gaussian input) by zero-padded
-//   FFT,
-//      and the resolved update S_phi = (|chi|^2 S_n + S_r) / (1 - g^2 |chi|^2).
+//      FFT, and the resolved update S_phi = (|chi|^2 S_n + S_r) / (1 - G |chi|^2).
 #include "quench/theory/sampled_dmft.hpp"
 
 #include <algorithm>
