@@ -485,7 +485,8 @@ void setSampledFourPoint(TheoryPrediction& p, const SampledDmft& s) {
         c.at(Statistic::M2) = TheoryQuantity::sampled(f.m2.value, f.m2.se, Basis::Derived);
         c.at(Statistic::PrOverN) = TheoryQuantity::sampled(f.pr_over_n.value, f.pr_over_n.se, Basis::Derived);
         c.n_cross_var = TheoryQuantity::sampled(f.n_cross_var.value, f.n_cross_var.se, Basis::Derived);
-        c.at(Statistic::M3) = TheoryQuantity::omitted("Tr C^3 / N is not derived for eta != 0");
+        c.at(Statistic::M3) = TheoryQuantity::omitted(
+            "Tr C^3 / N is not derived for the sampled site (eta != 0 or random-mode overlap)");
     };
     set(p.at(Variable::Phi, CovarianceKind::EqualTime), s.phi_et);
     set(p.at(Variable::Phi, CovarianceKind::ZeroFrequency), s.phi_zf);
@@ -728,20 +729,7 @@ void randomModeOverlapClosure(TheoryPrediction& p, const EnsembleSpec& spec,
     const TabulatedSpectrum noise = randomModeOverlapEquivalentNoise(c, m.d, m.n, m.rho, 0.25 / c.dt);
     CovariancePrediction& zf = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
     setSingleSite(zf, activationSpectrum(c, 0.0), b);
-    // The exact single site with its reaction through the modes (sampled_dmft.md section 8) replaces the
-    // closure's single-site values; the four-point statistics below are the closure's dimensions (phi) and
-    // N dc2 (x) on those auto means.
-    const bool sampled = samplesSingleSite(spec, predict_options);
-    const std::string sampling = sampled ? attempt([&] { setSampledSingleSite(p, spec); }) : "";
-    if (!sampling.empty())
-        p.notes.push_back("the sampled DMFT failed (" + sampling + "): single-site values from the closure");
     std::string error = attempt([&] {
-        const RandomModeZeroFrequency r = randomModeZeroFrequency(dg, m.n, m.rho, std::sqrt(noise(0.0)));
-        setFromDimension(zf, *zf.at(Statistic::AutoMean).value, r.pr_over_n, b);
-    });
-    if (!error.empty()) omitCovariance(zf, "random-mode overlap closure, phi ZF failed: " + error);
-    error = attempt([&] {
-        if (sampled && sampling.empty()) return;  // the sampled site's S_x(0)
         setSingleSite(
             p.at(Variable::X, CovarianceKind::ZeroFrequency),
             randomModeOverlapStateSpectrum(c, m.d, m.n, m.rho, sigma, {0.0}, spec.noise.tau).front(), b);
@@ -749,6 +737,21 @@ void randomModeOverlapClosure(TheoryPrediction& p, const EnsembleSpec& spec,
     if (!error.empty())
         omitCovariance(p.at(Variable::X, CovarianceKind::ZeroFrequency),
                        "random-mode overlap closure failed: " + error);
+    // The exact single site with its reaction through the modes (sampled_dmft.md section 8) replaces the
+    // closure's single-site values and, where its linear-response network is stationary, its four-point
+    // statistics; otherwise those are the closure's dimensions (phi) and N dc2 (x) on the auto means.
+    if (samplesSingleSite(spec, predict_options)) {
+        const std::string sampling = attempt([&] { setSampledSingleSite(p, spec); });
+        if (sampling.empty() && sampledDmftOf(spec)->four_point_failure.empty()) return;
+        if (!sampling.empty())
+            p.notes.push_back("the sampled DMFT failed (" + sampling +
+                              "): single-site values from the closure");
+    }
+    error = attempt([&] {
+        const RandomModeZeroFrequency r = randomModeZeroFrequency(dg, m.n, m.rho, std::sqrt(noise(0.0)));
+        setFromDimension(zf, *zf.at(Statistic::AutoMean).value, r.pr_over_n, b);
+    });
+    if (!error.empty()) omitCovariance(zf, "random-mode overlap closure, phi ZF failed: " + error);
     const RandomModeLinearEquivalent network =
         randomModeOverlapLinearEquivalent(c, m.d, m.n, m.rho, sigma, spec.noise.tau, noise);
     setClosureStateFourPoint(

@@ -220,6 +220,22 @@ RandomModeZeroFrequency randomModeEqualTime(const std::vector<double>& D, int N,
     return out;
 }
 
+std::vector<double> randomModeFourResolventTraces(
+    const std::vector<double>& D, int N, const std::vector<double>& rho,
+    const std::vector<std::pair<std::complex<double>, std::complex<double>>>& points) {
+    randomModeMeanResolvent(D, N, rho, 2.0);  // validates D, N and rho
+    TwoCopyCavity cavity{modeClasses(D, rho), static_cast<double>(N)};
+    Mat4 gamma{};
+    std::vector<double> out;
+    out.reserve(points.size());
+    for (const auto& [k1, k2] : points) {
+        cavity.k1 = k1;
+        cavity.k2 = k2;
+        out.push_back(twoResolventTrace(cavity, gamma));
+    }
+    return out;
+}
+
 RandomModeZeroFrequency randomModeEqualTimeWithNoise(const std::vector<double>& D, int N,
                                                      const std::vector<double>& rho,
                                                      const std::function<double(double)>& noise,

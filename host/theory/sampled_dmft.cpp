@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -43,7 +44,7 @@
 #include "quench/theory/partial_symmetry_dmft.hpp"
 #include "quench/theory/random_mode_overlap_closure.hpp"
 #include "quench/theory/random_mode_theory.hpp"
-#include "random_mode_classes.hpp"
+#include "random_mode_response_sums.hpp"
 #include "random_mode_spec.hpp"
 #include "sampled_four_point.hpp"
 
@@ -512,26 +513,18 @@ std::vector<double> coarseReaction(const std::vector<double>& kernel, const Layo
 // (mode a's output V_a . phi feeds back on itself through the sites' response, rho_a D_a chi_hat per loop;
 // K(0) = (1/N) sum_a rho_a D_a is the mean self-coupling J_ii).
 struct SiteCoupling {
-    double g2 = 0.0;                       // partially symmetric: G
-    double reaction = 0.0;                 // partially symmetric: K / chi = eta g^2
-    std::vector<detail::ModeClass> modes;  // random-mode (when not empty)
-    double n = 0.0;                        // random-mode: neurons
+    double g2 = 0.0;                                  // partially symmetric: G
+    double reaction = 0.0;                            // partially symmetric: K / chi = eta g^2
+    std::optional<detail::RandomModeCoupling> modes;  // random-mode J
 
-    bool randomMode() const { return !modes.empty(); }
+    bool randomMode() const { return modes.has_value(); }
 
     std::complex<double> reactionSpectrum(std::complex<double> chi_hat) const {
-        if (!randomMode()) return reaction * chi_hat;
-        std::complex<double> k = 0.0;
-        for (const detail::ModeClass& m : modes) k += m.count * m.rho * m.d / (1.0 - m.rho * m.d * chi_hat);
-        return k / n;
+        return randomMode() ? modes->reaction(chi_hat) : reaction * chi_hat;
     }
 
     double fieldGain(std::complex<double> chi_hat) const {
-        if (!randomMode()) return g2;
-        double gain = 0.0;
-        for (const detail::ModeClass& m : modes)
-            gain += m.count * m.d * m.d / std::norm(1.0 - m.rho * m.d * chi_hat);
-        return gain / n;
+        return randomMode() ? modes->fieldGain(chi_hat) : g2;
     }
 };
 
@@ -990,11 +983,19 @@ SampledDmft solveSampledDmftRandomMode(const Activation& phi, const std::vector<
         start.closure.gamma, [&](std::complex<double> z) { return randomModeMeanResolvent(dg, N, rho, z); },
         start.step, responsePoints(dt));
     SiteCoupling coupling;
-    coupling.modes = detail::modeClasses(D, rho);
-    coupling.n = N;
-    SampledDmft out = solveSampled(phi, coupling, start, dt, options).out;
-    out.four_point_failure =
-        "the four-point statistics of the sampled site are derived for partially symmetric couplings only";
+    coupling.modes.emplace(D, rho, N);
+    const Solved solved = solveSampled(phi, coupling, start, dt, options);
+    SampledDmft out = solved.out;
+    try {
+        const detail::SampledFourPoints four = detail::sampledFourPointsRandomMode(
+            solved.runs, *coupling.modes, start.step, dt, detail::kRandomModeCells);
+        out.phi_et = four.phi_et;
+        out.phi_zf = four.phi_zf;
+        out.x_et = four.x_et;
+        out.x_zf = four.x_zf;
+    } catch (const std::exception& e) {  // no stationary linear-response network, or a cavity that fails
+        out.four_point_failure = e.what();
+    }
     return out;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "elliptic_planar.hpp"
 #include "fftw_transforms.hpp"
 #include "linear_response_kernels.hpp"
+#include "random_mode_response_sums.hpp"
 
 namespace quench::theory::detail {
 namespace {
@@ -37,6 +39,48 @@ struct Curves {
     std::vector<double> c_residual, chi;
 };
 
+// What the coupling ensemble gives the linear-response network: the spectral point z(u), the loop gain
+// G |u|^2 (< 1 for a stationary state), P = tr G G^H at each frequency, and the double sums over cells.
+// Elliptic (partially symmetric) J: closed forms (elliptic_planar.hpp); random-mode J: the cavities.
+struct ResponseEnsemble {
+    std::function<Complex(Complex)> spectral_point;
+    std::function<double(Complex)> loop;
+    std::function<std::vector<double>(const std::vector<Complex>& u, const std::vector<Complex>& z)> power;
+    std::function<ResponseSums(const std::vector<Cell>&)> sums;
+};
+
+ResponseEnsemble ellipticEnsemble(const Ensemble& e) {
+    ResponseEnsemble r;
+    r.spectral_point = [e](Complex u) { return spectralPoint(e, u); };
+    r.loop = [e](Complex u) { return e.g2 * std::norm(u); };
+    r.power = [e](const std::vector<Complex>& u, const std::vector<Complex>&) {
+        std::vector<double> out;
+        for (const Complex v : u) out.push_back(std::real(planarTwoPoint(e, v, std::conj(v))));
+        return out;
+    };
+    r.sums = [e](const std::vector<Cell>& cells) {
+        ResponseSums out;
+        for (const Cell& f : cells)
+            for (const Cell& g : cells) {
+                out.phi += phiKernel(e, f, g);
+                out.state += stateKernel(e, f, g);
+            }
+        return out;
+    };
+    return r;
+}
+
+ResponseEnsemble randomModeEnsemble(const RandomModeCoupling& j) {
+    ResponseEnsemble r;
+    r.spectral_point = [j](Complex u) { return j.spectralPoint(u); };
+    r.loop = [j](Complex u) { return j.fieldGain(u) * std::norm(u); };
+    r.power = [j](const std::vector<Complex>&, const std::vector<Complex>& z) {
+        return randomModeResponsePower(j, z);
+    };
+    r.sums = [j](const std::vector<Cell>& cells) { return randomModeResponseSums(j, cells); };
+    return r;
+}
+
 Curves meanOf(const std::vector<SiteRun>& runs, std::size_t first, std::size_t last) {
     Curves out;
     out.c_residual.assign(runs[first].c_residual.size(), 0.0);
@@ -51,7 +95,7 @@ Curves meanOf(const std::vector<SiteRun>& runs, std::size_t first, std::size_t l
 }
 
 // The frequencies theta_j = 2 pi j / p, j = 0..p/2 (the others are their conjugates).
-std::vector<Frequency> frequenciesOf(const Curves& c, const Ensemble& e, const StepCoefficients& step,
+std::vector<Frequency> frequenciesOf(const Curves& c, const ResponseEnsemble& e, const StepCoefficients& step,
                                      std::size_t p) {
     RealTransforms fft(p);
     double* real = fft.real();
@@ -68,22 +112,31 @@ std::vector<Frequency> frequenciesOf(const Curves& c, const Ensemble& e, const S
         const double theta = 2.0 * kPi * static_cast<double>(j) / static_cast<double>(p);
         Frequency& f = out[j];
         f.u = chi[j];
-        const double loop = e.g2 * std::norm(f.u);
+        const double loop = e.loop(f.u);
         if (!(loop < 1.0) || std::norm(f.u) == 0.0) {
             std::ostringstream msg;
-            msg << "sampled four-point statistics: g^2 |chi|^2 = " << loop << " at theta = " << theta
+            msg << "sampled four-point statistics: G |chi|^2 = " << loop << " at theta = " << theta
                 << " (per step): the linear-response network has no stationary state";
             throw std::domain_error(msg.str());
         }
-        f.z = spectralPoint(e, f.u);
+        f.z = e.spectral_point(f.u);
         const double s_n = inputNoiseSpectrum(step, theta);
         const double s_r = fft.spectrum()[j].real();
         f.l = s_n + s_r / std::norm(f.u);
         f.a = std::norm(f.z) * f.l;
         f.b = f.l - s_n;
         f.filter = step.drive_gain * step.drive_gain / std::norm(1.0 - step.decay * std::polar(1.0, -theta));
-        f.s_phi = phiDiagonal(e, f.u, f.l);
-        f.s_x = f.filter * stateDiagonal(e, f.u, f.z, f.a, f.b);
+    }
+    std::vector<Complex> u, z;
+    for (const Frequency& f : out) {
+        u.push_back(f.u);
+        z.push_back(f.z);
+    }
+    const std::vector<double> power = e.power(u, z);  // tr G G^H
+    for (std::size_t j = 0; j < out.size(); ++j) {
+        Frequency& f = out[j];
+        f.s_phi = f.l * power[j];
+        f.s_x = f.filter * (f.a * power[j] - 2.0 * f.b * std::real(f.z * f.u) + f.b);
     }
     return out;
 }
@@ -94,7 +147,8 @@ std::vector<Frequency> frequenciesOf(const Curves& c, const Ensemble& e, const S
 // L-weighted mean of their responses. The sums over cells equal those over points exactly for the part of
 // each kernel linear in the response within a cell; the rest is second order in the cell width (the spectra
 // are smooth away from theta = 0, where every point is kept).
-std::vector<Cell> cellsOf(const std::vector<Frequency>& f, const Ensemble& e, const CellOptions& options) {
+std::vector<Cell> cellsOf(const std::vector<Frequency>& f, const ResponseEnsemble& e,
+                          const CellOptions& options) {
     std::vector<Cell> out;
     const std::size_t half = f.size() - 1;
     std::size_t j = 0;
@@ -113,20 +167,10 @@ std::vector<Cell> cellsOf(const std::vector<Frequency>& f, const Ensemble& e, co
             c.u += w * f[j].l * f[j].u;
         }
         c.u /= c.l;
-        c.z = spectralPoint(e, c.u);
+        c.z = e.spectral_point(c.u);
         out.push_back(c);
     }
     return out;
-}
-
-// (1/p^2) sum over all pairs of grid frequencies, from the cells of the half grid (p = 2 half).
-template <class Kernel>
-double doubleSum(const std::vector<Cell>& cells, std::size_t half, const Kernel& kernel) {
-    double total = 0.0;
-    for (const Cell& f : cells)
-        for (const Cell& g : cells) total += kernel(f, g);
-    const double p = 2.0 * static_cast<double>(half);
-    return total / (p * p);
 }
 
 struct Values {
@@ -144,19 +188,20 @@ double gridMean(const std::vector<Frequency>& f, double Frequency::*field) {
     return s / (2.0 * static_cast<double>(half));
 }
 
-FourValues valuesOf(const Curves& c, const Ensemble& e, const StepCoefficients& step, double dt,
+// The sums over all pairs of grid frequencies are (1/p^2) those over pairs of cells of the half grid.
+FourValues valuesOf(const Curves& c, const ResponseEnsemble& e, const StepCoefficients& step, double dt,
                     std::size_t p, const CellOptions& options) {
     const std::vector<Frequency> f = frequenciesOf(c, e, step, p);
     const std::vector<Cell> cells = cellsOf(f, e, options);
-    const auto phi = [&](const Cell& a, const Cell& b) { return phiKernel(e, a, b); };
-    const auto state = [&](const Cell& a, const Cell& b) { return stateKernel(e, a, b); };
+    const double pp = static_cast<double>(p) * static_cast<double>(p);
+    const ResponseSums all = e.sums(cells);
     FourValues v;
-    v.phi_et = {gridMean(f, &Frequency::s_phi), doubleSum(cells, p / 2, phi)};
-    v.x_et = {gridMean(f, &Frequency::s_x), doubleSum(cells, p / 2, state)};
+    v.phi_et = {gridMean(f, &Frequency::s_phi), all.phi / pp};
+    v.x_et = {gridMean(f, &Frequency::s_x), all.state / pp};
     // Zero frequency: the bin sums dt sum_k C(k) = dt S(0); the first cell is theta = 0 alone.
-    const Cell& zero = cells.front();
-    v.phi_zf = {dt * f.front().s_phi, dt * dt * phi(zero, zero)};
-    v.x_zf = {dt * f.front().s_x, dt * dt * state(zero, zero)};
+    const ResponseSums zero = e.sums({cells.front()});
+    v.phi_zf = {dt * f.front().s_phi, dt * dt * zero.phi};
+    v.x_zf = {dt * f.front().s_x, dt * dt * zero.state};
     return v;
 }
 
@@ -186,11 +231,11 @@ double inputNoiseSpectrum(const StepCoefficients& step, double theta) {
     return (step.kick / step.drive_gain) * (step.kick / step.drive_gain);
 }
 
-SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, double g, double eta,
-                                    const StepCoefficients& step, double dt, const CellOptions& options) {
+namespace {
+
+SampledFourPoints fourPointsOf(const std::vector<SiteRun>& runs, const ResponseEnsemble& e,
+                               const StepCoefficients& step, double dt, const CellOptions& options) {
     if (runs.empty()) throw std::domain_error("sampled four-point statistics: no sampling iterations");
-    // The planar traces hold for any u inside the disc |u| < 1/g; eta enters through the ensemble.
-    const Ensemble e{g * g, eta, 0.0};
     const std::size_t lags = std::max(runs.front().c_residual.size(), runs.front().chi.size());
     const std::size_t p = nextPowerOfTwo(2 * lags);
     const FourValues value = valuesOf(meanOf(runs, 0, runs.size()), e, step, dt, p, options);
@@ -205,6 +250,20 @@ SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, double g, 
     };
     return {pick(&FourValues::phi_et), pick(&FourValues::phi_zf), pick(&FourValues::x_et),
             pick(&FourValues::x_zf)};
+}
+
+}  // namespace
+
+SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, double g, double eta,
+                                    const StepCoefficients& step, double dt, const CellOptions& options) {
+    // The planar traces hold for any u inside the disc |u| < 1/g; eta enters through the ensemble.
+    return fourPointsOf(runs, ellipticEnsemble(Ensemble{g * g, eta, 0.0}), step, dt, options);
+}
+
+SampledFourPoints sampledFourPointsRandomMode(const std::vector<SiteRun>& runs, const RandomModeCoupling& j,
+                                              const StepCoefficients& step, double dt,
+                                              const CellOptions& options) {
+    return fourPointsOf(runs, randomModeEnsemble(j), step, dt, options);
 }
 
 }  // namespace quench::theory::detail

@@ -211,7 +211,11 @@ TEST(SampledDmftRandomMode, WithoutOverlapItIsTheIidSite) {
     EXPECT_NEAR(modes.delta0.value, iid.delta0.value, 1e-6);
     EXPECT_NEAR(modes.a_phi.value, iid.a_phi.value, 1e-6);
     EXPECT_NEAR(modes.zf_x.value, iid.zf_x.value, 1e-6);
-    EXPECT_FALSE(modes.four_point_failure.empty()) << "four-point statistics: partially symmetric J only";
+    // Its four-point statistics carry the kappa factor of random-mode J, so they are not iid J's
+    // (test_random_mode_response_sums.cpp checks the sums against the iid ones with that factor).
+    EXPECT_TRUE(modes.four_point_failure.empty()) << modes.four_point_failure;
+    EXPECT_NEAR(modes.phi_et.auto_mean.value, iid.phi_et.auto_mean.value, 1e-6);
+    EXPECT_LT(modes.phi_et.pr_over_n.value, iid.phi_et.pr_over_n.value) << "low rank lowers the dimension";
 }
 
 // Linear phi with overlap: the reaction (the mean self-coupling K(0) and every mode's loop) carries the
@@ -240,8 +244,8 @@ TEST(SampledDmftRandomMode, LinearPhiWithOverlapIsTheLinearNetworkOfTheSameRecur
 }
 
 // predict() on random-mode couplings with overlap and a nonlinear phi: single-site values from the sampled
-// site (exact, with se), four-point statistics from the closure (linear_equivalence).
-TEST(SampledDmftRandomMode, PredictTakesTheSingleSiteFromItAndTheFourPointStatisticsFromTheClosure) {
+// site (exact, with se), four-point statistics from its linear response (derived, with se).
+TEST(SampledDmftRandomMode, PredictTakesTheSingleSiteAndTheFourPointStatisticsFromIt) {
     EnsembleSpec spec;
     spec.network.n = 200;
     spec.network.activation = activationOf(ActivationKind::Tanh);
@@ -259,10 +263,14 @@ TEST(SampledDmftRandomMode, PredictTakesTheSingleSiteFromItAndTheFourPointStatis
     const CovariancePrediction& phi_et = p.at(Variable::Phi, CovarianceKind::EqualTime);
     EXPECT_EQ(*phi_et.at(Statistic::AutoMean).value, s->a_phi.value);
     EXPECT_GT(phi_et.at(Statistic::AutoMean).se, 0.0);
-    EXPECT_EQ(phi_et.at(Statistic::PrOverN).basis, Basis::LinearEquivalence);
+    ASSERT_TRUE(s->four_point_failure.empty()) << s->four_point_failure;
+    EXPECT_EQ(*phi_et.at(Statistic::PrOverN).value, s->phi_et.pr_over_n.value);
+    EXPECT_EQ(phi_et.at(Statistic::PrOverN).basis, Basis::Derived);
+    EXPECT_GT(phi_et.at(Statistic::PrOverN).se, 0.0);
     const CovariancePrediction& x_zf = p.at(Variable::X, CovarianceKind::ZeroFrequency);
     EXPECT_EQ(*x_zf.at(Statistic::AutoMean).value, s->zf_x.value);
-    EXPECT_EQ(x_zf.at(Statistic::PrOverN).basis, Basis::LinearEquivalence);
+    EXPECT_EQ(*x_zf.at(Statistic::M2).value, s->x_zf.m2.value);
+    EXPECT_EQ(x_zf.at(Statistic::PrOverN).basis, Basis::Derived);
     PredictOptions closure;
     closure.sample_single_site = false;
     const TheoryPrediction c = predict(spec, closure);

@@ -130,10 +130,18 @@ std::complex<double> randomModeMeanResolvent(const std::vector<double>& D, int N
 // P(k1, k2) = (1/N) Tr [(k1 - J)^-1 (k2 - J^T)^-1] at large N for each (k1, k2) of points, both to the right
 // of the bulk of eig J (P(K, conj K) = r(w) below): the cavity of r(w) with the x -> p and p -> x couplings
 // k1 and k2. P(k1, k2) = P(k2, k1) and conj P(k1, k2) = P(conj k1, conj k2). Each point is continued from the
-// previous one's solution, so order the points along a path. Same validation and stability errors as
-// randomModeZeroFrequency; std::domain_error for non-finite arguments, std::runtime_error where the cavity
-// does not converge (an argument in or next to the bulk).
+// previous one's solution, so order the points along a path. Validates D, N, rho as randomModeZeroFrequency
+// (the stability at k = 1 is not asked); std::domain_error for non-finite arguments or a diverging cavity,
+// std::runtime_error where it does not converge (an argument in or next to the bulk).
 std::vector<std::complex<double>> randomModeResolventProducts(
+    const std::vector<double>& D, int N, const std::vector<double>& rho,
+    const std::vector<std::pair<std::complex<double>, std::complex<double>>>& points);
+
+// T(k1, k2) = (1/N) Tr [(k1 - J)^-1 (conj k1 - J^T)^-1 (k2 - J)^-1 (conj k2 - J^T)^-1] at large N (real: a
+// trace of two positive matrices) for each (k1, k2) of points, both to the right of the bulk of eig J (k = 1
+// + i w: the T(w, w') of randomModeEqualTime), by the two-copy cavity, each point continued from the previous
+// one. Same validation as randomModeResolventProducts; std::domain_error where the cavity does not converge.
+std::vector<double> randomModeFourResolventTraces(
     const std::vector<double>& D, int N, const std::vector<double>& rho,
     const std::vector<std::pair<std::complex<double>, std::complex<double>>>& points);
 

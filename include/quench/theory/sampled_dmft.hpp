@@ -82,8 +82,9 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
 // section 8). The site sees
 //   h = f + sum_{k >= 0} K(k) phi(x(t - k dt)),   K_hat = (1/N) sum_a rho_a D_a / (1 - rho_a D_a chi_hat),
 // a Gaussian field f of spectrum (1/N) sum_a D_a^2 S_phi / |1 - rho_a D_a chi_hat|^2 and the reaction through
-// every mode's loop (K(0) = (1/N) sum_a rho_a D_a, the mean self-coupling). The four-point statistics are not
-// computed (four_point_failure says so). Throws as solveSampledDmft, with the random-mode closure's errors.
+// every mode's loop (K(0) = (1/N) sum_a rho_a D_a, the mean self-coupling). The four-point statistics come
+// from the same linear-response network as for partially symmetric J, its traces from the random-mode
+// cavities. Throws as solveSampledDmft, with the random-mode closure's errors.
 SampledDmft solveSampledDmftRandomMode(const Activation& phi, const std::vector<double>& D, int N,
                                        const std::vector<double>& rho, double sigma, double noise_tau,
                                        double dt, IntegrationMethod method,
