@@ -249,8 +249,9 @@ Output: PREFIX.json (format quench.theory/1) and PREFIX.csv, one row / one entry
 Columns (CSV) and keys (JSON, nested by '.'):
   <scan keys>                 the parameters of the point (JSON: "parameters")
   route                       which theory answered: linear, dmft_white_noise, dmft_colored_noise,
-                              dmft_partial_symmetry, random_mode_overlap_closure (the last two: the Gaussian
-                              closure of linear equivalence), heterogeneous_gains, none
+                              dmft_partial_symmetry, random_mode_overlap_closure (the last two: the sampled
+                              exact single site, or with --closure-only the Gaussian closure of linear
+                              equivalence), heterogeneous_gains, none
   delta0                      Delta0 = Var x, the equal-time variance of x (DMFT / linear)
   gamma                       effective gain E[phi'(x)], x ~ N(0, Delta0)
   g_eff                       gamma g

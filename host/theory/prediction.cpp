@@ -632,15 +632,15 @@ void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOpt
     p.density_reason = "no closed form for a nonlinear network (the ZF density is known for linear iid J)";
 }
 
-// Random-mode couplings: single-site quantities equal those of iid J with the same g (derived). The
-// linear ZF four-point statistics come from the mode-spectrum theory (they depend on N through
+// Random-mode couplings: without mode overlap single-site quantities equal those of iid J with the same g
+// (derived). The linear ZF four-point statistics come from the mode-spectrum theory (they depend on N through
 // kappa = g^4 N / PR_D); without mode overlap the all-frequency kernel with its kappa factor gives the
-// linear ET ones and, by linear equivalence, phi's and x's (the state traces with the kappa factor);
-// every other four-point statistic is omitted.
+// linear ET ones and, by linear equivalence, phi's and x's (the state traces with the kappa factor); with
+// overlap the cavities, and for a nonlinear phi the sampled site or the closure (randomModeOverlapClosure).
 const char* const kRandomModeFourPoint =
     "random-mode couplings: four-point statistics are derived for the linear ZF and ET covariances (m2, "
-    "N dc2, PR/N; not Tr C^3) and for x and phi of nonlinear networks (with mode overlap by the Gaussian "
-    "closure of linear equivalence)";
+    "N dc2, PR/N; not Tr C^3) and for x and phi of nonlinear networks (with mode overlap from the sampled "
+    "exact site or the Gaussian closure of linear equivalence)";
 
 using detail::kOverlapNodes;
 using detail::modeSpectrumOf;
@@ -701,12 +701,14 @@ void randomModeActivationStatistics(TheoryPrediction& p, const EnsembleSpec& spe
 // the two-copy cavity at every pair of frequencies; a nonlinear network's values from the Gaussian closure
 // of linear equivalence with the same cavities.
 const char* const kRandomModeOverlapClosureNote =
-    "random-mode couplings with mode overlap in a nonlinear network: every value comes from the Gaussian "
-    "closure of linear equivalence (an approximation, single-site values included: it drops the reaction "
-    "term through which x_i feels its own past phi_i; docs/theory/random_mode.md)";
-// Nonlinear network, mode overlap, white or OU noise: the closure's Delta(tau), C_phi(tau); x's single-site
-// values, phi's ZF and ET statistics as those of the linear network gamma J driven by the equivalent site
-// noise L(w).
+    "random-mode couplings with mode overlap in a nonlinear network: without the sampled exact single site "
+    "(quench theory --closure-only, quench validate --quick, theory curves) every value comes from the "
+    "Gaussian closure of linear equivalence (an approximation, single-site values included: it drops the "
+    "reaction term through which x_i feels its own past phi_i; docs/theory/random_mode.md)";
+// Nonlinear network, mode overlap, white or OU noise: the sampled exact site's single-site values and
+// four-point statistics (docs/theory/sampled_dmft.md section 8); without it the closure's: Delta(tau),
+// C_phi(tau), x's single-site values, phi's ZF and ET statistics as those of the linear network gamma J
+// driven by the equivalent site noise L(w), x's from the closure's linear-equivalent network.
 void randomModeOverlapClosure(TheoryPrediction& p, const EnsembleSpec& spec,
                               const PredictOptions& predict_options) {
     const Basis b = Basis::LinearEquivalence;
