@@ -457,8 +457,10 @@ std::string reportMarkdown(const ValidationReport& r, const std::vector<std::str
                       r.run.backend, r.run.backend_description, r.run.device);
     md << fmt::format("- date {} on {}, wall time {:.0f} s{}\n", r.date_utc, r.hostname, r.run.wall_seconds,
                       r.plan.quick ? " (--quick: few realizations, a look rather than a verdict)" : "");
-    md << fmt::format("- sizes N = {}; seed {}; the full config of every run is in runs/*.json\n",
-                      fmt::join(r.plan.sizes, ", "), r.run.base.ensemble.seed);
+    md << fmt::format(
+        "- sizes N = {}; seed {} (the first size; size i > 0 uses splitmix64(seed + i), so that the "
+        "sizes are independent); the full config of every run is in runs/*.json\n",
+        fmt::join(r.plan.sizes, ", "), r.run.base.ensemble.seed);
     md << fmt::format("- verdict rule: {}\n\n", verdictRule(r.plan.threshold));
     md << fmt::format("**Exact statistics: {} PASS, {} FAIL → {}.** ", n.pass[0], n.fail[0],
                       n.exactPassed() ? "PASS" : "FAIL");

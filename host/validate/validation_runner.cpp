@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -39,6 +40,19 @@ std::vector<std::string> sizeOverrides(const ValidatePlan& plan, size_t i) {
         out.push_back(fmt::format("ensemble.realizations={}", r));
     }
     return out;
+}
+
+// Each size draws its own random streams. With one seed, realization r's noise of neuron i at step m is the
+// same at every N (the streams are keyed by neuron and step, not by N), so the sizes' estimates would share
+// their noise-driven fluctuation and the S_inf + a/N fit, which treats them as independent, would understate
+// its errors (the omega = 4 spectral deficit of spectral_pr_tanh, docs/validation/findings.md). Size 0
+// keeps the config's seed, size i > 0 uses splitmix64(seed + i).
+std::uint64_t sizeSeed(std::uint64_t seed, size_t i) {
+    if (i == 0) return seed;
+    std::uint64_t z = seed + static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
 }
 
 std::string labelOf(const cli::ScanParameters& parameters) {
@@ -156,6 +170,7 @@ std::vector<std::vector<EnsembleSpec>> planSpecs(const ValidationInput& input) {
             const std::vector<std::string> size = sizeOverrides(input.plan, i);
             extra.insert(extra.end(), size.begin(), size.end());
             per_size.push_back(loadSpec(input, extra));
+            per_size.back().ensemble.seed = sizeSeed(per_size.back().ensemble.seed, i);
         }
         specs.push_back(std::move(per_size));
     }
