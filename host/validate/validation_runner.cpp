@@ -191,6 +191,7 @@ ValidationRun runValidation(const ValidationInput& input, const std::vector<std:
         }
     ValidationRun out;
     out.base = specs.front().back();
+    out.base.ensemble.seed = specs.front().front().ensemble.seed;  // the config's (the first size's)
     out.backend = backend.name();
     out.backend_description = backend.description();
     out.device = backend.device();
