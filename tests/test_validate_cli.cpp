@@ -2,6 +2,7 @@
 // statistics, writes report.md and validate.json, and bad input exits with status 2 naming the flag.
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -59,6 +60,26 @@ TEST_P(QuickPreset, PassesEveryExactStatisticAndWritesItsReport) {
     const std::string report = readFile(out() / "report.md");
     EXPECT_NE(report.find("Exact statistics:"), std::string::npos);
     EXPECT_NE(report.find("verdict rule"), std::string::npos);
+}
+
+// The S_inf + a/N fit treats the sizes as independent, so each size draws its own streams: the first size
+// runs on the config's seed (the one validate.json reports), every other size on a seed of its own.
+TEST_F(ValidateCli, EverySizeDrawsItsOwnSeed) {
+    const RunResult r = validate({preset("linear_iid"), "--quick", "--no-plots", "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const nlohmann::json doc = nlohmann::json::parse(readFile(out() / "validate.json"));
+    const auto& runs = doc["points"][0]["runs"];
+    ASSERT_GE(runs.size(), 2u);
+    std::vector<std::uint64_t> seeds;
+    for (const auto& run : runs) {
+        const nlohmann::json result =
+            nlohmann::json::parse(readFile(out() / run["result"].get<std::string>()));
+        seeds.push_back(result["config"]["ensemble"]["seed"].get<std::uint64_t>());
+    }
+    EXPECT_EQ(seeds.front(), doc["seed"].get<std::uint64_t>());
+    for (std::size_t i = 0; i < seeds.size(); ++i)
+        for (std::size_t j = i + 1; j < seeds.size(); ++j)
+            EXPECT_NE(seeds[i], seeds[j]) << "sizes " << i << ", " << j;
 }
 
 INSTANTIATE_TEST_SUITE_P(
