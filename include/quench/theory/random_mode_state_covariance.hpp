@@ -3,8 +3,9 @@
 // (docs/theory/random_mode.md, "The covariance of x under the closure"). phi = gamma x + r with r independent
 // site noise of spectrum S_r makes the network linear; with R = (K - gamma J)^-1, K = 1 + i w,
 //     gamma^2 C_x(w) = L R R^H - S_r (K R + conj(K) R^H - 1),   L = gamma^2 S_xi + |K|^2 S_r,
-// so (1/N) Tr C_x(w) C_x(w') needs, besides phi's four-resolvent trace (the two-copy cavity of
-// randomModeEqualTimeWithNoise, weighted by L L'), only two- and three-resolvent traces. The resolvent
+// so (1/N) Tr C_x(w) C_x(w') needs, besides the four-resolvent trace (the two-copy cavity, weighted by L L'),
+// only two- and three-resolvent traces: the sums of the sampled DMFT's linear-response network with
+// random-mode couplings (host/theory/random_mode_response_sums.hpp) at z = K. The resolvent
 // identity R(a) R(b) = (R(a) - R(b)) / (b - a) reduces those to P(k1, k2) = (1/N) Tr [(k1 - gamma J)^-1
 // (k2 - gamma J^T)^-1] and u(k) = (1/N) Tr (k - gamma J)^-1 (random_mode_theory.hpp). Exact at N = infinity
 // for the linear-equivalent network; for a nonlinear network it is as good as the closure that supplies
