@@ -27,7 +27,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -44,9 +43,9 @@
 #include "quench/theory/partial_symmetry_dmft.hpp"
 #include "quench/theory/random_mode_overlap_closure.hpp"
 #include "quench/theory/random_mode_theory.hpp"
-#include "random_mode_response_sums.hpp"
 #include "random_mode_spec.hpp"
 #include "sampled_four_point.hpp"
+#include "site_coupling.hpp"
 
 namespace quench::theory {
 namespace {
@@ -504,29 +503,7 @@ std::vector<double> coarseReaction(const std::vector<double>& kernel, const Layo
     return h;
 }
 
-// How the couplings reach the single site: the reaction kernel K (lags k < M, K(0) acting within the step)
-// and the field's spectral gain G (S_field = G S_phi), both functions of the response spectrum
-// chi_hat(theta) = sum_k chi(k) e^{-i theta k} (docs/theory/sampled_dmft.md, section 8):
-//   partially symmetric J:  K = eta g^2 chi,  G = g^2;
-//   random-mode J:          K_hat = (1/N) sum_a rho_a D_a / (1 - rho_a D_a chi_hat),
-//                           G = (1/N) sum_a D_a^2 / |1 - rho_a D_a chi_hat|^2
-// (mode a's output V_a . phi feeds back on itself through the sites' response, rho_a D_a chi_hat per loop;
-// K(0) = (1/N) sum_a rho_a D_a is the mean self-coupling J_ii).
-struct SiteCoupling {
-    double g2 = 0.0;                                  // partially symmetric: G
-    double reaction = 0.0;                            // partially symmetric: K / chi = eta g^2
-    std::optional<detail::RandomModeCoupling> modes;  // random-mode J
-
-    bool randomMode() const { return modes.has_value(); }
-
-    std::complex<double> reactionSpectrum(std::complex<double> chi_hat) const {
-        return randomMode() ? modes->reaction(chi_hat) : reaction * chi_hat;
-    }
-
-    double fieldGain(std::complex<double> chi_hat) const {
-        return randomMode() ? modes->fieldGain(chi_hat) : g2;
-    }
-};
+using detail::SiteCoupling;
 
 // chi_hat on the p-point DFT grid of fft (theta_j = 2 pi j / p), from chi(k), 1 <= k < memory.
 std::vector<std::complex<double>> responseSpectrum(const std::vector<double>& chi, int memory,
@@ -543,14 +520,14 @@ std::vector<std::complex<double>> responseSpectrum(const std::vector<double>& ch
 // where the network is stable), back to lags.
 std::vector<double> reactionKernel(const SiteCoupling& coupling, const std::vector<double>& chi, int memory) {
     std::vector<double> kernel(static_cast<std::size_t>(memory), 0.0);
-    if (!coupling.randomMode()) {
-        for (int k = 1; k < memory; ++k) kernel[k] = coupling.reaction * chi[k];
+    if (coupling.reactionFollowsResponse()) {
+        for (int k = 1; k < memory; ++k) kernel[k] = coupling.reactionPerResponse() * chi[k];
         return kernel;
     }
     ComplexTransform fft(nextPowerOfTwo(static_cast<std::size_t>(8 * memory)));
     const std::vector<std::complex<double>> chi_hat = responseSpectrum(chi, memory, fft);
     std::complex<double>* z = fft.data();
-    for (std::size_t j = 0; j < fft.size(); ++j) z[j] = std::conj(coupling.reactionSpectrum(chi_hat[j]));
+    for (std::size_t j = 0; j < fft.size(); ++j) z[j] = std::conj(coupling.reaction(chi_hat[j]));
     fft.run();  // K is real: the forward transform of conj(K_hat) is p K(k)
     for (int k = 0; k < memory; ++k) kernel[k] = z[k].real() / static_cast<double>(fft.size());
     return kernel;
@@ -563,7 +540,7 @@ std::vector<double> fieldAmplitudes(const std::vector<double>& c_phi, const std:
                                     int memory, const SiteCoupling& coupling, ComplexTransform& fft) {
     const std::size_t p = fft.size();
     std::vector<std::complex<double>> chi_hat;
-    if (coupling.randomMode()) chi_hat = responseSpectrum(chi, memory, fft);
+    if (!coupling.reactionFollowsResponse()) chi_hat = responseSpectrum(chi, memory, fft);
     std::complex<double>* z = fft.data();
     for (std::size_t k = 0; k < p; ++k) {
         const std::size_t lag = std::min(k, p - k);
@@ -572,7 +549,8 @@ std::vector<double> fieldAmplitudes(const std::vector<double>& c_phi, const std:
     fft.run();
     std::vector<double> a(p);
     for (std::size_t j = 0; j < p; ++j) {
-        const double gain = coupling.randomMode() ? coupling.fieldGain(chi_hat[j]) : coupling.g2;
+        // Partially symmetric J: G = g^2 whatever the response.
+        const double gain = chi_hat.empty() ? coupling.fieldGain(0.0) : coupling.fieldGain(chi_hat[j]);
         a[j] = std::sqrt(std::max(0.0, gain * z[j].real()) / static_cast<double>(p));
     }
     return a;
@@ -776,7 +754,7 @@ Resolved resolvedUpdate(const std::vector<double>& c_residual, const std::vector
             // x is the leak-filtered v = u + K * phi (drive / (1 - decay) = 1 for both methods), and
             // phi = chi * u + r: S_v = S_u + 2 Re(K_hat chi_hat) S_u + |K_hat|^2 S_phi.
             const double s_u = gain * s_phi[0] + s_noise;
-            const std::complex<double> k_hat = coupling.reactionSpectrum(chi_hat[0]);
+            const std::complex<double> k_hat = coupling.reaction(chi_hat[0]);
             out.zf_phi = s_phi[0] * dt;
             out.zf_x = (s_u * (1.0 + 2.0 * (k_hat * chi_hat[0]).real()) + std::norm(k_hat) * s_phi[0]) * dt;
         }
@@ -951,13 +929,12 @@ SampledDmft solveSampledDmft(const Activation& phi, double g, double eta, double
         start.closure.gamma,
         [g_eff, eta](std::complex<double> z) { return ellipticMeanResolvent(z, g_eff, eta); }, start.step,
         responsePoints(dt));
-    SiteCoupling coupling;
-    coupling.g2 = g * g;
-    coupling.reaction = eta * g * g;
+    const SiteCoupling coupling = SiteCoupling::partiallySymmetric(g, eta);
     const Solved solved = solveSampled(phi, coupling, start, dt, options);
     SampledDmft out = solved.out;
     try {
-        const detail::SampledFourPoints four = detail::sampledFourPoints(solved.runs, g, eta, start.step, dt);
+        const detail::SampledFourPoints four =
+            detail::sampledFourPoints(solved.runs, coupling, start.step, dt);
         out.phi_et = four.phi_et;
         out.phi_zf = four.phi_zf;
         out.x_et = four.x_et;
@@ -982,13 +959,12 @@ SampledDmft solveSampledDmftRandomMode(const Activation& phi, const std::vector<
     start.chi = closureResponse(
         start.closure.gamma, [&](std::complex<double> z) { return randomModeMeanResolvent(dg, N, rho, z); },
         start.step, responsePoints(dt));
-    SiteCoupling coupling;
-    coupling.modes.emplace(D, rho, N);
+    const SiteCoupling coupling = SiteCoupling::randomMode(detail::RandomModeCoupling(D, rho, N));
     const Solved solved = solveSampled(phi, coupling, start, dt, options);
     SampledDmft out = solved.out;
     try {
-        const detail::SampledFourPoints four = detail::sampledFourPointsRandomMode(
-            solved.runs, *coupling.modes, start.step, dt, detail::kRandomModeCells);
+        const detail::SampledFourPoints four =
+            detail::sampledFourPoints(solved.runs, coupling, start.step, dt, detail::kRandomModeCells);
         out.phi_et = four.phi_et;
         out.phi_zf = four.phi_zf;
         out.x_et = four.x_et;

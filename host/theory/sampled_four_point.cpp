@@ -6,15 +6,13 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
-#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
 
-#include "elliptic_planar.hpp"
 #include "fftw_transforms.hpp"
 #include "linear_response_kernels.hpp"
-#include "random_mode_response_sums.hpp"
+#include "site_coupling.hpp"
 
 namespace quench::theory::detail {
 namespace {
@@ -39,48 +37,6 @@ struct Curves {
     std::vector<double> c_residual, chi;
 };
 
-// What the coupling ensemble gives the linear-response network: the spectral point z(u), the loop gain
-// G |u|^2 (< 1 for a stationary state), P = tr G G^H at each frequency, and the double sums over cells.
-// Elliptic (partially symmetric) J: closed forms (elliptic_planar.hpp); random-mode J: the cavities.
-struct ResponseEnsemble {
-    std::function<Complex(Complex)> spectral_point;
-    std::function<double(Complex)> loop;
-    std::function<std::vector<double>(const std::vector<Complex>& u, const std::vector<Complex>& z)> power;
-    std::function<ResponseSums(const std::vector<Cell>&)> sums;
-};
-
-ResponseEnsemble ellipticEnsemble(const Ensemble& e) {
-    ResponseEnsemble r;
-    r.spectral_point = [e](Complex u) { return spectralPoint(e, u); };
-    r.loop = [e](Complex u) { return e.g2 * std::norm(u); };
-    r.power = [e](const std::vector<Complex>& u, const std::vector<Complex>&) {
-        std::vector<double> out;
-        for (const Complex v : u) out.push_back(std::real(planarTwoPoint(e, v, std::conj(v))));
-        return out;
-    };
-    r.sums = [e](const std::vector<Cell>& cells) {
-        ResponseSums out;
-        for (const Cell& f : cells)
-            for (const Cell& g : cells) {
-                out.phi += phiKernel(e, f, g);
-                out.state += stateKernel(e, f, g);
-            }
-        return out;
-    };
-    return r;
-}
-
-ResponseEnsemble randomModeEnsemble(const RandomModeCoupling& j) {
-    ResponseEnsemble r;
-    r.spectral_point = [j](Complex u) { return j.spectralPoint(u); };
-    r.loop = [j](Complex u) { return j.fieldGain(u) * std::norm(u); };
-    r.power = [j](const std::vector<Complex>&, const std::vector<Complex>& z) {
-        return randomModeResponsePower(j, z);
-    };
-    r.sums = [j](const std::vector<Cell>& cells) { return randomModeResponseSums(j, cells); };
-    return r;
-}
-
 Curves meanOf(const std::vector<SiteRun>& runs, std::size_t first, std::size_t last) {
     Curves out;
     out.c_residual.assign(runs[first].c_residual.size(), 0.0);
@@ -95,7 +51,7 @@ Curves meanOf(const std::vector<SiteRun>& runs, std::size_t first, std::size_t l
 }
 
 // The frequencies theta_j = 2 pi j / p, j = 0..p/2 (the others are their conjugates).
-std::vector<Frequency> frequenciesOf(const Curves& c, const ResponseEnsemble& e, const StepCoefficients& step,
+std::vector<Frequency> frequenciesOf(const Curves& c, const SiteCoupling& e, const StepCoefficients& step,
                                      std::size_t p) {
     RealTransforms fft(p);
     double* real = fft.real();
@@ -112,14 +68,14 @@ std::vector<Frequency> frequenciesOf(const Curves& c, const ResponseEnsemble& e,
         const double theta = 2.0 * kPi * static_cast<double>(j) / static_cast<double>(p);
         Frequency& f = out[j];
         f.u = chi[j];
-        const double loop = e.loop(f.u);
+        const double loop = e.loopGain(f.u);
         if (!(loop < 1.0) || std::norm(f.u) == 0.0) {
             std::ostringstream msg;
             msg << "sampled four-point statistics: G |chi|^2 = " << loop << " at theta = " << theta
                 << " (per step): the linear-response network has no stationary state";
             throw std::domain_error(msg.str());
         }
-        f.z = e.spectral_point(f.u);
+        f.z = e.spectralPoint(f.u);
         const double s_n = inputNoiseSpectrum(step, theta);
         const double s_r = fft.spectrum()[j].real();
         f.l = s_n + s_r / std::norm(f.u);
@@ -132,7 +88,7 @@ std::vector<Frequency> frequenciesOf(const Curves& c, const ResponseEnsemble& e,
         u.push_back(f.u);
         z.push_back(f.z);
     }
-    const std::vector<double> power = e.power(u, z);  // tr G G^H
+    const std::vector<double> power = e.responsePower(u, z);  // tr G G^H
     for (std::size_t j = 0; j < out.size(); ++j) {
         Frequency& f = out[j];
         f.s_phi = f.l * power[j];
@@ -147,7 +103,7 @@ std::vector<Frequency> frequenciesOf(const Curves& c, const ResponseEnsemble& e,
 // L-weighted mean of their responses. The sums over cells equal those over points exactly for the part of
 // each kernel linear in the response within a cell; the rest is second order in the cell width (the spectra
 // are smooth away from theta = 0, where every point is kept).
-std::vector<Cell> cellsOf(const std::vector<Frequency>& f, const ResponseEnsemble& e,
+std::vector<Cell> cellsOf(const std::vector<Frequency>& f, const SiteCoupling& e,
                           const CellOptions& options) {
     std::vector<Cell> out;
     const std::size_t half = f.size() - 1;
@@ -167,7 +123,7 @@ std::vector<Cell> cellsOf(const std::vector<Frequency>& f, const ResponseEnsembl
             c.u += w * f[j].l * f[j].u;
         }
         c.u /= c.l;
-        c.z = e.spectral_point(c.u);
+        c.z = e.spectralPoint(c.u);
         out.push_back(c);
     }
     return out;
@@ -189,17 +145,17 @@ double gridMean(const std::vector<Frequency>& f, double Frequency::*field) {
 }
 
 // The sums over all pairs of grid frequencies are (1/p^2) those over pairs of cells of the half grid.
-FourValues valuesOf(const Curves& c, const ResponseEnsemble& e, const StepCoefficients& step, double dt,
+FourValues valuesOf(const Curves& c, const SiteCoupling& e, const StepCoefficients& step, double dt,
                     std::size_t p, const CellOptions& options) {
     const std::vector<Frequency> f = frequenciesOf(c, e, step, p);
     const std::vector<Cell> cells = cellsOf(f, e, options);
     const double pp = static_cast<double>(p) * static_cast<double>(p);
-    const ResponseSums all = e.sums(cells);
+    const ResponseSums all = e.responseSums(cells);
     FourValues v;
     v.phi_et = {gridMean(f, &Frequency::s_phi), all.phi / pp};
     v.x_et = {gridMean(f, &Frequency::s_x), all.state / pp};
     // Zero frequency: the bin sums dt sum_k C(k) = dt S(0); the first cell is theta = 0 alone.
-    const ResponseSums zero = e.sums({cells.front()});
+    const ResponseSums zero = e.responseSums({cells.front()});
     v.phi_zf = {dt * f.front().s_phi, dt * dt * zero.phi};
     v.x_zf = {dt * f.front().s_x, dt * dt * zero.state};
     return v;
@@ -233,7 +189,7 @@ double inputNoiseSpectrum(const StepCoefficients& step, double theta) {
 
 namespace {
 
-SampledFourPoints fourPointsOf(const std::vector<SiteRun>& runs, const ResponseEnsemble& e,
+SampledFourPoints fourPointsOf(const std::vector<SiteRun>& runs, const SiteCoupling& e,
                                const StepCoefficients& step, double dt, const CellOptions& options) {
     if (runs.empty()) throw std::domain_error("sampled four-point statistics: no sampling iterations");
     const std::size_t lags = std::max(runs.front().c_residual.size(), runs.front().chi.size());
@@ -254,16 +210,14 @@ SampledFourPoints fourPointsOf(const std::vector<SiteRun>& runs, const ResponseE
 
 }  // namespace
 
-SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, double g, double eta,
+SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, const SiteCoupling& coupling,
                                     const StepCoefficients& step, double dt, const CellOptions& options) {
-    // The planar traces hold for any u inside the disc |u| < 1/g; eta enters through the ensemble.
-    return fourPointsOf(runs, ellipticEnsemble(Ensemble{g * g, eta, 0.0}), step, dt, options);
+    return fourPointsOf(runs, coupling, step, dt, options);
 }
 
-SampledFourPoints sampledFourPointsRandomMode(const std::vector<SiteRun>& runs, const RandomModeCoupling& j,
-                                              const StepCoefficients& step, double dt,
-                                              const CellOptions& options) {
-    return fourPointsOf(runs, randomModeEnsemble(j), step, dt, options);
+SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, double g, double eta,
+                                    const StepCoefficients& step, double dt, const CellOptions& options) {
+    return fourPointsOf(runs, SiteCoupling::partiallySymmetric(g, eta), step, dt, options);
 }
 
 }  // namespace quench::theory::detail

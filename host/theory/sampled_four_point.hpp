@@ -1,7 +1,7 @@
 #pragma once
 // The N = infinity four-point statistics of the phi and x covariances of a partially symmetric nonlinear
 // network, from its sampled single site (docs/theory/sampled_dmft.md, section 6; random-mode couplings with
-// mode overlap: section 8, sampledFourPointsRandomMode below). A cross-covariance is
+// mode overlap: section 8, the SiteCoupling overload below). A cross-covariance is
 // O(1/sqrt(N)) and arises by linear response: every site passes on its input through its own (full)
 // response chi and adds a residual r uncorrelated with that input, so the network is the linear one
 //   phi = G (xi + z r'),  G = (z - J)^-1,  z = 1/chi + eta g^2 chi,
@@ -46,13 +46,12 @@ struct CellOptions {
 SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, double g, double eta,
                                     const StepCoefficients& step, double dt, const CellOptions& options = {});
 
-// The same for random-mode couplings with mode overlap (docs/theory/sampled_dmft.md, section 8): z = 1/chi +
-// K_hat(chi), and every trace from the random-mode cavities (random_mode_response_sums.hpp). Each cell pair
-// costs a two-copy cavity, so the cells are coarser by default (kRandomModeCells).
-struct RandomModeCoupling;
-SampledFourPoints sampledFourPointsRandomMode(const std::vector<SiteRun>& runs, const RandomModeCoupling& j,
-                                              const StepCoefficients& step, double dt,
-                                              const CellOptions& options);
+// The same for any coupling ensemble the site knows (site_coupling.hpp). For random-mode couplings with mode
+// overlap (docs/theory/sampled_dmft.md, section 8) z = 1/chi + K_hat(chi) and every trace comes from the
+// random-mode cavities; each cell pair costs a two-copy cavity, so the cells are coarser (kRandomModeCells).
+class SiteCoupling;
+SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, const SiteCoupling& coupling,
+                                    const StepCoefficients& step, double dt, const CellOptions& options = {});
 inline constexpr CellOptions kRandomModeCells{32, 0.05};
 
 }  // namespace quench::theory::detail
