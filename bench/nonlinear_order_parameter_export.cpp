@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "quench/activation.hpp"
+#include "bench_activation.hpp"
 #include "quench/theory/nonlinear_finite_size.hpp"
 
 int main(int argc, char** argv) {
@@ -25,15 +25,7 @@ int main(int argc, char** argv) {
     app.add_option("--out", out, "output file")->required();
     CLI11_PARSE(app, argc, argv);
     using namespace quench::theory;
-    const auto kind = quench::parseActivationKind(activation);
-    if (!kind) throw std::invalid_argument("--activation: unknown name '" + activation + "'");
-    quench::Activation phi;
-    phi.kind = *kind;
-    phi.alpha = alpha;
-    if (phi.kind == quench::ActivationKind::Pade) {
-        const quench::PadeCoefficients preset = *quench::padePreset("tanh_3_2");
-        phi = quench::makePadeActivation(preset.p, preset.q);
-    }
+    const quench::Activation phi = quench::bench::activationFromName(activation, alpha);
     DmftGridOptions options;
     options.dt = dt;
     const DmftCorrelation c = solveWhiteNoiseCorrelation(phi, g, sigma, options);

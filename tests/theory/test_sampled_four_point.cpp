@@ -9,6 +9,8 @@
 #include <tuple>
 #include <vector>
 
+#include "../../host/step_coefficients.hpp"
+#include "../../host/theory/discrete_gaussian_site.hpp"
 #include "../../host/theory/sampled_four_point.hpp"
 #include "activation_of.hpp"
 #include "discrete_site.hpp"
@@ -77,54 +79,47 @@ TEST(SampledFourPoint, LinearPhiAtZeroFrequencyIsTheClosedForm) {
     }
 }
 
-// At eta = 0 there is no reaction and the site is Gaussian: its autocovariance follows from a recursion
-// (discrete_site.hpp), its response is gamma b a^(k-1) and its residual spectrum S_phi - |chi|^2 (g^2 S_phi
-// + S_n). Those exact inputs through the same linear-response network give the four-point statistics
+// At eta = 0 there is no reaction and the site is Gaussian: its autocovariance follows from a recursion, its
+// response is gamma b a^(k-1) and its residual spectrum S_phi - |chi|^2 (g^2 S_phi + S_n). Those exact inputs
+// through the same linear-response network (discrete_gaussian_site.hpp) give the four-point statistics
 // without sampling; the sampled ones agree within 4 se, plus 2e-3 relative for their shorter lag cut. (The
 // continuous-time formulas of the white-noise DMFT differ from both by O(dt): N dc2 1.9 % higher at
 // g = 0.5, dt = 0.02, which the simulator's dt shows too: docs/theory/sampled_dmft.md, section 6.)
 TEST(SampledFourPoint, AtEtaZeroItIsTheGaussianSiteWithoutSampling) {
     const double g = 1.0, dt = 0.05;
-    const int lags = 800;
     const Activation tanh_phi = activationOf(ActivationKind::Tanh);
-    const std::vector<double> delta = discreteGaussianSiteCorrelation(tanh_phi, g, 1.0, dt, lags);
-    const GaussHermiteRule& rule = defaultGaussHermiteRule();
-    const ScalarFunction f = [&](double x) { return tanh_phi.value(x); };
-    const ScalarFunction slope = [&](double x) { return tanh_phi.derivative(x); };
-    std::vector<double> c_phi(lags);
-    for (int k = 0; k < lags; ++k) c_phi[k] = twoPointCorrelation(f, delta[0], delta[k], rule);
-    const double gamma = gaussianExpectation(slope, delta[0], rule);
     EnsembleSpec spec;
     spec.integration.dt = dt;
     const StepCoefficients step = stepCoefficients(spec);
-    detail::SiteRun exact_run;
-    exact_run.chi.assign(lags, 0.0);
-    for (int k = 1; k < lags; ++k) exact_run.chi[k] = gamma * step.drive_gain * std::pow(step.decay, k - 1);
-    const int p = 4 * lags;
-    std::vector<double> s_r(p);
-    for (int j = 0; j < p; ++j) {
-        const double theta = 2.0 * kPi * j / p;
-        double s_phi = c_phi[0];
-        for (int k = 1; k < lags; ++k) s_phi += 2.0 * c_phi[k] * std::cos(theta * k);
-        const std::complex<double> e = std::polar(1.0, -theta);
-        const std::complex<double> chi = gamma * step.drive_gain * e / (1.0 - step.decay * e);
-        s_r[j] = s_phi - std::norm(chi) * (g * g * s_phi + detail::inputNoiseSpectrum(step, theta));
-    }
-    for (int k = 0; k < lags; ++k) {
-        double c = 0.0;
-        for (int j = 0; j < p; ++j) c += s_r[j] * std::cos(2.0 * kPi * j * k / p);
-        exact_run.c_residual.push_back(c / p);
-    }
-    const detail::SampledFourPoints exact =
-        detail::sampledFourPoints(std::vector<detail::SiteRun>(2, exact_run), g, 0.0, step, dt);
+    const detail::SampledFourPoints exact = detail::discreteGaussianSiteFourPoints(
+        detail::discreteGaussianSite(tanh_phi, g, step, 800), g, step, dt);
     const SampledDmft s =
         solveSampledDmft(tanh_phi, g, 0.0, 1.0, 0.0, dt, IntegrationMethod::ExponentialEuler, quickOptions());
     ASSERT_TRUE(s.four_point_failure.empty()) << s.four_point_failure;
     for (const auto& [sampled, known, what] :
          {std::tuple{&s.phi_et, &exact.phi_et, "phi ET"}, std::tuple{&s.x_et, &exact.x_et, "x ET"},
           std::tuple{&s.phi_zf, &exact.phi_zf, "phi ZF"}, std::tuple{&s.x_zf, &exact.x_zf, "x ZF"}}) {
+        EXPECT_EQ(known->pr_over_n.se, 0.0) << what << ": the exact run has no sampling error";
         expectAgree(sampled->n_cross_var, known->n_cross_var, 2e-3, what);
         expectAgree(sampled->pr_over_n, known->pr_over_n, 2e-3, what);
+    }
+}
+
+// The library's site interpolates the two-point average in Delta (Chebyshev, 64 nodes); the test's reference
+// recursion (discrete_site.hpp) evaluates it at every lag by Gauss-Hermite quadrature (accurate for smooth
+// phi only). They agree to 1e-9.
+TEST(SampledFourPoint, TheInterpolatedGaussianSiteIsTheDirectRecursion) {
+    const double dt = 0.05;
+    EnsembleSpec spec;
+    spec.integration.dt = dt;
+    const StepCoefficients step = stepCoefficients(spec);
+    for (const ActivationKind kind : {ActivationKind::Tanh, ActivationKind::Erf}) {
+        const Activation phi = activationOf(kind);
+        const double g = 1.5;
+        const std::vector<double> direct = discreteGaussianSiteCorrelation(phi, g, 1.0, dt, 150);
+        const detail::DiscreteGaussianSite site = detail::discreteGaussianSite(phi, g, step, 150);
+        for (const int k : {0, 1, 10, 100, 149})
+            EXPECT_NEAR(site.delta[k], direct[k], 1e-9 * direct[0]) << "lag " << k << ", g " << g;
     }
 }
 

@@ -1,0 +1,73 @@
+// The N = infinity statistics of an iid (eta = 0) nonlinear network as the simulator integrates it
+// (exponential Euler or Euler-Maruyama at the given dt, white noise): the discrete Gaussian site without
+// sampling and its linear-response network (host/theory/discrete_gaussian_site.hpp). The continuous-time
+// DMFT that `quench theory` reports is its dt -> 0 limit; a fit of simulations at one dt over N needs this
+// one as its S_inf (docs/theory/nonlinear_finite_size.md, section 1).
+//   quench_discrete_site_limits --activation tanh --g 1,1.5,2 --dt 0.05
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "bench_activation.hpp"
+#include "quench/ensemble_spec.hpp"
+#include "step_coefficients.hpp"
+#include "theory/discrete_gaussian_site.hpp"
+
+namespace {
+
+// Lags until Delta has decayed to 1e-13 of Delta(0) (the recursion's truncation).
+int lagsFor(const quench::Activation& phi, double g, const quench::StepCoefficients& step, double dt) {
+    int lags = static_cast<int>(std::ceil(20.0 / dt));
+    for (;; lags *= 2) {
+        const auto site = quench::theory::detail::discreteGaussianSite(phi, g, step, lags);
+        if (std::fabs(site.delta.back()) < 1e-13 * site.delta.front()) return lags;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"N = infinity statistics of the simulator's recursion for iid couplings (eta = 0)"};
+    std::string activation = "tanh", method = "exponential_euler";
+    std::vector<double> gs = {1.0};
+    double sigma = 1.0, alpha = 0.5, dt = 0.05;
+    app.add_option("--activation", activation, "tanh, erf, power_law (alpha) or pade (tanh_3_2)");
+    app.add_option("--alpha", alpha, "power-law exponent");
+    app.add_option("--g", gs, "couplings, comma separated")->delimiter(',');
+    app.add_option("--sigma", sigma, "white-noise amplitude");
+    app.add_option("--dt", dt, "integration step")->check(CLI::PositiveNumber);
+    app.add_option("--method", method, "exponential_euler or euler_maruyama");
+    CLI11_PARSE(app, argc, argv);
+    using namespace quench;
+    const Activation phi = bench::activationFromName(activation, alpha);
+    EnsembleSpec spec;
+    spec.integration.dt = dt;
+    spec.noise.sigma = sigma;
+    if (method == "euler_maruyama")
+        spec.integration.method = IntegrationMethod::EulerMaruyama;
+    else if (method != "exponential_euler")
+        throw std::invalid_argument("--method: '" + method +
+                                    "' (allowed: exponential_euler, euler_maruyama)");
+    const StepCoefficients step = stepCoefficients(spec);
+    fmt::print("# {} sigma {} dt {} {}: N = infinity limits of the discrete network\n", activation, sigma, dt,
+               method);
+    fmt::print("# g lags variable covariance auto_mean m2 n_cross_var pr_over_n\n");
+    for (const double g : gs) {
+        const int lags = lagsFor(phi, g, step, dt);
+        const auto site = theory::detail::discreteGaussianSite(phi, g, step, lags);
+        const auto four = theory::detail::discreteGaussianSiteFourPoints(site, g, step, dt);
+        const auto row = [&](const char* variable, const char* covariance,
+                             const theory::SampledFourPoint& s) {
+            fmt::print("{} {} {} {} {:.9g} {:.9g} {:.9g} {:.9g}\n", g, lags, variable, covariance,
+                       s.auto_mean.value, s.m2.value, s.n_cross_var.value, s.pr_over_n.value);
+        };
+        row("x", "equal_time", four.x_et);
+        row("phi", "equal_time", four.phi_et);
+        row("x", "zero_frequency", four.x_zf);
+        row("phi", "zero_frequency", four.phi_zf);
+    }
+    return 0;
+}

@@ -1,0 +1,122 @@
+// The simulator's recursion at N = infinity for eta = 0, without sampling (discrete_gaussian_site.hpp).
+#include "discrete_gaussian_site.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+#include "fftw_transforms.hpp"
+#include "quench/theory/gaussian_average.hpp"
+
+namespace quench::theory::detail {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// C_phi(Delta) = F(Delta0, Delta) on [0, Delta0] (the site's autocovariance is positive) by barycentric
+// interpolation at Chebyshev points of the first kind. F is a smooth function of the correlation
+// Delta / Delta0, so a few dozen nodes reach rounding for tanh-like phi; the nodes never touch the ends,
+// where a kinked phi is least smooth.
+class TwoPointInterpolant {
+public:
+    TwoPointInterpolant(const Activation& phi, double delta0) : delta0_(delta0) {
+        const GaussHermiteRule& rule = defaultGaussHermiteRule();
+        for (int k = 0; k < kNodes; ++k) {
+            const double angle = kPi * (k + 0.5) / kNodes;
+            nodes_[k] = 0.5 * delta0 * (1.0 + std::cos(angle));
+            values_[k] = activationCorrelation(phi, delta0, nodes_[k], rule);
+            weights_[k] = (k % 2 == 0 ? 1.0 : -1.0) * std::sin(angle);
+        }
+        at_delta0_ = activationCorrelation(phi, delta0, delta0, rule);
+    }
+
+    double operator()(double delta) const {
+        if (delta >= delta0_) return at_delta0_;
+        double num = 0.0, den = 0.0;
+        for (int k = 0; k < kNodes; ++k) {
+            const double d = delta - nodes_[k];
+            if (d == 0.0) return values_[k];
+            num += weights_[k] * values_[k] / d;
+            den += weights_[k] / d;
+        }
+        return num / den;
+    }
+
+private:
+    static constexpr int kNodes = 64;
+    double delta0_;
+    double at_delta0_ = 0.0;
+    double nodes_[kNodes] = {}, values_[kNodes] = {}, weights_[kNodes] = {};
+};
+
+}  // namespace
+
+// y_n = drive h_n + kick eps_n has covariance G(k) = drive^2 g^2 C_phi(k) + kick^2 [k = 0];
+// x_n = sum_j decay^j y_{n-1-j}, so Delta(0) = (G(0) + 2 sum_d decay^d G(d)) / (1 - decay^2) and
+// Delta(k) = decay Delta(k - 1) + Q(k - 1) with Q(m) = G(m + 1) + decay Q(m + 1).
+DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
+                                          int lags) {
+    if (step.colored) throw std::domain_error("the discrete Gaussian site is derived for white noise only");
+    if (lags < 2) throw std::domain_error("the discrete Gaussian site needs at least 2 lags");
+    const std::size_t n = static_cast<std::size_t>(lags);
+    const double a = step.decay, b = step.drive_gain, s = step.kick;
+    std::vector<double> delta(n), cov(n), q(n + 1, 0.0), next(n);
+    for (std::size_t k = 0; k < n; ++k) delta[k] = std::pow(a, static_cast<double>(k));  // any decaying start
+    double change = 1.0;
+    for (int it = 0; it < 2000 && change > 1e-12 * delta[0]; ++it) {
+        const TwoPointInterpolant f(phi, delta[0]);
+        for (std::size_t k = 0; k < n; ++k) cov[k] = b * b * g * g * f(delta[k]) + (k == 0 ? s * s : 0.0);
+        for (std::size_t m = n - 1; m-- > 0;) q[m] = cov[m + 1] + a * q[m + 1];
+        double d0 = cov[0], power = 1.0;
+        for (std::size_t d = 1; d < n; ++d) d0 += 2.0 * (power *= a) * cov[d];
+        next[0] = d0 / (1.0 - a * a);
+        for (std::size_t k = 1; k < n; ++k) next[k] = a * next[k - 1] + q[k - 1];
+        change = 0.0;
+        for (std::size_t k = 0; k < n; ++k) {
+            change = std::max(change, std::fabs(next[k] - delta[k]));
+            delta[k] = 0.5 * (delta[k] + next[k]);
+        }
+    }
+    if (!(change <= 1e-12 * delta[0]))
+        throw std::domain_error("the discrete Gaussian site did not settle (g = " + std::to_string(g) + ")");
+    DiscreteGaussianSite out;
+    const TwoPointInterpolant f(phi, delta[0]);
+    for (const double d : delta) out.c_phi.push_back(f(d));
+    out.delta = std::move(delta);
+    out.gamma = effectiveGain(phi, out.delta[0], defaultGaussHermiteRule());
+    return out;
+}
+
+// The residual r = phi - chi * u of the Gaussian site has S_r = S_phi - |chi|^2 (g^2 S_phi + S_n), with
+// chi(k) = gamma drive decay^(k-1) (k >= 1).
+SampledFourPoints discreteGaussianSiteFourPoints(const DiscreteGaussianSite& site, double g,
+                                                 const StepCoefficients& step, double dt) {
+    const std::size_t lags = site.c_phi.size();
+    SiteRun run;
+    run.chi.assign(lags, 0.0);
+    for (std::size_t k = 1; k < lags; ++k)
+        run.chi[k] = site.gamma * step.drive_gain * std::pow(step.decay, static_cast<double>(k - 1));
+    const std::size_t p = nextPowerOfTwo(4 * lags);
+    RealTransforms fft(p);
+    double* real = fft.real();
+    std::fill(real, real + p, 0.0);
+    real[0] = site.c_phi[0];
+    for (std::size_t k = 1; k < lags; ++k) real[k] = real[p - k] = site.c_phi[k];
+    fft.forward();
+    std::complex<double>* spectrum = fft.spectrum();
+    for (std::size_t j = 0; j <= p / 2; ++j) {
+        const double theta = 2.0 * kPi * static_cast<double>(j) / static_cast<double>(p);
+        const double s_phi = spectrum[j].real();
+        const std::complex<double> e = std::polar(1.0, -theta);
+        const std::complex<double> chi = site.gamma * step.drive_gain * e / (1.0 - step.decay * e);
+        spectrum[j] = s_phi - std::norm(chi) * (g * g * s_phi + inputNoiseSpectrum(step, theta));
+    }
+    fft.backward();  // unnormalized: p C_r(k)
+    for (std::size_t k = 0; k < lags; ++k) run.c_residual.push_back(real[k] / static_cast<double>(p));
+    return sampledFourPoints(std::vector<SiteRun>(2, run), g, 0.0, step, dt);
+}
+
+}  // namespace quench::theory::detail
