@@ -16,19 +16,6 @@
 #include "step_coefficients.hpp"
 #include "theory/discrete_gaussian_site.hpp"
 
-namespace {
-
-// Lags until Delta has decayed to 1e-13 of Delta(0) (the recursion's truncation).
-int lagsFor(const quench::Activation& phi, double g, const quench::StepCoefficients& step, double dt) {
-    int lags = static_cast<int>(std::ceil(20.0 / dt));
-    for (;; lags *= 2) {
-        const auto site = quench::theory::detail::discreteGaussianSite(phi, g, step, lags);
-        if (std::fabs(site.delta.back()) < 1e-13 * site.delta.front()) return lags;
-    }
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
     CLI::App app{"N = infinity statistics of the simulator's recursion for iid couplings (eta = 0)"};
     std::string activation = "tanh", method = "exponential_euler";
@@ -56,8 +43,8 @@ int main(int argc, char** argv) {
                method);
     fmt::print("# g lags variable covariance auto_mean m2 n_cross_var pr_over_n\n");
     for (const double g : gs) {
-        const int lags = lagsFor(phi, g, step, dt);
-        const auto site = theory::detail::discreteGaussianSite(phi, g, step, lags);
+        const auto site = theory::detail::discreteGaussianSite(phi, g, step, dt);
+        const std::size_t lags = site.delta.size();
         const auto four = theory::detail::discreteGaussianSiteFourPoints(site, g, step, dt);
         const auto row = [&](const char* variable, const char* covariance,
                              const theory::SampledFourPoint& s) {

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fftw_transforms.hpp"
 #include "quench/theory/gaussian_average.hpp"
@@ -52,19 +54,15 @@ private:
     double nodes_[kNodes] = {}, values_[kNodes] = {}, weights_[kNodes] = {};
 };
 
-}  // namespace
-
+// The fixed point, iterated from `delta` (any decaying start; its length is the number of lags).
 // y_n = drive h_n + kick eps_n has covariance G(k) = drive^2 g^2 C_phi(k) + kick^2 [k = 0];
 // x_n = sum_j decay^j y_{n-1-j}, so Delta(0) = (G(0) + 2 sum_d decay^d G(d)) / (1 - decay^2) and
 // Delta(k) = decay Delta(k - 1) + Q(k - 1) with Q(m) = G(m + 1) + decay Q(m + 1).
-DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
-                                          int lags) {
-    if (step.colored) throw std::domain_error("the discrete Gaussian site is derived for white noise only");
-    if (lags < 2) throw std::domain_error("the discrete Gaussian site needs at least 2 lags");
-    const std::size_t n = static_cast<std::size_t>(lags);
+DiscreteGaussianSite iterateSite(const Activation& phi, double g, const StepCoefficients& step,
+                                 std::vector<double> delta) {
+    const std::size_t n = delta.size();
     const double a = step.decay, b = step.drive_gain, s = step.kick;
-    std::vector<double> delta(n), cov(n), q(n + 1, 0.0), next(n);
-    for (std::size_t k = 0; k < n; ++k) delta[k] = std::pow(a, static_cast<double>(k));  // any decaying start
+    std::vector<double> cov(n), q(n + 1, 0.0), next(n);
     double change = 1.0;
     for (int it = 0; it < 2000 && change > 1e-12 * delta[0]; ++it) {
         const TwoPointInterpolant f(phi, delta[0]);
@@ -88,6 +86,30 @@ DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const
     out.delta = std::move(delta);
     out.gamma = effectiveGain(phi, out.delta[0], defaultGaussHermiteRule());
     return out;
+}
+
+}  // namespace
+
+DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
+                                          int lags) {
+    if (step.colored) throw std::domain_error("the discrete Gaussian site is derived for white noise only");
+    if (lags < 2) throw std::domain_error("the discrete Gaussian site needs at least 2 lags");
+    std::vector<double> start(static_cast<std::size_t>(lags));
+    for (std::size_t k = 0; k < start.size(); ++k) start[k] = std::pow(step.decay, static_cast<double>(k));
+    return iterateSite(phi, g, step, std::move(start));
+}
+
+DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
+                                          double dt) {
+    DiscreteGaussianSite site = discreteGaussianSite(phi, g, step, static_cast<int>(std::ceil(20.0 / dt)));
+    // Each doubling starts from the shorter solution, continued by its last decay ratio: a few iterations.
+    while (!(std::fabs(site.delta.back()) < 1e-10 * site.delta.front()) && site.delta.size() < (1u << 20)) {
+        std::vector<double> start = site.delta;
+        const double ratio = std::clamp(start.back() / start[start.size() - 2], 0.0, 1.0);
+        for (std::size_t k = 0, n = site.delta.size(); k < n; ++k) start.push_back(start.back() * ratio);
+        site = iterateSite(phi, g, step, std::move(start));
+    }
+    return site;
 }
 
 // The residual r = phi - chi * u of the Gaussian site has S_r = S_phi - |chi|^2 (g^2 S_phi + S_n), with
