@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
                method);
     fmt::print("# g lags variable covariance auto_mean m2 n_cross_var pr_over_n\n");
     for (const double g : gs) {
-        const auto site = theory::detail::discreteGaussianSite(phi, g, step, dt);
+        const auto site = theory::detail::discreteGaussianSiteUntilDecayed(phi, g, step, dt);
         const std::size_t lags = site.delta.size();
         const auto four = theory::detail::discreteGaussianSiteFourPoints(site, g, step, dt);
         const auto row = [&](const char* variable, const char* covariance,

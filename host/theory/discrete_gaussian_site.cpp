@@ -99,8 +99,8 @@ DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const
     return iterateSite(phi, g, step, std::move(start));
 }
 
-DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
-                                          double dt) {
+DiscreteGaussianSite discreteGaussianSiteUntilDecayed(const Activation& phi, double g,
+                                                      const StepCoefficients& step, double dt) {
     DiscreteGaussianSite site = discreteGaussianSite(phi, g, step, static_cast<int>(std::ceil(20.0 / dt)));
     // Each doubling starts from the shorter solution, continued by its last decay ratio: a few iterations.
     while (!(std::fabs(site.delta.back()) < 1e-10 * site.delta.front()) && site.delta.size() < (1u << 20)) {

@@ -26,9 +26,10 @@ struct DiscreteGaussianSite {
 DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
                                           int lags);
 
-// The same with the lags doubled from 20 time units until Delta has decayed below 1e-10 Delta(0).
-DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
-                                          double dt);
+// The same with the lags doubled from 20 time units (of step dt) until Delta has decayed below
+// 1e-10 Delta(0).
+DiscreteGaussianSite discreteGaussianSiteUntilDecayed(const Activation& phi, double g,
+                                                      const StepCoefficients& step, double dt);
 
 // Its four-point statistics (phi and x, ET and ZF; standard errors 0): the exact run through
 // sampledFourPoints.

@@ -450,7 +450,7 @@ void setDiscreteSiteEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     const StepCoefficients step = stepCoefficients(spec);
     const double g = spec.coupling.g, dt = spec.integration.dt;
     const detail::DiscreteGaussianSite site =
-        detail::discreteGaussianSite(spec.network.activation, g, step, dt);
+        detail::discreteGaussianSiteUntilDecayed(spec.network.activation, g, step, dt);
     const detail::SampledFourPoints four = detail::discreteGaussianSiteFourPoints(site, g, step, dt);
     const auto set = [](CovariancePrediction& c, const SampledFourPoint& f) {
         setSingleSite(c, f.auto_mean.value, Basis::Exact);

@@ -68,7 +68,7 @@ TEST(Prediction, EqualTimeStatisticsAreThoseOfTheSimulatorsRecursion) {
     EnsembleSpec spec = model(ActivationKind::Tanh, 1.0, 1.0);
     spec.integration.dt = 0.05;
     const detail::DiscreteGaussianSite site =
-        detail::discreteGaussianSite(spec.network.activation, 1.0, stepCoefficients(spec), 0.05);
+        detail::discreteGaussianSiteUntilDecayed(spec.network.activation, 1.0, stepCoefficients(spec), 0.05);
     const detail::SampledFourPoints exact =
         detail::discreteGaussianSiteFourPoints(site, 1.0, stepCoefficients(spec), 0.05);
     const TheoryPrediction p = predict(spec);
