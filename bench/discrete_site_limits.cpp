@@ -1,8 +1,9 @@
 // The N = infinity statistics of an iid (eta = 0) nonlinear network as the simulator integrates it
 // (exponential Euler or Euler-Maruyama at the given dt, white noise): the discrete Gaussian site without
-// sampling and its linear-response network (host/theory/discrete_gaussian_site.hpp). The continuous-time
-// DMFT that `quench theory` reports is its dt -> 0 limit; a fit of simulations at one dt over N needs this
-// one as its S_inf (docs/theory/nonlinear_finite_size.md, section 1).
+// sampling and its linear-response network (host/theory/discrete_gaussian_site.hpp). `quench theory` reports
+// its ET statistics for tanh, erf and Pade; this tool also prints its ZF ones and any activation, for fits of
+// simulations at one dt with S_inf fixed (scripts/fixed_limit_fit.py; docs/theory/nonlinear_finite_size.md,
+// section 1b). The continuous-time DMFT is its dt -> 0 limit.
 //   quench_discrete_site_limits --activation tanh --g 1,1.5,2 --dt 0.05
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
