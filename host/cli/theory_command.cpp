@@ -251,7 +251,9 @@ Columns (CSV) and keys (JSON, nested by '.'):
   route                       which theory answered: linear, dmft_white_noise, dmft_colored_noise,
                               dmft_partial_symmetry, random_mode_overlap_closure (the last two: the sampled
                               exact single site, or with --closure-only the Gaussian closure of linear
-                              equivalence), heterogeneous_gains, none
+                              equivalence), heterogeneous_gains, none. dmft_white_noise with tanh, erf or
+                              Pade: the equal-time statistics are those of the simulator's recursion at
+                              integration.dt (continuous-time with --closure-only)
   delta0                      Delta0 = Var x, the equal-time variance of x (DMFT / linear)
   gamma                       effective gain E[phi'(x)], x ~ N(0, Delta0)
   g_eff                       gamma g
@@ -364,7 +366,8 @@ CommandRunner addTheoryCommand(CLI::App& app) {
         "partially symmetric couplings, or random-mode couplings with mode overlap, with a nonlinear phi: "
         "keep the Gaussian closure's single-site "
         "values (tagged linear_equivalence) instead of sampling the exact DMFT (about 30 s a point; "
-        "docs/theory/sampled_dmft.md)");
+        "docs/theory/sampled_dmft.md); iid couplings with tanh, erf or Pade: the continuous-time equal-time "
+        "statistics instead of those of the discrete recursion at integration.dt (1-15 s a point)");
     cmd->footer(helpFooter());
     return [opt]() { return runTheory(*opt); };
 }
