@@ -435,7 +435,7 @@ void setGains(TheoryPrediction& p, double delta0, double gamma, double g_eff) {
 // of the simulator's own recursion at its dt, the exact N = infinity limit of what it integrates
 // (discrete_gaussian_site.hpp; docs/theory/nonlinear_finite_size.md, section 1b). The continuous-time DMFT
 // is its dt -> 0 limit: the single-site values agree to 1e-4, the ET four-point statistics differ by
-// 0.2-4 % at dt = 0.02-0.05, which precise simulations resolve. The ZF statistics differ by < 0.02 % and
+// 0.2-4 % at dt = 0.02-0.05, which precise simulations resolve. The ZF statistics differ by < 0.1 % and
 // stay the continuous ones. Kinked phi (the power law) would make each quadrature piecewise: minutes.
 bool usesDiscreteSite(const EnsembleSpec& spec, const PredictOptions& options) {
     const ActivationKind kind = spec.network.activation.kind;
