@@ -446,6 +446,14 @@ bool usesDiscreteSite(const EnsembleSpec& spec, const PredictOptions& options) {
            spec.noise.tau == 0.0;
 }
 
+// m2, N dc2 and PR/N of one covariance from a single site's linear-response network (sampled_dmft.md
+// section 6), each with its Monte-Carlo se (0 where nothing was sampled).
+void setLinearResponseFourPoint(CovariancePrediction& c, const SampledFourPoint& f) {
+    c.at(Statistic::M2) = TheoryQuantity::sampled(f.m2.value, f.m2.se, Basis::Derived);
+    c.at(Statistic::PrOverN) = TheoryQuantity::sampled(f.pr_over_n.value, f.pr_over_n.se, Basis::Derived);
+    c.n_cross_var = TheoryQuantity::sampled(f.n_cross_var.value, f.n_cross_var.se, Basis::Derived);
+}
+
 void setDiscreteSiteEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     const StepCoefficients step = stepCoefficients(spec);
     const double g = spec.coupling.g, dt = spec.integration.dt;
@@ -454,9 +462,7 @@ void setDiscreteSiteEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     const detail::SampledFourPoints four = detail::discreteGaussianSiteFourPoints(site, g, step, dt);
     const auto set = [](CovariancePrediction& c, const SampledFourPoint& f) {
         setSingleSite(c, f.auto_mean.value, Basis::Exact);
-        c.at(Statistic::M2) = TheoryQuantity::of(f.m2.value, Basis::Derived);
-        c.at(Statistic::PrOverN) = TheoryQuantity::of(f.pr_over_n.value, Basis::Derived);
-        c.n_cross_var = TheoryQuantity::of(f.n_cross_var.value, Basis::Derived);
+        setLinearResponseFourPoint(c, f);
     };
     set(p.at(Variable::Phi, CovarianceKind::EqualTime), four.phi_et);
     set(p.at(Variable::X, CovarianceKind::EqualTime), four.x_et);
@@ -525,9 +531,7 @@ const char* const kClosureNote =
 void setSampledFourPoint(TheoryPrediction& p, const SampledDmft& s) {
     if (!s.four_point_failure.empty()) return;
     const auto set = [](CovariancePrediction& c, const SampledFourPoint& f) {
-        c.at(Statistic::M2) = TheoryQuantity::sampled(f.m2.value, f.m2.se, Basis::Derived);
-        c.at(Statistic::PrOverN) = TheoryQuantity::sampled(f.pr_over_n.value, f.pr_over_n.se, Basis::Derived);
-        c.n_cross_var = TheoryQuantity::sampled(f.n_cross_var.value, f.n_cross_var.se, Basis::Derived);
+        setLinearResponseFourPoint(c, f);
         c.at(Statistic::M3) = TheoryQuantity::omitted(
             "Tr C^3 / N is not derived for the sampled site (eta != 0 or random-mode overlap)");
     };

@@ -46,7 +46,8 @@ std::vector<std::string> sizeOverrides(const ValidatePlan& plan, size_t i) {
 // same at every N (the streams are keyed by neuron and step, not by N), so the sizes' estimates would share
 // their noise-driven fluctuation and the S_inf + a/N fit, which treats them as independent, would understate
 // its errors (the omega = 4 spectral deficit of spectral_pr_tanh, docs/validation/findings.md). Size 0
-// keeps the config's seed, size i > 0 uses splitmix64(seed + i).
+// keeps the config's seed, size i > 0 the i-th output of splitmix64 started at the seed (what the reports
+// write as splitmix64(seed + i)).
 std::uint64_t sizeSeed(std::uint64_t seed, size_t i) {
     if (i == 0) return seed;
     std::uint64_t z = seed + static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ull;
