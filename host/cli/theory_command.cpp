@@ -287,8 +287,11 @@ Tags (JSON "tag"; table letters):
 An absent value is never guessed: the CSV cell is empty and the JSON "omitted" list gives the reason.
 With --order 1 every statistic S above is followed by S.one_over_n (CSV column V.C.S.one_over_n, JSON key
 one_over_n inside S with value and tag): the coefficient c in E_J[S](N) = S(infinity) + c/N + O(1/N^2) of the
-disorder average (linear networks with iid Gaussian J, docs/theory/linear_finite_size.md). auto_var has a
-1/N term though its limit is 0; cross_var and pr have none (see n_cross_var and pr_over_n).
+disorder average (linear networks with iid Gaussian J, docs/theory/linear_finite_size.md; for iid nonlinear
+networks with the Gaussian diagonal and white noise, tanh, erf or Pade, the ET auto_mean and m1 of x and phi
+only, from the one-loop expansion sampled over the N = infinity site, tag derived with its "se": seconds a
+point at dt = 0.05, docs/theory/one_loop_site.md). auto_var has a 1/N term though its limit is 0; cross_var
+and pr have none (see n_cross_var and pr_over_n).
 )";
 }
 
@@ -306,10 +309,16 @@ int runTheory(const TheoryOptions& opt) {
             points.push_back({std::move(parameters), TheoryPrediction{}, {}});
             theory::PredictOptions predict_options;
             predict_options.sample_single_site = !opt.closure_only;
+            predict_options.sample_one_loop = opt.order >= 1;
             if (!opt.quiet && theory::samplesSingleSite(spec, predict_options))
                 std::fprintf(stderr,
                              "quench theory: sampling the exact DMFT of point %zu (about 30 s; "
                              "--closure-only skips it)\n",
+                             points.size());
+            if (!opt.quiet && theory::computesOneLoopTerms(spec, predict_options))
+                std::fprintf(stderr,
+                             "quench theory: sampling the one-loop 1/N terms of point %zu (seconds to a "
+                             "minute; --closure-only skips them)\n",
                              points.size());
             points.back().prediction = theory::predict(spec, predict_options);
             points.back().series = theory::predictSeries(spec, predict_options);

@@ -120,7 +120,8 @@ void judge(StatisticComparison& cmp, double threshold) {
         cmp.z_inf = (cmp.fit.s_inf - *cmp.theory_inf.value) / std::hypot(cmp.fit.s_inf_se, cmp.theory_inf.se);
         zs.push_back(*cmp.z_inf);
         if (cmp.theory_one_over_n.available()) {
-            cmp.z_slope = (cmp.fit.a - *cmp.theory_one_over_n.value) / cmp.fit.a_se;
+            cmp.z_slope = (cmp.fit.a - *cmp.theory_one_over_n.value) /
+                          std::hypot(cmp.fit.a_se, cmp.theory_one_over_n.se);
             zs.push_back(*cmp.z_slope);
         }
     } else {

@@ -223,9 +223,11 @@ ValidationRun runValidation(const ValidationInput& input, const std::vector<std:
                                                       point.sizes.back().wall_seconds, progress.runs_done,
                                                       runs_total));
         }
-        // --quick keeps the closure where the exact single site would be sampled (about 30 s a point).
+        // --quick keeps the closure where the exact single site would be sampled (about 30 s a point), and
+        // leaves out the sampled one-loop 1/N terms (seconds a point).
         theory::PredictOptions options;
         options.sample_single_site = !input.plan.quick;
+        options.sample_one_loop = !input.plan.quick;
         point.prediction = theory::predict(specs[p].back(), options);
         point.series_prediction = theory::predictSeries(specs[p].back(), options);
         // Per-neuron gains make phi_i = b_i x_i differ from x even for a linear activation.

@@ -34,6 +34,7 @@ enum class RngStream : std::uint32_t {
     NeuronGain = 9,           // per-neuron gains b_i (network.gain_distribution != "none" only)
     NeuronTimeConstant = 10,  // per-neuron time constants tau_i (network.tau_distribution != "none" only)
     TheorySampling = 11,      // the sampled DMFT's single sites (theory/sampled_dmft.hpp), never a network
+    TheoryOneLoop = 12,       // the one-loop 1/N terms' sample paths (host/theory/one_loop_site.hpp)
 };
 
 // A uniform number in (0, 1) from one 32-bit integer: (a + 1/2) / 2^32.

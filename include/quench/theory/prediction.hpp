@@ -115,6 +115,11 @@ struct PredictOptions {
     // single site (about 30 s on two cores). false keeps the Gaussian closure's single-site values, for
     // curves of many points.
     bool sample_single_site = true;
+    // iid nonlinear networks: sample the N = infinity site for the one-loop 1/N terms of the ET auto means
+    // (one_over_n; seconds at dt = 0.05, a minute or more at dt = 0.01: the cost grows like dt^-2). Off, they
+    // are absent with the reason. `quench validate` turns it on with sample_single_site, `quench theory`
+    // with --order 1.
+    bool sample_one_loop = false;
 };
 TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options = {});
 
@@ -122,5 +127,9 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
 // random-mode J with mode overlap, a nonlinear phi, options.sample_single_site): the seconds-long step a
 // caller may want to announce.
 bool samplesSingleSite(const EnsembleSpec& spec, const PredictOptions& options);
+// Whether predict() samples the N = infinity site for the one-loop 1/N terms of the ET auto means (iid J with
+// the Gaussian diagonal, eta = 0, white noise, tanh, erf or Pade, options.sample_single_site and
+// options.sample_one_loop): seconds to a minute.
+bool computesOneLoopTerms(const EnsembleSpec& spec, const PredictOptions& options);
 
 }  // namespace quench::theory

@@ -1,0 +1,48 @@
+#pragma once
+// The one-loop (1/N) terms of the single-site means of an iid network (eta = 0, the Gaussian diagonal, white
+// noise, a smooth phi) as the simulator integrates it: docs/theory/one_loop_site.md.
+//
+// Averaging over J and introducing the population covariance C(t, s) = (1/N) sum_j phi_j(t) phi_j(s) as a
+// collective field makes the action N times a single-site action. The Laplace expansion about its saddle
+// (the N = infinity site) gives, for a single-site observable O,
+//     N (E O - O*) = 1/2 d2O/dC2 [Sigma] + S_O + dO/dC . t,   t = R (1/2 F''[Sigma] + S_F),
+// with F the site's two-point function of phi at field covariance g^2 C, R = (1 - F')^-1 the response of
+// the population to a change of its own covariance, Sigma = R K R^T the covariance of the population's
+// fluctuation (K: that of one site's products phi(t) phi(s)), and S_O the site's response to its own
+// contribution to C. Sigma and the S terms are averages over sample paths of the N = infinity Gaussian
+// site, pushed through R by the causal recursion delta C = p + F' delta C: a Monte-Carlo estimate with its
+// standard error (the spread over paths), not a fit.
+#include <cstdint>
+
+#include "../step_coefficients.hpp"
+#include "quench/activation.hpp"
+
+namespace quench::theory::detail {
+
+struct OneLoopOptions {
+    double window = 20.0;  // lags kept (time units): the memory of the site and of the population's response
+    int paths = 64;        // independent sample paths of the N = infinity site
+    int steps = 20000;     // kept steps per path
+    std::uint64_t seed = 20261127;
+};
+
+// c in E_J[S](N) = S(infinity) + c / N + O(1/N^2) and its Monte-Carlo standard error.
+struct OneLoopValue {
+    double value = 0.0;
+    double se = 0.0;
+};
+
+struct OneLoopSiteMeans {
+    OneLoopValue x_et_a;    // E Var x_i
+    OneLoopValue phi_et_a;  // E phi(x_i)^2
+    OneLoopValue x_zf_a;    // dt sum_k E x_i(n) x_i(n + k): the zero-frequency power
+    OneLoopValue phi_zf_a;
+    int lags = 0;  // L + 1 lags kept
+};
+
+// Throws std::domain_error for colored noise, a kinked phi (power law, ReLU, threshold-linear: its higher
+// derivatives are not functions) or a site that does not settle.
+OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoefficients& step, double dt,
+                                  const OneLoopOptions& options = {});
+
+}  // namespace quench::theory::detail
