@@ -317,8 +317,8 @@ int runTheory(const TheoryOptions& opt) {
                              points.size());
             if (!opt.quiet && theory::computesOneLoopTerms(spec, predict_options))
                 std::fprintf(stderr,
-                             "quench theory: sampling the one-loop 1/N terms of point %zu (seconds to a "
-                             "minute; --closure-only skips them)\n",
+                             "quench theory: sampling the one-loop 1/N terms of point %zu (seconds at "
+                             "dt = 0.05, minutes at dt = 0.01; --closure-only skips them)\n",
                              points.size());
             points.back().prediction = theory::predict(spec, predict_options);
             points.back().series = theory::predictSeries(spec, predict_options);

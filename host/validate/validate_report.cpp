@@ -368,7 +368,9 @@ std::string verdictRule(double threshold) {
         "N = infinity, and the fitted a with the theory's 1/N coefficient where one is derived; fit errors "
         "are "
         "widened by sqrt(chi2/dof) when that exceeds 1. With one size, z compares the mean with the theory "
-        "(including its 1/N term where derived). Theory values are exact numerics (no error of their own).",
+        "(including its 1/N term where derived). Theory values are numerics without an error of their own, "
+        "except sampled ones (the sampled DMFT, the one-loop 1/N terms), whose standard error is added in "
+        "quadrature.",
         threshold);
 }
 
