@@ -54,24 +54,19 @@ private:
     double nodes_[kNodes] = {}, values_[kNodes] = {}, weights_[kNodes] = {};
 };
 
-// The fixed point, iterated from `delta` (any decaying start; its length is the number of lags).
-// y_n = drive h_n + kick eps_n has covariance G(k) = drive^2 g^2 C_phi(k) + kick^2 [k = 0];
-// x_n = sum_j decay^j y_{n-1-j}, so Delta(0) = (G(0) + 2 sum_d decay^d G(d)) / (1 - decay^2) and
-// Delta(k) = decay Delta(k - 1) + Q(k - 1) with Q(m) = G(m + 1) + decay Q(m + 1).
+// The fixed point, iterated from `delta` (any decaying start; its length is the number of lags):
+// y_n = drive h_n + kick eps_n has covariance G(k) = drive^2 g^2 C_phi(k) + kick^2 [k = 0], and Delta is
+// leakFilteredCovariance(G).
 DiscreteGaussianSite iterateSite(const Activation& phi, double g, const StepCoefficients& step,
                                  std::vector<double> delta) {
     const std::size_t n = delta.size();
     const double a = step.decay, b = step.drive_gain, s = step.kick;
-    std::vector<double> cov(n), q(n + 1, 0.0), next(n);
+    std::vector<double> cov(n);
     double change = 1.0;
     for (int it = 0; it < 2000 && change > 1e-12 * delta[0]; ++it) {
         const TwoPointInterpolant f(phi, delta[0]);
         for (std::size_t k = 0; k < n; ++k) cov[k] = b * b * g * g * f(delta[k]) + (k == 0 ? s * s : 0.0);
-        for (std::size_t m = n - 1; m-- > 0;) q[m] = cov[m + 1] + a * q[m + 1];
-        double d0 = cov[0], power = 1.0;
-        for (std::size_t d = 1; d < n; ++d) d0 += 2.0 * (power *= a) * cov[d];
-        next[0] = d0 / (1.0 - a * a);
-        for (std::size_t k = 1; k < n; ++k) next[k] = a * next[k - 1] + q[k - 1];
+        const std::vector<double> next = leakFilteredCovariance(cov, a);
         change = 0.0;
         for (std::size_t k = 0; k < n; ++k) {
             change = std::max(change, std::fabs(next[k] - delta[k]));
@@ -89,6 +84,20 @@ DiscreteGaussianSite iterateSite(const Activation& phi, double g, const StepCoef
 }
 
 }  // namespace
+
+// Delta(0) = (G(0) + 2 sum_d decay^d G(d)) / (1 - decay^2) and Delta(k) = decay Delta(k - 1) + Q(k - 1) with
+// Q(m) = G(m + 1) + decay Q(m + 1).
+std::vector<double> leakFilteredCovariance(const std::vector<double>& cov, double decay) {
+    const std::size_t n = cov.size();
+    const double a = decay;
+    std::vector<double> q(n + 1, 0.0), out(n);
+    for (std::size_t m = n - 1; m-- > 0;) q[m] = cov[m + 1] + a * q[m + 1];
+    double d0 = cov[0], power = 1.0;
+    for (std::size_t d = 1; d < n; ++d) d0 += 2.0 * (power *= a) * cov[d];
+    out[0] = d0 / (1.0 - a * a);
+    for (std::size_t k = 1; k < n; ++k) out[k] = a * out[k - 1] + q[k - 1];
+    return out;
+}
 
 DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
                                           int lags) {

@@ -19,6 +19,10 @@ struct DiscreteGaussianSite {
     double gamma = 0.0;         // E phi'(x)
 };
 
+// The stationary autocovariance Delta(k), k < cov.size(), of x_n = sum_j decay^j y_{n-1-j} when y has the
+// autocovariance cov(k) (zero beyond its last lag): the leak of the recursion as a map on lag functions.
+std::vector<double> leakFilteredCovariance(const std::vector<double>& cov, double decay);
+
 // Iterated to its fixed point (max change of Delta below 1e-12 Delta(0)); C_phi as a function of Delta
 // comes from a Chebyshev interpolant of the Gaussian two-point average on [0, Delta(0)], refreshed
 // every iteration. White noise only. Throws std::domain_error when step is colored or the iteration does

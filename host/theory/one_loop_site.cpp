@@ -102,18 +102,13 @@ SiteTables siteTables(const Activation& phi, double g, const StepCoefficients& s
     return t;
 }
 
-// The stationary covariance of x_n = sum_j a^j y_{n-1-j} when y has covariance g^2 b^2 v(k): the map from a
-// stationary change of the population covariance to the change of the site's Delta (iterateSite's filter).
+// The change of the site's Delta under a stationary change v of the population covariance: the leak filter of
+// the field's change g^2 b^2 v.
 std::vector<double> filtered(const std::vector<double>& v, const SiteTables& t) {
-    const std::size_t n = v.size();
-    const double a = t.a, scale = t.g * t.g * t.b * t.b;
-    std::vector<double> q(n + 1, 0.0), out(n);
-    for (std::size_t m = n - 1; m-- > 0;) q[m] = scale * v[m + 1] + t.a * q[m + 1];
-    double d0 = scale * v[0], power = 1.0;
-    for (std::size_t d = 1; d < n; ++d) d0 += 2.0 * (power *= a) * scale * v[d];
-    out[0] = d0 / (1.0 - a * a);
-    for (std::size_t k = 1; k < n; ++k) out[k] = a * out[k - 1] + q[k - 1];
-    return out;
+    const double scale = t.g * t.g * t.b * t.b;
+    std::vector<double> cov(v.size());
+    std::transform(v.begin(), v.end(), cov.begin(), [scale](double e) { return scale * e; });
+    return leakFilteredCovariance(cov, t.a);
 }
 
 // F' on a stationary (lag) function: dF(k) = F1(k) dD(k) + 2 (dF/dD_tt)(k) dD(0), and q1 dD(0) at k = 0.
