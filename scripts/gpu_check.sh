@@ -5,7 +5,7 @@
 # suite with QUENCH_REQUIRE_GPU=1 (its CLI tests then run on the GPU through --backend auto).
 # Usage (on the GPU machine, from the repository root):
 #   scripts/gpu_check.sh [STAGES] [DEADLINE_S]
-#     STAGES: comma list of tests,bench,layouts,profile,bench_extra,storage,sanitize,ctest (default:
+#     STAGES: comma list of tests,bench,shapes,layouts,profile,bench_extra,storage,sanitize,ctest (default:
 #     tests,bench,storage,sanitize,ctest; stages run in that order)
 #     DEADLINE_S: the last stage (ctest) is cut to end by then (default 480)
 # With a bundle made by scripts/gpu_bundle.sh in .gpu/ it runs that build (for GPU machines without
@@ -71,6 +71,14 @@ if has bench; then
         --quench-json "$OUT/quench_bf16.json" \
         --peer-json "$OUT/torch_fp32.json" --peer-json "$logs/torch_bf16.json" >"$logs/merge.log" 2>&1
 fi
+if has shapes; then
+    # The on-chip kernel's other shapes (QUENCH_CUDA_ON_CHIP_SHAPE) on the on-chip cases, beside
+    # bench's default shape in the same call.
+    for shape in one_barrier one_barrier_r96 one_barrier_r64; do
+        QUENCH_CUDA_ON_CHIP_SHAPE=$shape stage "bench_$shape" 30 $bench --target-seconds 0.15 \
+            --cases 64:8192:1,64:8192:32,128:8192:1,128:8192:32 --json "$logs/quench_$shape.json"
+    done
+fi
 if has layouts; then
     # The four cuBLAS formulations of the coupling product (bench/gemm_layouts.cpp).
     layout_cases=128:8192:32,256:8192:32,512:4096:32,1024:1024:32,2048:256:32,4096:64:32,1024:1024:1,4096:64:1
@@ -84,6 +92,11 @@ if has profile; then
         --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis --section SchedulerStats)
     stage ncu_on_chip 90 ncu "${sections[@]}" --kernel-name regex:onChipSteps --launch-skip 2 --launch-count 1 \
         $bench --target-seconds 0.01 --cases 128:8192:1
+    for shape in one_barrier one_barrier_r64; do
+        QUENCH_CUDA_ON_CHIP_SHAPE=$shape stage "ncu_on_chip_$shape" 90 ncu "${sections[@]}" \
+            --kernel-name regex:onChipSteps --launch-skip 2 --launch-count 1 \
+            $bench --target-seconds 0.01 --cases 128:8192:1
+    done
     stage ncu_gemm_k32 90 ncu "${sections[@]}" --kernel-name regex:'gemm|xmma|Gemm' --launch-skip 12 \
         --launch-count 1 $bench --target-seconds 0.01 --cases 4096:64:32
     stage ncu_torch_k32 90 ncu "${sections[@]}" --kernel-name regex:'gemm|xmma|Gemm' --launch-skip 4 \
@@ -131,6 +144,11 @@ if has sanitize; then
                 compute-sanitizer --tool $tool --error-exitcode 9 "${tiny[@]}" "${extra[@]}"
             # racecheck looks at shared memory: the on-chip kernel and cuBLAS's, in the first two runs.
             [[ $tool == racecheck && $path == cublas ]] && break
+        done
+        # The on-chip kernel's other shapes at n = 100 (padded to 128, part of J_r in shared memory).
+        for shape in one_barrier one_barrier_r64; do
+            QUENCH_CUDA_ON_CHIP_SHAPE=$shape stage "${tool}_$shape" 60 \
+                compute-sanitizer --tool $tool --error-exitcode 9 "${tiny[@]}" --set network.n=100
         done
     done
 fi

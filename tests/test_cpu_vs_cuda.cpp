@@ -199,6 +199,60 @@ TEST_P(CpuVsCudaTest, FrequencyResolvedSeriesAgree) {
     expectSameStatisticsAndSeries(spec, 6);  // a(w), N dc2(w), PR(w)/N of x and phi
 }
 
+// Sets an environment variable for one scope and restores what was there.
+class ScopedEnvironment {
+public:
+    ScopedEnvironment(const char* name, const char* value) : name_(name) {
+        const char* old = std::getenv(name);
+        had_ = old != nullptr;
+        if (had_) old_ = old;
+        ::setenv(name, value, 1);
+    }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+    ~ScopedEnvironment() {
+        if (had_)
+            ::setenv(name_, old_.c_str(), 1);
+        else
+            ::unsetenv(name_);
+    }
+
+private:
+    const char* name_;
+    bool had_ = false;
+    std::string old_;
+};
+
+// Every shape of the on-chip kernel (QUENCH_CUDA_ON_CHIP_SHAPE) at the three padded widths, with one
+// and three trials and 7 steps between samples, so that the noise ring wraps inside a launch: one
+// barrier or two, all of row i in registers or part of it in shared memory, the same statistics.
+TEST_P(CpuVsCudaTest, EveryOnChipShapeGivesTheCpuStatistics) {
+    if (GetParam() != Precision::Fp32) GTEST_SKIP() << "the on-chip path is FP32 only";
+    for (const int n : {20, 48, 100}) {
+        for (const int trials : {1, 3}) {
+            EnsembleSpec spec = smallLinearSpec(n, 0.6);
+            spec.network.activation.kind = ActivationKind::Tanh;
+            spec.integration.t_burn = 2.0;
+            spec.integration.t_max = 30.0;
+            spec.integration.t_bin = 6.0;
+            spec.integration.sample_interval = 0.14;
+            spec.ensemble.realizations = 3;
+            spec.ensemble.trials = trials;
+            const std::vector<RealizationResult> cpu = run(BackendKind::Cpu, spec);
+            for (const char* shape : {"two_barriers", "one_barrier", "one_barrier_r96", "one_barrier_r64"}) {
+                SCOPED_TRACE(::testing::Message() << "n = " << n << ", trials = " << trials << ", " << shape);
+                const ScopedEnvironment chosen("QUENCH_CUDA_ON_CHIP_SHAPE", shape);
+                const std::unique_ptr<Backend> cuda = makeBackend(BackendKind::Cuda);
+                spec.integration.precision = Precision::Fp32;
+                expectSameStatistics(cpu, cuda->run(spec, {}));
+                EXPECT_NE(cuda->description().find(std::string("on-chip kernel, ") + shape),
+                          std::string::npos)
+                    << cuda->description();
+            }
+        }
+    }
+}
+
 // Cutting the ensemble into several waves (a small memory budget): results agree to rounding (the
 // tolerance above), not bit for bit, because cuBLAS chooses its GEMM kernel by the batch count and
 // another kernel sums in another order: FP32 on an H100, FP32 and FP64 on an H200 (2026-11-26; the

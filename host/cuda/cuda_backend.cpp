@@ -623,7 +623,8 @@ std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const 
     const WavePlan plan = planWaves(spec, info.free_bytes);
     std::string why;
     step_path_ = chooseStepPath(spec, &why) == StepPath::OnChip
-                     ? "on-chip kernel (J_r in registers, many steps per launch)"
+                     ? fmt::format("on-chip kernel, {} (J_r on chip, many steps per launch)",
+                                   onChipShapeName(spec.network.n))
                      : fmt::format("cuBLAS batched GEMM ({})", why);
     wave_plan_ =
         fmt::format("{} realization(s) per wave, {} wave(s), {:.3f} GiB per realization, budget {:.2f} GiB",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -54,7 +55,29 @@ bool fusedUpdate() {
     throw ConfigError("QUENCH_CUDA_FUSED_UPDATE", value, "0 or 1");
 }
 
+std::string_view requestedOnChipShape() {
+    const char* value = std::getenv("QUENCH_CUDA_ON_CHIP_SHAPE");
+    return value == nullptr ? std::string_view("two_barriers") : std::string_view(value);
+}
+
 }  // namespace
+
+kernels::OnChipShape onChipShape(int n) {
+    const std::string_view name = requestedOnChipShape();
+    const int width = n <= 32 ? 32 : (n <= 64 ? 64 : kernels::kOnChipMaxN);
+    kernels::OnChipShape shape{name != "two_barriers", width};
+    if (name == "one_barrier_r96" || name == "one_barrier_r64")
+        shape.register_columns = std::min(width, name == "one_barrier_r96" ? 96 : 64);
+    else if (name != "two_barriers" && name != "one_barrier")
+        throw ConfigError("QUENCH_CUDA_ON_CHIP_SHAPE", std::string(name),
+                          "one of two_barriers, one_barrier, one_barrier_r96, one_barrier_r64");
+    return shape;
+}
+
+std::string onChipShapeName(int n) {
+    onChipShape(n);  // refuses a name it does not know
+    return std::string(requestedOnChipShape());
+}
 
 bool rowMajorCouplings(int trials, CouplingStorage storage) {
     return trials == 1 && storage == CouplingStorage::Full;
@@ -82,7 +105,8 @@ StepPath chooseStepPath(const EnsembleSpec& spec, std::string* why) {
     if (spec.network.n > kernels::kOnChipMaxN)
         return refuse(fmt::format("n = {} > {} (J_r does not fit in one block's registers)", spec.network.n,
                                   kernels::kOnChipMaxN));
-    const std::size_t shared = kernels::onChipSharedBytes(spec.network.n, spec.ensemble.trials, true);
+    const std::size_t shared =
+        kernels::onChipSharedBytes(spec.network.n, spec.ensemble.trials, true, onChipShape(spec.network.n));
     const std::size_t limit = currentDeviceInfo().shared_bytes_per_block;
     if (shared > limit)
         return refuse(fmt::format("{} trials need {} bytes of shared memory per block, the device allows {}",
@@ -360,6 +384,7 @@ void StepEngine<Real>::advanceOnChip(std::int64_t begin, std::int64_t end, doubl
     p.dt = spec_.integration.dt;
     p.storage = storage_;
     p.row_major = row_major_ ? 1 : 0;
+    p.shape = onChipShape(n_);
     if constexpr (std::is_same_v<Real, float>)
         QUENCH_CUDA_CHECK(kernels::launchOnChipSteps(p, j_.data(), j16_.data(), x_.data(), bin_x, bin_phi,
                                                      first_bad_step_.data(), stream_));

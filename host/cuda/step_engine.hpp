@@ -11,17 +11,22 @@
 //    accumulation) and one update kernel, which also writes phi of the new state; an activation
 //    kernel runs only where phi is stale (after start() or the on-chip path) or bins are measured;
 //  - on chip (kernels/on_chip_steps.cu): for FP32, n <= 128, white noise, homogeneous neurons, one block per
-//    realization keeps its J_r in registers and runs many steps per launch. Its sums run in another
-//    order than cuBLAS's, so the two paths agree to rounding, not bit for bit.
+//    realization keeps its J_r on chip (kernels/on_chip_steps.cuh) and runs many steps per launch. Its sums
+//    run in another order than cuBLAS's, so the two paths agree to rounding, not bit for bit.
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "cuda/cuda_check.hpp"
 #include "quench/ensemble_spec.hpp"
 #include "step_coefficients.hpp"
+
+namespace quench::kernels {
+struct OnChipShape;  // kernels/on_chip_steps.cuh
+}
 
 namespace quench::cuda {
 
@@ -37,6 +42,13 @@ namespace quench::cuda {
 bool rowMajorCouplings(int trials, CouplingStorage storage);
 
 // Which path StepEngine::advance() takes.
+// The on-chip kernel's shape (kernels::OnChipShape) and its name. QUENCH_CUDA_ON_CHIP_SHAPE =
+// two_barriers | one_barrier | one_barrier_r96 | one_barrier_r64 (default two_barriers) is a
+// developer's switch between them: r96 and r64 keep that many of row i's 128 columns in registers
+// (all of them at n <= 64).
+kernels::OnChipShape onChipShape(int n);
+std::string onChipShapeName(int n);
+
 enum class StepPath { Cublas, OnChip };
 const char* stepPathName(StepPath path);
 
