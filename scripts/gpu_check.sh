@@ -72,9 +72,10 @@ if has bench; then
         --peer-json "$OUT/torch_fp32.json" --peer-json "$logs/torch_bf16.json" >"$logs/merge.log" 2>&1
 fi
 if has shapes; then
-    # The on-chip kernel's other shapes (QUENCH_CUDA_ON_CHIP_SHAPE) on the on-chip cases, beside
-    # bench's default shape in the same call.
-    for shape in one_barrier one_barrier_r96 one_barrier_r64; do
+    # The on-chip kernel's shapes (QUENCH_CUDA_ON_CHIP_SHAPE): each against the CPU, then each on the
+    # on-chip cases in the same call.
+    stage tests_shapes 60 $tests --gtest_filter='*EveryOnChipShape*'
+    for shape in two_barriers one_barrier one_barrier_r96 one_barrier_r64; do
         QUENCH_CUDA_ON_CHIP_SHAPE=$shape stage "bench_$shape" 30 $bench --target-seconds 0.15 \
             --cases 64:8192:1,64:8192:32,128:8192:1,128:8192:32 --json "$logs/quench_$shape.json"
     done

@@ -233,8 +233,8 @@ TEST_P(CpuVsCudaTest, EveryOnChipShapeGivesTheCpuStatistics) {
             EnsembleSpec spec = smallLinearSpec(n, 0.6);
             spec.network.activation.kind = ActivationKind::Tanh;
             spec.integration.t_burn = 2.0;
-            spec.integration.t_max = 30.0;
-            spec.integration.t_bin = 6.0;
+            spec.integration.t_max = 24.0;
+            spec.integration.t_bin = 3.0;
             spec.integration.sample_interval = 0.14;
             spec.ensemble.realizations = 3;
             spec.ensemble.trials = trials;
