@@ -149,7 +149,7 @@ nlohmann::json runCase(const Case& c, const quench::EnsembleSpec& spec, double b
     out["r"] = c.r;
     out["k"] = c.k;
     out["path"] = quench::cuda::stepPathName(engine.path());
-    if (on_chip) out["on_chip_shape"] = quench::cuda::onChipShapeName(c.n);
+    if (on_chip) out["on_chip_shape"] = quench::cuda::onChipShapeName(c.n, c.k);
     out["steps_timed"] = per_repeat;
     out["seconds_per_step"] = seconds;
     out["neuron_steps_per_s"] = n * k * r / seconds;

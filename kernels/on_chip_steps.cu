@@ -224,9 +224,9 @@ cudaError_t launchShape(const OnChipStepParams& p, const float* j, const std::ui
     return cudaGetLastError();
 }
 
-// Blocks of W threads an SM should hold with every column in registers: what the compiler reaches
-// unasked for the two-barrier kernel (168, 122 and 72 registers a thread; 80 at W = 32, where 72 spills),
-// which it otherwise gives up for the one-barrier kernel's or the ring's few extra values.
+// Blocks of W threads an SM should hold with every column in registers (168, 126 and 80 registers a
+// thread at W = 128, 64, 32). Unasked, nvcc gives these kernels 196-200, 144-149 and 112-120 (it had
+// given 168, 122 and 72 before the noise ring and the one-barrier variant), one block fewer at W = 128.
 template <int W>
 constexpr int kAllRegisterBlocks = W == kOnChipMaxN ? 3 : (W == 64 ? 8 : 24);
 

@@ -15,6 +15,10 @@
 #include <string>
 
 #include "backend_fixture.hpp"
+#ifdef QUENCH_HAVE_CUDA
+#include "cuda/step_engine.hpp"
+#include "on_chip_steps.cuh"
+#endif
 #include "quench/error.hpp"
 #include "quench/neuron_parameters.hpp"
 
@@ -298,6 +302,34 @@ std::string precisionName(const ::testing::TestParamInfo<Precision>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Precisions, CpuVsCudaTest, ::testing::Values(Precision::Fp32, Precision::Fp64),
                          precisionName);
+
+#ifdef QUENCH_HAVE_CUDA
+// Runs everywhere (host code): the default shape is the fastest measured, one barrier with 96 of 128
+// columns in registers for one trial above n = 64 and two barriers elsewhere; the switch names its
+// shape, and an unknown name is refused naming the variable.
+TEST(OnChipShape, DefaultsToTheFastestMeasuredAndHonoursTheSwitch) {
+    const ScopedEnvironment unset("QUENCH_CUDA_ON_CHIP_SHAPE", "auto");
+    EXPECT_EQ(cuda::onChipShapeName(128, 1), "one_barrier_r96");
+    EXPECT_EQ(cuda::onChipShape(100, 1).register_columns, 96);
+    EXPECT_EQ(cuda::onChipShape(100, 1).one_barrier, 1);
+    EXPECT_EQ(cuda::onChipShapeName(64, 1), "two_barriers");
+    EXPECT_EQ(cuda::onChipShapeName(128, 32), "two_barriers");
+    EXPECT_EQ(cuda::onChipShape(128, 32).register_columns, 128);
+    {
+        const ScopedEnvironment chosen("QUENCH_CUDA_ON_CHIP_SHAPE", "one_barrier_r64");
+        EXPECT_EQ(cuda::onChipShape(48, 3).register_columns, 64);  // all of the padded width
+        EXPECT_EQ(cuda::onChipShape(120, 3).register_columns, 64);
+    }
+    const ScopedEnvironment wrong("QUENCH_CUDA_ON_CHIP_SHAPE", "three_barriers");
+    try {
+        cuda::onChipShape(128, 1);
+        FAIL() << "an unknown shape was accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("QUENCH_CUDA_ON_CHIP_SHAPE"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("three_barriers"), std::string::npos) << e.what();
+    }
+}
+#endif
 
 // Runs everywhere: without a usable device the CUDA backend refuses with the reason instead of
 // crashing, and a build with nvcc lists it.

@@ -624,7 +624,7 @@ std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const 
     std::string why;
     step_path_ = chooseStepPath(spec, &why) == StepPath::OnChip
                      ? fmt::format("on-chip kernel, {} (J_r on chip, many steps per launch)",
-                                   onChipShapeName(spec.network.n))
+                                   onChipShapeName(spec.network.n, spec.ensemble.trials))
                      : fmt::format("cuBLAS batched GEMM ({})", why);
     wave_plan_ =
         fmt::format("{} realization(s) per wave, {} wave(s), {:.3f} GiB per realization, budget {:.2f} GiB",

@@ -55,28 +55,33 @@ bool fusedUpdate() {
     throw ConfigError("QUENCH_CUDA_FUSED_UPDATE", value, "0 or 1");
 }
 
-std::string_view requestedOnChipShape() {
+// The shape the on-chip kernel takes at (n, trials): QUENCH_CUDA_ON_CHIP_SHAPE, or by default the
+// fastest measured (H200, 2026-11-27, bench/README.md): one barrier with 96 of 128 columns in registers
+// for one trial above n = 64 (3.5 % over two barriers at n = 128), two barriers everywhere else (the
+// one-barrier shapes' larger shared memory costs resident blocks: 23-46 % slower at 32 trials).
+std::string_view onChipShapeNameAt(int n, int trials) {
     const char* value = std::getenv("QUENCH_CUDA_ON_CHIP_SHAPE");
-    return value == nullptr ? std::string_view("two_barriers") : std::string_view(value);
+    if (value != nullptr && std::string_view(value) != "auto") return value;
+    return trials == 1 && n > 64 ? "one_barrier_r96" : "two_barriers";
 }
 
 }  // namespace
 
-kernels::OnChipShape onChipShape(int n) {
-    const std::string_view name = requestedOnChipShape();
+kernels::OnChipShape onChipShape(int n, int trials) {
+    const std::string_view name = onChipShapeNameAt(n, trials);
     const int width = n <= 32 ? 32 : (n <= 64 ? 64 : kernels::kOnChipMaxN);
     kernels::OnChipShape shape{name != "two_barriers", width};
     if (name == "one_barrier_r96" || name == "one_barrier_r64")
         shape.register_columns = std::min(width, name == "one_barrier_r96" ? 96 : 64);
     else if (name != "two_barriers" && name != "one_barrier")
         throw ConfigError("QUENCH_CUDA_ON_CHIP_SHAPE", std::string(name),
-                          "one of two_barriers, one_barrier, one_barrier_r96, one_barrier_r64");
+                          "one of auto, two_barriers, one_barrier, one_barrier_r96, one_barrier_r64");
     return shape;
 }
 
-std::string onChipShapeName(int n) {
-    onChipShape(n);  // refuses a name it does not know
-    return std::string(requestedOnChipShape());
+std::string onChipShapeName(int n, int trials) {
+    onChipShape(n, trials);  // refuses a name it does not know
+    return std::string(onChipShapeNameAt(n, trials));
 }
 
 bool rowMajorCouplings(int trials, CouplingStorage storage) {
@@ -103,10 +108,10 @@ StepPath chooseStepPath(const EnsembleSpec& spec, std::string* why) {
     if (heterogeneousNeurons(spec))
         return refuse("per-neuron gains and time constants run on the cuBLAS path (its elementwise kernels)");
     if (spec.network.n > kernels::kOnChipMaxN)
-        return refuse(fmt::format("n = {} > {} (J_r does not fit in one block's registers)", spec.network.n,
-                                  kernels::kOnChipMaxN));
-    const std::size_t shared =
-        kernels::onChipSharedBytes(spec.network.n, spec.ensemble.trials, true, onChipShape(spec.network.n));
+        return refuse(fmt::format("n = {} > {} (J_r does not fit in one block's registers and shared memory)",
+                                  spec.network.n, kernels::kOnChipMaxN));
+    const std::size_t shared = kernels::onChipSharedBytes(spec.network.n, spec.ensemble.trials, true,
+                                                          onChipShape(spec.network.n, spec.ensemble.trials));
     const std::size_t limit = currentDeviceInfo().shared_bytes_per_block;
     if (shared > limit)
         return refuse(fmt::format("{} trials need {} bytes of shared memory per block, the device allows {}",
@@ -384,7 +389,7 @@ void StepEngine<Real>::advanceOnChip(std::int64_t begin, std::int64_t end, doubl
     p.dt = spec_.integration.dt;
     p.storage = storage_;
     p.row_major = row_major_ ? 1 : 0;
-    p.shape = onChipShape(n_);
+    p.shape = onChipShape(n_, k_);
     if constexpr (std::is_same_v<Real, float>)
         QUENCH_CUDA_CHECK(kernels::launchOnChipSteps(p, j_.data(), j16_.data(), x_.data(), bin_x, bin_phi,
                                                      first_bad_step_.data(), stream_));

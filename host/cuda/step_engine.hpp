@@ -42,12 +42,12 @@ namespace quench::cuda {
 bool rowMajorCouplings(int trials, CouplingStorage storage);
 
 // Which path StepEngine::advance() takes.
-// The on-chip kernel's shape (kernels::OnChipShape) and its name. QUENCH_CUDA_ON_CHIP_SHAPE =
-// two_barriers | one_barrier | one_barrier_r96 | one_barrier_r64 (default two_barriers) is a
-// developer's switch between them: r96 and r64 keep that many of row i's 128 columns in registers
-// (all of them at n <= 64).
-kernels::OnChipShape onChipShape(int n);
-std::string onChipShapeName(int n);
+// The on-chip kernel's shape (kernels::OnChipShape) at (n, trials), and its name.
+// QUENCH_CUDA_ON_CHIP_SHAPE = auto | two_barriers | one_barrier | one_barrier_r96 | one_barrier_r64
+// (default auto, the fastest measured) is a developer's switch between them: r96 and r64 keep that
+// many of row i's 128 columns in registers (all of them at n <= 64).
+kernels::OnChipShape onChipShape(int n, int trials);
+std::string onChipShapeName(int n, int trials);
 
 enum class StepPath { Cublas, OnChip };
 const char* stepPathName(StepPath path);
