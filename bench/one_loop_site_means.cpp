@@ -1,8 +1,8 @@
 // The one-loop (1/N) coefficients of the single-site means of an iid (eta = 0) network with the Gaussian
-// diagonal, as the simulator integrates it (host/theory/one_loop_site.hpp; docs/theory/one_loop_site.md):
-// c in E_J[S](N) = S(infinity) + c / N for the ET and ZF auto means of x and phi, with Monte-Carlo standard
-// errors. `quench theory --order 1` reports the same numbers; this tool takes a list of g and the sampling
-// options, for the doc's tables.
+// or (--zero-diagonal) the zero diagonal, white or (--tau) Ornstein-Uhlenbeck noise, as the simulator
+// integrates it (host/theory/one_loop_site.hpp; docs/theory/one_loop_site.md): c in E_J[S](N) = S(infinity) +
+// c / N for the ET and ZF auto means of x and phi, with Monte-Carlo standard errors. `quench theory --order
+// 1` reports the same numbers; this tool takes a list of g and the sampling options, for the doc's tables.
 //   quench_one_loop_site_means --activation tanh --g 1,1.5,2 --dt 0.05
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -20,30 +20,40 @@ int main(int argc, char** argv) {
     CLI::App app{"one-loop 1/N coefficients of the single-site means (iid couplings, eta = 0)"};
     std::string activation = "tanh";
     std::vector<double> gs = {1.0};
-    double sigma = 1.0, dt = 0.05;
+    double sigma = 1.0, tau = 0.0, dt = 0.05;
+    bool zero_diagonal = false;
     quench::theory::detail::OneLoopOptions options;
     app.add_option("--activation", activation, "tanh, erf, pade (tanh_3_2) or linear");
     app.add_option("--g", gs, "couplings, comma separated")->delimiter(',');
-    app.add_option("--sigma", sigma, "white-noise amplitude");
+    app.add_option("--sigma", sigma, "noise amplitude");
+    app.add_option("--tau", tau, "Ornstein-Uhlenbeck noise correlation time (0: white noise)")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--dt", dt, "integration step (exponential Euler)")->check(CLI::PositiveNumber);
     app.add_option("--window", options.window, "lags kept, in time units")->check(CLI::PositiveNumber);
     app.add_option("--paths", options.paths, "sample paths of the N = infinity site")
         ->check(CLI::Range(2, 1 << 20));
     app.add_option("--steps", options.steps, "kept steps per path")->check(CLI::Range(1, 1 << 26));
     app.add_option("--seed", options.seed, "seed of the sample paths");
+    app.add_flag("--zero-diagonal", zero_diagonal,
+                 "J_ii = 0 (coupling.zero_diagonal) instead of N(0, g^2/N)");
     CLI11_PARSE(app, argc, argv);
     using namespace quench;
     const Activation phi = bench::activationFromName(activation, 0.5);
     EnsembleSpec spec;
     spec.integration.dt = dt;
     spec.noise.sigma = sigma;
+    spec.noise.tau = tau;
     const StepCoefficients step = stepCoefficients(spec);
-    fmt::print("# {} sigma {} dt {} window {} paths {} steps {} seed {}: c in S(N) = S_inf + c/N (+- se)\n",
-               activation, sigma, dt, options.window, options.paths, options.steps, options.seed);
+    fmt::print("# {} sigma {} tau {} dt {} {} diagonal, window {} paths {} steps {} seed {}: ", activation,
+               sigma, tau, dt, zero_diagonal ? "zero" : "Gaussian", options.window, options.paths,
+               options.steps, options.seed);
+    fmt::print("c in S(N) = S_inf + c/N (+- se)\n");
+    const theory::DiagonalConvention diagonal =
+        zero_diagonal ? theory::DiagonalConvention::Zero : theory::DiagonalConvention::Gaussian;
     fmt::print("# g lags x_et_a phi_et_a x_zf_a phi_zf_a seconds\n");
     for (const double g : gs) {
         const auto start = std::chrono::steady_clock::now();
-        const auto c = theory::detail::oneLoopSiteMeans(phi, g, step, dt, options);
+        const auto c = theory::detail::oneLoopSiteMeans(phi, g, step, dt, diagonal, options);
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const auto cell = [](const theory::detail::OneLoopValue& v) {

@@ -308,7 +308,7 @@ INSTANTIATE_TEST_SUITE_P(Precisions, CpuVsCudaTest, ::testing::Values(Precision:
 // columns in registers for one trial above n = 64 and two barriers elsewhere; the switch names its
 // shape, and an unknown name is refused naming the variable.
 TEST(OnChipShape, DefaultsToTheFastestMeasuredAndHonoursTheSwitch) {
-    const ScopedEnvironment unset("QUENCH_CUDA_ON_CHIP_SHAPE", "auto");
+    const ScopedEnvironment automatic("QUENCH_CUDA_ON_CHIP_SHAPE", "auto");
     EXPECT_EQ(cuda::onChipShapeName(128, 1), "one_barrier_r96");
     EXPECT_EQ(cuda::onChipShape(100, 1).register_columns, 96);
     EXPECT_EQ(cuda::onChipShape(100, 1).one_barrier, 1);

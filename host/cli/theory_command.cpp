@@ -288,7 +288,7 @@ An absent value is never guessed: the CSV cell is empty and the JSON "omitted" l
 With --order 1 every statistic S above is followed by S.one_over_n (CSV column V.C.S.one_over_n, JSON key
 one_over_n inside S with value and tag): the coefficient c in E_J[S](N) = S(infinity) + c/N + O(1/N^2) of the
 disorder average (linear networks with iid Gaussian J, docs/theory/linear_finite_size.md; for iid nonlinear
-networks with the Gaussian diagonal and white noise, tanh, erf or Pade, the ET auto_mean and m1 of x and phi
+networks (eta = 0, either diagonal, white or OU noise) with tanh, erf or Pade, the ET auto_mean and m1 of x and phi
 only, from the one-loop expansion sampled over the N = infinity site, tag derived with its "se": seconds a
 point at dt = 0.05, docs/theory/one_loop_site.md). auto_var has a 1/N term though its limit is 0; cross_var
 and pr have none (see n_cross_var and pr_over_n).

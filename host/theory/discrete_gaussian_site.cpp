@@ -55,17 +55,18 @@ private:
 };
 
 // The fixed point, iterated from `delta` (any decaying start; its length is the number of lags):
-// y_n = drive h_n + kick eps_n has covariance G(k) = drive^2 g^2 C_phi(k) + kick^2 [k = 0], and Delta is
-// leakFilteredCovariance(G).
+// y_n = drive (h_n + eta_n) + kick eps_n has covariance G(k) = drive^2 g^2 C_phi(k) + N(k), N the noise's
+// (inputNoiseCovariance), and Delta is leakFilteredCovariance(G).
 DiscreteGaussianSite iterateSite(const Activation& phi, double g, const StepCoefficients& step,
                                  std::vector<double> delta) {
     const std::size_t n = delta.size();
-    const double a = step.decay, b = step.drive_gain, s = step.kick;
-    std::vector<double> cov(n);
+    const double a = step.decay, b = step.drive_gain;
+    std::vector<double> cov(n), noise(n);
+    for (std::size_t k = 0; k < n; ++k) noise[k] = inputNoiseCovariance(step, static_cast<int>(k));
     double change = 1.0;
     for (int it = 0; it < 2000 && change > 1e-12 * delta[0]; ++it) {
         const TwoPointInterpolant f(phi, delta[0]);
-        for (std::size_t k = 0; k < n; ++k) cov[k] = b * b * g * g * f(delta[k]) + (k == 0 ? s * s : 0.0);
+        for (std::size_t k = 0; k < n; ++k) cov[k] = b * b * g * g * f(delta[k]) + noise[k];
         const std::vector<double> next = leakFilteredCovariance(cov, a);
         change = 0.0;
         for (std::size_t k = 0; k < n; ++k) {
@@ -85,6 +86,12 @@ DiscreteGaussianSite iterateSite(const Activation& phi, double g, const StepCoef
 
 }  // namespace
 
+double inputNoiseCovariance(const StepCoefficients& step, int k) {
+    if (!step.colored) return k == 0 ? step.kick * step.kick : 0.0;
+    const double rho = step.ou_decay, variance = step.ou_kick * step.ou_kick / (1.0 - rho * rho);
+    return step.drive_gain * step.drive_gain * variance * std::pow(rho, static_cast<double>(k));
+}
+
 // Delta(0) = (G(0) + 2 sum_d decay^d G(d)) / (1 - decay^2) and Delta(k) = decay Delta(k - 1) + Q(k - 1) with
 // Q(m) = G(m + 1) + decay Q(m + 1).
 std::vector<double> leakFilteredCovariance(const std::vector<double>& cov, double decay) {
@@ -101,7 +108,6 @@ std::vector<double> leakFilteredCovariance(const std::vector<double>& cov, doubl
 
 DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
                                           int lags) {
-    if (step.colored) throw std::domain_error("the discrete Gaussian site is derived for white noise only");
     if (lags < 2) throw std::domain_error("the discrete Gaussian site needs at least 2 lags");
     std::vector<double> start(static_cast<std::size_t>(lags));
     for (std::size_t k = 0; k < start.size(); ++k) start[k] = std::pow(step.decay, static_cast<double>(k));

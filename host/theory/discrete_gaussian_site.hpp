@@ -1,10 +1,10 @@
 #pragma once
 // The N = infinity single site of an iid (eta = 0) network as the simulator integrates it: the recursion
-// x' = decay x + drive h + kick eps with white noise, at the run's dt, without sampling. There the site is
-// Gaussian (no reaction), so its autocovariance follows from a recursion (docs/theory/sampled_dmft.md,
-// section 6), and its four-point statistics from the linear-response network with the exact response
-// gamma drive decay^(k-1) and residual. The continuous-time DMFT (dmft.hpp) is its dt -> 0 limit; at
-// dt = 0.05 the four-point statistics differ from it by a few per cent.
+// x' = decay x + drive (h + eta) + kick eps with white (kick eps) or Ornstein-Uhlenbeck (eta) noise, at the
+// run's dt, without sampling. There the site is Gaussian (no reaction), so its autocovariance follows from a
+// recursion (docs/theory/sampled_dmft.md, section 6), and its four-point statistics from the linear-response
+// network with the exact response gamma drive decay^(k-1) and residual. The continuous-time DMFT (dmft.hpp)
+// is its dt -> 0 limit; at dt = 0.05 the four-point statistics differ from it by a few per cent.
 #include <vector>
 
 #include "../step_coefficients.hpp"
@@ -23,10 +23,13 @@ struct DiscreteGaussianSite {
 // autocovariance cov(k) (zero beyond its last lag): the leak of the recursion as a map on lag functions.
 std::vector<double> leakFilteredCovariance(const std::vector<double>& cov, double decay);
 
+// The covariance at lag k of what the noise adds to x' - decay x: kick^2 [k = 0] for white noise, drive^2
+// Cov(eta_n, eta_{n+k}) for the stationary OU input.
+double inputNoiseCovariance(const StepCoefficients& step, int k);
+
 // Iterated to its fixed point (max change of Delta below 1e-12 Delta(0)); C_phi as a function of Delta
 // comes from a Chebyshev interpolant of the Gaussian two-point average on [0, Delta(0)], refreshed
-// every iteration. White noise only. Throws std::domain_error when step is colored or the iteration does
-// not settle.
+// every iteration. Throws std::domain_error when the iteration does not settle.
 DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
                                           int lags);
 

@@ -123,10 +123,13 @@ std::vector<double> fPrime(const std::vector<double>& v, const SiteTables& t) {
 // The causal recursion delta C = p + F' delta C (section 5), one row per step: after step(), d()[j] is
 // delta D(n, n - j) and past()[j] is delta D(n - j, n - j), j = 0..L. delta D(t, s) = g^2 b^2 sum_{k,l >= 1}
 // a^(k+l-2) delta C(t - k, s - l) is carried by the row filter N(t, s) = sum_l a^(l-1) b delta C(t, s - l).
+//
+// A direct Marcher leaves out F' (delta C = p): its delta D is the identity part of the response, what a
+// site's own products do to its own field through J_ii alone, which the zero diagonal removes (section 9).
 class Marcher {
 public:
-    explicit Marcher(const SiteTables& t)
-        : t_(t), c_(size()), d_(size()), n_row_(size()), ring_(size()), past_(size()) {}
+    explicit Marcher(const SiteTables& t, bool direct = false)
+        : t_(t), direct_(direct), c_(size()), d_(size()), n_row_(size()), ring_(size()), past_(size()) {}
 
     void step(const double* source) {
         const int L = t_.L;
@@ -139,8 +142,12 @@ public:
         ring_[static_cast<std::size_t>(n_ % (L + 1))] = d_[0];
         for (int j = 0; j <= L; ++j)
             past_[j] = n_ - j >= 0 ? ring_[static_cast<std::size_t>((n_ - j) % (L + 1))] : 0.0;
-        c_[0] = t_.q1 * d_[0];
-        for (int j = 1; j <= L; ++j) c_[j] = t_.f1[j] * d_[j] + t_.half_f2[j] * (d_[0] + past_[j]);
+        if (direct_) {
+            std::fill(c_.begin(), c_.end(), 0.0);
+        } else {
+            c_[0] = t_.q1 * d_[0];
+            for (int j = 1; j <= L; ++j) c_[j] = t_.f1[j] * d_[j] + t_.half_f2[j] * (d_[0] + past_[j]);
+        }
         if (source != nullptr)
             for (int j = 0; j <= L; ++j) c_[j] += source[j];
     }
@@ -150,28 +157,34 @@ public:
 private:
     std::size_t size() const { return static_cast<std::size_t>(t_.L + 1); }
     const SiteTables& t_;
+    const bool direct_;
     std::vector<double> c_, d_, n_row_, ring_, past_;
     long n_ = -1;
 };
 
 // The entries of the self-response kernel M (below) that the unit source at lag l of row 0 reaches, added to
-// m (row-major, `width` columns).
-void addSourceResponse(const SiteTables& t, int l, int width, std::vector<double>& m) {
+// m (row-major, `width` columns). With the zero diagonal, without the direct response.
+void addSourceResponse(const SiteTables& t, int l, int width, bool zero_diagonal, std::vector<double>& m) {
     const int L = t.L;
     const auto at = [&](int i, int j) -> double& { return m[static_cast<std::size_t>(i * width + j)]; };
     std::vector<double> unit(static_cast<std::size_t>(L + 1), 0.0);
     unit[static_cast<std::size_t>(l)] = 1.0;
-    Marcher marcher(t);
+    Marcher marcher(t), direct(t, true);
     marcher.step(unit.data());  // the source's row: the pair {w, w - l} with w = row 0
+    if (zero_diagonal) direct.step(unit.data());
     for (int n = 1; n <= L; ++n) {
         marcher.step(nullptr);
-        const std::vector<double>& d = marcher.d();
+        if (zero_diagonal) direct.step(nullptr);
+        const auto d = [&](int j) {
+            const std::size_t u = static_cast<std::size_t>(j);
+            return marcher.d()[u] - (zero_diagonal ? direct.d()[u] : 0.0);
+        };
         if (l == 0) {
-            at(n, n) += 2.0 * d[static_cast<std::size_t>(n)];
+            at(n, n) += 2.0 * d(n);
             continue;
         }
-        at(n, n + l) += d[static_cast<std::size_t>(n)];                      // response at (w + n, w): l >= 1
-        if (n + l <= L) at(n + l, n) += d[static_cast<std::size_t>(n + l)];  // pair {w', w' + l}, w' = -l
+        at(n, n + l) += d(n);                      // response at (w + n, w): l >= 1
+        if (n + l <= L) at(n + l, n) += d(n + l);  // pair {w', w' + l}, w' = -l
     }
 }
 
@@ -179,13 +192,13 @@ void addSourceResponse(const SiteTables& t, int l, int width, std::vector<double
 // j) with M(m, m + l) the response of delta D at (t, t - m) to a unit source at C(t - m, t - m - l) (l of
 // either sign, the pair's later time before t) and 2 M(m, m) that to the diagonal source. Rows i = 1..L,
 // columns j = 0..2L. Each source writes its own entries, so the sources are shared out among threads.
-std::vector<double> selfResponseKernel(const SiteTables& t, int workers) {
+std::vector<double> selfResponseKernel(const SiteTables& t, int workers, bool zero_diagonal) {
     const int L = t.L, width = 2 * L + 1;
     std::vector<double> m(static_cast<std::size_t>((L + 1) * width), 0.0);
     std::vector<std::future<void>> jobs;
     for (int w = 0; w < workers; ++w)
-        jobs.push_back(std::async(std::launch::async, [&t, &m, L, width, w, workers] {
-            for (int l = w; l <= L; l += workers) addSourceResponse(t, l, width, m);
+        jobs.push_back(std::async(std::launch::async, [&t, &m, L, width, w, workers, zero_diagonal] {
+            for (int l = w; l <= L; l += workers) addSourceResponse(t, l, width, zero_diagonal, m);
         }));
     for (std::future<void>& job : jobs) job.get();
     return m;
@@ -200,11 +213,13 @@ struct PathSums {
 
 class PathSampler {
 public:
-    PathSampler(const Activation& phi, const SiteTables& t, const std::vector<double>& kernel,
-                const OneLoopOptions& options)
+    PathSampler(const Activation& phi, const SiteTables& t, const StepCoefficients& step,
+                const std::vector<double>& kernel, const OneLoopOptions& options, bool zero_diagonal)
         : phi_(phi),
           t_(t),
+          step_(step),
           options_(options),
+          zero_diagonal_(zero_diagonal),
           warm_(3 * t.L),
           keep_(3 * t.L + options.steps),
           burn_(static_cast<int>(std::ceil(20.0 / t.dt))),
@@ -223,16 +238,19 @@ public:
     }
 
 private:
-    // sqrt of the eigenvalues of the circulant covariance g^2 C_phi (lags beyond L: 0), divided by its
-    // length.
+    // sqrt of the eigenvalues of the circulant covariance of the site's input: g^2 C_phi (lags beyond L: 0)
+    // plus, for colored noise, the Ornstein-Uhlenbeck input's at every lag (its memory may outlast the
+    // window), divided by its length.
     void fieldAmplitudes() {
         const std::size_t p = field_.size();
         double* real = field_.real();
         std::fill(real, real + p, 0.0);
-        for (int k = 0; k <= t_.L; ++k) {
-            const double c = t_.g * t_.g * t_.f[static_cast<std::size_t>(k)];
+        for (std::size_t k = 0; k <= p / 2; ++k) {
+            // White noise is the kick, sampled separately.
+            double c = step_.colored ? inputNoiseCovariance(step_, static_cast<int>(k)) / (t_.b * t_.b) : 0.0;
+            if (k <= static_cast<std::size_t>(t_.L)) c += t_.g * t_.g * t_.f[k];
             real[k] = c;
-            if (k > 0) real[p - static_cast<std::size_t>(k)] = c;
+            if (k > 0 && k < p / 2) real[p - k] = c;
         }
         field_.forward();
         amplitude_.resize(p / 2 + 1);
@@ -289,15 +307,16 @@ private:
     double value(std::size_t n, int order) const { return jets_[n].d[order]; }
 
     // The self field Y = delta D driven by the path's own products p(n, n - j) = phi phi - F(j), and its
-    // averages (sections 3 and 4).
+    // averages (sections 3 and 4). The Sigma terms take all of Y; with the zero diagonal the self terms take
+    // Y less its direct part (section 9).
     PathSums marchSelfField() const {
         const int L = t_.L;
         const std::size_t width = static_cast<std::size_t>(L + 1);
         PathSums s;
         for (std::vector<double>* v : {&s.yy, &s.tty, &s.ssy, &s.ts, &s.t1a, &s.t1b, &s.t1c})
             v->assign(width, 0.0);
-        Marcher marcher(t_);
-        std::vector<double> source(width);
+        Marcher marcher(t_), direct(t_, true);
+        std::vector<double> source(width), self(width), self_past(width);
         for (int n = 0; n < keep_; ++n) {
             const std::size_t un = static_cast<std::size_t>(n);
             const int reach = std::min(n, L);
@@ -307,10 +326,15 @@ private:
                     value(un, 0) * value(un - static_cast<std::size_t>(j), 0) -
                     t_.f[static_cast<std::size_t>(j)];
             marcher.step(source.data());
+            if (zero_diagonal_) direct.step(source.data());
             if (n < warm_) continue;
             const std::vector<double>& d = marcher.d();
             const std::vector<double>& past = marcher.past();
-            const double y0 = d[0], curvature = value(un, 2) * y0;
+            for (std::size_t j = 0; j < width; ++j) {
+                self[j] = d[j] - (zero_diagonal_ ? direct.d()[j] : 0.0);
+                self_past[j] = past[j] - (zero_diagonal_ ? direct.past()[j] : 0.0);
+            }
+            const double y0 = d[0], curvature = value(un, 2) * self[0];
             for (int j = 0; j <= L; ++j) {
                 const std::size_t uj = static_cast<std::size_t>(j), back = un - uj;
                 s.yy[uj] += d[uj] * d[uj];
@@ -318,8 +342,8 @@ private:
                 s.ssy[uj] += past[uj] * d[uj];
                 s.ts[uj] += y0 * past[uj];
                 s.t1a[uj] += curvature * value(back, 0);
-                s.t1b[uj] += value(un, 0) * value(back, 2) * past[uj];
-                s.t1c[uj] += value(un, 1) * value(back, 1) * d[uj];
+                s.t1b[uj] += value(un, 0) * value(back, 2) * self_past[uj];
+                s.t1c[uj] += value(un, 1) * value(back, 1) * self[uj];
             }
         }
         const double steps = options_.steps;
@@ -384,7 +408,9 @@ private:
 
     const Activation& phi_;
     const SiteTables& t_;
+    const StepCoefficients& step_;
     const OneLoopOptions& options_;
+    const bool zero_diagonal_;
     int warm_, keep_, burn_;
     RealTransforms field_, conv_;
     std::vector<double> amplitude_;
@@ -422,14 +448,15 @@ int workerCount(int tasks) {
     return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, std::min(8, tasks));
 }
 
-std::vector<PathSums> samplePaths(const Activation& phi, const SiteTables& t,
-                                  const std::vector<double>& kernel, const OneLoopOptions& options) {
+std::vector<PathSums> samplePaths(const Activation& phi, const SiteTables& t, const StepCoefficients& step,
+                                  const std::vector<double>& kernel, const OneLoopOptions& options,
+                                  bool zero_diagonal) {
     std::vector<PathSums> sums(static_cast<std::size_t>(options.paths));
     const int workers = workerCount(options.paths);
     std::vector<std::future<void>> jobs;
     for (int w = 0; w < workers; ++w)
         jobs.push_back(std::async(std::launch::async, [&, w] {
-            PathSampler sampler(phi, t, kernel, options);
+            PathSampler sampler(phi, t, step, kernel, options, zero_diagonal);
             for (int r = w; r < options.paths; r += workers)
                 sums[static_cast<std::size_t>(r)] = sampler.run(r);
         }));
@@ -440,8 +467,7 @@ std::vector<PathSums> samplePaths(const Activation& phi, const SiteTables& t,
 }  // namespace
 
 OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoefficients& step, double dt,
-                                  const OneLoopOptions& options) {
-    if (step.colored) throw std::domain_error("the one-loop site means are derived for white noise only");
+                                  DiagonalConvention diagonal, const OneLoopOptions& options) {
     if (!activationKinks(phi).empty())
         throw std::domain_error(
             "the one-loop site means need a smooth phi (its derivatives up to the fourth)");
@@ -450,7 +476,14 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoe
             "the one-loop site means need >= 2 paths, >= 1 step and a positive window and dt");
     const int lags = static_cast<int>(std::ceil(options.window / dt)) + 1;
     const SiteTables t = siteTables(phi, g, step, dt, lags);
-    const std::vector<PathSums> sums = samplePaths(phi, t, selfResponseKernel(t, workerCount(lags)), options);
+    const bool zero_diagonal = diagonal == DiagonalConvention::Zero;
+    const std::vector<PathSums> sums = samplePaths(
+        phi, t, step, selfResponseKernel(t, workerCount(lags), zero_diagonal), options, zero_diagonal);
+    // With the zero diagonal a site's field leaves out its own product, whose mean is C*: every site sees
+    // the population covariance less C* / N (section 9).
+    std::vector<double> own_mean(static_cast<std::size_t>(lags), 0.0);
+    if (zero_diagonal) own_mean = t.f;
+    const std::vector<double> own_pickup = fPrime(own_mean, t);
 
     const int n = lags, paths = options.paths;
     std::vector<double> system(static_cast<std::size_t>(n * n)), rhs(static_cast<std::size_t>(n * paths));
@@ -466,7 +499,8 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoe
     for (int r = 0; r < paths; ++r) {
         const std::vector<double> source = meanShiftSource(sums[static_cast<std::size_t>(r)], t);
         for (int j = 0; j < n; ++j)
-            rhs[static_cast<std::size_t>(j * paths + r)] = source[static_cast<std::size_t>(j)];
+            rhs[static_cast<std::size_t>(j * paths + r)] =
+                source[static_cast<std::size_t>(j)] - own_pickup[static_cast<std::size_t>(j)];
     }
     std::vector<lapack_int> pivots(static_cast<std::size_t>(n));
     if (LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, paths, system.data(), n, pivots.data(), rhs.data(), paths) != 0)
@@ -479,7 +513,10 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoe
         const PathSums& p = sums[static_cast<std::size_t>(r)];
         for (int j = 0; j < n; ++j)
             shift[static_cast<std::size_t>(j)] = rhs[static_cast<std::size_t>(j * paths + r)];
-        const std::vector<double> x_shift = filtered(shift, t);
+        std::vector<double> seen(shift);  // the mean shift of the covariance the site's field sees
+        for (int j = 0; j < n; ++j)
+            seen[static_cast<std::size_t>(j)] -= own_mean[static_cast<std::size_t>(j)];
+        const std::vector<double> x_shift = filtered(seen, t);
         double phi_sum = shift[0], x_sum = x_shift[0] + p.xw[0];
         for (int j = 1; j < n; ++j) {
             phi_sum += 2.0 * shift[static_cast<std::size_t>(j)];

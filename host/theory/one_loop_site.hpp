@@ -1,6 +1,7 @@
 #pragma once
-// The one-loop (1/N) terms of the single-site means of an iid network (eta = 0, the Gaussian diagonal, white
-// noise, a smooth phi) as the simulator integrates it: docs/theory/one_loop_site.md.
+// The one-loop (1/N) terms of the single-site means of an iid network (eta = 0, the Gaussian or the zero
+// diagonal, white or Ornstein-Uhlenbeck noise, a smooth phi) as the simulator integrates it:
+// docs/theory/one_loop_site.md.
 //
 // Averaging over J and introducing the population covariance C(t, s) = (1/N) sum_j phi_j(t) phi_j(s) as a
 // collective field makes the action N times a single-site action. The Laplace expansion about its saddle
@@ -16,6 +17,7 @@
 
 #include "../step_coefficients.hpp"
 #include "quench/activation.hpp"
+#include "quench/theory/linear_finite_size.hpp"
 
 namespace quench::theory::detail {
 
@@ -40,9 +42,11 @@ struct OneLoopSiteMeans {
     int lags = 0;  // L + 1 lags kept
 };
 
-// Throws std::domain_error for colored noise, a kinked phi (power law, ReLU, threshold-linear: its higher
-// derivatives are not functions) or a site that does not settle.
+// diagonal: J_ii ~ N(0, g^2 / N) like the rest, or J_ii = 0 (coupling.zero_diagonal). With colored noise
+// the window should also hold the noise's memory (several tau). Throws std::domain_error for a kinked phi
+// (power law, ReLU, threshold-linear: its higher derivatives are not functions) or a site that does not
+// settle.
 OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoefficients& step, double dt,
-                                  const OneLoopOptions& options = {});
+                                  DiagonalConvention diagonal, const OneLoopOptions& options = {});
 
 }  // namespace quench::theory::detail

@@ -432,8 +432,8 @@ void setGains(TheoryPrediction& p, double delta0, double gamma, double g_eff) {
     p.stability_margin = TheoryQuantity::of(1.0 - g_eff, Basis::LinearEquivalence);
 }
 
-// iid J (eta = 0, quenched) with white noise and a smooth odd phi: the ET statistics of x and phi are those
-// of the simulator's own recursion at its dt, the exact N = infinity limit of what it integrates
+// iid J (eta = 0, quenched) with white or OU noise and a smooth odd phi: the ET statistics of x and phi are
+// those of the simulator's own recursion at its dt, the exact N = infinity limit of what it integrates
 // (discrete_gaussian_site.hpp; docs/theory/nonlinear_finite_size.md, section 1b). The continuous-time DMFT
 // is its dt -> 0 limit: the single-site values agree to 1e-4, the ET four-point statistics differ by
 // 0.2-4 % at dt = 0.02-0.05, which precise simulations resolve. The ZF statistics differ by < 0.1 % and
@@ -443,8 +443,7 @@ bool usesDiscreteSite(const EnsembleSpec& spec, const PredictOptions& options) {
     const bool smooth =
         kind == ActivationKind::Tanh || kind == ActivationKind::Erf || kind == ActivationKind::Pade;
     return options.sample_single_site && smooth && spec.coupling.model == CouplingModel::Iid &&
-           spec.coupling.symmetry == 0.0 && spec.coupling.disorder == Disorder::Quenched &&
-           spec.noise.tau == 0.0;
+           spec.coupling.symmetry == 0.0 && spec.coupling.disorder == Disorder::Quenched;
 }
 
 // m2, N dc2 and PR/N of one covariance from a single site's linear-response network (sampled_dmft.md
@@ -475,19 +474,43 @@ void setDiscreteSiteEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.notes.push_back(note.str());
 }
 
-// The same model with the Gaussian diagonal: the 1/N terms of the ET auto means of x and phi from the
+// Where the discrete site applies, its ET statistics replace the continuous-time DMFT's.
+void equalTimeFromDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
+    if (!usesDiscreteSite(spec, options)) return;
+    const std::string discrete = attempt([&] { setDiscreteSiteEqualTime(p, spec); });
+    if (!discrete.empty())
+        p.notes.push_back("the discrete site failed (" + discrete + "): continuous-time ET statistics");
+}
+
+// The same model (either diagonal): the 1/N terms of the ET auto means of x and phi from the
 // one-loop expansion of the collective-field action (one_loop_site.hpp; docs/theory/one_loop_site.md), a few
 // seconds of sampling the N = infinity site. Only the auto means: the 1/N terms of the cross-covariance
 // statistics (m2, N dc2, PR/N) need the next order and are not derived; the ZF auto means' come from the same
 // formula but need windows of hundreds of time units near the edge and are left to the tool (the doc, section
-// 7).
+// 7). Its window: the default 20 time units, and five times the colored noise's memory.
+detail::OneLoopOptions oneLoopOptions(const EnsembleSpec& spec) {
+    detail::OneLoopOptions options;
+    options.window = std::max(options.window, 5.0 * spec.noise.tau);
+    return options;
+}
+
+// The self-response kernel costs lags^3: 1001 lags (20 time units at dt = 0.02) took about 20 s a point on
+// two cores, so 2001 would take minutes; beyond 1001 predict() leaves the terms to the tool.
+constexpr double kMaxOneLoopLags = 1001.0;
+
+bool oneLoopAffordable(const EnsembleSpec& spec) {
+    return oneLoopOptions(spec).window / spec.integration.dt + 1.0 <= kMaxOneLoopLags + 1e-9;
+}
+
 bool usesOneLoop(const EnsembleSpec& spec, const PredictOptions& options) {
-    return options.sample_one_loop && usesDiscreteSite(spec, options) && !spec.coupling.zero_diagonal;
+    return options.sample_one_loop && usesDiscreteSite(spec, options) && oneLoopAffordable(spec);
 }
 
 void setOneLoopFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec) {
-    const detail::OneLoopSiteMeans c = detail::oneLoopSiteMeans(spec.network.activation, spec.coupling.g,
-                                                                stepCoefficients(spec), spec.integration.dt);
+    const detail::OneLoopOptions options = oneLoopOptions(spec);
+    const detail::OneLoopSiteMeans c =
+        detail::oneLoopSiteMeans(spec.network.activation, spec.coupling.g, stepCoefficients(spec),
+                                 spec.integration.dt, diagonalConvention(spec), options);
     const auto set = [](CovariancePrediction& cov, const detail::OneLoopValue& v) {
         const TheoryQuantity q = TheoryQuantity::sampled(v.value, v.se, Basis::Derived);
         cov.firstOrder(Statistic::AutoMean) = q;
@@ -524,13 +547,10 @@ void predictWhiteNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec, const 
         for (const Variable v : kVariables)
             p.at(v, CovarianceKind::EqualTime).at(Statistic::PrOverN) =
                 TheoryQuantity::omitted("DMFT correlation solver failed: " + error);
-    if (!usesDiscreteSite(spec, options)) return;
-    const std::string discrete = attempt([&] { setDiscreteSiteEqualTime(p, spec); });
-    if (!discrete.empty())
-        p.notes.push_back("the discrete site failed (" + discrete + "): continuous-time ET statistics");
+    equalTimeFromDiscreteSite(p, spec, options);
 }
 
-void predictColoredNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
+void predictColoredNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
     p.route = "dmft_colored_noise";
     const double g = spec.coupling.g, sigma = spec.noise.sigma;
     const DmftCorrelation c = solveColoredNoiseCorrelation(spec.network.activation, g, sigma, spec.noise.tau);
@@ -543,6 +563,7 @@ void predictColoredNoiseDmft(TheoryPrediction& p, const EnsembleSpec& spec) {
     zeroFrequencyByLinearEquivalence(p, g, c.g_eff, activationSpectrum(c, 0.0), sigma);
     equalTimeDimension(p, c, g, a_phi);
     stateCovariances(p, c, g, sigma, spec.noise.tau);
+    equalTimeFromDiscreteSite(p, spec, options);
 }
 
 // ---- nonlinear phi with partially symmetric J: the Gaussian closure (docs/theory/partial_symmetry.md) ----
@@ -698,7 +719,7 @@ void predictDmft(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOpt
         if (spec.coupling.symmetry != 0.0)
             predictPartiallySymmetric(p, spec, options);
         else if (spec.noise.tau > 0.0)
-            predictColoredNoiseDmft(p, spec);
+            predictColoredNoiseDmft(p, spec, options);
         else
             predictWhiteNoiseDmft(p, spec, options);
     });
@@ -1077,8 +1098,8 @@ void deriveZScored(TheoryPrediction& p) {
 // Simulations measure the nonlinear 1/N coefficients; only the ET auto means' are derived
 // (one_loop_site.hpp).
 const char* const kNoNonlinearFirstOrder =
-    "nonlinear networks: this 1/N term is not derived (only the ET auto means' are, for iid J with the "
-    "Gaussian diagonal and white noise: docs/theory/one_loop_site.md; the coupling-matrix part alone, frozen "
+    "nonlinear networks: this 1/N term is not derived (only the ET auto means' are, for iid J with eta = 0: "
+    "docs/theory/one_loop_site.md; the coupling-matrix part alone, frozen "
     "linear equivalence, has the wrong sign: ET PR/N slope -6.3 against +2.8 +- 0.1 measured for tanh, "
     "g = 1.5, sigma = 1; docs/theory/nonlinear_finite_size.md)";
 
@@ -1142,6 +1163,15 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
         if (usesOneLoop(spec, options)) {
             const std::string error = attempt([&] { setOneLoopFirstOrder(p, spec); });
             if (!error.empty()) p.notes.push_back("the one-loop 1/N terms failed (" + error + ")");
+        } else if (options.sample_one_loop && usesDiscreteSite(spec, options)) {
+            const double window = oneLoopOptions(spec).window;
+            std::ostringstream note;
+            note << "the one-loop 1/N terms of the ET auto means need "
+                 << std::lround(window / spec.integration.dt + 1.0) << " lags here (window " << window
+                 << " over dt = " << spec.integration.dt << "), more than the " << kMaxOneLoopLags
+                 << " predict() affords (minutes a point): build/bench/quench_one_loop_site_means "
+                 << "computes them";
+            p.notes.push_back(note.str());
         }
     }
     if (spec.coupling.model == CouplingModel::RandomMode) restrictToSingleSite(p, spec, options);
@@ -1149,7 +1179,9 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
     deriveZScored(p);
     fillMissingFirstOrder(p);
     if (spec.coupling.zero_diagonal)
-        p.notes.push_back("zero_diagonal changes statistics only at O(1/N): ignored");
+        p.notes.push_back(
+            "zero_diagonal changes statistics only at O(1/N): the N = infinity values are the Gaussian "
+            "diagonal's, the derived 1/N terms are the zero diagonal's");
     if (spec.noise.input != 0.0)
         p.notes.push_back("a constant input shifts the mean of a linear network only: covariances unchanged");
     return p;

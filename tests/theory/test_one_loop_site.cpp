@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "../../host/step_coefficients.hpp"
@@ -46,12 +47,54 @@ TEST(OneLoopSite, ALinearPhiGivesTheDerivedLinearCoefficient) {
     const double derived =
         linearEqualTimeFirstOrder(0.5, 0.0, 1.0, DiagonalConvention::Gaussian).auto_mean;  // 0.11909
     const double dt = 0.025;
-    const detail::OneLoopSiteMeans c = detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.5,
-                                                                whiteNoiseStep(dt), dt, quickSampling());
+    const detail::OneLoopSiteMeans c =
+        detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.5, whiteNoiseStep(dt), dt,
+                                 DiagonalConvention::Gaussian, quickSampling());
     const double offset = 0.003;  // the O(dt) shift, bounded
     EXPECT_NEAR(c.x_et_a.value, derived, 4.0 * c.x_et_a.se + offset) << "se " << c.x_et_a.se;
     EXPECT_NEAR(c.phi_et_a.value, derived, 4.0 * c.phi_et_a.se + offset) << "se " << c.phi_et_a.se;
     EXPECT_LT(c.x_et_a.se, 0.1 * derived);
+}
+
+// The zero diagonal removes the direct part of the site's response to its own products and shifts the
+// covariance every site sees by -C*/N (the doc, section 9); with phi = x the result must be the linear
+// network's zero-diagonal coefficient (-0.08668 at g = 0.5), 0.20577 below the Gaussian diagonal's, in the
+// ET and the ZF auto means (ZF: 4 SE or 5 %, the window of 8 time units truncates its lag sum).
+TEST(OneLoopSite, WithTheZeroDiagonalALinearPhiGivesTheDerivedLinearCoefficient) {
+    const double et = linearEqualTimeFirstOrder(0.5, 0.0, 1.0, DiagonalConvention::Zero).auto_mean;
+    const double zf = linearZeroFrequencyFirstOrder(0.5, 0.0, 1.0, DiagonalConvention::Zero).auto_mean;
+    const double dt = 0.025;
+    const detail::OneLoopSiteMeans c =
+        detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.5, whiteNoiseStep(dt), dt,
+                                 DiagonalConvention::Zero, quickSampling());
+    const double offset = 0.003;
+    EXPECT_NEAR(c.x_et_a.value, et, 4.0 * c.x_et_a.se + offset) << "se " << c.x_et_a.se;
+    EXPECT_NEAR(c.phi_et_a.value, et, 4.0 * c.phi_et_a.se + offset) << "se " << c.phi_et_a.se;
+    EXPECT_NEAR(c.x_zf_a.value, zf, 4.0 * c.x_zf_a.se + 0.05 * std::fabs(zf)) << "se " << c.x_zf_a.se;
+    EXPECT_LT(c.x_et_a.se, 0.1 * std::fabs(et));
+    std::printf("zero diagonal, g = 0.5: ET %.5f +- %.5f (derived %.5f), ZF %.4f +- %.4f (derived %.4f)\n",
+                c.x_et_a.value, c.x_et_a.se, et, c.x_zf_a.value, c.x_zf_a.se, zf);
+}
+
+// Ornstein-Uhlenbeck noise enters the site's input beside the field (the doc, section 10); with phi = x the
+// result must be the linear network's coefficient under the same noise (continuous time; at dt = 0.025 the
+// recursion's O(dt) shift is bounded as in the white-noise case). tau = 2 (0.10563 at g = 0.5), not 1, whose
+// coefficient happens to equal the white noise's (0.11909) and would not tell them apart.
+TEST(OneLoopSite, WithColoredNoiseALinearPhiGivesTheDerivedLinearCoefficient) {
+    const double tau = 2.0;
+    const double derived =
+        linearEqualTimeFirstOrder(0.5, 0.0, 1.0, DiagonalConvention::Gaussian, tau).auto_mean;
+    const double dt = 0.025;
+    detail::OneLoopOptions o = quickSampling();
+    o.window = 16.0;  // eight times the noise's memory
+    const detail::OneLoopSiteMeans c = detail::oneLoopSiteMeans(
+        ofKind(ActivationKind::Linear), 0.5, whiteNoiseStep(dt, tau), dt, DiagonalConvention::Gaussian, o);
+    const double offset = 0.003 * derived / 0.11909;  // the white-noise bound, scaled with the coefficient
+    EXPECT_NEAR(c.x_et_a.value, derived, 4.0 * c.x_et_a.se + offset) << "se " << c.x_et_a.se;
+    EXPECT_NEAR(c.phi_et_a.value, derived, 4.0 * c.phi_et_a.se + offset) << "se " << c.phi_et_a.se;
+    EXPECT_LT(c.x_et_a.se, 0.1 * derived);
+    std::printf("colored noise tau = 2, g = 0.5: ET %.5f +- %.5f (derived %.5f)\n", c.x_et_a.value,
+                c.x_et_a.se, derived);
 }
 
 TEST(OneLoopSite, TheSamplingIsAPureFunctionOfItsSeed) {
@@ -59,29 +102,30 @@ TEST(OneLoopSite, TheSamplingIsAPureFunctionOfItsSeed) {
     o.paths = 4;
     o.steps = 2000;
     const Activation tanh_phi = ofKind(ActivationKind::Tanh);
-    const auto first = detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, o);
-    const auto again = detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, o);
+    const auto first =
+        detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, DiagonalConvention::Gaussian, o);
+    const auto again =
+        detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, DiagonalConvention::Gaussian, o);
     EXPECT_EQ(first.x_et_a.value, again.x_et_a.value);
     EXPECT_EQ(first.phi_et_a.value, again.phi_et_a.value);
     EXPECT_EQ(first.phi_zf_a.se, again.phi_zf_a.se);
     o.seed += 1;
-    const auto other = detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, o);
+    const auto other =
+        detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, DiagonalConvention::Gaussian, o);
     EXPECT_NE(first.phi_et_a.value, other.phi_et_a.value);
 }
 
 TEST(OneLoopSite, WhatTheExpansionCannotTakeIsRefused) {
     Activation power_law = ofKind(ActivationKind::PowerLaw);
     power_law.alpha = 0.5;
-    EXPECT_THROW(detail::oneLoopSiteMeans(power_law, 1.0, whiteNoiseStep(0.05), 0.05, quickSampling()),
+    EXPECT_THROW(detail::oneLoopSiteMeans(power_law, 1.0, whiteNoiseStep(0.05), 0.05,
+                                          DiagonalConvention::Gaussian, quickSampling()),
                  std::domain_error);  // phi'' is not a function
-    EXPECT_THROW(detail::oneLoopSiteMeans(ofKind(ActivationKind::Tanh), 1.0, whiteNoiseStep(0.05, 1.0), 0.05,
-                                          quickSampling()),
-                 std::domain_error);  // colored noise
     detail::OneLoopOptions one_path = quickSampling();
     one_path.paths = 1;
-    EXPECT_THROW(
-        detail::oneLoopSiteMeans(ofKind(ActivationKind::Tanh), 1.0, whiteNoiseStep(0.05), 0.05, one_path),
-        std::domain_error);  // no standard error
+    EXPECT_THROW(detail::oneLoopSiteMeans(ofKind(ActivationKind::Tanh), 1.0, whiteNoiseStep(0.05), 0.05,
+                                          DiagonalConvention::Gaussian, one_path),
+                 std::domain_error);  // no standard error
 }
 
 }  // namespace

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "../../host/step_coefficients.hpp"
+#include "../../host/theory/discrete_gaussian_site.hpp"
 #include "activation_of.hpp"
 #include "discrete_site.hpp"
 #include "quench/theory/gaussian_average.hpp"
@@ -74,6 +76,29 @@ TEST(SampledDmft, AtEtaZeroItIsTheGaussianSiteOfTheSameRecursion) {
     EXPECT_LT(s.delta0.se, 1e-2 * exact) << "the quick options should resolve Delta0 to 1 %";
     EXPECT_LE(std::fabs(zOf(s.delta0, exact)), 4.0)
         << s.delta0.value << " +- " << s.delta0.se << " vs " << exact;
+}
+
+// With Ornstein-Uhlenbeck noise the eta = 0 site is still Gaussian: the library's discrete site, whose input
+// covariance then carries the OU noise's (inputNoiseCovariance), against the sampler, which draws that noise
+// as a process of its own.
+TEST(SampledDmft, AtEtaZeroWithColoredNoiseItIsTheGaussianSiteOfTheSameRecursion) {
+    const double dt = 0.05, g = 1.0;
+    const Activation tanh_phi = activationOf(ActivationKind::Tanh);
+    for (const double tau : {0.5, 2.0}) {
+        const SampledDmft s = solveSampledDmft(tanh_phi, g, 0.0, 1.0, tau, dt,
+                                               IntegrationMethod::ExponentialEuler, quickOptions());
+        EnsembleSpec spec;
+        spec.integration.dt = dt;
+        spec.noise.sigma = 1.0;
+        spec.noise.tau = tau;
+        const detail::DiscreteGaussianSite site =
+            detail::discreteGaussianSiteUntilDecayed(tanh_phi, g, stepCoefficients(spec), dt);
+        EXPECT_LE(std::fabs(zOf(s.delta0, site.delta.front())), 4.0)
+            << "tau " << tau << ": " << s.delta0.value << " +- " << s.delta0.se << " vs "
+            << site.delta.front();
+        EXPECT_LE(std::fabs(zOf(s.a_phi, site.c_phi.front())), 4.0)
+            << "tau " << tau << ": " << s.a_phi.value << " +- " << s.a_phi.se << " vs " << site.c_phi.front();
+    }
 }
 
 TEST(SampledDmft, LinearPhiWithSymmetryIsTheLinearNetworkOfTheSameRecursion) {
