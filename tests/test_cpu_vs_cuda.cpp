@@ -232,6 +232,8 @@ private:
 // barrier or two, all of row i in registers or part of it in shared memory, the same statistics.
 TEST_P(CpuVsCudaTest, EveryOnChipShapeGivesTheCpuStatistics) {
     if (GetParam() != Precision::Fp32) GTEST_SKIP() << "the on-chip path is FP32 only";
+    // The shapes are the on-chip path's, also where gpu_check.sh forces the cuBLAS path for the others.
+    const ScopedEnvironment path("QUENCH_CUDA_STEP_PATH", "on_chip");
     for (const int n : {20, 48, 100}) {
         for (const int trials : {1, 3}) {
             EnsembleSpec spec = smallLinearSpec(n, 0.6);
