@@ -8,11 +8,6 @@ namespace quench::kernels {
 
 namespace {
 
-// Padded width of a block's rows: the smallest of 32, 64, 128 that holds n.
-__host__ __device__ constexpr int paddedWidth(int n) {
-    return n <= 32 ? 32 : (n <= 64 ? 64 : kOnChipMaxN);
-}
-
 // h = row . phi over the padded width, four partial sums for instruction-level parallelism: the first
 // C entries of the row from registers, the rest as float4 from shared memory (tail[q W], the row's
 // quads q, conflict-free across a warp); phi is read as float4 broadcasts (every thread of the block
@@ -48,7 +43,7 @@ __device__ float rowDot(const float (&row)[C], const float4* __restrict__ tail,
 constexpr int kMaxNoiseDepth = 8;
 __host__ __device__ inline int noiseDepth(int n, int trials) {
     const int draws = trials * ((n + 3) / 4);
-    const int depth = paddedWidth(n) / draws;
+    const int depth = onChipPaddedWidth(n) / draws;
     return depth < 1 ? 1 : (depth > kMaxNoiseDepth ? kMaxNoiseDepth : depth);
 }
 
@@ -250,14 +245,14 @@ cudaError_t launchWidth(const OnChipStepParams& p, const float* j, const std::ui
 }  // namespace
 
 bool validOnChipShape(int n, OnChipShape shape) {
-    const int w = paddedWidth(n);
+    const int w = onChipPaddedWidth(n);
     const int c = shape.register_columns;
     if (c == w) return true;
     return shape.one_barrier && w == kOnChipMaxN && (c == 96 || c == 64);
 }
 
 std::size_t onChipSharedBytes(int n, int trials, bool accumulate_bins, OnChipShape shape) {
-    const std::size_t w = static_cast<std::size_t>(paddedWidth(n));
+    const std::size_t w = static_cast<std::size_t>(onChipPaddedWidth(n));
     const std::size_t kw = static_cast<std::size_t>(trials) * w;
     const std::size_t floats = static_cast<std::size_t>((shape.one_barrier ? 2 : 1) + 1 +
                                                         noiseSlots(noiseDepth(n, trials), shape.one_barrier));
@@ -271,7 +266,7 @@ cudaError_t launchOnChipSteps(const OnChipStepParams& p, const float* j, const s
                               cudaStream_t stream) {
     if (p.step_end <= p.step_begin || p.wave < 1) return cudaSuccess;
     if (!validOnChipShape(p.n, p.shape)) return cudaErrorInvalidValue;
-    switch (paddedWidth(p.n)) {
+    switch (onChipPaddedWidth(p.n)) {
         case 32:
             return launchWidth<32>(p, j, j16, x, bin_x, bin_phi, first_bad_step, stream);
         case 64:

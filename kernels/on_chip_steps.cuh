@@ -17,6 +17,11 @@ namespace quench::kernels {
 
 inline constexpr int kOnChipMaxN = 128;
 
+// Padded width of a block's rows (its threads): the smallest of 32, 64, 128 that holds n.
+__host__ __device__ constexpr int onChipPaddedWidth(int n) {
+    return n <= 32 ? 32 : (n <= 64 ? 64 : kOnChipMaxN);
+}
+
 // How the kernel divides a step (kernels/on_chip_steps.cu): one barrier a step (phi double-buffered)
 // or two, and how many of row i's columns a thread keeps in registers (the rest in shared memory):
 // all of the padded width, or 96 or 64 of 128 with one barrier.

@@ -69,7 +69,7 @@ std::string_view onChipShapeNameAt(int n, int trials) {
 
 kernels::OnChipShape onChipShape(int n, int trials) {
     const std::string_view name = onChipShapeNameAt(n, trials);
-    const int width = n <= 32 ? 32 : (n <= 64 ? 64 : kernels::kOnChipMaxN);
+    const int width = kernels::onChipPaddedWidth(n);
     kernels::OnChipShape shape{name != "two_barriers", width};
     if (name == "one_barrier_r96" || name == "one_barrier_r64")
         shape.register_columns = std::min(width, name == "one_barrier_r96" ? 96 : 64);
