@@ -5,7 +5,7 @@
 # suite with QUENCH_REQUIRE_GPU=1 (its CLI tests then run on the GPU through --backend auto).
 # Usage (on the GPU machine, from the repository root):
 #   scripts/gpu_check.sh [STAGES] [DEADLINE_S]
-#     STAGES: comma list of tests,bench,shapes,layouts,profile,bench_extra,storage,sanitize,ctest (default:
+#     STAGES: comma list of tests,bench,shapes,layouts,profile,bench_extra,statistics,storage,sanitize,ctest (default:
 #     tests,bench,storage,sanitize,ctest; stages run in that order)
 #     DEADLINE_S: the last stage (ctest) is cut to end by then (default 480)
 # With a bundle made by scripts/gpu_bundle.sh in .gpu/ it runs that build (for GPU machines without
@@ -30,6 +30,13 @@ if [[ -f .gpu/bundle.tar.xz ]]; then
 fi
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader | tee "$OUT/device.txt"
 missing=$(ldd "$build/quench" | grep 'not found')
+if [[ -n $missing ]]; then
+    # A CUDA library the toolkit folder lacks may come with the image's Python wheels (nvidia-*).
+    wheels=$(python3 -c 'import glob, os, nvidia
+print(":".join(sorted({os.path.dirname(p) for d in nvidia.__path__ for p in glob.glob(os.path.join(d, "*", "lib", "*.so*"))})))' 2>/dev/null)
+    export LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}:$wheels
+    missing=$(ldd "$build/quench" | grep 'not found')
+fi
 [[ -z $missing ]] || { echo "missing libraries: $missing"; exit 1; }
 
 logs=$OUT/logs
@@ -50,7 +57,7 @@ bench=$build/bench/quench_bench_cuda
 export QUENCH_REQUIRE_GPU=1
 
 if has tests; then
-    stage tests_auto 90 $tests --gtest_filter='*Cuda*:*Sixteen*:*Tf32*'
+    stage tests_auto 90 $tests --gtest_filter='*Cuda*:*Sixteen*:*Tf32*:*DeviceSpectral*'
     QUENCH_CUDA_STEP_PATH=cublas stage tests_cublas 60 $tests --gtest_filter='*CudaFp32'
 fi
 if has bench; then
@@ -116,6 +123,11 @@ if has bench_extra; then
     QUENCH_CUDA_STEP_PATH=cublas stage bench_cublas 30 $bench --target-seconds 0.15 \
         --cases 64:8192:1,64:8192:32,128:8192:1,128:8192:32 --json "$logs/quench_cublas.json"
 fi
+if has statistics; then
+    # The O(n^3) statistics on the host and on the device: QUENCH_CUDA_STATISTICS=auto's crossover.
+    stage statistics 150 "$build"/bench/quench_bench_statistics --sizes 64,128,256,512,1024,2048,4096 \
+        --json "$OUT/statistics_timing.json"
+fi
 if has storage; then
     stage storage 60 python3 bench/storage_check.py --backend cuda --set network.n=512 \
         --set ensemble.realizations=64 --json "$logs/storage_check.json"
@@ -145,6 +157,11 @@ if has sanitize; then
                 compute-sanitizer --tool $tool --error-exitcode 9 "${tiny[@]}" "${extra[@]}"
             # racecheck looks at shared memory: the on-chip kernel and cuBLAS's, in the first two runs.
             [[ $tool == racecheck && $path == cublas ]] && break
+        done
+        # The statistics on the device: batched Jacobi at n = 24, cuBLAS moments and syevd at n = 40.
+        for n in 24 40; do
+            QUENCH_CUDA_STATISTICS=device stage "${tool}_device_statistics_$n" 60 compute-sanitizer --tool $tool \
+                --error-exitcode 9 "${tiny[@]}" --set network.n=$n --set statistics.eigenvalues=true
         done
         # The on-chip kernel's other shapes at n = 100 (padded to 128, part of J_r in shared memory).
         for shape in one_barrier one_barrier_r64; do

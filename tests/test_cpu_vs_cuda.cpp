@@ -259,6 +259,35 @@ TEST_P(CpuVsCudaTest, EveryOnChipShapeGivesTheCpuStatistics) {
     }
 }
 
+// QUENCH_CUDA_STATISTICS=device: the O(n^3) statistics and the eigenvalues on cuBLAS and cuSOLVER (n = 20:
+// one batched Jacobi call for the wave's 3 x 4 spectra; n = 40: syevd one by one), the CPU's numbers.
+TEST_P(CpuVsCudaTest, StatisticsOnTheDeviceGiveTheCpuNumbersAndSpectra) {
+    const ScopedEnvironment place("QUENCH_CUDA_STATISTICS", "device");
+    for (const int n : {20, 40}) {
+        SCOPED_TRACE(::testing::Message() << "n = " << n);
+        EnsembleSpec spec = smallLinearSpec(n, 0.6);
+        spec.network.activation.kind = ActivationKind::Tanh;
+        spec.ensemble.realizations = 3;
+        spec.integration.t_max = 80.0;
+        spec.statistics.eigenvalues = true;
+        const std::vector<RealizationResult> cpu = run(BackendKind::Cpu, spec);
+        const std::vector<RealizationResult> gpu = run(BackendKind::Cuda, spec);
+        expectSameStatistics(cpu, gpu);
+        for (std::size_t r = 0; r < cpu.size(); ++r)
+            for (int v = 0; v < kVariableCount; ++v)
+                for (int c = 0; c < kCovarianceCount; ++c) {
+                    const std::vector<double>& a = cpu[r].cov[v][c].eigenvalues;
+                    const std::vector<double>& b = gpu[r].cov[v][c].eigenvalues;
+                    ASSERT_EQ(a.size(), static_cast<std::size_t>(n));
+                    ASSERT_EQ(b.size(), a.size());
+                    const double scale = std::max(std::fabs(a.front()), std::fabs(a.back()));
+                    for (int i = 0; i < n; ++i)
+                        EXPECT_LE(std::fabs(a[i] - b[i]), relativeTolerance() * scale + absoluteTolerance())
+                            << "realization " << r << " eigenvalue " << i;
+                }
+    }
+}
+
 // Cutting the ensemble into several waves (a small memory budget): results agree to rounding (the
 // tolerance above), not bit for bit, because cuBLAS chooses its GEMM kernel by the batch count and
 // another kernel sums in another order: FP32 on an H100, FP32 and FP64 on an H200 (2026-11-26; the

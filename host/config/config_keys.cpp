@@ -519,7 +519,9 @@ std::vector<ConfigKey> buildTable() {
          }},
         // ---- statistics ----
         {"statistics.eigenvalues", K::Boolean, "", "true | false",
-         "also compute the eigenvalues of every realization's covariance (LAPACK)", false,
+         "also compute the eigenvalues of every realization's covariance (LAPACK; cuSOLVER on the CUDA "
+         "backend from n = 256)",
+         false,
          [](const ConfigKey& k, EnsembleSpec& s, const toml::node& v) {
              s.statistics.eigenvalues = readBool(k, v);
          },

@@ -316,8 +316,10 @@ private:
             const SplitCovariance et = acc_[v].equalTime();
             const SplitCovariance zf =
                 acc_[v].zeroFrequency(static_cast<double>(plan_.bin_steps) * spec_.integration.dt);
-            out.cov[v][0] = covarianceResult(et, spec_.statistics.eigenvalues, hooks_.keep_covariances);
-            out.cov[v][1] = covarianceResult(zf, spec_.statistics.eigenvalues, hooks_.keep_covariances);
+            out.cov[v][0] = covarianceResult(et, spec_.statistics.eigenvalues, hooks_.keep_covariances,
+                                             hostSpectralKernels());
+            out.cov[v][1] = covarianceResult(zf, spec_.statistics.eigenvalues, hooks_.keep_covariances,
+                                             hostSpectralKernels());
             if (!modes_.empty())
                 mode_series.push_back(modes_[v].results(std::string(variableName(static_cast<Variable>(v))),
                                                         mode_plan_.lagTime(spec_.integration.dt),

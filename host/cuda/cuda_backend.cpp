@@ -8,6 +8,7 @@
 #include <cmath>
 #include <complex>
 #include <functional>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "cpu/spectral_accumulator.hpp"
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_info.hpp"
+#include "cuda/device_spectral_kernels.hpp"
 #include "cuda/step_engine.hpp"
 #include "divergence_hint.hpp"
 #include "euler_step.cuh"
@@ -75,6 +77,10 @@ WavePlan planWaves(const EnsembleSpec& spec, std::size_t free_bytes) {
     plan.bytes_per_realization = bytesPerRealization(spec);
     plan.budget = spec.run.memory_gb > 0.0 ? spec.run.memory_gb * 1024.0 * 1024.0 * 1024.0
                                            : 0.8 * static_cast<double>(free_bytes);
+    // The device statistics' matrices come out of the same budget.
+    const double statistics_bytes =
+        statisticsOnDevice(spec.network.n) ? DeviceSpectralKernels::workspaceBytes(spec.network.n) : 0.0;
+    plan.budget -= statistics_bytes;
     double fit = std::floor(plan.budget / plan.bytes_per_realization);
     // The temporal accumulators of every realization of a wave live on the host: the wave also fits there.
     const double host_bytes = temporalBytes(spec);
@@ -82,13 +88,16 @@ WavePlan planWaves(const EnsembleSpec& spec, std::size_t free_bytes) {
     const std::int64_t realizations = spec.ensemble.realizations;
     plan.per_wave = static_cast<int>(std::min<double>({fit, static_cast<double>(realizations), INT_MAX}));
     if (plan.per_wave < 1)
-        throw ConfigError("network.n", std::to_string(spec.network.n),
-                          fmt::format("one realization needs {:.2f} GiB of device memory (and {:.2f} GiB of "
-                                      "host memory for its temporal statistics) but the budget is {:.2f} GiB "
-                                      "(run.memory_gb, default 80 % of the free device memory); reduce "
-                                      "network.n, ensemble.trials, statistics.mode_lags or "
-                                      "statistics.frequencies",
-                                      gib(plan.bytes_per_realization), gib(host_bytes), gib(plan.budget)));
+        throw ConfigError(
+            "network.n", std::to_string(spec.network.n),
+            fmt::format("one realization needs {:.2f} GiB of device memory (and {:.2f} GiB of "
+                        "host memory for its temporal statistics) but the budget is {:.2f} GiB "
+                        "(run.memory_gb, default 80 % of the free device memory, less {:.2f} GiB "
+                        "for the statistics on the device); reduce "
+                        "network.n, ensemble.trials, statistics.mode_lags or "
+                        "statistics.frequencies",
+                        gib(plan.bytes_per_realization), gib(host_bytes), gib(plan.budget),
+                        gib(statistics_bytes)));
     plan.waves = (realizations + plan.per_wave - 1) / plan.per_wave;
     return plan;
 }
@@ -172,7 +181,9 @@ public:
                                    kSplitGroups * static_cast<std::size_t>(n_) * capacity, nk_ * capacity),
                    VariableMoments(kSplitGroups * nn_ * capacity,
                                    kSplitGroups * static_cast<std::size_t>(n_) * capacity, nk_ * capacity)},
-          transforms_(kVariableCount * spectral_plan_.omegas.size() * nk_ * capacity) {
+          transforms_(kVariableCount * spectral_plan_.omegas.size() * nk_ * capacity),
+          device_kernels_(statisticsOnDevice(n_) ? std::make_unique<DeviceSpectralKernels>(stream)
+                                                 : nullptr) {
         uploadGroupTables();
         uploadSpectralCoefficients();
     }
@@ -212,7 +223,10 @@ public:
         }
         std::vector<RealizationResult> results;
         results.reserve(static_cast<std::size_t>(count_));
-        for (int slot = 0; slot < count_; ++slot) results.push_back(resultOf(slot, keep_covariances));
+        std::vector<PendingSpectrum> pending;
+        for (int slot = 0; slot < count_; ++slot)
+            results.push_back(resultOf(slot, keep_covariances, pending));
+        solveSpectra(pending, results);
         return results;
     }
 
@@ -487,7 +501,35 @@ private:
         return out;
     }
 
-    RealizationResult resultOf(int slot, bool keep_covariances) const {
+    // The O(n^3) statistics run on the device from kDeviceStatisticsMinN (QUENCH_CUDA_STATISTICS).
+    SpectralKernels& spectralKernels() const {
+        return device_kernels_ ? static_cast<SpectralKernels&>(*device_kernels_) : hostSpectralKernels();
+    }
+
+    // Small eigenvalue problems wait for the end of the wave and go to the device in one batch.
+    bool batchesSpectra() const { return device_kernels_ && n_ <= kBatchedJacobiMaxN; }
+
+    struct PendingSpectrum {
+        int slot;
+        int variable;
+        int kind;
+        std::vector<double> matrix;
+    };
+
+    void solveSpectra(const std::vector<PendingSpectrum>& pending,
+                      std::vector<RealizationResult>& results) const {
+        if (pending.empty()) return;
+        std::vector<const std::vector<double>*> matrices;
+        matrices.reserve(pending.size());
+        for (const PendingSpectrum& p : pending) matrices.push_back(&p.matrix);
+        std::vector<std::vector<double>> values = spectralKernels().eigenvalues(matrices, n_);
+        for (std::size_t e = 0; e < pending.size(); ++e)
+            results[static_cast<std::size_t>(pending[e].slot)]
+                .cov[pending[e].variable][pending[e].kind]
+                .eigenvalues = std::move(values[e]);
+    }
+
+    RealizationResult resultOf(int slot, bool keep_covariances, std::vector<PendingSpectrum>& pending) const {
         RealizationResult out;
         out.realization = first_ + slot;
         out.coupling_effective_rank = couplingEffectiveRank(spec_.coupling, n_);
@@ -508,12 +550,16 @@ private:
                 const std::size_t gs = static_cast<std::size_t>(g);
                 lag[g].assign(all_lag.begin() + gs * nn_, all_lag.begin() + (gs + 1) * nn_);
             }
-            const bool eigenvalues = spec_.statistics.eigenvalues;
-            out.cov[v][0] =
-                covarianceResult(equalTimeCovariance(et, n_, zero_mean), eigenvalues, keep_covariances);
-            out.cov[v][1] =
-                covarianceResult(zeroFrequencyCovariance(bins, lag, lag_count_, n_, zero_mean, t_bin),
-                                 eigenvalues, keep_covariances);
+            const bool batched = spec_.statistics.eigenvalues && batchesSpectra();
+            for (int kind = 0; kind < kCovarianceCount; ++kind) {
+                // One at a time: at large n each is five n x n FP64 matrices.
+                const SplitCovariance c =
+                    kind == 0 ? equalTimeCovariance(et, n_, zero_mean)
+                              : zeroFrequencyCovariance(bins, lag, lag_count_, n_, zero_mean, t_bin);
+                out.cov[v][kind] = covarianceResult(c, spec_.statistics.eigenvalues && !batched,
+                                                    keep_covariances, spectralKernels());
+                if (batched) pending.push_back({slot, v, kind, c.pooled});
+            }
         }
         appendTemporalSeries(slot, out);
         return out;
@@ -568,6 +614,7 @@ private:
     DeviceBuffer<double2> transforms_;
     DeviceBuffer<double2> coefficients_;
     std::vector<cpu::SpectralAccumulator> spectral_;
+    std::unique_ptr<DeviceSpectralKernels> device_kernels_;  // null: the statistics finish on the host
 };
 
 template <class Real>

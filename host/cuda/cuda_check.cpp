@@ -14,6 +14,38 @@ void throwCublasError(cublasStatus_t status, const char* call, const char* file,
                                    cublasGetStatusString(status), static_cast<int>(status), file, line));
 }
 
+void throwCusolverError(cusolverStatus_t status, const char* call, const char* file, int line) {
+    // cuSOLVER has no status string of its own; these are the ones its dense routines return.
+    const char* name = "unknown status";
+    switch (status) {
+        case CUSOLVER_STATUS_NOT_INITIALIZED:
+            name = "not initialized";
+            break;
+        case CUSOLVER_STATUS_ALLOC_FAILED:
+            name = "allocation failed";
+            break;
+        case CUSOLVER_STATUS_INVALID_VALUE:
+            name = "invalid value";
+            break;
+        case CUSOLVER_STATUS_ARCH_MISMATCH:
+            name = "architecture mismatch";
+            break;
+        case CUSOLVER_STATUS_EXECUTION_FAILED:
+            name = "execution failed";
+            break;
+        case CUSOLVER_STATUS_INTERNAL_ERROR:
+            name = "internal error";
+            break;
+        case CUSOLVER_STATUS_NOT_SUPPORTED:
+            name = "not supported";
+            break;
+        default:
+            break;
+    }
+    throw BackendError(fmt::format("cuda backend: {} failed: {} (status {}) at {}:{}", call, name,
+                                   static_cast<int>(status), file, line));
+}
+
 CudaStream::CudaStream() {
     QUENCH_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
 }
@@ -37,6 +69,19 @@ CublasHandle::CublasHandle(cudaStream_t stream) {
 
 CublasHandle::~CublasHandle() {
     if (handle_ != nullptr) cublasDestroy(handle_);
+}
+
+CusolverHandle::CusolverHandle(cudaStream_t stream) {
+    QUENCH_CUSOLVER_CHECK(cusolverDnCreate(&handle_));
+    const cusolverStatus_t bound = cusolverDnSetStream(handle_, stream);
+    if (bound != CUSOLVER_STATUS_SUCCESS) {
+        cusolverDnDestroy(handle_);  // the constructor throws, so the destructor will not run
+        QUENCH_CUSOLVER_CHECK(bound);
+    }
+}
+
+CusolverHandle::~CusolverHandle() {
+    if (handle_ != nullptr) cusolverDnDestroy(handle_);
 }
 
 }  // namespace quench::cuda

@@ -1,8 +1,9 @@
 #pragma once
-// Checked CUDA and cuBLAS calls, and RAII owners for every CUDA resource the backend holds.
+// Checked CUDA, cuBLAS and cuSOLVER calls, and RAII owners for every CUDA resource the backend holds.
 // A failing call throws quench::BackendError naming the call, the error and file:line.
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
+#include <cusolverDn.h>
 
 #include <cstddef>
 #include <utility>
@@ -13,6 +14,7 @@ namespace quench::cuda {
 
 [[noreturn]] void throwCudaError(cudaError_t status, const char* call, const char* file, int line);
 [[noreturn]] void throwCublasError(cublasStatus_t status, const char* call, const char* file, int line);
+[[noreturn]] void throwCusolverError(cusolverStatus_t status, const char* call, const char* file, int line);
 
 inline void checkCuda(cudaError_t status, const char* call, const char* file, int line) {
     if (status != cudaSuccess) throwCudaError(status, call, file, line);
@@ -20,11 +22,15 @@ inline void checkCuda(cudaError_t status, const char* call, const char* file, in
 inline void checkCublas(cublasStatus_t status, const char* call, const char* file, int line) {
     if (status != CUBLAS_STATUS_SUCCESS) throwCublasError(status, call, file, line);
 }
+inline void checkCusolver(cusolverStatus_t status, const char* call, const char* file, int line) {
+    if (status != CUSOLVER_STATUS_SUCCESS) throwCusolverError(status, call, file, line);
+}
 
 }  // namespace quench::cuda
 
 #define QUENCH_CUDA_CHECK(call) ::quench::cuda::checkCuda((call), #call, __FILE__, __LINE__)
 #define QUENCH_CUBLAS_CHECK(call) ::quench::cuda::checkCublas((call), #call, __FILE__, __LINE__)
+#define QUENCH_CUSOLVER_CHECK(call) ::quench::cuda::checkCusolver((call), #call, __FILE__, __LINE__)
 
 namespace quench::cuda {
 
@@ -96,6 +102,19 @@ public:
 
 private:
     cublasHandle_t handle_ = nullptr;
+};
+
+// A dense cuSOLVER handle bound to one stream.
+class CusolverHandle {
+public:
+    explicit CusolverHandle(cudaStream_t stream);
+    ~CusolverHandle();
+    CusolverHandle(const CusolverHandle&) = delete;
+    CusolverHandle& operator=(const CusolverHandle&) = delete;
+    cusolverDnHandle_t get() const { return handle_; }
+
+private:
+    cusolverDnHandle_t handle_ = nullptr;
 };
 
 }  // namespace quench::cuda

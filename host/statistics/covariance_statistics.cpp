@@ -6,14 +6,12 @@
 // C_ij C_kl, so averaging products over distinct groups gives unbiased (U-statistic) estimates of
 // Tr C^2, Tr C^3, Tr C^4, sum_i C_ii^2 and sum_{i != j} C_ij^2. Means use the pooled matrix.
 #include <cblas.h>
-#include <lapacke.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
-#include <string>
 
+#include "quench/spectral_kernels.hpp"
 #include "quench/statistics.hpp"
 
 namespace quench {
@@ -50,22 +48,6 @@ ProductSums productSums(const Matrix& a, const Matrix& b, int n) {
         s.diag += a[k] * b[k];
     }
     return s;
-}
-
-Matrix multiply(const Matrix& a, const Matrix& b, int n) {
-    Matrix c(static_cast<size_t>(n) * n);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a.data(), n, b.data(), n, 0.0,
-                c.data(), n);
-    return c;
-}
-
-// sum_ij A_ij B_ji = Tr(A B).
-double traceOfProduct(const Matrix& a, const Matrix& b, int n) {
-    double t = 0.0;
-    for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j)
-            t += a[static_cast<size_t>(i) * n + j] * b[static_cast<size_t>(j) * n + i];
-    return t;
 }
 
 struct SecondOrder {
@@ -106,36 +88,6 @@ SecondOrder secondOrderSplit(const SplitCovariance& c) {
     return s;
 }
 
-// Tr C^3 and Tr C^4 from products of distinct groups. For symmetric matrices every ordering of
-// three factors has the same trace, and four factors have three distinct orderings.
-struct HigherOrder {
-    double trace_cube = 0.0;
-    double trace_fourth = 0.0;
-};
-
-HigherOrder higherOrderSplit(const SplitCovariance& c) {
-    static_assert(kSplitGroups == 4, "the triple and quadruple products below enumerate four groups");
-    const int n = c.n;
-    const Matrix p01 = multiply(c.group[0], c.group[1], n);
-    const Matrix p23 = multiply(c.group[2], c.group[3], n);
-    const Matrix p02 = multiply(c.group[0], c.group[2], n);
-    const Matrix p13 = multiply(c.group[1], c.group[3], n);
-    HigherOrder h;
-    h.trace_cube = (traceOfProduct(p01, c.group[2], n) + traceOfProduct(p01, c.group[3], n) +
-                    traceOfProduct(p23, c.group[0], n) + traceOfProduct(p23, c.group[1], n)) /
-                   4.0;
-    // Tr(C0 C1 C2 C3) = Tr(P01 P23), Tr(C0 C1 C3 C2) = Tr(P01 P23^T) = sum_ij (P01)_ij (P23)_ij
-    // (P32 = P23^T for symmetric factors), and Tr(C0 C2 C1 C3) = Tr(P02 P13).
-    const double p01_dot_p23 = cblas_ddot(n * n, p01.data(), 1, p23.data(), 1);
-    h.trace_fourth = (traceOfProduct(p01, p23, n) + p01_dot_p23 + traceOfProduct(p02, p13, n)) / 3.0;
-    return h;
-}
-
-HigherOrder higherOrderRaw(const Matrix& c, int n) {
-    const Matrix c2 = multiply(c, c, n);
-    return {traceOfProduct(c2, c, n), traceOfProduct(c2, c2, n)};
-}
-
 // `f` applied to every group and to the pooled matrix; the result has n units.
 template <class Transform>
 SplitCovariance transformed(const SplitCovariance& c, int n, const Transform& f) {
@@ -166,14 +118,17 @@ double participationRatio(double d, double t, double trace, const SplitCovarianc
 }  // namespace
 
 StatisticValues computeStatistics(const SplitCovariance& c) {
+    return computeStatistics(c, hostSpectralKernels());
+}
+
+StatisticValues computeStatistics(const SplitCovariance& c, SpectralKernels& kernels) {
     const int n = c.n;
     const double nd = n;
     const double pairs_off = nd * (nd - 1.0);
     const EntrySums pooled = entrySums(c.pooled, n);
     const SecondOrder raw = secondOrderRaw(c.pooled, n);
     const SecondOrder split = secondOrderSplit(c);
-    const HigherOrder raw_high = higherOrderRaw(c.pooled, n);
-    const HigherOrder split_high = higherOrderSplit(c);
+    const SpectralMoments high = kernels.moments(c);
 
     StatisticValues s{};
     auto set = [&s](Statistic k, double v) { s[static_cast<int>(k)] = v; };
@@ -184,16 +139,16 @@ StatisticValues computeStatistics(const SplitCovariance& c) {
     set(Statistic::AutoVar, split.diag_sq / nd - split.diag_prod / (nd * nd));
     set(Statistic::CrossVar, split.off_sq / pairs_off - split.off_prod / (pairs_off * pairs_off));
     set(Statistic::M2, split.trace_sq / nd);
-    set(Statistic::M3, split_high.trace_cube / nd);
-    set(Statistic::M4, split_high.trace_fourth / nd);
+    set(Statistic::M3, high.split_cube / nd);
+    set(Statistic::M4, high.split_fourth / nd);
     const double pr = participationRatio(split.diag_prod, split.trace_sq, pooled.diag, c);
     set(Statistic::Pr, pr);
     set(Statistic::PrOverN, pr / nd);
     set(Statistic::AutoVarRaw, raw.diag_sq / nd - raw.diag_prod / (nd * nd));
     set(Statistic::CrossVarRaw, raw.off_sq / pairs_off - raw.off_prod / (pairs_off * pairs_off));
     set(Statistic::M2Raw, raw.trace_sq / nd);
-    set(Statistic::M3Raw, raw_high.trace_cube / nd);
-    set(Statistic::M4Raw, raw_high.trace_fourth / nd);
+    set(Statistic::M3Raw, high.raw_cube / nd);
+    set(Statistic::M4Raw, high.raw_fourth / nd);
     set(Statistic::PrRaw, raw.diag_prod / raw.trace_sq);
     set(Statistic::PrOverNRaw, raw.diag_prod / raw.trace_sq / nd);
 
@@ -258,11 +213,7 @@ SplitCovariance correlationOf(const SplitCovariance& c) {
 }
 
 std::vector<double> symmetricEigenvalues(const std::vector<double>& matrix, int n) {
-    std::vector<double> a = matrix;
-    std::vector<double> w(static_cast<size_t>(n));
-    const lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', n, a.data(), n, w.data());
-    if (info != 0) throw std::runtime_error("LAPACKE_dsyevd failed with info = " + std::to_string(info));
-    return w;
+    return hostSpectralKernels().eigenvalues({&matrix}, n).front();
 }
 
 }  // namespace quench

@@ -96,10 +96,11 @@ SplitCovariance zeroFrequencyCovariance(const GroupMoments& bins,
     return out;
 }
 
-CovarianceResult covarianceResult(const SplitCovariance& c, bool eigenvalues, bool keep_matrix) {
+CovarianceResult covarianceResult(const SplitCovariance& c, bool eigenvalues, bool keep_matrix,
+                                  SpectralKernels& kernels) {
     CovarianceResult out;
-    out.stats = computeStatistics(c);
-    if (eigenvalues) out.eigenvalues = symmetricEigenvalues(c.pooled, c.n);
+    out.stats = computeStatistics(c, kernels);
+    if (eigenvalues) out.eigenvalues = kernels.eigenvalues({&c.pooled}, c.n).front();
     if (keep_matrix) out.matrix = c.pooled;
     return out;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "quench/realization_result.hpp"
+#include "quench/spectral_kernels.hpp"
 #include "quench/statistics.hpp"
 
 namespace quench {
@@ -47,7 +48,8 @@ SplitCovariance zeroFrequencyCovariance(const GroupMoments& bins,
                                         bool zero_mean, double t_bin);
 
 // What a realization reports of one finished covariance: its statistics, and on request its
-// eigenvalues (LAPACK) and the pooled matrix itself.
-CovarianceResult covarianceResult(const SplitCovariance& c, bool eigenvalues, bool keep_matrix);
+// eigenvalues and the pooled matrix itself; the O(n^3) work on `kernels`.
+CovarianceResult covarianceResult(const SplitCovariance& c, bool eigenvalues, bool keep_matrix,
+                                  SpectralKernels& kernels);
 
 }  // namespace quench

@@ -7,6 +7,8 @@
 
 namespace quench {
 
+class SpectralKernels;
+
 enum class Variable : int { X, Phi };
 enum class CovarianceKind : int { EqualTime, ZeroFrequency };
 
@@ -73,6 +75,8 @@ struct SplitCovariance {
 };
 
 StatisticValues computeStatistics(const SplitCovariance& c);
+// The same, with the O(n^3) products on `kernels` (quench/spectral_kernels.hpp).
+StatisticValues computeStatistics(const SplitCovariance& c, SpectralKernels& kernels);
 
 // The split covariance of the correlation matrix: every group and the pooled matrix divided by
 // sqrt(d_i d_j) with d the pooled diagonal (the pooled result has unit diagonal). A unit whose
