@@ -71,13 +71,14 @@ __global__ void eulerStepKernel(const EulerStepParams p, const NeuronCoefficient
     const Real ou_kick = static_cast<Real>(p.ou_kick);
     const Real input = static_cast<Real>(p.input);
     const Real limit = static_cast<Real>(p.blow_up);
+    const std::uint64_t step = p.step + (p.step_base != nullptr ? *p.step_base : 0);
     for (Index idx = static_cast<Index>(blockIdx.x) * blockDim.x + threadIdx.x; idx < total; idx += stride) {
         const Index row = idx / blocks;  // slot k + trial
         const Index block = idx - row * blocks;
         const Index slot = row / trials;
         const Index trial = row - slot * trials;
         const std::uint64_t realization = static_cast<std::uint64_t>(p.first_realization) + slot;
-        const Uint4 u = philoxDraw(p.seed, RngStream::Noise, realization, p.step,
+        const Uint4 u = philoxDraw(p.seed, RngStream::Noise, realization, step,
                                    noiseIndexB(static_cast<int>(trial), static_cast<int>(block)));
         const Index base = row * n;
         bool bad = false;
@@ -104,8 +105,16 @@ __global__ void eulerStepKernel(const EulerStepParams p, const NeuronCoefficient
             // Written so that NaN counts as bad.
             bad = bad || !(fabs(v) <= limit);
         }
-        if (bad) atomicMin(&first_bad_step[slot], static_cast<unsigned long long>(p.step) + 1ull);
+        if (bad) atomicMin(&first_bad_step[slot], static_cast<unsigned long long>(step) + 1ull);
     }
+}
+
+__global__ void setStepBaseKernel(std::uint64_t* base, std::uint64_t value) {
+    *base = value;
+}
+
+__global__ void advanceStepBaseKernel(std::uint64_t* base, std::uint64_t by) {
+    *base += by;
 }
 
 // Whether indices up to `count` (plus one grid stride) fit the 32-bit kernels.
@@ -153,5 +162,15 @@ template cudaError_t launchEulerStep<float>(const EulerStepParams&, const Neuron
 template cudaError_t launchEulerStep<double>(const EulerStepParams&, const NeuronCoefficients<double>&,
                                              double*, const double*, double*, const double*, double*,
                                              std::uint16_t*, unsigned long long*, cudaStream_t);
+
+cudaError_t launchSetStepBase(std::uint64_t* base, std::uint64_t value, cudaStream_t stream) {
+    setStepBaseKernel<<<1, 1, 0, stream>>>(base, value);
+    return cudaGetLastError();
+}
+
+cudaError_t launchAdvanceStepBase(std::uint64_t* base, std::uint64_t by, cudaStream_t stream) {
+    advanceStepBaseKernel<<<1, 1, 0, stream>>>(base, by);
+    return cudaGetLastError();
+}
 
 }  // namespace quench::kernels

@@ -44,6 +44,9 @@ struct EulerStepParams {
     std::int64_t first_realization = 0;
     std::uint64_t seed = 0;  // ensemble.noiseSeed()
     std::uint64_t step = 0;  // index_a of the noise
+    // When set, the step is *step_base + step: a CUDA graph replays its steps with fixed parameters
+    // and a device-side base that advanceStepBase() moves on.
+    const std::uint64_t* step_base = nullptr;
     double decay = 0.0, drive_gain = 0.0, kick = 0.0;
     double ou_decay = 0.0, ou_kick = 0.0;
     int colored = 0;
@@ -72,5 +75,9 @@ template <class Real>
 cudaError_t launchEulerStep(const EulerStepParams& p, const NeuronCoefficients<Real>& neuron, Real* x,
                             const Real* h, Real* eta, const Real* gain, Real* phi, std::uint16_t* phi16,
                             unsigned long long* first_bad_step, cudaStream_t stream);
+
+// The device-side step base of a graph's update kernels: set it, or move it on by `by` (one thread).
+cudaError_t launchSetStepBase(std::uint64_t* base, std::uint64_t value, cudaStream_t stream);
+cudaError_t launchAdvanceStepBase(std::uint64_t* base, std::uint64_t by, cudaStream_t stream);
 
 }  // namespace quench::kernels

@@ -5,7 +5,7 @@
 # suite with QUENCH_REQUIRE_GPU=1 (its CLI tests then run on the GPU through --backend auto).
 # Usage (on the GPU machine, from the repository root):
 #   scripts/gpu_check.sh [STAGES] [DEADLINE_S]
-#     STAGES: comma list of tests,bench,shapes,layouts,profile,bench_extra,statistics,storage,sanitize,ctest (default:
+#     STAGES: comma list of tests,bench,shapes,layouts,profile,bench_extra,graphs,statistics,storage,sanitize,ctest (default:
 #     tests,bench,storage,sanitize,ctest; stages run in that order)
 #     DEADLINE_S: the last stage (ctest) is cut to end by then (default 480)
 # With a bundle made by scripts/gpu_bundle.sh in .gpu/ it runs that build (for GPU machines without
@@ -122,6 +122,23 @@ if has bench_extra; then
         --cases 128:8192:1,1024:1024:1,2048:256:32,4096:64:32 --json "$logs/quench_fp16.json"
     QUENCH_CUDA_STEP_PATH=cublas stage bench_cublas 30 $bench --target-seconds 0.15 \
         --cases 64:8192:1,64:8192:32,128:8192:1,128:8192:32 --json "$logs/quench_cublas.json"
+fi
+if has graphs; then
+    # CUDA graphs on the cuBLAS path (QUENCH_CUDA_GRAPHS=1, off by default until measured): the CUDA
+    # suite on the forced cuBLAS path with graphs, and small launch-bound cases timed with and without.
+    QUENCH_CUDA_GRAPHS=1 QUENCH_CUDA_STEP_PATH=cublas stage tests_graphs 90 $tests --gtest_filter='*CudaFp32:*CudaFp64'
+    graph_cases=32:64:1,64:64:1,128:64:1,256:64:1,64:1024:1,256:1024:1,1024:64:1,64:8192:1
+    for graphs in 0 1; do
+        for precision in fp32 fp64; do
+            QUENCH_CUDA_GRAPHS=$graphs QUENCH_CUDA_STEP_PATH=cublas stage "bench_graphs${graphs}_$precision" 40 \
+                $bench --target-seconds 0.1 --precision $precision --cases $graph_cases \
+                --json "$OUT/graphs${graphs}_$precision.json"
+        done
+    done
+    QUENCH_CUDA_GRAPHS=1 QUENCH_CUDA_STEP_PATH=cublas stage memcheck_graphs 60 compute-sanitizer --tool memcheck \
+        --error-exitcode 9 "$build/quench" simulate examples/default.toml --backend cuda --out /tmp/sanitized \
+        --set network.n=24 --set ensemble.realizations=3 --set integration.dt=0.1 --set integration.t_burn=8 \
+        --set integration.t_max=32 --set integration.t_bin=4 --set integration.sample_interval=4
 fi
 if has statistics; then
     # The O(n^3) statistics on the host and on the device: QUENCH_CUDA_STATISTICS=auto's crossover.

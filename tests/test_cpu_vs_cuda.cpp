@@ -288,6 +288,37 @@ TEST_P(CpuVsCudaTest, StatisticsOnTheDeviceGiveTheCpuNumbersAndSpectra) {
     }
 }
 
+// QUENCH_CUDA_GRAPHS=1: the cuBLAS path replays runs of kStepsPerGraph steps as CUDA graphs whose update
+// kernels read their step from the device, in the burn-in (no bins) and between samples (with bins:
+// 50 steps between samples here); the CPU's statistics to rounding with white and OU noise, per-neuron
+// gains and time constants, and over three waves (the last one smaller: its graphs are captured again).
+TEST_P(CpuVsCudaTest, CudaGraphsReplayTheCublasStepsWithTheCpuStatistics) {
+    const ScopedEnvironment path("QUENCH_CUDA_STEP_PATH", "cublas");
+    const ScopedEnvironment graphs("QUENCH_CUDA_GRAPHS", "1");
+    for (int variant = 0; variant < 4; ++variant) {
+        SCOPED_TRACE(::testing::Message() << "variant " << variant);
+        EnsembleSpec spec = smallLinearSpec(48, 0.6);
+        spec.network.activation.kind = ActivationKind::Tanh;
+        spec.integration.t_max = 100.0;
+        spec.integration.sample_interval = 1.0;
+        spec.ensemble.realizations = 3;
+        if (variant == 1) spec.noise.tau = 0.8;
+        if (variant == 2) {
+            spec.network.gain = {NeuronDistribution::Lognormal, 1.0, 0.5};
+            spec.network.tau = {NeuronDistribution::Uniform, 1.2, 0.3};
+        }
+        if (variant == 3) {
+            spec.ensemble.realizations = 5;
+            spec.run.memory_gb = 1.2e-3;  // two realizations per wave (WavesChangeNoNumberBeyondRounding)
+        }
+        spec.integration.precision = GetParam();
+        const std::unique_ptr<Backend> cuda = makeBackend(BackendKind::Cuda);
+        expectSameStatistics(run(BackendKind::Cpu, spec), cuda->run(spec, {}));
+        EXPECT_NE(cuda->description().find("CUDA graphs of 32 steps"), std::string::npos)
+            << cuda->description();
+    }
+}
+
 // Cutting the ensemble into several waves (a small memory budget): results agree to rounding (the
 // tolerance above), not bit for bit, because cuBLAS chooses its GEMM kernel by the batch count and
 // another kernel sums in another order: FP32 on an H100, FP32 and FP64 on an H200 (2026-11-26; the
@@ -358,6 +389,35 @@ TEST(OnChipShape, DefaultsToTheFastestMeasuredAndHonoursTheSwitch) {
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("QUENCH_CUDA_ON_CHIP_SHAPE"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("three_barriers"), std::string::npos) << e.what();
+    }
+}
+#endif
+
+#ifdef QUENCH_HAVE_CUDA
+// Runs everywhere (host code): graphs are off until measured, and the switch takes 0 or 1 only.
+TEST(StepGraphs, AreOffByDefaultAndTheSwitchTakesZeroOrOne) {
+    {
+        const ScopedEnvironment on("QUENCH_CUDA_GRAPHS", "1");
+        EXPECT_TRUE(cuda::stepGraphsEnabled());
+    }
+    {
+        const ScopedEnvironment off("QUENCH_CUDA_GRAPHS", "0");
+        EXPECT_FALSE(cuda::stepGraphsEnabled());
+    }
+    {
+        const char* before = std::getenv("QUENCH_CUDA_GRAPHS");
+        const std::string saved = before != nullptr ? before : "";
+        ::unsetenv("QUENCH_CUDA_GRAPHS");
+        EXPECT_FALSE(cuda::stepGraphsEnabled());
+        if (before != nullptr) ::setenv("QUENCH_CUDA_GRAPHS", saved.c_str(), 1);
+    }
+    const ScopedEnvironment wrong("QUENCH_CUDA_GRAPHS", "yes");
+    try {
+        cuda::stepGraphsEnabled();
+        FAIL() << "QUENCH_CUDA_GRAPHS=yes was accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("QUENCH_CUDA_GRAPHS = yes: 0 or 1"), std::string::npos)
+            << e.what();
     }
 }
 #endif

@@ -672,7 +672,10 @@ std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const 
     step_path_ = chooseStepPath(spec, &why) == StepPath::OnChip
                      ? fmt::format("on-chip kernel, {} (J_r on chip, many steps per launch)",
                                    onChipShapeName(spec.network.n, spec.ensemble.trials))
-                     : fmt::format("cuBLAS batched GEMM ({})", why);
+                     : fmt::format("cuBLAS batched GEMM ({}){}", why,
+                                   stepGraphsEnabled()
+                                       ? fmt::format(", replayed as CUDA graphs of {} steps", kStepsPerGraph)
+                                       : "");
     wave_plan_ =
         fmt::format("{} realization(s) per wave, {} wave(s), {:.3f} GiB per realization, budget {:.2f} GiB",
                     plan.per_wave, plan.waves, gib(plan.bytes_per_realization), gib(plan.budget));

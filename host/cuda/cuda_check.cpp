@@ -71,6 +71,29 @@ CublasHandle::~CublasHandle() {
     if (handle_ != nullptr) cublasDestroy(handle_);
 }
 
+void CudaGraphExec::launch(cudaStream_t stream) const {
+    QUENCH_CUDA_CHECK(cudaGraphLaunch(exec_, stream));
+}
+
+CudaGraphExec captureGraph(cudaStream_t stream, const std::function<void()>& record) {
+    QUENCH_CUDA_CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+    try {
+        record();
+    } catch (...) {
+        cudaGraph_t partial = nullptr;
+        if (cudaStreamEndCapture(stream, &partial) == cudaSuccess && partial != nullptr)
+            cudaGraphDestroy(partial);
+        throw;
+    }
+    cudaGraph_t graph = nullptr;
+    QUENCH_CUDA_CHECK(cudaStreamEndCapture(stream, &graph));
+    cudaGraphExec_t exec = nullptr;
+    const cudaError_t instantiated = cudaGraphInstantiate(&exec, graph, 0);
+    cudaGraphDestroy(graph);  // the executable graph keeps what it needs
+    QUENCH_CUDA_CHECK(instantiated);
+    return CudaGraphExec(exec);
+}
+
 CusolverHandle::CusolverHandle(cudaStream_t stream) {
     QUENCH_CUSOLVER_CHECK(cusolverDnCreate(&handle_));
     const cusolverStatus_t bound = cusolverDnSetStream(handle_, stream);

@@ -6,6 +6,7 @@
 #include <cusolverDn.h>
 
 #include <cstddef>
+#include <functional>
 #include <utility>
 
 #include "quench/error.hpp"
@@ -103,6 +104,36 @@ public:
 private:
     cublasHandle_t handle_ = nullptr;
 };
+
+// An instantiated CUDA graph; move-only, destroyed with its owner.
+class CudaGraphExec {
+public:
+    CudaGraphExec() = default;
+    explicit CudaGraphExec(cudaGraphExec_t exec) : exec_(exec) {}
+    ~CudaGraphExec() {
+        if (exec_ != nullptr) cudaGraphExecDestroy(exec_);
+    }
+    CudaGraphExec(const CudaGraphExec&) = delete;
+    CudaGraphExec& operator=(const CudaGraphExec&) = delete;
+    CudaGraphExec(CudaGraphExec&& other) noexcept : exec_(std::exchange(other.exec_, nullptr)) {}
+    CudaGraphExec& operator=(CudaGraphExec&& other) noexcept {
+        if (this != &other) {
+            if (exec_ != nullptr) cudaGraphExecDestroy(exec_);
+            exec_ = std::exchange(other.exec_, nullptr);
+        }
+        return *this;
+    }
+    cudaGraphExec_t get() const { return exec_; }
+    explicit operator bool() const { return exec_ != nullptr; }
+    void launch(cudaStream_t stream) const;
+
+private:
+    cudaGraphExec_t exec_ = nullptr;
+};
+
+// What `record` enqueues on `stream`, captured (this thread only) and instantiated. If `record`
+// throws, the capture is ended and its partial graph freed before the exception goes on.
+CudaGraphExec captureGraph(cudaStream_t stream, const std::function<void()>& record);
 
 // A dense cuSOLVER handle bound to one stream.
 class CusolverHandle {

@@ -92,6 +92,13 @@ const char* stepPathName(StepPath path) {
     return path == StepPath::OnChip ? "on_chip" : "cublas";
 }
 
+bool stepGraphsEnabled() {
+    const char* value = std::getenv("QUENCH_CUDA_GRAPHS");
+    if (value == nullptr || std::string_view(value) == "0") return false;
+    if (std::string_view(value) == "1") return true;
+    throw ConfigError("QUENCH_CUDA_GRAPHS", value, "0 or 1");
+}
+
 StepPath chooseStepPath(const EnsembleSpec& spec, std::string* why) {
     const auto refuse = [why](std::string reason) {
         if (why != nullptr) *why = std::move(reason);
@@ -136,6 +143,7 @@ StepEngine<Real>::StepEngine(const EnsembleSpec& spec, int capacity, cudaStream_
       sixteen_bit_(storage_ != CouplingStorage::Full),
       tf32_(spec.integration.precision == Precision::Tf32),
       fused_update_(fusedUpdate()),
+      replay_graphs_(path_ == StepPath::Cublas && fused_update_ && stepGraphsEnabled()),
       j_(sixteen_bit_ ? 0 : nn_ * capacity),
       x_(nk_ * capacity),
       phi_(nk_ * capacity),
@@ -144,6 +152,7 @@ StepEngine<Real>::StepEngine(const EnsembleSpec& spec, int capacity, cudaStream_
       j16_(sixteen_bit_ ? nn_ * capacity : 0),
       phi16_(sixteen_bit_ ? nk_ * capacity : 0),
       first_bad_step_(static_cast<std::size_t>(capacity)),
+      step_base_(1),
       gains_(perNeuron(spec.network.gain)),
       time_scales_(perNeuron(spec.network.tau)),
       gain_(gains_ ? static_cast<std::size_t>(n_) * capacity : 0),
@@ -162,6 +171,7 @@ void StepEngine<Real>::start(std::int64_t first, int count) {
             "cuda backend: a wave of {} realizations does not fit the {} allocated", count, capacity_));
     first_ = first;
     count_ = count;
+    step_graphs_cache_.clear();  // captured for the previous wave's size
     eta_.zero(stream_);
     // 0xFF bytes: every flag is kNoDivergence.
     QUENCH_CUDA_CHECK(cudaMemsetAsync(first_bad_step_.data(), 0xFF, first_bad_step_.bytes(), stream_));
@@ -328,13 +338,19 @@ void StepEngine<Real>::couplingProduct() {
 
 template <class Real>
 void StepEngine<Real>::update(std::int64_t s) {
+    launchUpdate(static_cast<std::uint64_t>(s), nullptr);
+}
+
+template <class Real>
+void StepEngine<Real>::launchUpdate(std::uint64_t step, const std::uint64_t* base) {
     kernels::EulerStepParams p;
     p.n = n_;
     p.trials = k_;
     p.wave = count_;
     p.first_realization = first_;
     p.seed = spec_.ensemble.noiseSeed();
-    p.step = static_cast<std::uint64_t>(s);
+    p.step = step;
+    p.step_base = base;
     p.decay = coef_.decay;
     p.drive_gain = coef_.drive_gain;
     p.kick = coef_.kick;
@@ -362,11 +378,47 @@ void StepEngine<Real>::advance(std::int64_t begin, std::int64_t end, double* bin
             return;
         }
     }
-    for (std::int64_t s = begin; s < end; ++s) {
-        activation(bin_x, bin_phi);
-        couplingProduct();
-        update(s);
+    std::int64_t s = begin;
+    if (replay_graphs_) {
+        // A graph replays steps that start from a current phi: the first step after start() or after the
+        // on-chip path runs alone.
+        if (s < end && !phi_current_) stepOnce(s++, bin_x, bin_phi);
+        if (end - s >= kStepsPerGraph) {
+            const StepGraph& graph = graphFor(bin_x, bin_phi);
+            QUENCH_CUDA_CHECK(
+                kernels::launchSetStepBase(step_base_.data(), static_cast<std::uint64_t>(s), stream_));
+            for (; end - s >= kStepsPerGraph; s += kStepsPerGraph) graph.exec.launch(stream_);
+        }
     }
+    for (; s < end; ++s) stepOnce(s, bin_x, bin_phi);
+}
+
+template <class Real>
+void StepEngine<Real>::stepOnce(std::int64_t s, double* bin_x, double* bin_phi) {
+    activation(bin_x, bin_phi);
+    couplingProduct();
+    update(s);
+}
+
+// The graph's update kernels read their step as *step_base_ + offset, and its last node moves
+// step_base_ on, so that one instantiated graph serves every run of kStepsPerGraph steps.
+template <class Real>
+const typename StepEngine<Real>::StepGraph& StepEngine<Real>::graphFor(double* bin_x, double* bin_phi) {
+    for (const StepGraph& g : step_graphs_cache_)
+        if (g.bin_x == bin_x && g.bin_phi == bin_phi) return g;
+    StepGraph graph;
+    graph.bin_x = bin_x;
+    graph.bin_phi = bin_phi;
+    graph.exec = captureGraph(stream_, [&] {
+        for (int offset = 0; offset < kStepsPerGraph; ++offset) {
+            activation(bin_x, bin_phi);
+            couplingProduct();
+            launchUpdate(static_cast<std::uint64_t>(offset), step_base_.data());
+        }
+        QUENCH_CUDA_CHECK(kernels::launchAdvanceStepBase(step_base_.data(), kStepsPerGraph, stream_));
+    });
+    step_graphs_cache_.push_back(std::move(graph));
+    return step_graphs_cache_.back();
 }
 
 template <class Real>

@@ -49,6 +49,12 @@ bool rowMajorCouplings(int trials, CouplingStorage storage);
 kernels::OnChipShape onChipShape(int n, int trials);
 std::string onChipShapeName(int n, int trials);
 
+// QUENCH_CUDA_GRAPHS = 0 | 1 (default 0; anything else is a ConfigError): whether the cuBLAS path replays
+// its steps as CUDA graphs of kStepsPerGraph steps (one launch instead of two or three per step: small
+// problems are launch-bound). Off by default until it has been measured on a GPU.
+inline constexpr int kStepsPerGraph = 32;
+bool stepGraphsEnabled();
+
 enum class StepPath { Cublas, OnChip };
 const char* stepPathName(StepPath path);
 
@@ -102,6 +108,17 @@ private:
     // How the GEMM applies the stored J_r: as it is (column-major) or transposed (row-major storage).
     cublasOperation_t couplingOp() const { return row_major_ ? CUBLAS_OP_T : CUBLAS_OP_N; }
     void advanceOnChip(std::int64_t begin, std::int64_t end, double* bin_x, double* bin_phi);
+    // The update kernel of step `step`, or of *base + step when base is given (a graph's steps).
+    void launchUpdate(std::uint64_t step, const std::uint64_t* base);
+    void stepOnce(std::int64_t s, double* bin_x, double* bin_phi);
+
+    // kStepsPerGraph steps from a current phi, captured for this wave and these bin integrals.
+    struct StepGraph {
+        CudaGraphExec exec;
+        double* bin_x = nullptr;
+        double* bin_phi = nullptr;
+    };
+    const StepGraph& graphFor(double* bin_x, double* bin_phi);
 
     const EnsembleSpec& spec_;
     const int n_;
@@ -118,6 +135,7 @@ private:
     const bool sixteen_bit_;  // storage_ is Bf16 or Fp16: j16_ and phi16_ instead of j_
     const bool tf32_;         // integration.precision = "tf32": the FP32 product on the tensor cores
     const bool fused_update_;  // update() also writes phi (QUENCH_CUDA_FUSED_UPDATE, default 1)
+    const bool replay_graphs_;  // the cuBLAS path replays graphs (stepGraphsEnabled() and the fused update)
     std::int64_t first_ = 0;
     int count_ = 0;
     std::int64_t epoch_ = 0;
@@ -126,6 +144,8 @@ private:
     DeviceBuffer<Real> j_, x_, phi_, h_, eta_;
     DeviceBuffer<std::uint16_t> j16_, phi16_;  // storageBits() of J and of Phi rounded alike
     DeviceBuffer<unsigned long long> first_bad_step_;
+    DeviceBuffer<std::uint64_t> step_base_;           // the first step of the graph being replayed
+    std::vector<StepGraph> step_graphs_cache_;        // of this wave (start() clears them)
     const bool gains_;                                // per-neuron gains (network.gain_*)
     const bool time_scales_;                          // per-neuron time constants (network.tau_*)
     DeviceBuffer<Real> gain_, decay_, drive_, kick_;  // capacity x n each, when in use
