@@ -7,8 +7,21 @@
 #include <cmath>
 #include <cstdlib>
 #include <ostream>
+#include <string>
 
 #include "quench/backend.hpp"
+
+// In a SetUp() or a test body: skips with the reason when `kind` cannot run on this machine, or fails when
+// QUENCH_REQUIRE_GPU is set (a GPU machine must run every test).
+#define QUENCH_SKIP_UNLESS_AVAILABLE(kind)                                     \
+    do {                                                                       \
+        std::string quench_why_;                                               \
+        if (!::quench::backendAvailable((kind), &quench_why_)) {               \
+            if (std::getenv("QUENCH_REQUIRE_GPU") != nullptr)                  \
+                FAIL() << "backend required but unavailable: " << quench_why_; \
+            GTEST_SKIP() << "backend unavailable: " << quench_why_;            \
+        }                                                                      \
+    } while (false)
 
 namespace quench::testing {
 
@@ -30,14 +43,7 @@ inline std::string caseName(const ::testing::TestParamInfo<BackendCase>& info) {
 
 class BackendTest : public ::testing::TestWithParam<BackendCase> {
 protected:
-    void SetUp() override {
-        std::string why;
-        if (!backendAvailable(GetParam().kind, &why)) {
-            if (std::getenv("QUENCH_REQUIRE_GPU") != nullptr)
-                FAIL() << "backend required but unavailable: " << why;
-            GTEST_SKIP() << "backend unavailable: " << why;
-        }
-    }
+    void SetUp() override { QUENCH_SKIP_UNLESS_AVAILABLE(GetParam().kind); }
     std::vector<RealizationResult> run(EnsembleSpec spec, const RunControl& control = {}) const {
         spec.integration.precision = GetParam().precision;
         return makeBackend(GetParam().kind)->run(spec, control);

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "backend_fixture.hpp"
+#include "scoped_environment.hpp"
 #ifdef QUENCH_HAVE_CUDA
 #include "cuda/step_engine.hpp"
 #include "on_chip_steps.cuh"
@@ -29,14 +30,7 @@ using CK = CovarianceKind;
 
 class CpuVsCudaTest : public ::testing::TestWithParam<Precision> {
 protected:
-    void SetUp() override {
-        std::string why;
-        if (!backendAvailable(BackendKind::Cuda, &why)) {
-            if (std::getenv("QUENCH_REQUIRE_GPU") != nullptr)
-                FAIL() << "backend required but unavailable: " << why;
-            GTEST_SKIP() << "backend unavailable: " << why;
-        }
-    }
+    void SetUp() override { QUENCH_SKIP_UNLESS_AVAILABLE(BackendKind::Cuda); }
     std::vector<RealizationResult> run(BackendKind kind, EnsembleSpec spec) const {
         spec.integration.precision = GetParam();
         return makeBackend(kind)->run(spec, {});
@@ -202,30 +196,6 @@ TEST_P(CpuVsCudaTest, FrequencyResolvedSeriesAgree) {
     spec.ensemble.realizations = 2;
     expectSameStatisticsAndSeries(spec, 6);  // a(w), N dc2(w), PR(w)/N of x and phi
 }
-
-// Sets an environment variable for one scope and restores what was there.
-class ScopedEnvironment {
-public:
-    ScopedEnvironment(const char* name, const char* value) : name_(name) {
-        const char* old = std::getenv(name);
-        had_ = old != nullptr;
-        if (had_) old_ = old;
-        ::setenv(name, value, 1);
-    }
-    ScopedEnvironment(const ScopedEnvironment&) = delete;
-    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
-    ~ScopedEnvironment() {
-        if (had_)
-            ::setenv(name_, old_.c_str(), 1);
-        else
-            ::unsetenv(name_);
-    }
-
-private:
-    const char* name_;
-    bool had_ = false;
-    std::string old_;
-};
 
 // Every shape of the on-chip kernel (QUENCH_CUDA_ON_CHIP_SHAPE) at the three padded widths, with one
 // and three trials and 7 steps between samples, so that the noise ring wraps inside a launch: one
@@ -405,11 +375,8 @@ TEST(StepGraphs, AreOffByDefaultAndTheSwitchTakesZeroOrOne) {
         EXPECT_FALSE(cuda::stepGraphsEnabled());
     }
     {
-        const char* before = std::getenv("QUENCH_CUDA_GRAPHS");
-        const std::string saved = before != nullptr ? before : "";
-        ::unsetenv("QUENCH_CUDA_GRAPHS");
+        const ScopedEnvironment unset("QUENCH_CUDA_GRAPHS", nullptr);
         EXPECT_FALSE(cuda::stepGraphsEnabled());
-        if (before != nullptr) ::setenv("QUENCH_CUDA_GRAPHS", saved.c_str(), 1);
     }
     const ScopedEnvironment wrong("QUENCH_CUDA_GRAPHS", "yes");
     try {

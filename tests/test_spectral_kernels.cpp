@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "backend_fixture.hpp"
 #include "quench/backend.hpp"
 #include "quench/error.hpp"
 #include "quench/spectral_kernels.hpp"
@@ -18,6 +19,7 @@
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_spectral_kernels.hpp"
 #endif
+#include "scoped_environment.hpp"
 
 namespace quench::testing {
 namespace {
@@ -60,46 +62,22 @@ TEST(HostSpectralKernels, GiveTheTracesOfPowersAndTheSpectrumOfAKnownMatrix) {
 }
 
 #ifdef QUENCH_HAVE_CUDA
-// Sets an environment variable for one scope and restores what was there.
-class ScopedVariable {
-public:
-    ScopedVariable(const char* name, const char* value) : name_(name) {
-        const char* old = std::getenv(name);
-        had_ = old != nullptr;
-        if (had_) old_ = old;
-        ::setenv(name, value, 1);
-    }
-    ScopedVariable(const ScopedVariable&) = delete;
-    ScopedVariable& operator=(const ScopedVariable&) = delete;
-    ~ScopedVariable() {
-        if (had_)
-            ::setenv(name_, old_.c_str(), 1);
-        else
-            ::unsetenv(name_);
-    }
-
-private:
-    const char* name_;
-    bool had_ = false;
-    std::string old_;
-};
-
 // Host code, runs everywhere.
 TEST(StatisticsOnDevice, FromN256ByDefaultAndAsTheSwitchSays) {
     {
-        const ScopedVariable automatic("QUENCH_CUDA_STATISTICS", "auto");
+        const ScopedEnvironment automatic("QUENCH_CUDA_STATISTICS", "auto");
         EXPECT_FALSE(cuda::statisticsOnDevice(255));
         EXPECT_TRUE(cuda::statisticsOnDevice(256));
     }
     {
-        const ScopedVariable host("QUENCH_CUDA_STATISTICS", "host");
+        const ScopedEnvironment host("QUENCH_CUDA_STATISTICS", "host");
         EXPECT_FALSE(cuda::statisticsOnDevice(4096));
     }
     {
-        const ScopedVariable device("QUENCH_CUDA_STATISTICS", "device");
+        const ScopedEnvironment device("QUENCH_CUDA_STATISTICS", "device");
         EXPECT_TRUE(cuda::statisticsOnDevice(8));
     }
-    const ScopedVariable wrong("QUENCH_CUDA_STATISTICS", "gpu");
+    const ScopedEnvironment wrong("QUENCH_CUDA_STATISTICS", "gpu");
     try {
         cuda::statisticsOnDevice(8);
         FAIL() << "an unknown place was accepted";
@@ -139,14 +117,7 @@ void expectClose(double host, double device, const char* what, int n) {
 
 class DeviceSpectralKernelsTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::string why;
-        if (!backendAvailable(BackendKind::Cuda, &why)) {
-            if (std::getenv("QUENCH_REQUIRE_GPU") != nullptr)
-                FAIL() << "backend required but unavailable: " << why;
-            GTEST_SKIP() << "backend unavailable: " << why;
-        }
-    }
+    void SetUp() override { QUENCH_SKIP_UNLESS_AVAILABLE(BackendKind::Cuda); }
 };
 
 // n = 7 and 32 take the batched Jacobi solver, 33 and 300 syevd; the moments are DGEMMs at every n.
