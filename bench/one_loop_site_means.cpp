@@ -1,6 +1,7 @@
 // The one-loop (1/N) coefficients of the single-site means of an iid (eta = 0) network with the Gaussian
 // or (--zero-diagonal) the zero diagonal, white or (--tau) Ornstein-Uhlenbeck noise, as the simulator
-// integrates it (host/theory/one_loop_site.hpp; docs/theory/one_loop_site.md): c in E_J[S](N) = S(infinity) +
+// integrates it, optionally with per-neuron gains phi(b_i x_i) (--gain-distribution, --gain-cv)
+// (host/theory/one_loop_site.hpp; docs/theory/one_loop_site.md): c in E_J[S](N) = S(infinity) +
 // c / N for the ET and ZF auto means of x and phi, with Monte-Carlo standard errors. `quench theory --order
 // 1` reports the same numbers; this tool takes a list of g and the sampling options, for the doc's tables.
 //   quench_one_loop_site_means --activation tanh --g 1,1.5,2 --dt 0.05
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
     std::vector<double> gs = {1.0};
     double sigma = 1.0, tau = 0.0, dt = 0.05;
     bool zero_diagonal = false;
+    std::string gain_distribution = "none";
+    quench::NeuronParameterSpec gain;
     quench::theory::detail::OneLoopOptions options;
     app.add_option("--activation", activation, "tanh, erf, pade (tanh_3_2) or linear");
     app.add_option("--g", gs, "couplings, comma separated")->delimiter(',');
@@ -36,7 +39,15 @@ int main(int argc, char** argv) {
     app.add_option("--seed", options.seed, "seed of the sample paths");
     app.add_flag("--zero-diagonal", zero_diagonal,
                  "J_ii = 0 (coupling.zero_diagonal) instead of N(0, g^2/N)");
+    app.add_option("--gain-distribution", gain_distribution, "per-neuron gains: none, lognormal or uniform")
+        ->check(CLI::IsMember({"none", "lognormal", "uniform"}));
+    app.add_option("--gain-mean", gain.mean, "mean gain")->check(CLI::PositiveNumber);
+    app.add_option("--gain-cv", gain.cv, "coefficient of variation of the gains")
+        ->check(CLI::NonNegativeNumber);
     CLI11_PARSE(app, argc, argv);
+    gain.distribution = gain_distribution == "lognormal" ? quench::NeuronDistribution::Lognormal
+                        : gain_distribution == "uniform" ? quench::NeuronDistribution::Uniform
+                                                         : quench::NeuronDistribution::None;
     using namespace quench;
     const Activation phi = bench::activationFromName(activation, 0.5);
     EnsembleSpec spec;
@@ -44,16 +55,18 @@ int main(int argc, char** argv) {
     spec.noise.sigma = sigma;
     spec.noise.tau = tau;
     const StepCoefficients step = stepCoefficients(spec);
-    fmt::print("# {} sigma {} tau {} dt {} {} diagonal, window {} paths {} steps {} seed {}: ", activation,
-               sigma, tau, dt, zero_diagonal ? "zero" : "Gaussian", options.window, options.paths,
-               options.steps, options.seed);
+    fmt::print(
+        "# {} sigma {} tau {} dt {} {} diagonal, gains {} mean {} cv {}, window {} paths {} steps {} seed "
+        "{}: ",
+        activation, sigma, tau, dt, zero_diagonal ? "zero" : "Gaussian", gain_distribution, gain.mean,
+        gain.cv, options.window, options.paths, options.steps, options.seed);
     fmt::print("c in S(N) = S_inf + c/N (+- se)\n");
     const theory::DiagonalConvention diagonal =
         zero_diagonal ? theory::DiagonalConvention::Zero : theory::DiagonalConvention::Gaussian;
     fmt::print("# g lags x_et_a phi_et_a x_zf_a phi_zf_a seconds\n");
     for (const double g : gs) {
         const auto start = std::chrono::steady_clock::now();
-        const auto c = theory::detail::oneLoopSiteMeans(phi, g, step, dt, diagonal, options);
+        const auto c = theory::detail::oneLoopSiteMeans(phi, g, step, dt, diagonal, options, gain);
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const auto cell = [](const theory::detail::OneLoopValue& v) {

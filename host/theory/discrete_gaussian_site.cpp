@@ -18,21 +18,33 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
+// E_b F(b^2 Delta0, b^2 Delta) over the gain classes.
+double mixedCorrelation(const Activation& phi, const std::vector<GainNode>& gains, double delta0,
+                        double delta) {
+    const GaussHermiteRule& rule = defaultGaussHermiteRule();
+    double sum = 0.0;
+    for (const GainNode& c : gains) {
+        const double b2 = c.b * c.b;
+        sum += c.weight * activationCorrelation(phi, b2 * delta0, b2 * delta, rule);
+    }
+    return sum;
+}
+
 // C_phi(Delta) = F(Delta0, Delta) on [0, Delta0] (the site's autocovariance is positive) by barycentric
 // interpolation at Chebyshev points of the first kind. F is a smooth function of the correlation
 // Delta / Delta0, so a few dozen nodes reach rounding for tanh-like phi; the nodes never touch the ends,
 // where a kinked phi is least smooth.
 class TwoPointInterpolant {
 public:
-    TwoPointInterpolant(const Activation& phi, double delta0) : delta0_(delta0) {
-        const GaussHermiteRule& rule = defaultGaussHermiteRule();
+    TwoPointInterpolant(const Activation& phi, const std::vector<GainNode>& gains, double delta0)
+        : delta0_(delta0) {
         for (int k = 0; k < kNodes; ++k) {
             const double angle = kPi * (k + 0.5) / kNodes;
             nodes_[k] = 0.5 * delta0 * (1.0 + std::cos(angle));
-            values_[k] = activationCorrelation(phi, delta0, nodes_[k], rule);
+            values_[k] = mixedCorrelation(phi, gains, delta0, nodes_[k]);
             weights_[k] = (k % 2 == 0 ? 1.0 : -1.0) * std::sin(angle);
         }
-        at_delta0_ = activationCorrelation(phi, delta0, delta0, rule);
+        at_delta0_ = mixedCorrelation(phi, gains, delta0, delta0);
     }
 
     double operator()(double delta) const {
@@ -57,15 +69,15 @@ private:
 // The fixed point, iterated from `delta` (any decaying start; its length is the number of lags):
 // y_n = drive (h_n + eta_n) + kick eps_n has covariance G(k) = drive^2 g^2 C_phi(k) + N(k), N the noise's
 // (inputNoiseCovariance), and Delta is leakFilteredCovariance(G).
-DiscreteGaussianSite iterateSite(const Activation& phi, double g, const StepCoefficients& step,
-                                 std::vector<double> delta) {
+DiscreteGaussianSite iterateSite(const Activation& phi, const std::vector<GainNode>& gains, double g,
+                                 const StepCoefficients& step, std::vector<double> delta) {
     const std::size_t n = delta.size();
     const double a = step.decay, b = step.drive_gain;
     std::vector<double> cov(n), noise(n);
     for (std::size_t k = 0; k < n; ++k) noise[k] = inputNoiseCovariance(step, static_cast<int>(k));
     double change = 1.0;
     for (int it = 0; it < 2000 && change > 1e-12 * delta[0]; ++it) {
-        const TwoPointInterpolant f(phi, delta[0]);
+        const TwoPointInterpolant f(phi, gains, delta[0]);
         for (std::size_t k = 0; k < n; ++k) cov[k] = b * b * g * g * f(delta[k]) + noise[k];
         const std::vector<double> next = leakFilteredCovariance(cov, a);
         change = 0.0;
@@ -77,10 +89,11 @@ DiscreteGaussianSite iterateSite(const Activation& phi, double g, const StepCoef
     if (!(change <= 1e-12 * delta[0]))
         throw std::domain_error("the discrete Gaussian site did not settle (g = " + std::to_string(g) + ")");
     DiscreteGaussianSite out;
-    const TwoPointInterpolant f(phi, delta[0]);
+    const TwoPointInterpolant f(phi, gains, delta[0]);
     for (const double d : delta) out.c_phi.push_back(f(d));
     out.delta = std::move(delta);
-    out.gamma = effectiveGain(phi, out.delta[0], defaultGaussHermiteRule());
+    for (const GainNode& c : gains)
+        out.gamma += c.weight * c.b * effectiveGain(phi, c.b * c.b * out.delta[0], defaultGaussHermiteRule());
     return out;
 }
 
@@ -106,23 +119,41 @@ std::vector<double> leakFilteredCovariance(const std::vector<double>& cov, doubl
     return out;
 }
 
+// The homogeneous site: every gain 1.
+static const std::vector<GainNode>& unitGain() {
+    static const std::vector<GainNode> unit = {{1.0, 1.0}};
+    return unit;
+}
+
 DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
                                           int lags) {
+    return discreteGaussianSite(phi, unitGain(), g, step, lags);
+}
+
+DiscreteGaussianSite discreteGaussianSite(const Activation& phi, const std::vector<GainNode>& gains, double g,
+                                          const StepCoefficients& step, int lags) {
     if (lags < 2) throw std::domain_error("the discrete Gaussian site needs at least 2 lags");
     std::vector<double> start(static_cast<std::size_t>(lags));
     for (std::size_t k = 0; k < start.size(); ++k) start[k] = std::pow(step.decay, static_cast<double>(k));
-    return iterateSite(phi, g, step, std::move(start));
+    return iterateSite(phi, gains, g, step, std::move(start));
 }
 
 DiscreteGaussianSite discreteGaussianSiteUntilDecayed(const Activation& phi, double g,
                                                       const StepCoefficients& step, double dt) {
-    DiscreteGaussianSite site = discreteGaussianSite(phi, g, step, static_cast<int>(std::ceil(20.0 / dt)));
+    return discreteGaussianSiteUntilDecayed(phi, unitGain(), g, step, dt);
+}
+
+DiscreteGaussianSite discreteGaussianSiteUntilDecayed(const Activation& phi,
+                                                      const std::vector<GainNode>& gains, double g,
+                                                      const StepCoefficients& step, double dt) {
+    DiscreteGaussianSite site =
+        discreteGaussianSite(phi, gains, g, step, static_cast<int>(std::ceil(20.0 / dt)));
     // Each doubling starts from the shorter solution, continued by its last decay ratio: a few iterations.
     while (!(std::fabs(site.delta.back()) < 1e-10 * site.delta.front()) && site.delta.size() < (1u << 20)) {
         std::vector<double> start = site.delta;
         const double ratio = std::clamp(start.back() / start[start.size() - 2], 0.0, 1.0);
         for (std::size_t k = 0, n = site.delta.size(); k < n; ++k) start.push_back(start.back() * ratio);
-        site = iterateSite(phi, g, step, std::move(start));
+        site = iterateSite(phi, gains, g, step, std::move(start));
     }
     return site;
 }

@@ -9,6 +9,7 @@
 
 #include "../step_coefficients.hpp"
 #include "quench/activation.hpp"
+#include "quench/theory/heterogeneous_gains.hpp"
 #include "sampled_four_point.hpp"
 
 namespace quench::theory::detail {
@@ -33,9 +34,18 @@ double inputNoiseCovariance(const StepCoefficients& step, int k);
 DiscreteGaussianSite discreteGaussianSite(const Activation& phi, double g, const StepCoefficients& step,
                                           int lags);
 
+// With per-neuron gains, phi_i = phi(b_i x_i), the gains in classes (gainQuadrature): every x_i sees the same
+// field, so Delta is common and C_phi(k) = E_b F(b^2 Delta(0), b^2 Delta(k)) (docs/theory/heterogeneity.md);
+// gamma is E_b b E phi'(b x). One class {1, 1} is the homogeneous site.
+DiscreteGaussianSite discreteGaussianSite(const Activation& phi, const std::vector<GainNode>& gains, double g,
+                                          const StepCoefficients& step, int lags);
+
 // The same with the lags doubled from 20 time units (of step dt) until Delta has decayed below
 // 1e-10 Delta(0).
 DiscreteGaussianSite discreteGaussianSiteUntilDecayed(const Activation& phi, double g,
+                                                      const StepCoefficients& step, double dt);
+DiscreteGaussianSite discreteGaussianSiteUntilDecayed(const Activation& phi,
+                                                      const std::vector<GainNode>& gains, double g,
                                                       const StepCoefficients& step, double dt);
 
 // Its four-point statistics (phi and x, ET and ZF; standard errors 0): the exact run through

@@ -17,6 +17,7 @@
 
 #include "discrete_gaussian_site.hpp"
 #include "fftw_transforms.hpp"
+#include "gaussian_pair_averages.hpp"
 #include "quench/rng.hpp"
 #include "quench/theory/gaussian_average.hpp"
 
@@ -38,8 +39,21 @@ Jet jetOf(const Activation& phi, double x) {
              (p2 - 2.0 * p1 + 2.0 * m1 - m2) / (2.0 * h * h * h)}};
 }
 
+// The jet of x -> phi(b x): the p-th derivative is b^p phi^(p)(b x).
+Jet jetOf(const Activation& phi, double b, double x) {
+    Jet j = jetOf(phi, b * x);
+    double power = 1.0;
+    for (double& d : j.d) {
+        d *= power;
+        power *= b;
+    }
+    return j;
+}
+
 // What the expansion needs of the N = infinity site, per lag k = 0..L (section 3). F(k) is E phi phi at
-// Var = Delta(0), Cov = Delta(k); its derivatives in the covariance entries follow from Price's theorem.
+// Var = Delta(0), Cov = Delta(k); its derivatives in the covariance entries follow from Price's theorem, the
+// averages of products of phi's derivatives on a grid in y (GaussianPairAverages: Gauss-Hermite in z does
+// not resolve phi once sqrt(Delta(0)) or a gain makes phi steep).
 struct SiteTables {
     int L = 0;
     double a = 0.0, b = 0.0, s = 0.0, g = 0.0, dt = 0.0;
@@ -50,8 +64,10 @@ struct SiteTables {
     double q1 = 0.0, q2 = 0.0;                           // first and second derivative of E phi^2 in Delta(0)
 };
 
-SiteTables siteTables(const Activation& phi, double g, const StepCoefficients& step, double dt, int lags) {
-    const DiscreteGaussianSite site = discreteGaussianSite(phi, g, step, lags);
+// With gain classes every entry is the average over them of the class's phi(b x) (section 11).
+SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains, double g,
+                      const StepCoefficients& step, double dt, int lags) {
+    const DiscreteGaussianSite site = discreteGaussianSite(phi, gains, g, step, lags);
     SiteTables t;
     t.L = lags - 1;
     t.a = step.decay;
@@ -61,44 +77,27 @@ SiteTables siteTables(const Activation& phi, double g, const StepCoefficients& s
     t.dt = dt;
     t.delta = site.delta;
     t.f = site.c_phi;
-    const GaussHermiteRule rule = gaussHermiteRule(48);
-    const int n = rule.order();
-    const double sd = std::sqrt(t.delta[0]);
-    std::vector<Jet> first(static_cast<std::size_t>(n)), second(static_cast<std::size_t>(n * n));
-    for (int i = 0; i < n; ++i) first[static_cast<std::size_t>(i)] = jetOf(phi, sd * rule.nodes[i]);
-    for (int k = 0; k <= t.L; ++k) {
-        const double rho = std::clamp(t.delta[static_cast<std::size_t>(k)] / t.delta[0], -1.0, 1.0);
-        const double rest = std::sqrt(std::max(0.0, 1.0 - rho * rho));
-        for (int i = 0; i < n; ++i)
-            for (int j = 0; j < n; ++j)
-                second[static_cast<std::size_t>(i * n + j)] =
-                    jetOf(phi, sd * (rho * rule.nodes[i] + rest * rule.nodes[j]));
-        const auto e = [&](int p, int q) {
-            double sum = 0.0;
-            for (int i = 0; i < n; ++i) {
-                double inner = 0.0;
-                for (int j = 0; j < n; ++j)
-                    inner += rule.weights[j] * second[static_cast<std::size_t>(i * n + j)].d[q];
-                sum += rule.weights[i] * first[static_cast<std::size_t>(i)].d[p] * inner;
-            }
-            return sum;
-        };
-        t.f1.push_back(e(1, 1));
-        t.half_f2.push_back(0.5 * e(2, 0));
-        t.fts_ts.push_back(e(2, 2));
-        t.ftt_ts.push_back(0.5 * e(3, 1));
-        t.ftt_tt.push_back(0.25 * e(4, 0));
-        t.ftt_ss.push_back(0.25 * e(2, 2));
+    const std::size_t width = static_cast<std::size_t>(t.L + 1);
+    for (std::vector<double>* v : {&t.f1, &t.half_f2, &t.fts_ts, &t.ftt_ts, &t.ftt_tt, &t.ftt_ss})
+        v->assign(width, 0.0);
+    for (const GainNode& c : gains) {
+        // x -> phi(b x) at Var x = Delta(0) is phi at Var y = b^2 Delta(0), its p-th derivative times b^p.
+        const GaussianPairAverages averages(phi, c.b * c.b * t.delta[0]);
+        const double b2 = c.b * c.b, b4 = b2 * b2;
+        for (std::size_t k = 0; k < width; ++k) {
+            const double rho = std::clamp(t.delta[k] / t.delta[0], -1.0, 1.0);
+            const auto e = averages.pair(rho, 2);  // e[p][q] = E phi^(p)(y1) phi^(q)(y2)
+            t.f1[k] += c.weight * b2 * e[1][1];
+            t.half_f2[k] += c.weight * 0.5 * b2 * e[2][0];
+            t.fts_ts[k] += c.weight * b4 * e[2][2];
+            t.ftt_ts[k] += c.weight * 0.5 * b4 * e[3][1];
+            t.ftt_tt[k] += c.weight * 0.25 * b4 * e[4][0];
+            t.ftt_ss[k] += c.weight * 0.25 * b4 * e[2][2];
+        }
+        t.q1 += c.weight * b2 * (averages.single(1, 1) + averages.single(0, 2));
+        t.q2 += c.weight * 0.25 * b4 *
+                (2.0 * averages.single(0, 4) + 8.0 * averages.single(1, 3) + 6.0 * averages.single(2, 2));
     }
-    const auto moment = [&](auto&& f) {
-        double sum = 0.0;
-        for (int i = 0; i < n; ++i) sum += rule.weights[i] * f(first[static_cast<std::size_t>(i)]);
-        return sum;
-    };
-    t.q1 = moment([](const Jet& j) { return j.d[1] * j.d[1] + j.d[0] * j.d[2]; });
-    t.q2 = 0.25 * moment([](const Jet& j) {
-               return 2.0 * j.d[0] * j.d[4] + 8.0 * j.d[1] * j.d[3] + 6.0 * j.d[2] * j.d[2];
-           });
     return t;
 }
 
@@ -213,9 +212,11 @@ struct PathSums {
 
 class PathSampler {
 public:
-    PathSampler(const Activation& phi, const SiteTables& t, const StepCoefficients& step,
-                const std::vector<double>& kernel, const OneLoopOptions& options, bool zero_diagonal)
+    PathSampler(const Activation& phi, const NeuronParameterSpec& gain, const SiteTables& t,
+                const StepCoefficients& step, const std::vector<double>& kernel,
+                const OneLoopOptions& options, bool zero_diagonal)
         : phi_(phi),
+          gain_(gain),
           t_(t),
           step_(step),
           options_(options),
@@ -282,8 +283,28 @@ private:
         }
     }
 
+    // The path's own gain (network.gain_.mean without heterogeneity): a draw from its distribution.
+    double pathGain(int path) const {
+        double z[4];
+        normal4(options_.seed, RngStream::TheoryOneLoop, static_cast<std::uint64_t>(path), 0, 2, z);
+        switch (gain_.distribution) {
+            case NeuronDistribution::Lognormal: {
+                const double s2 = std::log1p(gain_.cv * gain_.cv);
+                return gain_.mean * std::exp(std::sqrt(s2) * z[0] - 0.5 * s2);
+            }
+            case NeuronDistribution::Uniform: {
+                const double u = 0.5 * std::erfc(-z[0] / std::sqrt(2.0));
+                return gain_.mean * (1.0 + std::sqrt(3.0) * gain_.cv * (2.0 * u - 1.0));
+            }
+            case NeuronDistribution::None:
+                break;
+        }
+        return gain_.mean;
+    }
+
     // x of the N = infinity site: the recursion driven by a Gaussian field of covariance g^2 C_phi.
     void samplePath(int path) {
+        const double b = pathGain(path);
         const std::size_t p = field_.size(), total = static_cast<std::size_t>(burn_ + keep_);
         normals(path, 0, p, field_.real());
         field_.forward();
@@ -298,7 +319,7 @@ private:
             if (n >= static_cast<std::size_t>(burn_)) {
                 const std::size_t k = n - static_cast<std::size_t>(burn_);
                 x_[k] = x;
-                jets_[k] = jetOf(phi_, x);
+                jets_[k] = jetOf(phi_, b, x);
             }
             x = t_.a * x + t_.b * field_.real()[n] + t_.s * kick[n];
         }
@@ -407,6 +428,7 @@ private:
     }
 
     const Activation& phi_;
+    const NeuronParameterSpec& gain_;
     const SiteTables& t_;
     const StepCoefficients& step_;
     const OneLoopOptions& options_;
@@ -448,15 +470,15 @@ int workerCount(int tasks) {
     return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, std::min(8, tasks));
 }
 
-std::vector<PathSums> samplePaths(const Activation& phi, const SiteTables& t, const StepCoefficients& step,
-                                  const std::vector<double>& kernel, const OneLoopOptions& options,
-                                  bool zero_diagonal) {
+std::vector<PathSums> samplePaths(const Activation& phi, const NeuronParameterSpec& gain, const SiteTables& t,
+                                  const StepCoefficients& step, const std::vector<double>& kernel,
+                                  const OneLoopOptions& options, bool zero_diagonal) {
     std::vector<PathSums> sums(static_cast<std::size_t>(options.paths));
     const int workers = workerCount(options.paths);
     std::vector<std::future<void>> jobs;
     for (int w = 0; w < workers; ++w)
         jobs.push_back(std::async(std::launch::async, [&, w] {
-            PathSampler sampler(phi, t, step, kernel, options, zero_diagonal);
+            PathSampler sampler(phi, gain, t, step, kernel, options, zero_diagonal);
             for (int r = w; r < options.paths; r += workers)
                 sums[static_cast<std::size_t>(r)] = sampler.run(r);
         }));
@@ -467,18 +489,26 @@ std::vector<PathSums> samplePaths(const Activation& phi, const SiteTables& t, co
 }  // namespace
 
 OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoefficients& step, double dt,
-                                  DiagonalConvention diagonal, const OneLoopOptions& options) {
+                                  DiagonalConvention diagonal, const OneLoopOptions& options,
+                                  const NeuronParameterSpec& gain) {
     if (!activationKinks(phi).empty())
         throw std::domain_error(
             "the one-loop site means need a smooth phi (its derivatives up to the fourth)");
     if (options.paths < 2 || options.steps < 1 || !(options.window > 0.0) || !(dt > 0.0))
         throw std::domain_error(
             "the one-loop site means need >= 2 paths, >= 1 step and a positive window and dt");
-    const int lags = static_cast<int>(std::ceil(options.window / dt)) + 1;
-    const SiteTables t = siteTables(phi, g, step, dt, lags);
     const bool zero_diagonal = diagonal == DiagonalConvention::Zero;
+    if (zero_diagonal && perNeuron(gain))
+        throw std::domain_error(
+            "the one-loop site means with per-neuron gains are derived for the Gaussian diagonal only");
+    const int lags = static_cast<int>(std::ceil(options.window / dt)) + 1;
+    // 16 gain classes: the tables' quadrature over b converges long before the Monte-Carlo error. Without a
+    // spread, one.
+    const std::vector<GainNode> classes =
+        gain.cv > 0.0 ? gainQuadrature(gain, 16) : std::vector<GainNode>{{gain.mean, 1.0}};
+    const SiteTables t = siteTables(phi, classes, g, step, dt, lags);
     const std::vector<PathSums> sums = samplePaths(
-        phi, t, step, selfResponseKernel(t, workerCount(lags), zero_diagonal), options, zero_diagonal);
+        phi, gain, t, step, selfResponseKernel(t, workerCount(lags), zero_diagonal), options, zero_diagonal);
     // With the zero diagonal a site's field leaves out its own product, whose mean is C*: every site sees
     // the population covariance less C* / N (section 9).
     std::vector<double> own_mean(static_cast<std::size_t>(lags), 0.0);

@@ -8,10 +8,12 @@
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 #include "../../host/step_coefficients.hpp"
 #include "../../host/theory/one_loop_site.hpp"
 #include "quench/ensemble_spec.hpp"
+#include "quench/neuron_parameters.hpp"
 #include "quench/theory/linear_finite_size.hpp"
 
 namespace quench::theory {
@@ -95,6 +97,66 @@ TEST(OneLoopSite, WithColoredNoiseALinearPhiGivesTheDerivedLinearCoefficient) {
     EXPECT_LT(c.x_et_a.se, 0.1 * derived);
     std::printf("colored noise tau = 2, g = 0.5: ET %.5f +- %.5f (derived %.5f)\n", c.x_et_a.value,
                 c.x_et_a.se, derived);
+}
+
+// Per-neuron gains (the doc, section 11). One gain mu for every neuron is a model identity: phi(mu x) with
+// the couplings J is the network of the scaled phi. For phi = x it is the linear network at g mu, whose phi =
+// mu x has mu^2 its x statistics; for a Pade phi it is the Pade of the scaled argument (coefficients p_k
+// mu^k, q_k mu^k). The same sample paths (the same field covariance up to rounding) give the same
+// coefficients, to rounding for phi = x and to the finite differences of the jets (a relative 1e-7) for the
+// Pade.
+TEST(OneLoopSite, OneGainForEveryNeuronIsTheNetworkOfTheScaledPhi) {
+    const double mu = 1.5, dt = 0.05;
+    detail::OneLoopOptions o = quickSampling();
+    o.paths = 8;
+    NeuronParameterSpec gain;
+    gain.mean = mu;
+    const StepCoefficients step = whiteNoiseStep(dt);
+    const auto scaled = detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.4, step, dt,
+                                                 DiagonalConvention::Gaussian, o, gain);
+    const auto plain = detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.4 * mu, step, dt,
+                                                DiagonalConvention::Gaussian, o);
+    EXPECT_NEAR(scaled.x_et_a.value, plain.x_et_a.value, 1e-6 * std::fabs(plain.x_et_a.value));
+    EXPECT_NEAR(scaled.phi_et_a.value, mu * mu * plain.phi_et_a.value,
+                1e-6 * mu * mu * std::fabs(plain.phi_et_a.value));
+    EXPECT_NEAR(scaled.x_zf_a.value, plain.x_zf_a.value, 1e-6 * std::fabs(plain.x_zf_a.value));
+
+    Activation pade = ofKind(ActivationKind::Pade);  // tanh_3_2: x (15 + x^2) / (15 + 6 x^2)
+    pade.p_count = 4;
+    pade.q_count = 3;
+    const double p[4] = {0.0, 15.0, 0.0, 1.0}, q[3] = {15.0, 0.0, 6.0};
+    Activation pade_scaled = pade;
+    for (int k = 0; k < 4; ++k) pade.p[k] = p[k], pade_scaled.p[k] = p[k] * std::pow(mu, k);
+    for (int k = 0; k < 3; ++k) pade.q[k] = q[k], pade_scaled.q[k] = q[k] * std::pow(mu, k);
+    const auto with_gain =
+        detail::oneLoopSiteMeans(pade, 1.0, step, dt, DiagonalConvention::Gaussian, o, gain);
+    const auto of_scaled =
+        detail::oneLoopSiteMeans(pade_scaled, 1.0, step, dt, DiagonalConvention::Gaussian, o);
+    for (const auto& [a, b] :
+         {std::pair{with_gain.x_et_a, of_scaled.x_et_a}, std::pair{with_gain.phi_et_a, of_scaled.phi_et_a},
+          std::pair{with_gain.x_zf_a, of_scaled.x_zf_a}})
+        EXPECT_NEAR(a.value, b.value, 1e-4 * std::fabs(b.value) + 1e-3 * b.se);
+}
+
+// Random gains draw one gain per sample path and average the site's tables over the gains' classes; with a
+// spread of zero that is the homogeneous site again (lognormal, cv = 0: every gain 1).
+TEST(OneLoopSite, GainsWithoutSpreadGiveTheHomogeneousCoefficients) {
+    detail::OneLoopOptions o = quickSampling();
+    o.paths = 4;
+    o.steps = 2000;
+    NeuronParameterSpec gain;
+    gain.distribution = NeuronDistribution::Lognormal;
+    const Activation tanh_phi = ofKind(ActivationKind::Tanh);
+    const auto with_gain = detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05,
+                                                    DiagonalConvention::Gaussian, o, gain);
+    const auto plain =
+        detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, DiagonalConvention::Gaussian, o);
+    EXPECT_NEAR(with_gain.x_et_a.value, plain.x_et_a.value, 1e-9 * std::fabs(plain.x_et_a.value));
+    EXPECT_NEAR(with_gain.phi_et_a.value, plain.phi_et_a.value, 1e-9 * std::fabs(plain.phi_et_a.value));
+    gain.cv = 0.5;
+    EXPECT_THROW(detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, DiagonalConvention::Zero,
+                                          o, gain),
+                 std::domain_error);
 }
 
 TEST(OneLoopSite, TheSamplingIsAPureFunctionOfItsSeed) {

@@ -1,0 +1,60 @@
+// A control variate for the auto means of networks with per-neuron gains (docs/theory/one_loop_site.md,
+// section 11). A realization's E phi^2 averages f(b_i) = E phi(b_i x)^2 over its own N gains, so it scatters
+// by Var_b f / N from realization to realization: the O(1) diagonal heterogeneity, which makes the 1/N terms
+// of the auto means hard to resolve. m = mean_i f(b_i) - E_b f has mean zero exactly and follows that
+// scatter; scripts/gain_control_fit.py subtracts beta m (beta by regression) from each realization's
+// statistic, which leaves the mean unchanged and removes most of its variance. The gains are the simulator's
+// own (drawNeuronParameters: seed, realization, neuron), f is taken at the N = infinity Var x.
+//   quench_gain_control_variate --seed 21 --n 25 --realizations 8192 --cv 0.5 --delta0 0.6645 > m.csv
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "bench_activation.hpp"
+#include "quench/neuron_parameters.hpp"
+#include "quench/rng.hpp"
+#include "quench/theory/gaussian_average.hpp"
+#include "quench/theory/heterogeneous_gains.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"per-realization control variate of the auto means with per-neuron gains"};
+    std::string activation = "tanh", distribution = "lognormal";
+    std::uint64_t seed = 21;
+    int n = 25;
+    std::int64_t first = 0, realizations = 1;
+    double cv = 0.5, mean = 1.0, delta0 = 1.0;
+    app.add_option("--activation", activation, "tanh, erf, pade (tanh_3_2) or linear");
+    app.add_option("--seed", seed, "ensemble.seed");
+    app.add_option("--n", n, "network.n")->check(CLI::PositiveNumber);
+    app.add_option("--first", first, "ensemble.first_realization");
+    app.add_option("--realizations", realizations, "ensemble.realizations")->check(CLI::PositiveNumber);
+    app.add_option("--distribution", distribution, "lognormal or uniform")
+        ->check(CLI::IsMember({"lognormal", "uniform"}));
+    app.add_option("--cv", cv, "network.gain_cv");
+    app.add_option("--mean", mean, "network.gain_mean");
+    app.add_option("--delta0", delta0, "the N = infinity Var x")->check(CLI::PositiveNumber);
+    CLI11_PARSE(app, argc, argv);
+    using namespace quench;
+    const Activation phi = bench::activationFromName(activation, 0.5);
+    NeuronParameterSpec gain;
+    gain.distribution =
+        distribution == "uniform" ? NeuronDistribution::Uniform : NeuronDistribution::Lognormal;
+    gain.cv = cv;
+    gain.mean = mean;
+    const theory::GaussHermiteRule& rule = theory::defaultGaussHermiteRule();
+    const auto f = [&](double b) {
+        return theory::activationCorrelation(phi, b * b * delta0, b * b * delta0, rule);
+    };
+    double expected = 0.0;
+    for (const theory::GainNode& c : theory::gainQuadrature(gain)) expected += c.weight * f(c.b);
+    fmt::print("realization,control\n");
+    for (std::int64_t r = first; r < first + realizations; ++r) {
+        const std::vector<double> b = drawNeuronParameters(gain, seed, RngStream::NeuronGain, r, n);
+        double sum = 0.0;
+        for (const double v : b) sum += f(v);
+        fmt::print("{},{:.17g}\n", r, sum / n - expected);
+    }
+    return 0;
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""The 1/N coefficients of the ET auto means with per-neuron gains, with the gains' scatter removed.
+
+A realization's auto means move with the gains it drew (the O(1) diagonal heterogeneity): at N = 25 this
+scatter is most of their variance. build/bench/quench_gain_control_variate gives, per realization, the exact
+zero-mean control m = mean_i f(b_i) - E_b f (f(b) = E phi(b x)^2 at the N = infinity Var x). Each statistic S is
+replaced by S - beta m with beta fitted per size by least squares: the mean is unchanged (E m = 0), the
+variance drops. The adjusted means are then fitted by S(N) = S_inf + c/N (and + d/N^2), weights 1/SE^2.
+
+    python3 scripts/gain_control_fit.py docs/validation/tanh_gains_finite_size/runs --delta0 0.66452
+"""
+import argparse
+import csv
+import glob
+import json
+import os
+import subprocess
+
+import numpy as np
+
+from inverse_n_fit import print_fits
+
+
+def control(tool, config, delta0):
+    e, net = config["ensemble"], config["network"]
+    out = subprocess.run(
+        [tool, "--activation", net["activation"], "--seed", str(e["seed"]), "--n", str(net["n"]),
+         "--first", str(e["first_realization"]), "--realizations", str(e["realizations"]),
+         "--distribution", net["gain_distribution"], "--cv", str(net["gain_cv"]), "--mean", str(net["gain_mean"]),
+         "--delta0", str(delta0)], check=True, capture_output=True, text=True).stdout.splitlines()[1:]
+    return {int(r): float(m) for r, m in (line.split(",") for line in out)}
+
+
+def adjusted(values, m):
+    """Mean of S - beta m and its standard error (beta by least squares)."""
+    beta = np.cov(values, m)[0, 1] / np.var(m, ddof=1)
+    residual = values - beta * m
+    return residual.mean(), residual.std(ddof=2) / np.sqrt(len(values)), beta
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("runs", help="a validate report's runs/ folder (one point)")
+    p.add_argument("--delta0", type=float, required=True, help="the N = infinity Var x")
+    p.add_argument("--tool", default="build/bench/quench_gain_control_variate")
+    p.add_argument("--stats", default="x.equal_time.auto_mean,phi.equal_time.auto_mean")
+    o = p.parse_args()
+    stats = o.stats.split(",")
+    rows = {s: ([], [], [], []) for s in stats}  # n, adjusted mean, se, plain se
+    for path in sorted(glob.glob(os.path.join(o.runs, "*.json")), key=lambda q: json.load(open(q))["config"]["network"]["n"]):
+        config = json.load(open(path))["config"]
+        n = config["network"]["n"]
+        m_of = control(o.tool, config, o.delta0)
+        with open(path[:-5] + ".csv") as f:
+            table = list(csv.DictReader(f))
+        m = np.array([m_of[int(r["realization"])] for r in table])
+        for s in stats:
+            v = np.array([float(r[s]) for r in table])
+            mean, se, beta = adjusted(v, m)
+            plain = v.std(ddof=1) / np.sqrt(len(v))
+            rows[s][0].append(n)
+            rows[s][1].append(mean)
+            rows[s][2].append(se)
+            rows[s][3].append(plain)
+            print(f"{s} N = {n} R = {len(v)}: plain {v.mean():.6f} +- {plain:.6f}, adjusted {mean:.6f} +- {se:.6f} "
+                  f"(beta {beta:.3f})")
+    for s in stats:
+        ns, means, ses, _ = rows[s]
+        print_fits(s, ns, means, ses)
+
+
+if __name__ == "__main__":
+    main()

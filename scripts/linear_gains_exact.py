@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""The 1/N coefficients of the ET auto means of a linear network with per-neuron gains, exactly at finite N.
+
+The simulator's recursion for phi_i = b_i x_i (exponential Euler, white noise, iid J with the Gaussian diagonal):
+    x' = a x + (1 - a) J B x + s eps,   a = exp(-dt), s = sigma sqrt((1 - a^2) / 2),   B = diag(b),
+has the stationary covariance Sigma = M Sigma M^T + s^2 I, M = a I + (1 - a) J B, solved per realization by
+doubling (Sigma = sum_k M^k s^2 (M^T)^k). a_x = mean_i Sigma_ii, a_phi = mean_i b_i^2 Sigma_ii. Their realization
+means at several N are fitted by S(N) = S_inf + c/N (+ d/N^2), weights 1/SE^2, and c is held against the
+one-loop expansion's (docs/theory/one_loop_site.md, section 11), which checks the gains' part of it without
+sampling a network in time. numpy only.
+
+    python3 scripts/linear_gains_exact.py --g 0.5 --cv 0.4 --dt 0.05 --n 50,100,200,400 --r 4000,2000,1000,500
+"""
+import argparse
+import time
+
+import numpy as np
+
+from inverse_n_fit import print_fits
+
+
+def gains(rng, n, distribution, cv):
+    if distribution == "uniform":
+        return 1.0 + np.sqrt(3.0) * cv * (2.0 * rng.random(n) - 1.0)
+    s2 = np.log1p(cv * cv)
+    return np.exp(np.sqrt(s2) * rng.standard_normal(n) - 0.5 * s2)
+
+
+def stationary_covariance(m, q):
+    """Sigma = sum_k M^k Q (M^T)^k by doubling; M stable."""
+    sigma, power = q.copy(), m.copy()
+    for _ in range(64):
+        step = power @ sigma @ power.T
+        sigma += step
+        if np.abs(step).max() < 1e-15 * np.abs(sigma).max():
+            return sigma
+        power = power @ power
+    raise RuntimeError("doubling did not converge (unstable realization?)")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--g", type=float, default=0.5)
+    p.add_argument("--cv", type=float, default=0.4)
+    p.add_argument("--distribution", choices=["uniform", "lognormal"], default="uniform")
+    p.add_argument("--dt", type=float, default=0.05)
+    p.add_argument("--sigma", type=float, default=1.0)
+    p.add_argument("--n", default="50,100,200,400")
+    p.add_argument("--r", default="4000,2000,1000,500")
+    p.add_argument("--seed", type=int, default=1)
+    o = p.parse_args()
+    ns = [int(v) for v in o.n.split(",")]
+    rs = [int(v) for v in o.r.split(",")]
+    a = np.exp(-o.dt)
+    s2 = o.sigma**2 * (1.0 - a * a) / 2.0
+    stats = {"x_et_a": ([], []), "phi_et_a": ([], [])}
+    for n, r in zip(ns, rs):
+        rng = np.random.default_rng(o.seed * 1000003 + n)
+        start = time.time()
+        ax, aphi = [], []
+        for _ in range(r):
+            b = gains(rng, n, o.distribution, o.cv)
+            j = rng.standard_normal((n, n)) * (o.g / np.sqrt(n))
+            m = a * np.eye(n) + (1.0 - a) * j * b[None, :]
+            sigma = stationary_covariance(m, s2 * np.eye(n))
+            d = np.diag(sigma)
+            ax.append(d.mean())
+            aphi.append(np.mean(b * b * d))
+        for name, values in (("x_et_a", ax), ("phi_et_a", aphi)):
+            v = np.asarray(values)
+            stats[name][0].append(v.mean())
+            stats[name][1].append(v.std(ddof=1) / np.sqrt(len(v)))
+        print(f"N = {n}, R = {r}: x a {np.mean(ax):.6f}, phi a {np.mean(aphi):.6f} ({time.time() - start:.0f} s)",
+              flush=True)
+    for name, (means, ses) in stats.items():
+        print_fits(name, ns, means, ses)
+
+
+if __name__ == "__main__":
+    main()
