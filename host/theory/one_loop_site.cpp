@@ -19,7 +19,7 @@
 #include "fftw_transforms.hpp"
 #include "gaussian_pair_averages.hpp"
 #include "quench/rng.hpp"
-#include "quench/theory/gaussian_average.hpp"
+#include "quench/theory/heterogeneous_gains.hpp"
 
 namespace quench::theory::detail {
 namespace {
@@ -53,7 +53,7 @@ Jet jetOf(const Activation& phi, double b, double x) {
 // What the expansion needs of the N = infinity site, per lag k = 0..L (section 3). F(k) is E phi phi at
 // Var = Delta(0), Cov = Delta(k); its derivatives in the covariance entries follow from Price's theorem, the
 // averages of products of phi's derivatives on a grid in y (GaussianPairAverages: Gauss-Hermite in z does
-// not resolve phi once sqrt(Delta(0)) or a gain makes phi steep).
+// not resolve phi's fourth derivative once sqrt(Delta(0)) or a gain makes phi steep).
 struct SiteTables {
     int L = 0;
     double a = 0.0, b = 0.0, s = 0.0, g = 0.0, dt = 0.0;
