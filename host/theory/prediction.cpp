@@ -1007,20 +1007,29 @@ std::string str6(double v) {
     return buffer;
 }
 
-// Nonlinear phi with per-neuron gains, white noise, the Gaussian diagonal: the ET auto means of the
-// simulator's recursion (the discrete site with the gains' classes) replace the continuous-time ones, and
-// the one-loop expansion with a site of random gain gives their 1/N terms (one_loop_site.md, section 11).
-void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
-    if (!usesOneLoop(spec, options) || !equalTimeCovered(spec) || spec.coupling.zero_diagonal) return;
-    const StepCoefficients step = stepCoefficients(spec);
-    const double g = spec.coupling.g, dt = spec.integration.dt;
+// Nonlinear phi with per-neuron gains, white noise, equal time constants: the ET auto means of the
+// simulator's recursion (the discrete site with the gains' classes) replace the continuous-time ones, as for
+// homogeneous units (equalTimeFromDiscreteSite).
+void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
+                                  const PredictOptions& options) {
+    if (!usesDiscreteSite(spec, options) || !equalTimeCovered(spec)) return;
     const detail::DiscreteGaussianSite site = detail::discreteGaussianSiteUntilDecayed(
-        spec.network.activation, gainQuadrature(spec.network.gain), g, step, dt);
+        spec.network.activation, gainQuadrature(spec.network.gain), spec.coupling.g, stepCoefficients(spec),
+        spec.integration.dt);
     setSingleSite(p.at(Variable::X, CovarianceKind::EqualTime), site.delta.front(), Basis::Exact);
     setSingleSite(p.at(Variable::Phi, CovarianceKind::EqualTime), site.c_phi.front(), Basis::Exact);
-    const detail::OneLoopSiteMeans c =
-        detail::oneLoopSiteMeans(spec.network.activation, g, step, dt, DiagonalConvention::Gaussian,
-                                 oneLoopOptions(spec), spec.network.gain);
+    p.notes.push_back(
+        "the ET auto means are those of the simulator's recursion at dt (the discrete site, the gains in "
+        "classes)");
+}
+
+// Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11), with the
+// Gaussian diagonal.
+void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
+    if (!usesOneLoop(spec, options) || !equalTimeCovered(spec) || spec.coupling.zero_diagonal) return;
+    const detail::OneLoopSiteMeans c = detail::oneLoopSiteMeans(
+        spec.network.activation, spec.coupling.g, stepCoefficients(spec), spec.integration.dt,
+        DiagonalConvention::Gaussian, oneLoopOptions(spec), spec.network.gain);
     for (const Variable v : kVariables) {
         const detail::OneLoopValue& value = v == Variable::X ? c.x_et_a : c.phi_et_a;
         const TheoryQuantity q = TheoryQuantity::sampled(value.value, value.se, Basis::Derived);
@@ -1029,10 +1038,9 @@ void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, cons
         cov.firstOrder(Statistic::M1) = q;
     }
     p.notes.push_back(
-        "the ET auto means are those of the simulator's recursion at dt (the discrete site, gains in "
-        "classes), "
-        "their 1/N terms the one-loop expansion's with a site of random gain, sampled (se beside them; "
-        "docs/theory/one_loop_site.md, section 11)");
+        "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain, sampled "
+        "(se "
+        "beside them; docs/theory/one_loop_site.md, section 11)");
 }
 
 void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
@@ -1179,6 +1187,10 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
             omitAll(p, why.empty() ? "heterogeneous-neuron theory failed: " + error : why);
             deriveZScored(p);
         } else {
+            const std::string discrete = attempt([&] { setHeterogeneousDiscreteSite(p, spec, options); });
+            if (!discrete.empty())
+                p.notes.push_back("the discrete site failed (" + discrete +
+                                  "): continuous-time ET auto means");
             const std::string one_loop = attempt([&] { setHeterogeneousOneLoop(p, spec, options); });
             if (!one_loop.empty()) p.notes.push_back("the one-loop 1/N terms failed (" + one_loop + ")");
         }

@@ -232,6 +232,12 @@ TEST(PredictFirstOrder, WithPerNeuronGainsTheAutoMeansCarryTheRandomGainSitesTer
     EXPECT_EQ(cx.basis, Basis::Derived);
     EXPECT_NEAR(*cx.value, 0.104, 4.0 * cx.se) << "se " << cx.se;
     EXPECT_NEAR(*cphi.value, -0.006, 4.0 * cphi.se) << "se " << cphi.se;
+    // Without the one-loop terms asked for, the limits are the recursion's all the same.
+    const TheoryPrediction plain = predict(spec);
+    EXPECT_NEAR(*plain.at(Variable::X, CovarianceKind::EqualTime).at(Statistic::AutoMean).value, 0.66452,
+                2e-5);
+    EXPECT_FALSE(
+        plain.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean).available());
     spec.coupling.zero_diagonal = true;
     EXPECT_FALSE(predict(spec, asked)
                      .at(Variable::X, CovarianceKind::EqualTime)
