@@ -8,6 +8,8 @@ replaced by S - beta m with beta fitted per size by least squares: the mean is u
 variance drops. The adjusted means are then fitted by S(N) = S_inf + c/N (and + d/N^2), weights 1/SE^2.
 
     python3 scripts/gain_control_fit.py docs/validation/tanh_gains_finite_size/runs --delta0 0.66452
+
+Several runs/ folders (independent seeds) are pooled per N, each size's adjusted means weighted by 1/SE^2.
 """
 import argparse
 import csv
@@ -38,16 +40,29 @@ def adjusted(values, m):
     return residual.mean(), residual.std(ddof=2) / np.sqrt(len(values)), beta
 
 
+def pooled(ns, means, ses):
+    """One mean per N: the inverse-variance weighted mean of the runs at that N."""
+    out = ([], [], [], None)
+    for n in sorted(set(ns)):
+        w = np.array([1.0 / se**2 for m, se, k in zip(means, ses, ns) if k == n])
+        m = np.array([m for m, se, k in zip(means, ses, ns) if k == n])
+        out[0].append(n)
+        out[1].append(float(np.sum(w * m) / np.sum(w)))
+        out[2].append(float(1.0 / np.sqrt(np.sum(w))))
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("runs", help="a validate report's runs/ folder (one point)")
+    p.add_argument("runs", nargs="+", help="validate reports' runs/ folders (one point each)")
     p.add_argument("--delta0", type=float, required=True, help="the N = infinity Var x")
     p.add_argument("--tool", default="build/bench/quench_gain_control_variate")
     p.add_argument("--stats", default="x.equal_time.auto_mean,phi.equal_time.auto_mean")
     o = p.parse_args()
     stats = o.stats.split(",")
     rows = {s: ([], [], [], []) for s in stats}  # n, adjusted mean, se, plain se
-    for path in sorted(glob.glob(os.path.join(o.runs, "*.json")), key=lambda q: json.load(open(q))["config"]["network"]["n"]):
+    paths = [q for folder in o.runs for q in glob.glob(os.path.join(folder, "*.json"))]
+    for path in sorted(paths, key=lambda q: json.load(open(q))["config"]["network"]["n"]):
         config = json.load(open(path))["config"]
         n = config["network"]["n"]
         m_of = control(o.tool, config, o.delta0)
@@ -65,7 +80,7 @@ def main():
             print(f"{s} N = {n} R = {len(v)}: plain {v.mean():.6f} +- {plain:.6f}, adjusted {mean:.6f} +- {se:.6f} "
                   f"(beta {beta:.3f})")
     for s in stats:
-        ns, means, ses, _ = rows[s]
+        ns, means, ses, _ = pooled(*rows[s][:3])
         print_fits(s, ns, means, ses)
 
 
