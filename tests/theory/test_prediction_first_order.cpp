@@ -211,7 +211,7 @@ TEST(PredictFirstOrder, NonlinearAutoMeansCarryTheOneLoopTermWhenAskedFor) {
 // Per-neuron gains (one_loop_site.md, section 11): the ET auto means become the simulator's recursion's (the
 // discrete site with the gains in classes: Var x 0.66452 at dt = 0.05 against the continuous DMFT's 0.66443)
 // and carry the one-loop terms of a site of random gain (+0.104 and -0.006 with 256 paths; measured
-// +0.101(10) and -0.007(3)); the zero diagonal with gains is not derived and leaves them out.
+// +0.099(6) and -0.008(1)); the zero diagonal with gains is not derived and leaves them out.
 TEST(PredictFirstOrder, WithPerNeuronGainsTheAutoMeansCarryTheRandomGainSitesTerms) {
     EnsembleSpec spec = linearModel(1.0, 0.0);
     spec.network.activation.kind = ActivationKind::Tanh;
