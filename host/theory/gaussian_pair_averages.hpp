@@ -31,6 +31,7 @@ public:
     // E[phi^(p)(y) phi^(q)(y)], one variable.
     double single(int p, int q) const;
     // E[phi^(p)(y1) phi^(q)(y2)] at correlation rho, for every p and the inner orders q <= max_q: [p][q].
+    // Uses the instance's FFT buffers: one instance per thread.
     std::array<std::array<double, kOrders>, kOrders> pair(double rho, int max_q) const;
 
 private:
