@@ -14,7 +14,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -22,6 +21,7 @@
 #include <vector>
 
 #include "bench_cases.hpp"
+#include "cli/run_clock.hpp"
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_info.hpp"
 #include "cuda/step_engine.hpp"
@@ -165,13 +165,6 @@ nlohmann::json runCase(const Case& c, const quench::EnsembleSpec& spec, double b
     return out;
 }
 
-std::string utcNow() {
-    const std::time_t now = std::time(nullptr);
-    char text[32];
-    std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    return text;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -218,7 +211,7 @@ int main(int argc, char** argv) {
         out["device"] = info.name;
         out["commit"] = quench::buildInfo().commit;
         out["version"] = quench::buildInfo().version;
-        out["date"] = utcNow();
+        out["date"] = quench::cli::utcNow();
         out["precision"] = precision_name;
         out["storage"] = storage;
         out["bandwidth_gb_s"] = bandwidth * 1e-9;

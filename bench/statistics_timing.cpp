@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -20,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_clock.hpp"
 #include "cuda/cuda_check.hpp"
 #include "cuda/device_info.hpp"
 #include "cuda/device_spectral_kernels.hpp"
@@ -54,13 +54,6 @@ double medianSeconds(const std::function<void()>& call) {
 
 double relative(double a, double b) {
     return std::fabs(a - b) / std::max(std::fabs(a), 1e-300);
-}
-
-std::string utcNow() {
-    const std::time_t now = std::time(nullptr);
-    char text[32];
-    std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    return text;
 }
 
 nlohmann::json timeSize(int n, quench::cuda::DeviceSpectralKernels& device, std::mt19937_64& rng) {
@@ -112,7 +105,7 @@ int main(int argc, char** argv) {
         out["device"] = quench::cuda::currentDeviceInfo().name;
         out["commit"] = quench::buildInfo().commit;
         out["version"] = quench::buildInfo().version;
-        out["date"] = utcNow();
+        out["date"] = quench::cli::utcNow();
         out["sizes"] = nlohmann::json::array();
         for (const int n : sizes) {
             const nlohmann::json row = timeSize(n, device, rng);

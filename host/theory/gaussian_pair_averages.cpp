@@ -15,17 +15,6 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kSpacing = 0.025;  // in y: a tenth of the scale of tanh''''
 
-// phi and its first four derivatives at y; the second to fourth by central differences of phi' (as
-// one_loop_site.cpp's jets: a relative 1e-7).
-std::array<double, GaussianPairAverages::kOrders> derivativesAt(const Activation& phi, double y) {
-    constexpr double h = 1e-3;
-    const double d1 = phi.derivative(y);
-    const double p1 = phi.derivative(y + h), m1 = phi.derivative(y - h);
-    const double p2 = phi.derivative(y + 2.0 * h), m2 = phi.derivative(y - 2.0 * h);
-    return {phi.value(y), d1, (p1 - m1) / (2.0 * h), (p1 - 2.0 * d1 + m1) / (h * h),
-            (p2 - 2.0 * p1 + 2.0 * m1 - m2) / (2.0 * h * h * h)};
-}
-
 // Catmull-Rom interpolation of f on the grid y_i = y0 + i h at y (clamped at the ends).
 double interpolate(const double* f, std::size_t n, double y0, double h, double y) {
     const double t = (y - y0) / h;
@@ -39,6 +28,15 @@ double interpolate(const double* f, std::size_t n, double y0, double h, double y
 }
 
 }  // namespace
+
+ActivationJet activationJet(const Activation& phi, double y) {
+    constexpr double h = 1e-3;
+    const double d1 = phi.derivative(y);
+    const double p1 = phi.derivative(y + h), m1 = phi.derivative(y - h);
+    const double p2 = phi.derivative(y + 2.0 * h), m2 = phi.derivative(y - 2.0 * h);
+    return {phi.value(y), d1, (p1 - m1) / (2.0 * h), (p1 - 2.0 * d1 + m1) / (h * h),
+            (p2 - 2.0 * p1 + 2.0 * m1 - m2) / (2.0 * h * h * h)};
+}
 
 GaussianPairAverages::GaussianPairAverages(const Activation& phi, double variance)
     : variance_(variance), spacing_(kSpacing) {
@@ -56,7 +54,7 @@ GaussianPairAverages::GaussianPairAverages(const Activation& phi, double varianc
         const double y = (static_cast<double>(i) - static_cast<double>(n / 2)) * spacing_;
         y_[i] = y;
         weight_[i] = std::exp(-0.5 * y * y / variance) / std::sqrt(2.0 * kPi * variance) * spacing_;
-        const auto d = derivativesAt(phi, y);
+        const ActivationJet d = activationJet(phi, y);
         for (int p = 0; p < kOrders; ++p) values_[p][i] = d[p];
     }
     for (int q = 0; q < kOrders; ++q) {

@@ -24,26 +24,11 @@
 namespace quench::theory::detail {
 namespace {
 
-// phi and its first four derivatives at x; the second to fourth by central differences of phi' (step 1e-3:
-// a relative error of about 1e-7, far below the Monte-Carlo error).
-struct Jet {
-    double d[5];
-};
-
-Jet jetOf(const Activation& phi, double x) {
-    constexpr double h = 1e-3;
-    const double d1 = phi.derivative(x);
-    const double p1 = phi.derivative(x + h), m1 = phi.derivative(x - h);
-    const double p2 = phi.derivative(x + 2.0 * h), m2 = phi.derivative(x - 2.0 * h);
-    return {{phi.value(x), d1, (p1 - m1) / (2.0 * h), (p1 - 2.0 * d1 + m1) / (h * h),
-             (p2 - 2.0 * p1 + 2.0 * m1 - m2) / (2.0 * h * h * h)}};
-}
-
 // The jet of x -> phi(b x): the p-th derivative is b^p phi^(p)(b x).
-Jet jetOf(const Activation& phi, double b, double x) {
-    Jet j = jetOf(phi, b * x);
+ActivationJet jetOf(const Activation& phi, double b, double x) {
+    ActivationJet j = activationJet(phi, b * x);
     double power = 1.0;
-    for (double& d : j.d) {
+    for (double& d : j) {
         d *= power;
         power *= b;
     }
@@ -325,7 +310,7 @@ private:
         }
     }
 
-    double value(std::size_t n, int order) const { return jets_[n].d[order]; }
+    double value(std::size_t n, int order) const { return jets_[n][static_cast<std::size_t>(order)]; }
 
     // The self field Y = delta D driven by the path's own products p(n, n - j) = phi phi - F(j), and its
     // averages (sections 3 and 4). The Sigma terms take all of Y; with the zero diagonal the self terms take
@@ -438,7 +423,7 @@ private:
     std::vector<double> amplitude_;
     std::vector<std::complex<double>> spectra_;
     std::vector<double> x_, w_;
-    std::vector<Jet> jets_;
+    std::vector<ActivationJet> jets_;
 };
 
 // The right-hand side of (1 - F') t = 1/2 F''[Sigma] + S_F for one path (sections 3 and 4): Sigma's quadratic
