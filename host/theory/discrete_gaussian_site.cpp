@@ -33,15 +33,19 @@ double mixedCorrelation(const Activation& phi, const std::vector<GainNode>& gain
 // C_phi(Delta) = F(Delta0, Delta) on [0, Delta0] (the site's autocovariance is positive) by barycentric
 // interpolation at Chebyshev points of the first kind. F is a smooth function of the correlation
 // Delta / Delta0, so a few dozen nodes reach rounding for tanh-like phi; the nodes never touch the ends,
-// where a kinked phi is least smooth.
+// where a kinked phi is least smooth. For odd phi, F is odd in Delta and the interpolant is Delta times one
+// of F / Delta: exactly 0 at Delta = 0. (Interpolating F itself left about 1e-10 at Delta = 0, summed over
+// the classes of a gain distribution; the recursion then settled on a plateau Delta(k) ~ 1e-9 that never
+// decayed, and discreteGaussianSiteUntilDecayed doubled its lags to the cap: tanh, g = 2, lognormal gains cv
+// 0.5.)
 class TwoPointInterpolant {
 public:
     TwoPointInterpolant(const Activation& phi, const std::vector<GainNode>& gains, double delta0)
-        : delta0_(delta0) {
+        : delta0_(delta0), odd_(phi.odd()) {
         for (int k = 0; k < kNodes; ++k) {
             const double angle = kPi * (k + 0.5) / kNodes;
             nodes_[k] = 0.5 * delta0 * (1.0 + std::cos(angle));
-            values_[k] = mixedCorrelation(phi, gains, delta0, nodes_[k]);
+            values_[k] = mixedCorrelation(phi, gains, delta0, nodes_[k]) / (odd_ ? nodes_[k] : 1.0);
             weights_[k] = (k % 2 == 0 ? 1.0 : -1.0) * std::sin(angle);
         }
         at_delta0_ = mixedCorrelation(phi, gains, delta0, delta0);
@@ -49,6 +53,11 @@ public:
 
     double operator()(double delta) const {
         if (delta >= delta0_) return at_delta0_;
+        return odd_ ? delta * interpolated(delta) : interpolated(delta);
+    }
+
+private:
+    double interpolated(double delta) const {
         double num = 0.0, den = 0.0;
         for (int k = 0; k < kNodes; ++k) {
             const double d = delta - nodes_[k];
@@ -59,16 +68,18 @@ public:
         return num / den;
     }
 
-private:
     static constexpr int kNodes = 64;
     double delta0_;
+    bool odd_;
     double at_delta0_ = 0.0;
     double nodes_[kNodes] = {}, values_[kNodes] = {}, weights_[kNodes] = {};
 };
 
 // The fixed point, iterated from `delta` (any decaying start; its length is the number of lags):
 // y_n = drive (h_n + eta_n) + kick eps_n has covariance G(k) = drive^2 g^2 C_phi(k) + N(k), N the noise's
-// (inputNoiseCovariance), and Delta is leakFilteredCovariance(G).
+// (inputNoiseCovariance), and Delta is leakFilteredCovariance(G). (Freezing the interpolant at one Delta(0)
+// and solving for it by the secant method was tried: 10x faster with gain classes, but in chaos, tanh g = 2,
+// the frozen map has non-decaying fixed points and the outer residual jumps between them.)
 DiscreteGaussianSite iterateSite(const Activation& phi, const std::vector<GainNode>& gains, double g,
                                  const StepCoefficients& step, std::vector<double> delta) {
     const std::size_t n = delta.size();
@@ -156,6 +167,28 @@ DiscreteGaussianSite discreteGaussianSiteUntilDecayed(const Activation& phi,
         site = iterateSite(phi, gains, g, step, std::move(start));
     }
     return site;
+}
+
+std::vector<GainClassSite> gainClassSites(const Activation& phi, const std::vector<GainNode>& gains,
+                                          const std::vector<double>& delta) {
+    if (delta.empty()) throw std::domain_error("gainClassSites: no lags");
+    std::vector<GainClassSite> classes;
+    for (const GainNode& node : gains) {
+        const std::vector<GainNode> one = {{node.b, 1.0}};
+        const TwoPointInterpolant f(phi, one, delta.front());
+        GainClassSite c;
+        c.weight = node.weight;
+        // Stein's form b E[y phi(y)] / v, y ~ N(0, v = b^2 Delta0), as heterogeneous_gains.cpp: the smooth
+        // y phi(y) stays resolved by the quadrature for the large gains of a lognormal tail, phi' does not.
+        const double v = node.b * node.b * delta.front();
+        c.gamma = node.b *
+                  activationExpectation(
+                      phi, [&](double y) { return y * phi.value(y); }, v, defaultGaussHermiteRule()) /
+                  v;
+        for (const double d : delta) c.c_phi.push_back(f(d));
+        classes.push_back(std::move(c));
+    }
+    return classes;
 }
 
 // The residual r = phi - chi * u of the Gaussian site has S_r = S_phi - |chi|^2 (g^2 S_phi + S_n), with

@@ -48,6 +48,16 @@ DiscreteGaussianSite discreteGaussianSiteUntilDecayed(const Activation& phi,
                                                       const std::vector<GainNode>& gains, double g,
                                                       const StepCoefficients& step, double dt);
 
+// One class of gain b of the site above (per-neuron gains): its weight, its response gamma_b = b E phi'(b x)
+// and its phi autocovariance C_b(k) = F(b^2 Delta(0), b^2 Delta(k)) at the site's lags.
+struct GainClassSite {
+    double weight = 1.0;
+    double gamma = 0.0;
+    std::vector<double> c_phi;
+};
+std::vector<GainClassSite> gainClassSites(const Activation& phi, const std::vector<GainNode>& gains,
+                                          const std::vector<double>& delta);
+
 // Its four-point statistics (phi and x, ET and ZF; standard errors 0): the exact run through
 // sampledFourPoints.
 SampledFourPoints discreteGaussianSiteFourPoints(const DiscreteGaussianSite& site, double g,

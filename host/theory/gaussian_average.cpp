@@ -363,6 +363,7 @@ double antiderivativeVariance(const Activation& phi, double variance, const Gaus
 }
 
 double activationCorrelation(const Activation& phi, double delta0, double delta, const GaussHermiteRule& rule) {
+    if (phi.kind == ActivationKind::Linear) return delta;  // E[x y] itself: no quadrature
     if (phi.kind == ActivationKind::Pade) return padeCorrelation(phi, delta0, delta, rule);  // inner average closed
     return twoPointCorrelation([&phi](double x) { return phi.value(x); }, delta0, delta, rule, activationKinks(phi));
 }

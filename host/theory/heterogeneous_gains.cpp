@@ -161,6 +161,20 @@ HeterogeneousZeroFrequency linearStateZeroFrequency(double g, double sigma,
 
 }  // namespace
 
+HeterogeneousZeroFrequency stateZeroFrequencyByLinearResponse(double g, double a_x, double g_eff,
+                                                              double m2_phi) {
+    const double g_eff2 = g_eff * g_eff;
+    HeterogeneousZeroFrequency s;
+    s.a = a_x;
+    s.m2 = a_x * a_x * (1.0 + g_eff2) / (1.0 - g_eff2) + g * g * g * g * m2_phi;
+    s.n_cross_var = s.m2 - a_x * a_x;
+    s.pr_over_n = a_x * a_x / s.m2;
+    s.z_m2 = s.m2 / (a_x * a_x);
+    s.z_n_cross_var = s.n_cross_var / (a_x * a_x);
+    s.z_pr_over_n = s.pr_over_n;
+    return s;
+}
+
 HeterogeneousGainTheory solveHeterogeneousGains(const Activation& phi, double g, double sigma,
                                                 const NeuronParameterSpec& gain,
                                                 const GaussHermiteRule& rule) {
@@ -206,6 +220,7 @@ HeterogeneousGainTheory solveHeterogeneousGains(const Activation& phi, double g,
     t.a_x_zf = sigma * sigma;
     for (std::size_t k = 0; k < gains.size(); ++k) t.a_x_zf += g * g * gains[k].weight * s_phi[k];
     t.phi_zf = activationZeroFrequency(g, sigma, t.a_x_zf, gains, gamma, s_phi);
+    if (!t.linear) t.x_zf = stateZeroFrequencyByLinearResponse(g, t.a_x_zf, t.g_eff, t.phi_zf.m2);
     return t;
 }
 

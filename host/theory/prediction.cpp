@@ -16,6 +16,7 @@
 
 #include "../step_coefficients.hpp"
 #include "discrete_gaussian_site.hpp"
+#include "gain_class_four_point.hpp"
 #include "one_loop_site.hpp"
 #include "quench/theory/annealed_theory.hpp"
 #include "quench/theory/dmft.hpp"
@@ -959,6 +960,7 @@ std::string uncoveredReason(const EnsembleSpec& spec) {
 }
 
 void deriveZScored(TheoryPrediction& p);
+void deriveZScored(CovariancePrediction& c);
 
 // ---- per-neuron gains and time constants (docs/theory/heterogeneity.md) ----
 
@@ -973,17 +975,26 @@ std::string heterogeneityUncoveredReason(const EnsembleSpec& spec) {
     if (!linear && perNeuron(spec.network.tau))
         return "per-neuron time constants in a nonlinear network: every neuron has its own Delta_i(tau), a "
                "DMFT not derived here";
-    if (!linear && spec.noise.tau > 0.0)
-        return "per-neuron gains with colored noise in a nonlinear network are not derived";
     return "";
 }
 
 // The zero-frequency covariance of a linear network does not depend on the time constants nor on the
 // noise's correlation time (at w = 0, tau_i dx_i/dt drops out and the noise has power sigma^2): only the
-// equal-time quantities need tau_i = 1 and white noise.
+// equal-time quantities need tau_i = 1. The continuous-time DMFT with gains (solveHeterogeneousGains) is for
+// white noise; the simulator's discrete site with the gains' classes takes either noise.
 bool equalTimeCovered(const EnsembleSpec& spec) {
-    return !perNeuron(spec.network.tau) && spec.noise.tau == 0.0;
+    return !perNeuron(spec.network.tau);
 }
+
+// Where solveHeterogeneousGains holds: white noise, or a linear network at zero frequency.
+bool whiteNoiseGainTheoryCovers(const EnsembleSpec& spec) {
+    return spec.network.activation.kind == ActivationKind::Linear || spec.noise.tau == 0.0;
+}
+
+const char* const kNoColoredGainZeroFrequency =
+    "per-neuron gains with colored noise in a nonlinear network: the zero-frequency statistics are not "
+    "derived "
+    "(the equal-time ones come from the simulator's discrete site)";
 
 void setZeroFrequency(CovariancePrediction& c, const theory::HeterogeneousZeroFrequency& z, Basis b) {
     setSingleSite(c, z.a, Basis::Exact);
@@ -1007,20 +1018,59 @@ std::string str6(double v) {
     return buffer;
 }
 
-// Nonlinear phi with per-neuron gains, white noise, equal time constants: the ET auto means of the
-// simulator's recursion (the discrete site with the gains' classes) replace the continuous-time ones, as for
-// homogeneous units (equalTimeFromDiscreteSite).
+// The simulator's recursion with the gains in classes: tanh, erf, Pade (as usesDiscreteSite) or linear phi;
+// the gains route has already required iid, quenched J with eta = 0.
+bool usesDiscreteGainSite(const EnsembleSpec& spec, const PredictOptions& options) {
+    return usesDiscreteSite(spec, options) ||
+           (options.sample_single_site && spec.network.activation.kind == ActivationKind::Linear);
+}
+
+// Per-neuron gains, white noise, equal time constants: the ET statistics of the simulator's recursion (the
+// discrete site with the gains in classes) replace the continuous-time auto means, as for homogeneous units
+// (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica field
+// with gain classes (gain_class_four_point.hpp; heterogeneity.md, section 5). Exact for linear phi; for
+// nonlinear phi derived (the homogeneous all-frequency formula with the gains' classes).
 void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
                                   const PredictOptions& options) {
-    if (!usesDiscreteSite(spec, options) || !equalTimeCovered(spec)) return;
-    const detail::DiscreteGaussianSite site = detail::discreteGaussianSiteUntilDecayed(
-        spec.network.activation, gainQuadrature(spec.network.gain), spec.coupling.g, stepCoefficients(spec),
-        spec.integration.dt);
-    setSingleSite(p.at(Variable::X, CovarianceKind::EqualTime), site.delta.front(), Basis::Exact);
-    setSingleSite(p.at(Variable::Phi, CovarianceKind::EqualTime), site.c_phi.front(), Basis::Exact);
+    if (!usesDiscreteGainSite(spec, options) || !equalTimeCovered(spec)) return;
+    const Activation& phi = spec.network.activation;
+    const std::vector<GainNode> gains = gainQuadrature(spec.network.gain);
+    const StepCoefficients step = stepCoefficients(spec);
+    const double g = spec.coupling.g;
+    const detail::DiscreteGaussianSite site =
+        detail::discreteGaussianSiteUntilDecayed(phi, gains, g, step, spec.integration.dt);
+    const std::vector<detail::GainClassSite> classes = detail::gainClassSites(phi, gains, site.delta);
+    const detail::GainClassFourPoint four = detail::gainClassEqualTime(classes, site.delta, g, step);
+    const Basis basis = phi.kind == ActivationKind::Linear ? Basis::Exact : Basis::Derived;
+    const auto set = [basis](CovariancePrediction& c, const SampledFourPoint& f) {
+        setSingleSite(c, f.auto_mean.value, Basis::Exact);
+        c.at(Statistic::M2) = TheoryQuantity::of(f.m2.value, basis);
+        c.n_cross_var = TheoryQuantity::of(f.n_cross_var.value, basis);
+        c.at(Statistic::PrOverN) = TheoryQuantity::of(f.pr_over_n.value, basis);
+        c.at(Statistic::M3) = TheoryQuantity::omitted("Tr C^3 / N is not derived with per-neuron gains");
+    };
+    CovariancePrediction& x = p.at(Variable::X, CovarianceKind::EqualTime);
+    CovariancePrediction& activation = p.at(Variable::Phi, CovarianceKind::EqualTime);
+    set(x, four.x_et);
+    set(activation, four.phi_et);
+    deriveZScored(x);  // x's diagonal concentrates: R = C / a
+    activation.at(Statistic::ZM2) = TheoryQuantity::of(four.phi_et_z_m2, basis);
+    activation.z_n_cross_var = TheoryQuantity::of(four.phi_et_z_m2 - 1.0, basis);
+    activation.at(Statistic::ZPrOverN) = TheoryQuantity::of(1.0 / four.phi_et_z_m2, basis);
+    if (spec.noise.tau > 0.0) {  // the white-noise DMFT gave no single-site numbers: the discrete site's
+        double gamma2 = 0.0;
+        for (const detail::GainClassSite& c : classes) gamma2 += c.weight * c.gamma * c.gamma;
+        p.delta0 = TheoryQuantity::of(site.delta.front(), Basis::Exact);
+        p.gamma = TheoryQuantity::of(std::sqrt(gamma2), Basis::Exact);
+        if (!p.g_eff.available()) {
+            p.g_eff = TheoryQuantity::of(g * std::sqrt(gamma2), Basis::Derived);
+            p.stability_margin = TheoryQuantity::of(1.0 - g * std::sqrt(gamma2), Basis::LinearEquivalence);
+        }
+    }
     p.notes.push_back(
-        "the ET auto means are those of the simulator's recursion at dt (the discrete site, the gains in "
-        "classes)");
+        "the ET statistics are those of the simulator's recursion at dt (the discrete site, the gains in "
+        "classes); m2, N dc2 and PR/N from the two-replica field with gain classes "
+        "(docs/theory/heterogeneity.md, section 5)");
 }
 
 // Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11), with the
@@ -1045,22 +1095,28 @@ void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, cons
 
 void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.route = "heterogeneous_gains";
-    const char* const no_x_four_point = "x four-point statistics of a nonlinear network are not derived";
-    const char* const no_et_four_point =
-        "equal-time four-point statistics with per-neuron gains are not derived (the all-frequency integral "
-        "is not generalized)";
-    const char* const no_equal_time =
-        "per-neuron time constants or colored noise: only the zero-frequency covariance of a linear network "
-        "is derived";
+    const char* const et_reason =
+        equalTimeCovered(spec)
+            ? "the equal-time statistics with per-neuron gains come from the simulator's discrete site: "
+              "tanh, "
+              "erf, Pade or linear phi, with single-site sampling on"
+            : "per-neuron time constants: only the zero-frequency covariance of a linear network is derived";
     const bool linear = spec.network.activation.kind == ActivationKind::Linear;
-    const bool equal_time = equalTimeCovered(spec);
+    const bool equal_time = equalTimeCovered(spec) && spec.noise.tau == 0.0;  // the white-noise DMFT's
     for (const Variable v : kVariables) {
-        omitCovariance(p.at(v, CovarianceKind::EqualTime), equal_time ? no_et_four_point : no_equal_time);
-        omitCovariance(p.at(v, CovarianceKind::ZeroFrequency),
-                       v == Variable::X && !linear ? no_x_four_point : "not derived");
+        omitCovariance(p.at(v, CovarianceKind::EqualTime), et_reason);
+        omitCovariance(p.at(v, CovarianceKind::ZeroFrequency), "not derived");
     }
     p.chaotic = TheoryQuantity::omitted("the chaos criterion is not derived with per-neuron gains");
     p.density_reason = "no closed form for the eigenvalue density with per-neuron gains";
+    if (!whiteNoiseGainTheoryCovers(spec)) {
+        for (const Variable v : kVariables)
+            omitCovariance(p.at(v, CovarianceKind::ZeroFrequency), kNoColoredGainZeroFrequency);
+        for (TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff, &p.stability_margin})
+            *q = TheoryQuantity::omitted(kNoColoredGainZeroFrequency);
+        deriveZScored(p);
+        return;
+    }
     const theory::HeterogeneousGainTheory t = theory::solveHeterogeneousGains(
         spec.network.activation, spec.coupling.g, spec.noise.sigma, spec.network.gain);
     const Basis four_point = linear ? Basis::Exact : Basis::LinearEquivalence;
@@ -1072,20 +1128,20 @@ void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
         p.notes.push_back("phi ET diagonal heterogeneity var_i C_ii / a^2 = " + str6(t.a_phi_diagonal_cv2) +
                           " (O(1), from the per-neuron gains)");
     } else {
-        p.delta0 = TheoryQuantity::omitted(no_equal_time);
-        p.gamma = TheoryQuantity::omitted(no_equal_time);
+        p.delta0 = TheoryQuantity::omitted(et_reason);
+        p.gamma = TheoryQuantity::omitted(et_reason);
     }
     p.g_eff = TheoryQuantity::of(t.g_eff, linear ? Basis::Exact : Basis::Derived);
     p.stability_margin = TheoryQuantity::of(1.0 - t.g_eff, four_point);
     p.notes.push_back("gamma is the rms effective gain sqrt(E_b gamma_b^2), gamma_b = b E[phi'(b x)]");
     setSingleSite(p.at(Variable::X, CovarianceKind::ZeroFrequency), t.a_x_zf, Basis::Exact);
-    if (linear) setZeroFrequency(p.at(Variable::X, CovarianceKind::ZeroFrequency), t.x_zf, Basis::Exact);
+    setZeroFrequency(p.at(Variable::X, CovarianceKind::ZeroFrequency), t.x_zf, four_point);
     setZeroFrequency(p.at(Variable::Phi, CovarianceKind::ZeroFrequency), t.phi_zf, four_point);
     p.notes.push_back("phi ZF diagonal heterogeneity var_i C_ii / a^2 = " + str6(t.phi_zf.diagonal_cv2));
     deriveZScored(p);
     setZScored(p.at(Variable::Phi, CovarianceKind::ZeroFrequency), t.phi_zf);
     for (const Statistic s : {Statistic::ZM2, Statistic::ZPrOverN})
-        p.at(Variable::Phi, CovarianceKind::EqualTime).at(s) = TheoryQuantity::omitted(no_et_four_point);
+        p.at(Variable::Phi, CovarianceKind::EqualTime).at(s) = TheoryQuantity::omitted(et_reason);
 }
 
 // ---- z-scored statistics: the correlation matrix R = D^-1/2 C D^-1/2 (docs/theory/zscored.md) ----

@@ -9,6 +9,7 @@
 #include "quench/theory/dmft.hpp"
 #include "quench/theory/prediction.hpp"
 #include "quench/theory/separable_profile.hpp"
+#include "quench/theory/state_covariance.hpp"
 
 namespace quench::theory {
 namespace {
@@ -65,7 +66,26 @@ TEST(HeterogeneousGains, LinearNetworkMatchesTheClosedForms) {
         expectClose(t.phi_zf.diagonal_cv2, b4 / (b2 * b2) - 1.0, "var_i C_ii / a^2 of phi");
         EXPECT_NEAR(t.x_zf.z_pr_over_n, t.x_zf.pr_over_n, 1e-12);
         EXPECT_NEAR(t.x_zf.diagonal_cv2, 0.0, 1e-12);
+        const HeterogeneousZeroFrequency by_response =
+            stateZeroFrequencyByLinearResponse(g, t.a_x_zf, t.g_eff, t.phi_zf.m2);
+        expectClose(by_response.m2, t.x_zf.m2, "m2_x by linear response = the separable profile's");
+        expectClose(by_response.pr_over_n, t.x_zf.pr_over_n, "PR_x / N by linear response");
     }
+}
+
+// x at zero frequency in a nonlinear network with gains (linear response through phi's products): with every
+// gain 1 it is state_covariance.md's linear-equivalence result at w = 0, from the homogeneous DMFT (whose
+// correlation solver on a time grid carries a relative 1e-6).
+TEST(HeterogeneousGains, StateZeroFrequencyWithUnitGainsIsTheLinearEquivalentStates) {
+    const Activation phi{ActivationKind::Tanh};
+    const double g = 1.3, sigma = 0.7;
+    const HeterogeneousGainTheory t = solveHeterogeneousGains(phi, g, sigma, NeuronParameterSpec{});
+    const LinearMoments x =
+        stateZeroFrequency(linearEquivalentSpectra(solveWhiteNoiseCorrelation(phi, g, sigma), g, sigma, 0.0));
+    EXPECT_NEAR(t.x_zf.a, x.auto_mean, 1e-5 * x.auto_mean);
+    EXPECT_NEAR(t.x_zf.m2, x.m2, 1e-5 * x.m2);
+    EXPECT_NEAR(t.x_zf.n_cross_var, x.n_cross_var, 1e-5 * x.n_cross_var);
+    EXPECT_NEAR(t.x_zf.pr_over_n, x.pr_over_n, 1e-5 * x.pr_over_n);
 }
 
 // z-scoring removes the diagonal heterogeneity: the z-scored dimension of phi exceeds the raw one, by
@@ -83,6 +103,36 @@ TEST(HeterogeneousGains, ZScoringRaisesTheActivationDimension) {
     }
 }
 
+// With Ornstein-Uhlenbeck noise the white-noise DMFT with gains no longer holds for a nonlinear network, but
+// the simulator's discrete site (the gains in classes) takes either noise: the equal-time statistics come
+// from it, the zero-frequency ones are omitted with the reason. A linear network keeps its exact
+// zero-frequency ones (they do not depend on the noise's color) and gains exact equal-time ones.
+TEST(HeterogeneousGains, ColoredNoiseTakesTheEqualTimeStatisticsFromTheDiscreteSite) {
+    EnsembleSpec spec;
+    spec.network.activation.kind = ActivationKind::Tanh;
+    spec.network.gain = {NeuronDistribution::Uniform, 1.0, 0.3};
+    spec.coupling.g = 0.5;
+    spec.noise.tau = 0.5;
+    spec.integration.dt = 0.1;
+    const TheoryPrediction p = predict(spec);
+    EXPECT_EQ(p.route, "heterogeneous_gains");
+    const CovariancePrediction& phi_et = p.at(Variable::Phi, CovarianceKind::EqualTime);
+    ASSERT_TRUE(phi_et.at(Statistic::PrOverN).available()) << phi_et.at(Statistic::PrOverN).reason;
+    EXPECT_EQ(phi_et.at(Statistic::PrOverN).basis, Basis::Derived);
+    ASSERT_TRUE(p.delta0.available()) << p.delta0.reason;
+    EXPECT_NEAR(*p.delta0.value, *p.at(Variable::X, CovarianceKind::EqualTime).at(Statistic::AutoMean).value,
+                1e-12);
+    const TheoryQuantity& zf = p.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN);
+    EXPECT_FALSE(zf.available());
+    EXPECT_NE(zf.reason.find("colored noise"), std::string::npos) << zf.reason;
+
+    spec.network.activation.kind = ActivationKind::Linear;
+    const TheoryPrediction linear = predict(spec);
+    EXPECT_EQ(linear.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::PrOverN).basis, Basis::Exact);
+    EXPECT_EQ(linear.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN).basis,
+              Basis::Exact);
+}
+
 TEST(HeterogeneousGains, PredictRoutesGainsAndTagsWhatItDerives) {
     EnsembleSpec spec;
     spec.network.activation.kind = ActivationKind::Linear;
@@ -95,7 +145,14 @@ TEST(HeterogeneousGains, PredictRoutesGainsAndTagsWhatItDerives) {
     EXPECT_EQ(phi.at(Statistic::PrOverN).basis, Basis::Exact);
     ASSERT_TRUE(phi.at(Statistic::ZPrOverN).available());
     EXPECT_GT(*phi.at(Statistic::ZPrOverN).value, *phi.at(Statistic::PrOverN).value);
-    EXPECT_FALSE(p.at(Variable::Phi, CovarianceKind::EqualTime).at(Statistic::ZPrOverN).available());
+    // At equal time (the discrete site with gain classes): exact for linear phi, and R_phi = R_x.
+    const CovariancePrediction& phi_et = p.at(Variable::Phi, CovarianceKind::EqualTime);
+    const CovariancePrediction& x_et = p.at(Variable::X, CovarianceKind::EqualTime);
+    ASSERT_TRUE(phi_et.at(Statistic::ZPrOverN).available()) << phi_et.at(Statistic::ZPrOverN).reason;
+    ASSERT_TRUE(x_et.at(Statistic::PrOverN).available()) << x_et.at(Statistic::PrOverN).reason;
+    EXPECT_EQ(phi_et.at(Statistic::PrOverN).basis, Basis::Exact);
+    EXPECT_GT(*phi_et.at(Statistic::ZPrOverN).value, *phi_et.at(Statistic::PrOverN).value);
+    EXPECT_NEAR(*phi_et.at(Statistic::ZPrOverN).value, *x_et.at(Statistic::PrOverN).value, 1e-10);
 
     spec.network.tau = {NeuronDistribution::Lognormal, 2.0, 0.5};
     const TheoryPrediction with_tau = predict(spec);

@@ -32,10 +32,19 @@ struct HeterogeneousGainTheory {
     double a_phi = 0.0;      // ET E_b E[phi(b x)^2]
     double a_phi_diagonal_cv2 = 0.0;    // ET var_i C_ii / a^2 of phi (O(1))
     double a_x_zf = 0.0;                // S_x(0) = sigma^2 + g^2 E_b S_phi,b(0)
-    HeterogeneousZeroFrequency x_zf;    // linear phi only (exact); empty otherwise
+    HeterogeneousZeroFrequency x_zf;    // exact for linear phi, linear response otherwise
     HeterogeneousZeroFrequency phi_zf;  // exact for linear phi, linear equivalence otherwise
     bool linear = false;
 };
+
+// x at zero frequency from phi's: x = f (J phi + xi) at w = 0 (f = 1), and the two-replica products of x are
+// g^2 times those of phi plus their own sampling noise, which Stein's lemma correlates with phi's by
+// E_b gamma_b^2 (docs/theory/heterogeneity.md, section 5):
+//   m2_x = a_x^2 (1 + g_eff^2) / (1 - g_eff^2) + g^4 m2_phi,
+// x's diagonal concentrates (N dc2 = m2 - a_x^2, the z-scored statistics are the rescaled ones). For a linear
+// phi it is the separable profile's exact result.
+HeterogeneousZeroFrequency stateZeroFrequencyByLinearResponse(double g, double a_x, double g_eff,
+                                                              double m2_phi);
 
 // Throws std::domain_error for sigma <= 0, g < 0 or a phi with E[phi] != 0, std::runtime_error when
 // the variance equation has no root or the linear-equivalent network is unstable (g_eff >= 1).
