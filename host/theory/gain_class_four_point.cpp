@@ -45,9 +45,8 @@ SampledFourPoint fromMoments(double a, double diagonal_square, double m2) {
 // (x = f (h + noise): its products are the filtered phi products plus their own sampling noise, whose
 // covariance with phi's is E_b gamma_b^2 Delta x Delta by Stein's lemma), <.> the mean over both grids;
 //   z-scored phi, the products phi_i^a phi_i^b / C_ii, of response Gt^2 = E_b gamma_b^2 / a_b:
-//        m2 = <Gt^4 |g^2 f conj f'|^2 E_b S_b S_b' / |1 - w|^2 + 2 (Gt^2 / Gamma^2) Re(w / (1 - w)) E_b S_b
-//        S_b' / a_b
-//              + E_b S_b S_b' / a_b^2>.
+//        m2 = <Gt^4 |g^2 f conj f'|^2 E_b S_b S_b' / |1 - w|^2
+//              + 2 (Gt^2 / Gamma^2) Re(w / (1 - w)) E_b S_b S_b' / a_b + E_b S_b S_b' / a_b^2>.
 GainClassFourPoint gainClassEqualTime(const std::vector<GainClassSite>& classes,
                                       const std::vector<double>& delta, double g,
                                       const StepCoefficients& step) {

@@ -993,8 +993,7 @@ bool whiteNoiseGainTheoryCovers(const EnsembleSpec& spec) {
 
 const char* const kNoColoredGainZeroFrequency =
     "per-neuron gains with colored noise in a nonlinear network: the zero-frequency statistics are not "
-    "derived "
-    "(the equal-time ones come from the simulator's discrete site)";
+    "derived (the equal-time ones come from the simulator's discrete site)";
 
 void setZeroFrequency(CovariancePrediction& c, const theory::HeterogeneousZeroFrequency& z, Basis b) {
     setSingleSite(c, z.a, Basis::Exact);
