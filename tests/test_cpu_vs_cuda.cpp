@@ -388,6 +388,18 @@ TEST(StepGraphs, AreOffByDefaultAndTheSwitchTakesZeroOrOne) {
             << e.what();
     }
 }
+
+// The graphs replay the fused update, so the developer's switch back to the separate activation kernel turns
+// them off, and the run's description (which asks cublasStepsReplayGraphs) says so.
+TEST(StepGraphs, AreReplayedOnlyWithTheFusedUpdate) {
+    const ScopedEnvironment graphs("QUENCH_CUDA_GRAPHS", "1");
+    {
+        const ScopedEnvironment fused("QUENCH_CUDA_FUSED_UPDATE", nullptr);
+        EXPECT_TRUE(cuda::cublasStepsReplayGraphs());
+    }
+    const ScopedEnvironment separate("QUENCH_CUDA_FUSED_UPDATE", "0");
+    EXPECT_FALSE(cuda::cublasStepsReplayGraphs());
+}
 #endif
 
 // Runs everywhere: without a usable device the CUDA backend refuses with the reason instead of

@@ -673,7 +673,7 @@ std::vector<RealizationResult> CudaBackend::run(const EnsembleSpec& spec, const 
                      ? fmt::format("on-chip kernel, {} (J_r on chip, many steps per launch)",
                                    onChipShapeName(spec.network.n, spec.ensemble.trials))
                      : fmt::format("cuBLAS batched GEMM ({}){}", why,
-                                   stepGraphsEnabled()
+                                   cublasStepsReplayGraphs()
                                        ? fmt::format(", replayed as CUDA graphs of {} steps", kStepsPerGraph)
                                        : "");
     wave_plan_ =

@@ -99,6 +99,10 @@ bool stepGraphsEnabled() {
     throw ConfigError("QUENCH_CUDA_GRAPHS", value, "0 or 1");
 }
 
+bool cublasStepsReplayGraphs() {
+    return fusedUpdate() && stepGraphsEnabled();
+}
+
 StepPath chooseStepPath(const EnsembleSpec& spec, std::string* why) {
     const auto refuse = [why](std::string reason) {
         if (why != nullptr) *why = std::move(reason);
@@ -143,7 +147,7 @@ StepEngine<Real>::StepEngine(const EnsembleSpec& spec, int capacity, cudaStream_
       sixteen_bit_(storage_ != CouplingStorage::Full),
       tf32_(spec.integration.precision == Precision::Tf32),
       fused_update_(fusedUpdate()),
-      replay_graphs_(path_ == StepPath::Cublas && fused_update_ && stepGraphsEnabled()),
+      replay_graphs_(path_ == StepPath::Cublas && cublasStepsReplayGraphs()),
       j_(sixteen_bit_ ? 0 : nn_ * capacity),
       x_(nk_ * capacity),
       phi_(nk_ * capacity),

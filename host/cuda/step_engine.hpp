@@ -54,6 +54,9 @@ std::string onChipShapeName(int n, int trials);
 // problems are launch-bound). Off by default until it has been measured on a GPU.
 inline constexpr int kStepsPerGraph = 32;
 bool stepGraphsEnabled();
+// Whether the cuBLAS path does replay them: the graphs need the fused update (QUENCH_CUDA_FUSED_UPDATE=0, a
+// developer's switch, turns them off), so the run's description asks this, not stepGraphsEnabled().
+bool cublasStepsReplayGraphs();
 
 enum class StepPath { Cublas, OnChip };
 const char* stepPathName(StepPath path);
