@@ -1024,10 +1024,10 @@ bool usesDiscreteGainSite(const EnsembleSpec& spec, const PredictOptions& option
            (options.sample_single_site && spec.network.activation.kind == ActivationKind::Linear);
 }
 
-// Per-neuron gains, white noise, equal time constants: the ET statistics of the simulator's recursion (the
-// discrete site with the gains in classes) replace the continuous-time auto means, as for homogeneous units
-// (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica field
-// with gain classes (gain_class_four_point.hpp; heterogeneity.md, section 5). Exact for linear phi; for
+// Per-neuron gains, white or OU noise, equal time constants: the ET statistics of the simulator's recursion
+// (the discrete site with the gains in classes) replace the continuous-time auto means, as for homogeneous
+// units (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica
+// field with gain classes (gain_class_four_point.hpp; heterogeneity.md, section 5). Exact for linear phi; for
 // nonlinear phi derived (the homogeneous all-frequency formula with the gains' classes).
 void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
                                   const PredictOptions& options) {
@@ -1097,8 +1097,7 @@ void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
     const char* const et_reason =
         equalTimeCovered(spec)
             ? "the equal-time statistics with per-neuron gains come from the simulator's discrete site: "
-              "tanh, "
-              "erf, Pade or linear phi, with single-site sampling on"
+              "tanh, erf, Pade or linear phi, with single-site sampling on"
             : "per-neuron time constants: only the zero-frequency covariance of a linear network is derived";
     const bool linear = spec.network.activation.kind == ActivationKind::Linear;
     const bool equal_time = equalTimeCovered(spec) && spec.noise.tau == 0.0;  // the white-noise DMFT's
