@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The 1/N coefficients of the ET auto means of a linear network with per-neuron gains, exactly at finite N.
 
-The simulator's recursion for phi_i = b_i x_i (exponential Euler, white noise, iid J with the Gaussian diagonal):
+The simulator's recursion for phi_i = b_i x_i (exponential Euler, white noise, iid J with the Gaussian diagonal, or
+with --zero-diagonal J_ii = 0):
     x' = a x + (1 - a) J B x + s eps,   a = exp(-dt), s = sigma sqrt((1 - a^2) / 2),   B = diag(b),
 has the stationary covariance Sigma = M Sigma M^T + s^2 I, M = a I + (1 - a) J B, solved per realization by
 doubling (Sigma = sum_k M^k s^2 (M^T)^k). a_x = mean_i Sigma_ii, a_phi = mean_i b_i^2 Sigma_ii. Their realization
@@ -48,6 +49,7 @@ def main():
     p.add_argument("--n", default="50,100,200,400")
     p.add_argument("--r", default="4000,2000,1000,500")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--zero-diagonal", action="store_true", help="J_ii = 0 (coupling.zero_diagonal)")
     o = p.parse_args()
     ns = [int(v) for v in o.n.split(",")]
     rs = [int(v) for v in o.r.split(",")]
@@ -61,6 +63,8 @@ def main():
         for _ in range(r):
             b = gains(rng, n, o.distribution, o.cv)
             j = rng.standard_normal((n, n)) * (o.g / np.sqrt(n))
+            if o.zero_diagonal:
+                np.fill_diagonal(j, 0.0)
             m = a * np.eye(n) + (1.0 - a) * j * b[None, :]
             sigma = stationary_covariance(m, s2 * np.eye(n))
             d = np.diag(sigma)

@@ -47,7 +47,12 @@ struct SiteTables {
     std::vector<double> half_f2;                         // dF/dD_tt = E phi'' phi / 2
     std::vector<double> fts_ts, ftt_ts, ftt_tt, ftt_ss;  // second derivatives in (D_tt, D_ss, D_ts)
     double q1 = 0.0, q2 = 0.0;                           // first and second derivative of E phi^2 in Delta(0)
+    // E_b F'_b C*_b: what taking each site's own mean product C*_b out of its field (the zero diagonal) does
+    // to the population's mean product, class by class (sections 9 and 11); F'(C*) without a spread of gains.
+    std::vector<double> own_pickup;
 };
+
+std::vector<double> filtered(const std::vector<double>& v, const SiteTables& t);
 
 // With gain classes every entry is the average over them of the class's phi(b x) (section 11).
 SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains, double g,
@@ -65,6 +70,8 @@ SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains,
     const std::size_t width = static_cast<std::size_t>(t.L + 1);
     for (std::vector<double>* v : {&t.f1, &t.half_f2, &t.fts_ts, &t.ftt_ts, &t.ftt_tt, &t.ftt_ss})
         v->assign(width, 0.0);
+    t.own_pickup.assign(width, 0.0);
+    std::vector<double> own(width), f1(width), half_f2(width);  // class b's C*_b and F'_b
     for (const GainNode& c : gains) {
         // x -> phi(b x) at Var x = Delta(0) is phi at Var y = b^2 Delta(0), its p-th derivative times b^p.
         const GaussianPairAverages averages(phi, c.b * c.b * t.delta[0]);
@@ -72,16 +79,25 @@ SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains,
         for (std::size_t k = 0; k < width; ++k) {
             const double rho = std::clamp(t.delta[k] / t.delta[0], -1.0, 1.0);
             const auto e = averages.pair(rho, 2);  // e[p][q] = E phi^(p)(y1) phi^(q)(y2)
-            t.f1[k] += c.weight * b2 * e[1][1];
-            t.half_f2[k] += c.weight * 0.5 * b2 * e[2][0];
+            own[k] = e[0][0];
+            f1[k] = b2 * e[1][1];
+            half_f2[k] = 0.5 * b2 * e[2][0];
+            t.f1[k] += c.weight * f1[k];
+            t.half_f2[k] += c.weight * half_f2[k];
             t.fts_ts[k] += c.weight * b4 * e[2][2];
             t.ftt_ts[k] += c.weight * 0.5 * b4 * e[3][1];
             t.ftt_tt[k] += c.weight * 0.25 * b4 * e[4][0];
             t.ftt_ss[k] += c.weight * 0.25 * b4 * e[2][2];
         }
-        t.q1 += c.weight * b2 * (averages.single(1, 1) + averages.single(0, 2));
+        const double q1 = b2 * (averages.single(1, 1) + averages.single(0, 2));
+        t.q1 += c.weight * q1;
         t.q2 += c.weight * 0.25 * b4 *
                 (2.0 * averages.single(0, 4) + 8.0 * averages.single(1, 3) + 6.0 * averages.single(2, 2));
+        // F'_b C*_b, as fPrime below with class b's entries.
+        const std::vector<double> d = filtered(own, t);
+        t.own_pickup[0] += c.weight * q1 * d[0];
+        for (std::size_t k = 1; k < width; ++k)
+            t.own_pickup[k] += c.weight * (f1[k] * d[k] + 2.0 * half_f2[k] * d[0]);
     }
     return t;
 }
@@ -483,9 +499,6 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoe
         throw std::domain_error(
             "the one-loop site means need >= 2 paths, >= 1 step and a positive window and dt");
     const bool zero_diagonal = diagonal == DiagonalConvention::Zero;
-    if (zero_diagonal && perNeuron(gain))
-        throw std::domain_error(
-            "the one-loop site means with per-neuron gains are derived for the Gaussian diagonal only");
     const int lags = static_cast<int>(std::ceil(options.window / dt)) + 1;
     // 16 gain classes: the tables' quadrature over b converges long before the Monte-Carlo error. Without a
     // spread, one.
@@ -494,11 +507,15 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoe
     const SiteTables t = siteTables(phi, classes, g, step, dt, lags);
     const std::vector<PathSums> sums = samplePaths(
         phi, gain, t, step, selfResponseKernel(t, workerCount(lags), zero_diagonal), options, zero_diagonal);
-    // With the zero diagonal a site's field leaves out its own product, whose mean is C*: every site sees
-    // the population covariance less C* / N (section 9).
-    std::vector<double> own_mean(static_cast<std::size_t>(lags), 0.0);
-    if (zero_diagonal) own_mean = t.f;
-    const std::vector<double> own_pickup = fPrime(own_mean, t);
+    // With the zero diagonal a site's field leaves out its own product, whose mean is C*_b for a site of gain
+    // b: every site sees the population covariance less C*_b / N (section 9), and the population's mean
+    // product moves by -E_b F'_b C*_b / N (section 11). A site's Var x is linear in what it sees, so over the
+    // sites its shift takes the mean of C*_b, the population's C*.
+    std::vector<double> own_mean(static_cast<std::size_t>(lags), 0.0), own_pickup(own_mean);
+    if (zero_diagonal) {
+        own_mean = t.f;
+        own_pickup = classes.size() == 1 ? fPrime(t.f, t) : t.own_pickup;  // one class: the site's exact C*
+    }
 
     const int n = lags, paths = options.paths;
     std::vector<double> system(static_cast<std::size_t>(n * n)), rhs(static_cast<std::size_t>(n * paths));

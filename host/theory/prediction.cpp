@@ -1072,13 +1072,13 @@ void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
         "(docs/theory/heterogeneity.md, section 5)");
 }
 
-// Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11), with the
-// Gaussian diagonal.
+// Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11), either
+// diagonal.
 void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
-    if (!usesOneLoop(spec, options) || !equalTimeCovered(spec) || spec.coupling.zero_diagonal) return;
+    if (!usesOneLoop(spec, options) || !equalTimeCovered(spec)) return;
     const detail::OneLoopSiteMeans c = detail::oneLoopSiteMeans(
         spec.network.activation, spec.coupling.g, stepCoefficients(spec), spec.integration.dt,
-        DiagonalConvention::Gaussian, oneLoopOptions(spec), spec.network.gain);
+        diagonalConvention(spec), oneLoopOptions(spec), spec.network.gain);
     for (const Variable v : kVariables) {
         const detail::OneLoopValue& value = v == Variable::X ? c.x_et_a : c.phi_et_a;
         const TheoryQuantity q = TheoryQuantity::sampled(value.value, value.se, Basis::Derived);
@@ -1088,8 +1088,7 @@ void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, cons
     }
     p.notes.push_back(
         "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain, sampled "
-        "(se "
-        "beside them; docs/theory/one_loop_site.md, section 11)");
+        "(se beside them; docs/theory/one_loop_site.md, section 11)");
 }
 
 void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {

@@ -139,7 +139,7 @@ TEST(OneLoopSite, OneGainForEveryNeuronIsTheNetworkOfTheScaledPhi) {
 }
 
 // Random gains draw one gain per sample path and average the site's tables over the gains' classes; with a
-// spread of zero that is the homogeneous site again (lognormal, cv = 0: every gain 1).
+// spread of zero that is the homogeneous site again (lognormal, cv = 0: every gain 1), with either diagonal.
 TEST(OneLoopSite, GainsWithoutSpreadGiveTheHomogeneousCoefficients) {
     detail::OneLoopOptions o = quickSampling();
     o.paths = 4;
@@ -153,10 +153,14 @@ TEST(OneLoopSite, GainsWithoutSpreadGiveTheHomogeneousCoefficients) {
         detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, DiagonalConvention::Gaussian, o);
     EXPECT_NEAR(with_gain.x_et_a.value, plain.x_et_a.value, 1e-9 * std::fabs(plain.x_et_a.value));
     EXPECT_NEAR(with_gain.phi_et_a.value, plain.phi_et_a.value, 1e-9 * std::fabs(plain.phi_et_a.value));
-    gain.cv = 0.5;
-    EXPECT_THROW(detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, DiagonalConvention::Zero,
-                                          o, gain),
-                 std::domain_error);
+    const auto zero_with_gain = detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05,
+                                                         DiagonalConvention::Zero, o, gain);
+    const auto zero_plain =
+        detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(0.05), 0.05, DiagonalConvention::Zero, o);
+    EXPECT_NEAR(zero_with_gain.x_et_a.value, zero_plain.x_et_a.value,
+                1e-9 * std::fabs(zero_plain.x_et_a.value));
+    EXPECT_NEAR(zero_with_gain.phi_et_a.value, zero_plain.phi_et_a.value,
+                1e-9 * std::fabs(zero_plain.phi_et_a.value));
 }
 
 TEST(OneLoopSite, TheSamplingIsAPureFunctionOfItsSeed) {

@@ -211,7 +211,8 @@ TEST(PredictFirstOrder, NonlinearAutoMeansCarryTheOneLoopTermWhenAskedFor) {
 // Per-neuron gains (one_loop_site.md, section 11): the ET auto means become the simulator's recursion's (the
 // discrete site with the gains in classes: Var x 0.66452 at dt = 0.05 against the continuous DMFT's 0.66443)
 // and carry the one-loop terms of a site of random gain (+0.104 and -0.006 with 256 paths; measured
-// +0.099(6) and -0.008(1)); the zero diagonal with gains is not derived and leaves them out.
+// +0.099(6) and -0.008(1)); with the zero diagonal each site leaves its own class's mean product out of its
+// field (sections 9 and 11: -0.2245 and -0.0633 with 256 paths).
 TEST(PredictFirstOrder, WithPerNeuronGainsTheAutoMeansCarryTheRandomGainSitesTerms) {
     EnsembleSpec spec = linearModel(1.0, 0.0);
     spec.network.activation.kind = ActivationKind::Tanh;
@@ -239,10 +240,15 @@ TEST(PredictFirstOrder, WithPerNeuronGainsTheAutoMeansCarryTheRandomGainSitesTer
     EXPECT_FALSE(
         plain.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean).available());
     spec.coupling.zero_diagonal = true;
-    EXPECT_FALSE(predict(spec, asked)
-                     .at(Variable::X, CovarianceKind::EqualTime)
-                     .firstOrder(Statistic::AutoMean)
-                     .available());
+    const TheoryPrediction zero = predict(spec, asked);
+    const TheoryQuantity& zx =
+        zero.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean);
+    const TheoryQuantity& zphi =
+        zero.at(Variable::Phi, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean);
+    ASSERT_TRUE(zx.available()) << zx.reason;
+    ASSERT_TRUE(zphi.available()) << zphi.reason;
+    EXPECT_NEAR(*zx.value, -0.2245, 4.0 * zx.se) << "se " << zx.se;
+    EXPECT_NEAR(*zphi.value, -0.0633, 4.0 * zphi.se) << "se " << zphi.se;
 }
 
 }  // namespace
