@@ -178,13 +178,7 @@ std::vector<GainClassSite> gainClassSites(const Activation& phi, const std::vect
         const TwoPointInterpolant f(phi, one, delta.front());
         GainClassSite c;
         c.weight = node.weight;
-        // Stein's form b E[y phi(y)] / v, y ~ N(0, v = b^2 Delta0), as heterogeneous_gains.cpp: the smooth
-        // y phi(y) stays resolved by the quadrature for the large gains of a lognormal tail, phi' does not.
-        const double v = node.b * node.b * delta.front();
-        c.gamma = node.b *
-                  activationExpectation(
-                      phi, [&](double y) { return y * phi.value(y); }, v, defaultGaussHermiteRule()) /
-                  v;
+        c.gamma = gainedEffectiveGain(phi, node.b, delta.front(), defaultGaussHermiteRule());
         for (const double d : delta) c.c_phi.push_back(f(d));
         classes.push_back(std::move(c));
     }

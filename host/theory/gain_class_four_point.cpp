@@ -57,10 +57,12 @@ GainClassFourPoint gainClassEqualTime(const std::vector<GainClassSite>& classes,
         if (c.c_phi.size() != lags)
             throw std::domain_error("gainClassEqualTime: class lags differ from Delta's");
     double gamma2 = 0.0, a_phi = 0.0, diagonal_square = 0.0;
+    double scaled_gamma2 = 0.0;  // E_b gamma_b^2 / a_b: the response of the z-scored products
     for (const GainClassSite& c : classes) {
         gamma2 += c.weight * c.gamma * c.gamma;
         a_phi += c.weight * c.c_phi.front();
         diagonal_square += c.weight * c.c_phi.front() * c.c_phi.front();
+        scaled_gamma2 += c.weight * c.gamma * c.gamma / c.c_phi.front();
     }
     // The grid theta_j = pi j / m, j = 0..m, is the half of the DFT grid of 2m >= 4 lags points (the spectra
     // are even); the cosine transform of the zero-padded autocovariance is the spectrum on it.
@@ -76,8 +78,6 @@ GainClassFourPoint gainClassEqualTime(const std::vector<GainClassSite>& classes,
     for (const GainClassSite& c : classes) s_phi.push_back(spectrumOf(c.c_phi));
 
     const double a = step.decay, b = step.drive_gain, g2 = g * g;
-    double scaled_gamma2 = 0.0;  // E_b gamma_b^2 / a_b: the response of the z-scored products
-    for (const GainClassSite& c : classes) scaled_gamma2 += c.weight * c.gamma * c.gamma / c.c_phi.front();
     double phi_sum = 0.0, x_sum = 0.0, z_sum = 0.0;
     for (std::size_t j = 0; j <= m; ++j) {
         const Complex e = std::polar(1.0, -kPi * static_cast<double>(j) / static_cast<double>(m));

@@ -161,6 +161,14 @@ HeterogeneousZeroFrequency linearStateZeroFrequency(double g, double sigma,
 
 }  // namespace
 
+double gainedEffectiveGain(const Activation& phi, double b, double delta0, const GaussHermiteRule& rule) {
+    const double v = b * b * delta0;
+    return b *
+           activationExpectation(
+               phi, [&](double y) { return y * phi.value(y); }, v, rule) /
+           v;
+}
+
 HeterogeneousZeroFrequency stateZeroFrequencyByLinearResponse(double g, double a_x, double g_eff,
                                                               double m2_phi) {
     const double g_eff2 = g_eff * g_eff;
@@ -188,13 +196,7 @@ HeterogeneousGainTheory solveHeterogeneousGains(const Activation& phi, double g,
     t.delta0 = solveVariance(phi, g, sigma, gains, rule);
     std::vector<double> gamma, et_power;
     for (const GainNode& n : gains) {
-        // gamma_b = b E[phi'(y)] = b E[y phi(y)] / v (Stein), y ~ N(0, v = b^2 Delta0): the smooth y phi(y)
-        // stays resolved by the quadrature when sqrt(v) is far above phi's scale, phi' does not.
-        const double v = n.b * n.b * t.delta0;
-        gamma.push_back(n.b *
-                        activationExpectation(
-                            phi, [&](double y) { return y * phi.value(y); }, v, rule) /
-                        v);
+        gamma.push_back(gainedEffectiveGain(phi, n.b, t.delta0, rule));
         et_power.push_back(meanSquareActivation(phi, n.b * n.b * t.delta0, rule));
     }
     double gamma2 = 0.0, et_square = 0.0;

@@ -52,7 +52,29 @@ struct SiteTables {
     std::vector<double> own_pickup;
 };
 
-std::vector<double> filtered(const std::vector<double>& v, const SiteTables& t);
+// The change of the site's Delta under a stationary change v of the population covariance: the leak filter of
+// the field's change g^2 b^2 v.
+std::vector<double> filtered(const std::vector<double>& v, const SiteTables& t) {
+    const double scale = t.g * t.g * t.b * t.b;
+    std::vector<double> cov(v.size());
+    std::transform(v.begin(), v.end(), cov.begin(), [scale](double e) { return scale * e; });
+    return leakFilteredCovariance(cov, t.a);
+}
+
+// The change of F under a change d of Delta (lag functions): dF(k) = F1(k) d(k) + 2 (dF/dD_tt)(k) d(0), and
+// q1 d(0) at k = 0; the population's entries or one gain class's.
+std::vector<double> responseTo(const std::vector<double>& d, const std::vector<double>& f1,
+                               const std::vector<double>& half_f2, double q1) {
+    std::vector<double> out(d.size());
+    out[0] = q1 * d[0];
+    for (std::size_t k = 1; k < d.size(); ++k) out[k] = f1[k] * d[k] + 2.0 * half_f2[k] * d[0];
+    return out;
+}
+
+// F' on a stationary (lag) function.
+std::vector<double> fPrime(const std::vector<double>& v, const SiteTables& t) {
+    return responseTo(filtered(v, t), t.f1, t.half_f2, t.q1);
+}
 
 // With gain classes every entry is the average over them of the class's phi(b x) (section 11).
 SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains, double g,
@@ -93,31 +115,10 @@ SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains,
         t.q1 += c.weight * q1;
         t.q2 += c.weight * 0.25 * b4 *
                 (2.0 * averages.single(0, 4) + 8.0 * averages.single(1, 3) + 6.0 * averages.single(2, 2));
-        // F'_b C*_b, as fPrime below with class b's entries.
-        const std::vector<double> d = filtered(own, t);
-        t.own_pickup[0] += c.weight * q1 * d[0];
-        for (std::size_t k = 1; k < width; ++k)
-            t.own_pickup[k] += c.weight * (f1[k] * d[k] + 2.0 * half_f2[k] * d[0]);
+        const std::vector<double> pickup = responseTo(filtered(own, t), f1, half_f2, q1);  // F'_b C*_b
+        for (std::size_t k = 0; k < width; ++k) t.own_pickup[k] += c.weight * pickup[k];
     }
     return t;
-}
-
-// The change of the site's Delta under a stationary change v of the population covariance: the leak filter of
-// the field's change g^2 b^2 v.
-std::vector<double> filtered(const std::vector<double>& v, const SiteTables& t) {
-    const double scale = t.g * t.g * t.b * t.b;
-    std::vector<double> cov(v.size());
-    std::transform(v.begin(), v.end(), cov.begin(), [scale](double e) { return scale * e; });
-    return leakFilteredCovariance(cov, t.a);
-}
-
-// F' on a stationary (lag) function: dF(k) = F1(k) dD(k) + 2 (dF/dD_tt)(k) dD(0), and q1 dD(0) at k = 0.
-std::vector<double> fPrime(const std::vector<double>& v, const SiteTables& t) {
-    const std::vector<double> d = filtered(v, t);
-    std::vector<double> out(d.size());
-    out[0] = t.q1 * d[0];
-    for (std::size_t k = 1; k < d.size(); ++k) out[k] = t.f1[k] * d[k] + 2.0 * t.half_f2[k] * d[0];
-    return out;
 }
 
 // The causal recursion delta C = p + F' delta C (section 5), one row per step: after step(), d()[j] is

@@ -18,6 +18,11 @@ struct GainNode {
 };
 std::vector<GainNode> gainQuadrature(const NeuronParameterSpec& gain, int order = 48);
 
+// The effective gain of a neuron of gain b, gamma_b = b E[phi'(b x)], x ~ N(0, delta0), in Stein's form
+// b E[y phi(y)] / v, y ~ N(0, v = b^2 delta0): the smooth y phi(y) stays resolved by the quadrature when
+// sqrt(v) is far above phi's scale (the large gains of a lognormal tail), phi' does not.
+double gainedEffectiveGain(const Activation& phi, double b, double delta0, const GaussHermiteRule& rule);
+
 // One zero-frequency covariance: a = Tr C / N, m2 = Tr C^2 / N, N var_{i!=j} C_ij = m2 - (1/N) sum C_ii^2,
 // the diagonal heterogeneity var_i C_ii / a^2, and the same for the correlation matrix R (z-scored).
 struct HeterogeneousZeroFrequency {
