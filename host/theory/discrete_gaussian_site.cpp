@@ -5,8 +5,11 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <future>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -50,6 +53,8 @@ public:
         }
         at_delta0_ = mixedCorrelation(phi, gains, delta0, delta0);
     }
+
+    double delta0() const { return delta0_; }
 
     double operator()(double delta) const {
         if (delta >= delta0_) return at_delta0_;
@@ -106,6 +111,83 @@ DiscreteGaussianSite iterateSite(const Activation& phi, const std::vector<GainNo
     for (const GainNode& c : gains)
         out.gamma += c.weight * c.b * effectiveGain(phi, c.b * c.b * out.delta[0], defaultGaussHermiteRule());
     return out;
+}
+
+// Each class's interpolant, kept while its Delta_c(0) stays within 1e-14 of the one it was built at (F then
+// moves by less than the fixed point's 1e-12 tolerance), the stale ones rebuilt in parallel. Building them is
+// nearly all the iteration's cost: classes x gains x 64 two-point quadratures of 80 x 80 nodes.
+class ClassInterpolants {
+public:
+    void refresh(const Activation& phi, const std::vector<GainNode>& gains,
+                 const std::vector<TimeConstantClassSite>& sites) {
+        built_.resize(sites.size());
+        std::vector<std::size_t> stale;
+        for (std::size_t c = 0; c < sites.size(); ++c) {
+            const double delta0 = sites[c].delta.front();
+            if (!built_[c] || std::fabs(built_[c]->delta0() - delta0) > 1e-14 * delta0) stale.push_back(c);
+        }
+        const std::size_t workers =
+            std::min<std::size_t>(stale.size(), std::max(1u, std::thread::hardware_concurrency()));
+        std::vector<std::future<void>> jobs;
+        for (std::size_t w = 0; w < workers; ++w)
+            jobs.push_back(std::async(std::launch::async, [&, w] {
+                for (std::size_t i = w; i < stale.size(); i += workers)
+                    built_[stale[i]].emplace(phi, gains, sites[stale[i]].delta.front());
+            }));
+        for (std::future<void>& job : jobs) job.get();
+    }
+
+    const TwoPointInterpolant& operator[](std::size_t c) const { return *built_[c]; }
+
+private:
+    std::vector<std::optional<TwoPointInterpolant>> built_;
+};
+
+// The same fixed point with classes of time constants: one field, each class's own leak and noise.
+std::vector<TimeConstantClassSite> iterateClassSites(const Activation& phi,
+                                                     const std::vector<GainNode>& gains, double g,
+                                                     std::vector<TimeConstantClassSite> sites,
+                                                     ClassInterpolants& interpolants) {
+    const std::size_t n = sites.front().delta.size();
+    std::vector<std::vector<double>> noise;
+    for (const TimeConstantClassSite& c : sites) {
+        noise.emplace_back(n);
+        for (std::size_t k = 0; k < n; ++k)
+            noise.back()[k] = inputNoiseCovariance(c.step, static_cast<int>(k));
+    }
+    std::vector<double> field(n), cov(n);
+    double change = 1.0;
+    for (int it = 0; it < 2000 && change > 1e-12; ++it) {
+        std::fill(field.begin(), field.end(), 0.0);
+        interpolants.refresh(phi, gains, sites);
+        for (std::size_t i = 0; i < sites.size(); ++i) {
+            const TimeConstantClassSite& c = sites[i];
+            const TwoPointInterpolant& f = interpolants[i];
+            for (std::size_t k = 0; k < n; ++k) field[k] += c.weight * f(c.delta[k]);
+        }
+        change = 0.0;
+        for (std::size_t i = 0; i < sites.size(); ++i) {
+            TimeConstantClassSite& c = sites[i];
+            const double b = c.step.drive_gain;
+            for (std::size_t k = 0; k < n; ++k) cov[k] = b * b * g * g * field[k] + noise[i][k];
+            const std::vector<double> next = leakFilteredCovariance(cov, c.step.decay);
+            const double scale = c.delta.front();
+            for (std::size_t k = 0; k < n; ++k) {
+                change = std::max(change, std::fabs(next[k] - c.delta[k]) / scale);
+                c.delta[k] = 0.5 * (c.delta[k] + next[k]);
+            }
+        }
+    }
+    if (!(change <= 1e-12))
+        throw std::domain_error("the discrete Gaussian site with time-constant classes did not settle (g = " +
+                                std::to_string(g) + ")");
+    return sites;
+}
+
+bool decayed(const std::vector<TimeConstantClassSite>& sites) {
+    return std::all_of(sites.begin(), sites.end(), [](const TimeConstantClassSite& c) {
+        return std::fabs(c.delta.back()) < 1e-10 * c.delta.front();
+    });
 }
 
 }  // namespace
@@ -167,6 +249,34 @@ DiscreteGaussianSite discreteGaussianSiteUntilDecayed(const Activation& phi,
         site = iterateSite(phi, gains, g, step, std::move(start));
     }
     return site;
+}
+
+std::vector<TimeConstantClassSite> timeConstantClassSitesUntilDecayed(
+    const Activation& phi, const std::vector<GainNode>& gains, const std::vector<TimeConstantClass>& taus,
+    double g, double dt) {
+    if (taus.empty()) throw std::domain_error("timeConstantClassSitesUntilDecayed: no classes");
+    const std::size_t lags = static_cast<std::size_t>(std::ceil(20.0 / dt));
+    std::vector<TimeConstantClassSite> sites;
+    for (const TimeConstantClass& c : taus) {
+        TimeConstantClassSite site;
+        site.weight = c.weight;
+        site.step = c.step;
+        for (std::size_t k = 0; k < lags; ++k)
+            site.delta.push_back(std::pow(c.step.decay, static_cast<double>(k)));
+        sites.push_back(std::move(site));
+    }
+    ClassInterpolants interpolants;
+    sites = iterateClassSites(phi, gains, g, std::move(sites), interpolants);
+    // As discreteGaussianSiteUntilDecayed: each doubling continues every class by its last decay ratio.
+    while (!decayed(sites) && sites.front().delta.size() < (1u << 20)) {
+        for (TimeConstantClassSite& c : sites) {
+            std::vector<double>& d = c.delta;
+            const double ratio = std::clamp(d.back() / d[d.size() - 2], 0.0, 1.0);
+            for (std::size_t k = 0, n = d.size(); k < n; ++k) d.push_back(d.back() * ratio);
+        }
+        sites = iterateClassSites(phi, gains, g, std::move(sites), interpolants);
+    }
+    return sites;
 }
 
 std::vector<GainClassSite> gainClassSites(const Activation& phi, const std::vector<GainNode>& gains,

@@ -58,6 +58,27 @@ struct GainClassSite {
 std::vector<GainClassSite> gainClassSites(const Activation& phi, const std::vector<GainNode>& gains,
                                           const std::vector<double>& delta);
 
+// Per-neuron time constants (and gains): neurons in classes of equal tau, each class with its own leak and
+// noise (stepCoefficients(spec, tau)) and so its own Delta_c, all driven by the one field of covariance
+// g^2 C(k), C(k) = E_c E_b F(b^2 Delta_c(0), b^2 Delta_c(k)) (docs/theory/heterogeneity.md, section 6).
+struct TimeConstantClass {
+    double weight = 1.0;
+    StepCoefficients step;
+};
+struct TimeConstantClassSite {
+    double weight = 1.0;
+    StepCoefficients step;
+    std::vector<double> delta;  // Delta_c(k)
+};
+
+// Iterated to the common fixed point (max change of each Delta_c below 1e-12 of its Delta_c(0)), the lags
+// doubled from 20 time units until every Delta_c has decayed below 1e-10 Delta_c(0). One class of step
+// `step` with the gains is discreteGaussianSiteUntilDecayed. Throws std::domain_error when the iteration
+// does not settle.
+std::vector<TimeConstantClassSite> timeConstantClassSitesUntilDecayed(
+    const Activation& phi, const std::vector<GainNode>& gains, const std::vector<TimeConstantClass>& taus,
+    double g, double dt);
+
 // Its four-point statistics (phi and x, ET and ZF; standard errors 0): the exact run through
 // sampledFourPoints.
 SampledFourPoints discreteGaussianSiteFourPoints(const DiscreteGaussianSite& site, double g,

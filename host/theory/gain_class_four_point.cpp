@@ -23,7 +23,9 @@ Complex tailSum(const std::vector<double>& c, Complex rho) {
     return acc;
 }
 
-SampledFourPoint fromMoments(double a, double diagonal_square, double m2) {
+}  // namespace
+
+SampledFourPoint fourPointFromMoments(double a, double diagonal_square, double m2) {
     SampledFourPoint f;
     f.auto_mean.value = a;
     f.m2.value = m2;
@@ -31,8 +33,6 @@ SampledFourPoint fromMoments(double a, double diagonal_square, double m2) {
     f.pr_over_n.value = a * a / m2;
     return f;
 }
-
-}  // namespace
 
 // Per step and frequency theta the leak's filter is f = drive e / (1 - decay e), e = exp(-i theta), and the
 // two-replica kernel is 1 / |1 - w|^2 with w = g^2 Gamma^2 f(theta) conj f(theta'), Gamma^2 = E_b gamma_b^2.
@@ -114,8 +114,8 @@ GainClassFourPoint gainClassEqualTime(const std::vector<GainClassSite>& classes,
     }
     const double points = 2.0 * static_cast<double>(m);
     GainClassFourPoint out;
-    out.phi_et = fromMoments(a_phi, diagonal_square, phi_sum / points);
-    out.x_et = fromMoments(delta.front(), delta.front() * delta.front(), x_sum / points);
+    out.phi_et = fourPointFromMoments(a_phi, diagonal_square, phi_sum / points);
+    out.x_et = fourPointFromMoments(delta.front(), delta.front() * delta.front(), x_sum / points);
     out.phi_et_z_m2 = z_sum / points;
     return out;
 }

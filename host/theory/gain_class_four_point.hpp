@@ -22,6 +22,10 @@ struct GainClassFourPoint {
     double phi_et_z_m2 = 0.0;
 };
 
+// The statistics of a covariance from its auto mean a, the mean square of its diagonal and m2 (N dc2
+// subtracts the diagonal's mean square, PR/N = a^2 / m2); standard errors 0.
+SampledFourPoint fourPointFromMoments(double a, double diagonal_square, double m2);
+
 // delta: the common Delta(k) of the site (decayed by its last lag); classes: gainClassSites of it.
 // N dc2 of phi subtracts the heterogeneous diagonal, (1/N) sum_i C_ii^2 = E_b C_b(0)^2, not a^2. Throws
 // std::domain_error when the linear-response network has no stationary state (g^2 E_b gamma_b^2 >= 1).

@@ -17,6 +17,7 @@
 #include "../step_coefficients.hpp"
 #include "discrete_gaussian_site.hpp"
 #include "gain_class_four_point.hpp"
+#include "neuron_class_four_point.hpp"
 #include "one_loop_site.hpp"
 #include "quench/theory/annealed_theory.hpp"
 #include "quench/theory/dmft.hpp"
@@ -964,36 +965,57 @@ void deriveZScored(CovariancePrediction& c);
 
 // ---- per-neuron gains and time constants (docs/theory/heterogeneity.md) ----
 
+// The simulator's recursion with the gains in classes: tanh, erf, Pade (as usesDiscreteSite) or linear phi;
+// the gains route has already required iid, quenched J with eta = 0.
+bool usesDiscreteGainSite(const EnsembleSpec& spec, const PredictOptions& options) {
+    return usesDiscreteSite(spec, options) ||
+           (options.sample_single_site && spec.network.activation.kind == ActivationKind::Linear);
+}
+
+// Where the neurons' time constants differ, or the noise is colored in a nonlinear network, the continuous
+// white-noise DMFT with gains does not hold: the discrete site with the neurons in classes of time constant
+// and gain gives the ET statistics, and for nonlinear phi the ZF ones too (neuron_class_four_point.hpp;
+// heterogeneity.md, section 6).
+bool usesClassSite(const EnsembleSpec& spec) {
+    const bool linear = spec.network.activation.kind == ActivationKind::Linear;
+    return perNeuron(spec.network.tau) || (!linear && spec.noise.tau > 0.0);
+}
+
+const char* const kClassSiteOnly =
+    "per-neuron time constants, or colored noise with per-neuron gains, in a nonlinear network: the "
+    "statistics come from the simulator's discrete site with the neurons in classes (tanh, erf or Pade phi, "
+    "single-site sampling on)";
+
 // Why the heterogeneous-neuron theory does not cover the model, or "" when it does (at least in part).
-std::string heterogeneityUncoveredReason(const EnsembleSpec& spec) {
+std::string heterogeneityUncoveredReason(const EnsembleSpec& spec, const PredictOptions& options) {
     const bool linear = spec.network.activation.kind == ActivationKind::Linear;
     if (spec.coupling.model != CouplingModel::Iid)
         return "per-neuron gains or time constants with random-mode couplings are not derived";
     if (spec.coupling.symmetry != 0.0)
         return "per-neuron gains or time constants with partially symmetric J (coupling.symmetry != 0) are "
                "not derived";
-    if (!linear && perNeuron(spec.network.tau))
-        return "per-neuron time constants in a nonlinear network: every neuron has its own Delta_i(tau), a "
-               "DMFT not derived here";
+    if (!linear && perNeuron(spec.network.tau) && !usesDiscreteGainSite(spec, options))
+        return std::string(kClassSiteOnly) +
+               "; every neuron has its own Delta_i(tau), and the continuous DMFT "
+               "with a distribution of time constants is not derived";
     return "";
 }
 
 // The zero-frequency covariance of a linear network does not depend on the time constants nor on the
 // noise's correlation time (at w = 0, tau_i dx_i/dt drops out and the noise has power sigma^2): only the
 // equal-time quantities need tau_i = 1. The continuous-time DMFT with gains (solveHeterogeneousGains) is for
-// white noise; the simulator's discrete site with the gains' classes takes either noise.
+// white noise and equal time constants; the simulator's discrete site takes either noise, and with the
+// neurons in classes of time constant any tau_i (usesClassSite).
 bool equalTimeCovered(const EnsembleSpec& spec) {
     return !perNeuron(spec.network.tau);
 }
 
-// Where solveHeterogeneousGains holds: white noise, or a linear network at zero frequency.
+// Where solveHeterogeneousGains holds: white noise and equal time constants, or a linear network at zero
+// frequency.
 bool whiteNoiseGainTheoryCovers(const EnsembleSpec& spec) {
-    return spec.network.activation.kind == ActivationKind::Linear || spec.noise.tau == 0.0;
+    return spec.network.activation.kind == ActivationKind::Linear ||
+           (spec.noise.tau == 0.0 && !perNeuron(spec.network.tau));
 }
-
-const char* const kNoColoredGainZeroFrequency =
-    "per-neuron gains with colored noise in a nonlinear network: the zero-frequency statistics are not "
-    "derived (the equal-time ones come from the simulator's discrete site)";
 
 void setZeroFrequency(CovariancePrediction& c, const theory::HeterogeneousZeroFrequency& z, Basis b) {
     setSingleSite(c, z.a, Basis::Exact);
@@ -1017,21 +1039,12 @@ std::string str6(double v) {
     return buffer;
 }
 
-// The simulator's recursion with the gains in classes: tanh, erf, Pade (as usesDiscreteSite) or linear phi;
-// the gains route has already required iid, quenched J with eta = 0.
-bool usesDiscreteGainSite(const EnsembleSpec& spec, const PredictOptions& options) {
-    return usesDiscreteSite(spec, options) ||
-           (options.sample_single_site && spec.network.activation.kind == ActivationKind::Linear);
-}
-
 // Per-neuron gains, white or OU noise, equal time constants: the ET statistics of the simulator's recursion
 // (the discrete site with the gains in classes) replace the continuous-time auto means, as for homogeneous
 // units (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica
 // field with gain classes (gain_class_four_point.hpp; heterogeneity.md, section 5). Exact for linear phi; for
 // nonlinear phi derived (the homogeneous all-frequency formula with the gains' classes).
-void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
-                                  const PredictOptions& options) {
-    if (!usesDiscreteGainSite(spec, options) || !equalTimeCovered(spec)) return;
+void setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     const Activation& phi = spec.network.activation;
     const std::vector<GainNode> gains = gainQuadrature(spec.network.gain);
     const StepCoefficients step = stepCoefficients(spec);
@@ -1072,10 +1085,83 @@ void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
         "(docs/theory/heterogeneity.md, section 5)");
 }
 
+// The time constants' distribution in classes: fewer nodes than the gains' (its integrands are smooth in
+// tau, and every class of time constant costs a site of its own and a pass over both frequency grids).
+constexpr int kTimeConstantOrder = 16;
+
+void setClassStatistics(CovariancePrediction& c, const SampledFourPoint& f, double z_m2, Basis basis) {
+    setSingleSite(c, f.auto_mean.value, Basis::Exact);
+    c.at(Statistic::M2) = TheoryQuantity::of(f.m2.value, basis);
+    c.n_cross_var = TheoryQuantity::of(f.n_cross_var.value, basis);
+    c.at(Statistic::PrOverN) = TheoryQuantity::of(f.pr_over_n.value, basis);
+    c.at(Statistic::M3) = TheoryQuantity::omitted("Tr C^3 / N is not derived with per-neuron parameters");
+    deriveZScored(c);  // the zero cross mean and the first-order reasons; the rest is replaced:
+    c.at(Statistic::ZM2) = TheoryQuantity::of(z_m2, basis);
+    c.z_n_cross_var = TheoryQuantity::of(z_m2 - 1.0, basis);
+    c.at(Statistic::ZPrOverN) = TheoryQuantity::of(1.0 / z_m2, basis);
+}
+
+// Per-neuron time constants (any phi the discrete site takes), or colored noise with gains in a nonlinear
+// network: the discrete site with the neurons in classes of time constant and gain, and the two-replica
+// tree level with one leak filter per class (neuron_class_four_point.hpp; heterogeneity.md, section 6). The
+// ET statistics always; the ZF ones for nonlinear phi (a linear network's are the exact separable profile,
+// which does not depend on the time constants).
+void setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
+    const Activation& phi = spec.network.activation;
+    const bool linear = phi.kind == ActivationKind::Linear;
+    const double g = spec.coupling.g, dt = spec.integration.dt;
+    const std::vector<GainNode> gains = gainQuadrature(spec.network.gain);
+    std::vector<detail::TimeConstantClass> taus;
+    for (const GainNode& node : gainQuadrature(spec.network.tau, kTimeConstantOrder))
+        taus.push_back({node.weight, stepCoefficients(spec, node.b)});
+    const std::vector<detail::TimeConstantClassSite> sites =
+        detail::timeConstantClassSitesUntilDecayed(phi, gains, taus, g, dt);
+    const std::vector<detail::NeuronClassPoint> points = detail::neuronClassPoints(phi, gains, sites);
+    const detail::NeuronClassFourPoint four = detail::neuronClassFourPoint(points, g, dt);
+    const Basis basis = linear ? Basis::Exact : Basis::Derived;
+    const auto set = [&](CovarianceKind kind, const detail::ClassCovarianceStatistics& s) {
+        setClassStatistics(p.at(Variable::X, kind), s.x, s.x_z_m2, basis);
+        setClassStatistics(p.at(Variable::Phi, kind), s.phi, s.phi_z_m2, basis);
+    };
+    set(CovarianceKind::EqualTime, four.equal_time);
+    if (!linear) set(CovarianceKind::ZeroFrequency, four.zero_frequency);
+    double gamma2 = 0.0;
+    for (const detail::NeuronClassPoint& c : points) gamma2 += c.weight * c.gamma * c.gamma;
+    p.delta0 = TheoryQuantity::of(four.equal_time.x.auto_mean.value, Basis::Exact);
+    p.gamma = TheoryQuantity::of(std::sqrt(gamma2), Basis::Exact);
+    if (!linear) {
+        p.g_eff = TheoryQuantity::of(g * std::sqrt(gamma2), Basis::Derived);
+        p.stability_margin = TheoryQuantity::of(1.0 - g * std::sqrt(gamma2), Basis::LinearEquivalence);
+    }
+    std::ostringstream note;
+    note << "the " << (linear ? "ET" : "ET and ZF")
+         << " statistics are those of the simulator's recursion at dt = " << dt << " with the neurons in "
+         << taus.size() << " classes of time constant x " << gains.size() << " of gain ("
+         << sites.front().delta.size()
+         << " lags); m2, N dc2, PR/N and the z-scored m2 from the two-replica field with one leak filter per "
+            "class (docs/theory/heterogeneity.md, section 6); delta0 is the mean Var x_i";
+    p.notes.push_back(note.str());
+}
+
+void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
+                                  const PredictOptions& options) {
+    if (!usesDiscreteGainSite(spec, options)) return;
+    if (usesClassSite(spec))
+        setNeuronClassSite(p, spec);
+    else
+        setGainClassSite(p, spec);
+}
+
 // Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11), either
 // diagonal.
 void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
-    if (!usesOneLoop(spec, options) || !equalTimeCovered(spec)) return;
+    if (!usesOneLoop(spec, options)) return;
+    if (perNeuron(spec.network.tau)) {
+        p.notes.push_back(
+            "the one-loop 1/N terms with per-neuron time constants are not derived "
+            "(one_loop_site.md, section 8: every class would need its own self field)");
+        return;
+    }
     const detail::OneLoopSiteMeans c = detail::oneLoopSiteMeans(
         spec.network.activation, spec.coupling.g, stepCoefficients(spec), spec.integration.dt,
         diagonalConvention(spec), oneLoopOptions(spec), spec.network.gain);
@@ -1097,7 +1183,8 @@ void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
         equalTimeCovered(spec)
             ? "the equal-time statistics with per-neuron gains come from the simulator's discrete site: "
               "tanh, erf, Pade or linear phi, with single-site sampling on"
-            : "per-neuron time constants: only the zero-frequency covariance of a linear network is derived";
+            : "per-neuron time constants: the equal-time statistics come from the simulator's discrete site "
+              "with the neurons in classes: tanh, erf, Pade or linear phi, with single-site sampling on";
     const bool linear = spec.network.activation.kind == ActivationKind::Linear;
     const bool equal_time = equalTimeCovered(spec) && spec.noise.tau == 0.0;  // the white-noise DMFT's
     for (const Variable v : kVariables) {
@@ -1108,9 +1195,9 @@ void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.density_reason = "no closed form for the eigenvalue density with per-neuron gains";
     if (!whiteNoiseGainTheoryCovers(spec)) {
         for (const Variable v : kVariables)
-            omitCovariance(p.at(v, CovarianceKind::ZeroFrequency), kNoColoredGainZeroFrequency);
+            omitCovariance(p.at(v, CovarianceKind::ZeroFrequency), kClassSiteOnly);
         for (TheoryQuantity* q : {&p.delta0, &p.gamma, &p.g_eff, &p.stability_margin})
-            *q = TheoryQuantity::omitted(kNoColoredGainZeroFrequency);
+            *q = TheoryQuantity::omitted(kClassSiteOnly);
         deriveZScored(p);
         return;
     }
@@ -1234,7 +1321,7 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
         const std::string why =
             spec.coupling.disorder == Disorder::Annealed
                 ? "annealed disorder with per-neuron gains or time constants is not covered"
-                : heterogeneityUncoveredReason(spec);
+                : heterogeneityUncoveredReason(spec, options);
         const std::string error = why.empty() ? attempt([&] { predictHeterogeneous(p, spec); }) : "";
         if (!why.empty() || !error.empty()) {
             omitAll(p, why.empty() ? "heterogeneous-neuron theory failed: " + error : why);

@@ -122,9 +122,13 @@ TEST(HeterogeneousGains, ColoredNoiseTakesTheEqualTimeStatisticsFromTheDiscreteS
     ASSERT_TRUE(p.delta0.available()) << p.delta0.reason;
     EXPECT_NEAR(*p.delta0.value, *p.at(Variable::X, CovarianceKind::EqualTime).at(Statistic::AutoMean).value,
                 1e-12);
+    // The zero-frequency statistics too: the two-replica field at theta = theta' = 0
+    // (neuron_class_four_point).
     const TheoryQuantity& zf = p.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN);
-    EXPECT_FALSE(zf.available());
-    EXPECT_NE(zf.reason.find("colored noise"), std::string::npos) << zf.reason;
+    ASSERT_TRUE(zf.available()) << zf.reason;
+    EXPECT_EQ(zf.basis, Basis::Derived);
+    EXPECT_GT(*zf.value, 0.0);
+    EXPECT_LT(*zf.value, *phi_et.at(Statistic::PrOverN).value);  // slow modes dominate at zero frequency
 
     spec.network.activation.kind = ActivationKind::Linear;
     const TheoryPrediction linear = predict(spec);
@@ -138,6 +142,7 @@ TEST(HeterogeneousGains, PredictRoutesGainsAndTagsWhatItDerives) {
     spec.network.activation.kind = ActivationKind::Linear;
     spec.network.gain = {NeuronDistribution::Lognormal, 1.0, 0.5};
     spec.coupling.g = 0.5;
+    spec.integration.dt = 0.05;  // the discrete sites' lags scale as 1 / dt
     const TheoryPrediction p = predict(spec);
     EXPECT_EQ(p.route, "heterogeneous_gains");
     const CovariancePrediction& phi = p.at(Variable::Phi, CovarianceKind::ZeroFrequency);
@@ -158,16 +163,31 @@ TEST(HeterogeneousGains, PredictRoutesGainsAndTagsWhatItDerives) {
     const TheoryPrediction with_tau = predict(spec);
     EXPECT_EQ(*with_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::PrOverN).value,
               *phi.at(Statistic::PrOverN).value);
-    EXPECT_FALSE(with_tau.at(Variable::X, CovarianceKind::EqualTime).at(Statistic::AutoMean).available());
+    // Per-neuron time constants: the ET statistics from the site with the neurons in classes, exact here.
+    const TheoryQuantity& tau_pr = with_tau.at(Variable::X, CovarianceKind::EqualTime).at(Statistic::PrOverN);
+    ASSERT_TRUE(tau_pr.available()) << tau_pr.reason;
+    EXPECT_EQ(tau_pr.basis, Basis::Exact);
 
+    // A nonlinear network with per-neuron time constants alone (no gain classes: a sixteenth of the cost).
     spec.network.activation.kind = ActivationKind::Tanh;
+    spec.network.gain = {};
+    spec.network.tau = {NeuronDistribution::Lognormal, 1.0, 0.5};
     const TheoryPrediction nonlinear_tau = predict(spec);
-    EXPECT_FALSE(
-        nonlinear_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::AutoMean).available());
-    EXPECT_NE(nonlinear_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency)
-                  .at(Statistic::AutoMean)
-                  .reason.find("time constants"),
-              std::string::npos);
+    const TheoryQuantity& zf_a =
+        nonlinear_tau.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::AutoMean);
+    ASSERT_TRUE(zf_a.available()) << zf_a.reason;
+    EXPECT_EQ(zf_a.basis, Basis::Exact);
+    const TheoryQuantity& et_m2 = nonlinear_tau.at(Variable::X, CovarianceKind::EqualTime).at(Statistic::ZM2);
+    ASSERT_TRUE(et_m2.available()) << et_m2.reason;
+    EXPECT_EQ(et_m2.basis, Basis::Derived);
+    // Without single-site sampling nothing covers them.
+    PredictOptions no_sampling;
+    no_sampling.sample_single_site = false;
+    const TheoryPrediction unsampled = predict(spec, no_sampling);
+    const TheoryQuantity& missing =
+        unsampled.at(Variable::Phi, CovarianceKind::ZeroFrequency).at(Statistic::AutoMean);
+    EXPECT_FALSE(missing.available());
+    EXPECT_NE(missing.reason.find("time constants"), std::string::npos) << missing.reason;
 }
 
 }  // namespace

@@ -263,11 +263,13 @@ TEST(Prediction, ZScoredStatisticsOfALinearIidNetworkAreTheRescaledCovarianceSta
 }
 
 TEST(Prediction, ZScoredStatisticsAreOmittedWhereTheCovarianceStatisticsAre) {
-    // Per-neuron time constants leave a linear network without ET theory: no dimension, hence no z-scored
-    // one.
+    // Without single-site sampling, per-neuron time constants leave a linear network without ET theory (the
+    // discrete site with classes of time constant is off): no dimension, hence no z-scored one.
     EnsembleSpec heterogeneous = model(ActivationKind::Linear, 0.4, 1.0);
     heterogeneous.network.tau = {NeuronDistribution::Lognormal, 2.0, 0.5};
-    const TheoryPrediction partial = predict(heterogeneous);
+    PredictOptions no_sampling;
+    no_sampling.sample_single_site = false;
+    const TheoryPrediction partial = predict(heterogeneous, no_sampling);
     const CovariancePrediction& x_et = cov(partial, Variable::X, CovarianceKind::EqualTime);
     EXPECT_FALSE(x_et.at(Statistic::ZPrOverN).available());
     EXPECT_EQ(x_et.at(Statistic::ZPrOverN).reason, x_et.at(Statistic::PrOverN).reason);
