@@ -290,8 +290,9 @@ one_over_n inside S with value and tag): the coefficient c in E_J[S](N) = S(infi
 disorder average (linear networks with iid Gaussian J, docs/theory/linear_finite_size.md; for iid nonlinear
 networks (eta = 0, either diagonal, white or OU noise) with tanh, erf or Pade, the ET auto_mean and m1 of x and phi
 only, from the one-loop expansion sampled over the N = infinity site, tag derived with its "se": seconds a
-point at dt = 0.05, docs/theory/one_loop_site.md). auto_var has a 1/N term though its limit is 0; cross_var
-and pr have none (see n_cross_var and pr_over_n).
+point at dt = 0.05, about a minute at dt = 0.01 on 2 cores; windows past 2001 lags, e.g. OU noise of
+tau_n > 4 at dt = 0.01, are left to build/bench/quench_one_loop_site_means; docs/theory/one_loop_site.md).
+auto_var has a 1/N term though its limit is 0; cross_var and pr have none (see n_cross_var and pr_over_n).
 )";
 }
 
@@ -318,7 +319,7 @@ int runTheory(const TheoryOptions& opt) {
             if (!opt.quiet && theory::computesOneLoopTerms(spec, predict_options))
                 std::fprintf(stderr,
                              "quench theory: sampling the one-loop 1/N terms of point %zu (seconds at "
-                             "dt = 0.05, minutes at dt = 0.01; --closure-only skips them)\n",
+                             "dt = 0.05, about a minute at dt = 0.01; --closure-only skips them)\n",
                              points.size());
             points.back().prediction = theory::predict(spec, predict_options);
             points.back().series = theory::predictSeries(spec, predict_options);

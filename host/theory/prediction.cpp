@@ -496,9 +496,10 @@ detail::OneLoopOptions oneLoopOptions(const EnsembleSpec& spec) {
     return options;
 }
 
-// The self-response kernel costs lags^3: 1001 lags (20 time units at dt = 0.02) took about 20 s a point on
-// two cores, so 2001 would take minutes; beyond 1001 predict() leaves the terms to the tool.
-constexpr double kMaxOneLoopLags = 1001.0;
+// The self-response kernel costs lags^3 and the paths lags^2: tanh, g = 1, white noise, on two cores, 1001
+// lags (20 time units at dt = 0.02) take 15 s a point and 2001 (the default dt = 0.01) 45 s
+// (2026-11-29); beyond 2001 predict() leaves the terms to the tool.
+constexpr double kMaxOneLoopLags = 2001.0;
 
 bool oneLoopAffordable(const EnsembleSpec& spec) {
     return oneLoopOptions(spec).window / spec.integration.dt + 1.0 <= kMaxOneLoopLags + 1e-9;

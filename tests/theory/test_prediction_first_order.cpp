@@ -196,9 +196,10 @@ TEST(PredictFirstOrder, NonlinearAutoMeansCarryTheOneLoopTermWhenAskedFor) {
         predict(spec, asked).at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean);
     ASSERT_TRUE(zero_diagonal.available()) << zero_diagonal.reason;
     EXPECT_NEAR(*zero_diagonal.value, -0.254, 0.03) << "se " << zero_diagonal.se;
-    // OU noise at dt = 0.01 needs 2001 lags: predict() leaves the terms to the tool and says so.
+    // OU noise of memory 10 at dt = 0.01 needs a window of 50, 5001 lags: predict() leaves the terms to the
+    // tool and says so.
     spec.coupling.zero_diagonal = false;
-    spec.noise.tau = 1.0;
+    spec.noise.tau = 10.0;
     spec.integration.dt = 0.01;
     const TheoryPrediction colored = predict(spec, asked);
     EXPECT_FALSE(

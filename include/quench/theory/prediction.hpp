@@ -129,7 +129,7 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
 bool samplesSingleSite(const EnsembleSpec& spec, const PredictOptions& options);
 // Whether predict() samples the N = infinity site for the one-loop 1/N terms of the ET auto means (iid J with
 // the Gaussian diagonal, eta = 0, white noise, tanh, erf or Pade, options.sample_single_site and
-// options.sample_one_loop): seconds to a minute.
+// options.sample_one_loop, a window of at most 2001 lags): seconds to a minute.
 bool computesOneLoopTerms(const EnsembleSpec& spec, const PredictOptions& options);
 
 }  // namespace quench::theory
