@@ -540,7 +540,7 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoe
         throw std::domain_error(
             "the one-loop site means: 1 - F' is singular (the site is at the edge of stability)");
 
-    std::vector<double> x_et, phi_et, x_zf, phi_zf;
+    std::vector<double> x_et, phi_et, x_zf, phi_zf, x_tail, phi_tail;
     std::vector<double> shift(static_cast<std::size_t>(n));
     for (int r = 0; r < paths; ++r) {
         const PathSums& p = sums[static_cast<std::size_t>(r)];
@@ -550,11 +550,20 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoe
         for (int j = 0; j < n; ++j)
             seen[static_cast<std::size_t>(j)] -= own_mean[static_cast<std::size_t>(j)];
         const std::vector<double> x_shift = filtered(seen, t);
-        double phi_sum = shift[0], x_sum = x_shift[0] + p.xw[0];
+        double phi_sum = shift[0], x_sum = x_shift[0] + p.xw[0], phi_late = 0.0, x_late = 0.0;
         for (int j = 1; j < n; ++j) {
-            phi_sum += 2.0 * shift[static_cast<std::size_t>(j)];
-            x_sum += 2.0 * (x_shift[static_cast<std::size_t>(j)] + p.xw[static_cast<std::size_t>(j)]);
+            const double phi_term = 2.0 * shift[static_cast<std::size_t>(j)];
+            const double x_term =
+                2.0 * (x_shift[static_cast<std::size_t>(j)] + p.xw[static_cast<std::size_t>(j)]);
+            phi_sum += phi_term;
+            x_sum += x_term;
+            if (4 * j > 3 * (n - 1)) {
+                phi_late += phi_term;
+                x_late += x_term;
+            }
         }
+        phi_tail.push_back(dt * phi_late);
+        x_tail.push_back(dt * x_late);
         phi_et.push_back(shift[0]);
         x_et.push_back(x_shift[0] + 2.0 * p.wx);
         phi_zf.push_back(dt * phi_sum);
@@ -565,6 +574,8 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoe
     out.phi_et_a = meanWithError(phi_et);
     out.x_zf_a = meanWithError(x_zf);
     out.phi_zf_a = meanWithError(phi_zf);
+    out.x_zf_tail = meanWithError(x_tail);
+    out.phi_zf_tail = meanWithError(phi_tail);
     out.lags = n;
     return out;
 }

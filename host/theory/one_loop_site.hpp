@@ -40,6 +40,9 @@ struct OneLoopSiteMeans {
     OneLoopValue phi_et_a;  // E phi(x_i)^2
     OneLoopValue x_zf_a;    // dt sum_k E x_i(n) x_i(n + k): the zero-frequency power
     OneLoopValue phi_zf_a;
+    // The parts of the ZF lag sums from the window's last quarter (lags above 3 L / 4): their convergence
+    // check (section 7: the 1/N change of the autocorrelation outlasts the autocorrelation itself).
+    OneLoopValue x_zf_tail, phi_zf_tail;
     int lags = 0;  // L + 1 lags kept
 };
 
