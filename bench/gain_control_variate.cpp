@@ -5,10 +5,18 @@
 // scatter; scripts/gain_control_fit.py subtracts beta m (beta by regression) from each realization's
 // statistic, which leaves the mean unchanged and removes most of its variance. The gains are the simulator's
 // own (drawNeuronParameters: seed, realization, neuron), f is taken at the N = infinity Var x.
+//
+// With per-neuron time constants (--parameter tau; section 12) a realization's statistics move with its
+// sample of tau_i through every class's site and the field they share, not through one known f; three exact
+// zero-mean controls mean_i h(tau_i) - E h, h = 1/tau, tau and log tau (E h by 48-node quadrature), span most
+// of it.
 //   quench_gain_control_variate --seed 21 --n 25 --realizations 8192 --cv 0.5 --delta0 0.6645 > m.csv
+//   quench_gain_control_variate --parameter tau --seed 31 --n 25 --realizations 8192 --cv 0.5 > m.csv
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -20,11 +28,13 @@
 
 int main(int argc, char** argv) {
     CLI::App app{"per-realization control variate of the auto means with per-neuron gains"};
-    std::string activation = "tanh", distribution = "lognormal";
+    std::string activation = "tanh", distribution = "lognormal", parameter = "gain";
     std::uint64_t seed = 21;
     int n = 25;
     std::int64_t first = 0, realizations = 1;
     double cv = 0.5, mean = 1.0, delta0 = 1.0;
+    app.add_option("--parameter", parameter, "gain (network.gain_*) or tau (network.tau_*)")
+        ->check(CLI::IsMember({"gain", "tau"}));
     app.add_option("--activation", activation, "tanh, erf, pade (tanh_3_2) or linear");
     app.add_option("--seed", seed, "ensemble.seed");
     app.add_option("--n", n, "network.n")->check(CLI::PositiveNumber);
@@ -32,9 +42,9 @@ int main(int argc, char** argv) {
     app.add_option("--realizations", realizations, "ensemble.realizations")->check(CLI::PositiveNumber);
     app.add_option("--distribution", distribution, "lognormal or uniform")
         ->check(CLI::IsMember({"lognormal", "uniform"}));
-    app.add_option("--cv", cv, "network.gain_cv");
-    app.add_option("--mean", mean, "network.gain_mean");
-    app.add_option("--delta0", delta0, "the N = infinity Var x")->check(CLI::PositiveNumber);
+    app.add_option("--cv", cv, "network.gain_cv or network.tau_cv");
+    app.add_option("--mean", mean, "network.gain_mean or network.tau_mean");
+    app.add_option("--delta0", delta0, "the N = infinity Var x (gains only)")->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
     using namespace quench;
     const Activation phi = bench::activationFromName(activation, 0.5);
@@ -43,6 +53,21 @@ int main(int argc, char** argv) {
         distribution == "uniform" ? NeuronDistribution::Uniform : NeuronDistribution::Lognormal;
     gain.cv = cv;
     gain.mean = mean;
+    if (parameter == "tau") {
+        const auto h = [](double tau) { return std::array<double, 3>{1.0 / tau, tau, std::log(tau)}; };
+        std::array<double, 3> expected{};
+        for (const theory::GainNode& c : theory::gainQuadrature(gain))
+            for (std::size_t k = 0; k < 3; ++k) expected[k] += c.weight * h(c.b)[k];
+        fmt::print("realization,control_inverse,control_tau,control_log\n");
+        for (std::int64_t r = first; r < first + realizations; ++r) {
+            std::array<double, 3> sum{};
+            for (const double tau : drawNeuronParameters(gain, seed, RngStream::NeuronTimeConstant, r, n))
+                for (std::size_t k = 0; k < 3; ++k) sum[k] += h(tau)[k];
+            fmt::print("{},{:.17g},{:.17g},{:.17g}\n", r, sum[0] / n - expected[0], sum[1] / n - expected[1],
+                       sum[2] / n - expected[2]);
+        }
+        return 0;
+    }
     const theory::GaussHermiteRule& rule = theory::defaultGaussHermiteRule();
     const auto f = [&](double b) {
         return theory::activationCorrelation(phi, b * b * delta0, b * b * delta0, rule);

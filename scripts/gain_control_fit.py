@@ -9,6 +9,11 @@ variance drops. The adjusted means are then fitted by S(N) = S_inf + c/N (and + 
 
     python3 scripts/gain_control_fit.py docs/validation/tanh_gains_finite_size/runs --delta0 0.66452
 
+With per-neuron time constants (--parameter tau) the controls are the tool's three, mean_i h(tau_i) - E h for
+h = 1/tau, tau, log tau, and S is regressed on all three (one_loop_site.md, section 12):
+
+    python3 scripts/gain_control_fit.py results/validate/tanh_time_constants_finite_size/runs --parameter tau
+
 Several runs/ folders (independent seeds) are pooled per N, each size's adjusted means weighted by 1/SE^2.
 """
 import argparse
@@ -23,21 +28,25 @@ import numpy as np
 from inverse_n_fit import print_fits
 
 
-def control(tool, config, delta0):
+def control(tool, config, parameter, delta0):
+    """Per realization, its zero-mean controls (one for the gains, three for the time constants)."""
     e, net = config["ensemble"], config["network"]
-    out = subprocess.run(
-        [tool, "--activation", net["activation"], "--seed", str(e["seed"]), "--n", str(net["n"]),
-         "--first", str(e["first_realization"]), "--realizations", str(e["realizations"]),
-         "--distribution", net["gain_distribution"], "--cv", str(net["gain_cv"]), "--mean", str(net["gain_mean"]),
-         "--delta0", str(delta0)], check=True, capture_output=True, text=True).stdout.splitlines()[1:]
-    return {int(r): float(m) for r, m in (line.split(",") for line in out)}
+    command = [tool, "--parameter", parameter, "--activation", net["activation"], "--seed", str(e["seed"]),
+               "--n", str(net["n"]), "--first", str(e["first_realization"]),
+               "--realizations", str(e["realizations"]), "--distribution", net[parameter + "_distribution"],
+               "--cv", str(net[parameter + "_cv"]), "--mean", str(net[parameter + "_mean"])]
+    if parameter == "gain":
+        command += ["--delta0", str(delta0)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines()[1:]
+    return {int(row[0]): [float(v) for v in row[1:]] for row in (line.split(",") for line in out)}
 
 
 def adjusted(values, m):
-    """Mean of S - beta m and its standard error (beta by least squares)."""
-    beta = np.cov(values, m)[0, 1] / np.var(m, ddof=1)
-    residual = values - beta * m
-    return residual.mean(), residual.std(ddof=2) / np.sqrt(len(values)), beta
+    """Mean of S - beta . m and its standard error (beta by least squares on the columns of m)."""
+    x = np.column_stack([np.ones(len(values)), m])
+    coef, *_ = np.linalg.lstsq(x, values, rcond=None)
+    residual = values - x @ coef
+    return coef[0], np.sqrt(residual @ residual / (len(values) - x.shape[1]) / len(values)), coef[1:]
 
 
 def pooled(ns, means, ses):
@@ -52,20 +61,39 @@ def pooled(ns, means, ses):
     return out
 
 
+def fixed_limit_fits(name, ns, means, ses, limit):
+    """S(N) - S_inf = c/N (+ d/N^2) with S_inf fixed at the N = infinity limit; one line per model."""
+    x, y, w = 1.0 / np.asarray(ns, float), np.asarray(means) - limit, 1.0 / np.asarray(ses) ** 2
+    for columns in ([x], [x, x * x]):
+        a = np.column_stack(columns)
+        cov = np.linalg.inv(a.T @ (a * w[:, None]))
+        coef = cov @ (a.T @ (w * y))
+        chi2 = float(np.sum(w * (y - a @ coef) ** 2))
+        kind = "c/N + d/N^2" if len(columns) == 2 else "c/N"
+        print(f"{name}: S_inf fixed at {limit:.6g}, {kind}: c {coef[0]:.4f} +- {np.sqrt(cov[0, 0]):.4f}, "
+              f"chi2 {chi2:.1f}/{len(ns) - len(columns)}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", help="validate reports' runs/ folders (one point each)")
-    p.add_argument("--delta0", type=float, required=True, help="the N = infinity Var x")
+    p.add_argument("--parameter", choices=["gain", "tau"], default="gain",
+                   help="the per-neuron parameter whose sampling scatter to remove")
+    p.add_argument("--delta0", type=float, help="the N = infinity Var x (gains only)")
+    p.add_argument("--limit", action="append", default=[], metavar="STAT=VALUE",
+                   help="also fit with S_inf fixed at this N = infinity value (repeatable)")
     p.add_argument("--tool", default="build/bench/quench_gain_control_variate")
     p.add_argument("--stats", default="x.equal_time.auto_mean,phi.equal_time.auto_mean")
     o = p.parse_args()
+    if o.parameter == "gain" and o.delta0 is None:
+        p.error("--delta0 is required with --parameter gain")
     stats = o.stats.split(",")
     rows = {s: ([], [], [], []) for s in stats}  # n, adjusted mean, se, plain se
     paths = [q for folder in o.runs for q in glob.glob(os.path.join(folder, "*.json"))]
     for path in sorted(paths, key=lambda q: json.load(open(q))["config"]["network"]["n"]):
         config = json.load(open(path))["config"]
         n = config["network"]["n"]
-        m_of = control(o.tool, config, o.delta0)
+        m_of = control(o.tool, config, o.parameter, o.delta0)
         with open(path[:-5] + ".csv") as f:
             table = list(csv.DictReader(f))
         m = np.array([m_of[int(r["realization"])] for r in table])
@@ -78,10 +106,13 @@ def main():
             rows[s][2].append(se)
             rows[s][3].append(plain)
             print(f"{s} N = {n} R = {len(v)}: plain {v.mean():.6f} +- {plain:.6f}, adjusted {mean:.6f} +- {se:.6f} "
-                  f"(beta {beta:.3f})")
+                  f"(beta {np.array2string(beta, precision=3)})")
+    limits = {k: float(v) for k, v in (item.split("=") for item in o.limit)}
     for s in stats:
         ns, means, ses, _ = pooled(*rows[s][:3])
         print_fits(s, ns, means, ses)
+        if s in limits:
+            fixed_limit_fits(s, ns, means, ses, limits[s])
 
 
 if __name__ == "__main__":

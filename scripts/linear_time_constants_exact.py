@@ -16,6 +16,11 @@ left out and counted, and the fit then describes the stable realizations only. A
 with cv 0.5 some N = 50 realizations are (a neuron with a short tau_i has a weak leak), and their exclusion
 biases the small sizes, so hold such fits with care.
 
+Each realization draws its own N time constants, so its statistics scatter by O(1/sqrt N) with the sample of
+tau_i, which hides the 1/N terms. --control subtracts that scatter: per size, the realization values are
+regressed on the exact zero-mean controls mean_i f(tau_i) - E f(tau) for f = 1/tau, tau and log tau (their means
+are closed forms), and the fits take the adjusted means (unchanged in expectation) with their smaller SE.
+
     python3 scripts/linear_time_constants_exact.py --g 0.5 --cv 0.5 --dt 0.05 --n 50,100,200,400 --r 800,400,200,100
 """
 import argparse
@@ -25,6 +30,29 @@ import numpy as np
 
 from inverse_n_fit import print_fits
 from linear_gains_exact import gains, stationary_covariance
+
+
+def control_means(tau):
+    return np.array([np.mean(1.0 / tau), np.mean(tau), np.mean(np.log(tau))])
+
+
+def control_expectations(distribution, cv):
+    """E 1/tau, E tau, E log tau for the draws of `gains` (mean 1)."""
+    if distribution == "uniform":
+        w = np.sqrt(3.0) * cv  # tau uniform on [1 - w, 1 + w]
+        inverse = np.log((1.0 + w) / (1.0 - w)) / (2.0 * w)
+        log = ((1.0 + w) * np.log(1.0 + w) - (1.0 - w) * np.log(1.0 - w)) / (2.0 * w) - 1.0
+        return np.array([inverse, 1.0, log])
+    s2 = np.log1p(cv * cv)
+    return np.array([np.exp(s2), 1.0, -0.5 * s2])
+
+
+def controlled_mean(v, c):
+    """The mean of v less its regression on the zero-mean controls c (rows: realizations), and its SE."""
+    x = np.column_stack([np.ones(len(v)), c])
+    coef, *_ = np.linalg.lstsq(x, v, rcond=None)
+    residual = v - x @ coef
+    return coef[0], np.sqrt(residual @ residual / (len(v) - x.shape[1]) / len(v))
 
 
 def main():
@@ -37,6 +65,8 @@ def main():
     p.add_argument("--n", default="50,100,200,400")
     p.add_argument("--r", default="800,400,200,100")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--control", action="store_true",
+                   help="subtract the time constants' sampling scatter with exact zero-mean controls")
     o = p.parse_args()
     ns = [int(v) for v in o.n.split(",")]
     rs = [int(v) for v in o.r.split(",")]
@@ -46,6 +76,7 @@ def main():
         rng = np.random.default_rng(o.seed * 1000003 + n)
         start = time.time()
         values = {name: [] for name in names}
+        controls = []
         unstable = 0
         for _ in range(r):
             tau = gains(rng, n, o.distribution, o.cv)  # same draws: mean 1, coefficient of variation cv
@@ -56,6 +87,7 @@ def main():
                 unstable += 1
                 continue
             sigma = stationary_covariance(m, np.diag(o.sigma**2 * (1.0 - e * e) / (2.0 * tau)))
+            controls.append(control_means(tau) - control_expectations(o.distribution, o.cv))
             d = np.diag(sigma)
             a, m2 = d.mean(), np.sum(sigma * sigma) / n
             corr = sigma / np.sqrt(np.outer(d, d))
@@ -66,14 +98,16 @@ def main():
             values["z_m2"].append(np.sum(corr * corr) / n)
         for name in names:
             v = np.asarray(values[name])
-            stats[name][0].append(v.mean())
-            stats[name][1].append(v.std(ddof=1) / np.sqrt(len(v)))
+            mean, se = controlled_mean(v, np.asarray(controls)) if o.control else (v.mean(), v.std(ddof=1) / np.sqrt(len(v)))
+            stats[name][0].append(mean)
+            stats[name][1].append(se)
         if unstable:
             print(f"N = {n}: {unstable} of {r} realizations have no stationary state (spectral radius of M >= 1); "
                   "left out", flush=True)
         if r - unstable < 2:
             raise SystemExit(f"N = {n}: fewer than two stable realizations; nothing to fit")
-        print(f"N = {n}, R = {r - unstable}: " + ", ".join(f"{k} {np.mean(values[k]):.6f}" for k in names) +
+        print(f"N = {n}, R = {r - unstable}: " +
+              ", ".join(f"{k} {stats[k][0][-1]:.6f} +- {stats[k][1][-1]:.6f}" for k in names) +
               f" ({time.time() - start:.0f} s)", flush=True)
     for name, (means, ses) in stats.items():
         print_fits(name, ns, means, ses)

@@ -181,6 +181,12 @@ std::vector<TimeConstantClassSite> iterateClassSites(const Activation& phi,
     if (!(change <= 1e-12))
         throw std::domain_error("the discrete Gaussian site with time-constant classes did not settle (g = " +
                                 std::to_string(g) + ")");
+    interpolants.refresh(phi, gains, sites);
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        TimeConstantClassSite& c = sites[i];
+        c.c_phi.resize(n);
+        for (std::size_t k = 0; k < n; ++k) c.c_phi[k] = interpolants[i](c.delta[k]);
+    }
     return sites;
 }
 
@@ -251,11 +257,13 @@ DiscreteGaussianSite discreteGaussianSiteUntilDecayed(const Activation& phi,
     return site;
 }
 
-std::vector<TimeConstantClassSite> timeConstantClassSitesUntilDecayed(
-    const Activation& phi, const std::vector<GainNode>& gains, const std::vector<TimeConstantClass>& taus,
-    double g, double dt) {
-    if (taus.empty()) throw std::domain_error("timeConstantClassSitesUntilDecayed: no classes");
-    const std::size_t lags = static_cast<std::size_t>(std::ceil(20.0 / dt));
+namespace {
+
+// Every class started from its own leak's decay.
+std::vector<TimeConstantClassSite> startingClassSites(const std::vector<TimeConstantClass>& taus,
+                                                      std::size_t lags) {
+    if (taus.empty()) throw std::domain_error("the discrete site with time-constant classes: no classes");
+    if (lags < 2) throw std::domain_error("the discrete Gaussian site needs at least 2 lags");
     std::vector<TimeConstantClassSite> sites;
     for (const TimeConstantClass& c : taus) {
         TimeConstantClassSite site;
@@ -265,8 +273,27 @@ std::vector<TimeConstantClassSite> timeConstantClassSitesUntilDecayed(
             site.delta.push_back(std::pow(c.step.decay, static_cast<double>(k)));
         sites.push_back(std::move(site));
     }
+    return sites;
+}
+
+}  // namespace
+
+std::vector<TimeConstantClassSite> timeConstantClassSites(const Activation& phi,
+                                                          const std::vector<GainNode>& gains,
+                                                          const std::vector<TimeConstantClass>& taus,
+                                                          double g, int lags) {
     ClassInterpolants interpolants;
-    sites = iterateClassSites(phi, gains, g, std::move(sites), interpolants);
+    return iterateClassSites(
+        phi, gains, g, startingClassSites(taus, static_cast<std::size_t>(std::max(lags, 0))), interpolants);
+}
+
+std::vector<TimeConstantClassSite> timeConstantClassSitesUntilDecayed(
+    const Activation& phi, const std::vector<GainNode>& gains, const std::vector<TimeConstantClass>& taus,
+    double g, double dt) {
+    ClassInterpolants interpolants;
+    std::vector<TimeConstantClassSite> sites = iterateClassSites(
+        phi, gains, g, startingClassSites(taus, static_cast<std::size_t>(std::ceil(20.0 / dt))),
+        interpolants);
     // As discreteGaussianSiteUntilDecayed: each doubling continues every class by its last decay ratio.
     while (!decayed(sites) && sites.front().delta.size() < (1u << 20)) {
         for (TimeConstantClassSite& c : sites) {

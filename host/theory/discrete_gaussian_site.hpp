@@ -69,6 +69,7 @@ struct TimeConstantClassSite {
     double weight = 1.0;
     StepCoefficients step;
     std::vector<double> delta;  // Delta_c(k)
+    std::vector<double> c_phi;  // C_c(k) = E_b F(b^2 Delta_c(0), b^2 Delta_c(k)): the class's mean product
 };
 
 // Iterated to the common fixed point (max change of each Delta_c below 1e-12 of its Delta_c(0)), the lags
@@ -78,6 +79,12 @@ struct TimeConstantClassSite {
 std::vector<TimeConstantClassSite> timeConstantClassSitesUntilDecayed(
     const Activation& phi, const std::vector<GainNode>& gains, const std::vector<TimeConstantClass>& taus,
     double g, double dt);
+
+// The same fixed point at exactly `lags` lags (the field is zero beyond them), as discreteGaussianSite.
+std::vector<TimeConstantClassSite> timeConstantClassSites(const Activation& phi,
+                                                          const std::vector<GainNode>& gains,
+                                                          const std::vector<TimeConstantClass>& taus,
+                                                          double g, int lags);
 
 // Its four-point statistics (phi and x, ET and ZF; standard errors 0): the exact run through
 // sampledFourPoints.

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <future>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -35,21 +36,33 @@ ActivationJet jetOf(const Activation& phi, double b, double x) {
     return j;
 }
 
-// What the expansion needs of the N = infinity site, per lag k = 0..L (section 3). F(k) is E phi phi at
-// Var = Delta(0), Cov = Delta(k); its derivatives in the covariance entries follow from Price's theorem, the
-// averages of products of phi's derivatives on a grid in y (GaussianPairAverages: Gauss-Hermite in z does
-// not resolve phi's fourth derivative once sqrt(Delta(0)) or a gain makes phi steep).
+// What the expansion needs of one class of time constant of the N = infinity site, per lag k = 0..L (section
+// 3). F(k) is E phi phi at Var = Delta(0), Cov = Delta(k); its derivatives in the covariance entries follow
+// from Price's theorem, the averages of products of phi's derivatives on a grid in y (GaussianPairAverages:
+// Gauss-Hermite in z does not resolve phi's fourth derivative once sqrt(Delta(0)) or a gain makes phi steep).
 struct SiteTables {
+    double weight = 1.0;  // the class's share of the neurons
     int L = 0;
     double a = 0.0, b = 0.0, s = 0.0, g = 0.0, dt = 0.0;
-    std::vector<double> delta, f;
+    StepCoefficients step;
+    std::vector<double> delta, f;                        // the class's Delta and mean product F
     std::vector<double> f1;                              // dF/dD_ts = E phi' phi'
     std::vector<double> half_f2;                         // dF/dD_tt = E phi'' phi / 2
     std::vector<double> fts_ts, ftt_ts, ftt_tt, ftt_ss;  // second derivatives in (D_tt, D_ss, D_ts)
     double q1 = 0.0, q2 = 0.0;                           // first and second derivative of E phi^2 in Delta(0)
     // E_b F'_b C*_b: what taking each site's own mean product C*_b out of its field (the zero diagonal) does
-    // to the population's mean product, class by class (sections 9 and 11); F'(C*) without a spread of gains.
+    // to the class's mean product, gain class by gain class (sections 9 and 11).
     std::vector<double> own_pickup;
+};
+
+// The population: its classes of time constant (one without a spread; section 12), each with its own leak and
+// Delta_c, all driven by the one field of covariance g^2 C, C = E_c F_c.
+struct Population {
+    std::vector<SiteTables> classes;
+    std::vector<double> f;           // E_c F_c
+    std::vector<double> own_pickup;  // E_c E_b F'_cb C*_cb
+    int L = 0;
+    double g = 0.0, dt = 0.0;
 };
 
 // The change of the site's Delta under a stationary change v of the population covariance: the leak filter of
@@ -62,7 +75,7 @@ std::vector<double> filtered(const std::vector<double>& v, const SiteTables& t) 
 }
 
 // The change of F under a change d of Delta (lag functions): dF(k) = F1(k) d(k) + 2 (dF/dD_tt)(k) d(0), and
-// q1 d(0) at k = 0; the population's entries or one gain class's.
+// q1 d(0) at k = 0; a class's entries or one gain class's.
 std::vector<double> responseTo(const std::vector<double>& d, const std::vector<double>& f1,
                                const std::vector<double>& half_f2, double q1) {
     std::vector<double> out(d.size());
@@ -71,20 +84,27 @@ std::vector<double> responseTo(const std::vector<double>& d, const std::vector<d
     return out;
 }
 
-// F' on a stationary (lag) function.
-std::vector<double> fPrime(const std::vector<double>& v, const SiteTables& t) {
-    return responseTo(filtered(v, t), t.f1, t.half_f2, t.q1);
+// F' on a stationary (lag) function: each class's response through its own leak, averaged over the classes.
+std::vector<double> fPrime(const std::vector<double>& v, const Population& p) {
+    std::vector<double> out(v.size(), 0.0);
+    for (const SiteTables& t : p.classes) {
+        const std::vector<double> r = responseTo(filtered(v, t), t.f1, t.half_f2, t.q1);
+        for (std::size_t k = 0; k < v.size(); ++k) out[k] += t.weight * r[k];
+    }
+    return out;
 }
 
-// With gain classes every entry is the average over them of the class's phi(b x) (section 11).
-SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains, double g,
-                      const StepCoefficients& step, double dt, int lags) {
-    const DiscreteGaussianSite site = discreteGaussianSite(phi, gains, g, step, lags);
+// One class of time constant: its Delta and mean product from the N = infinity site; with gain classes every
+// entry is the average over them of the class's phi(b x) (section 11).
+SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains, double g, double dt,
+                      const TimeConstantClassSite& site) {
     SiteTables t;
-    t.L = lags - 1;
-    t.a = step.decay;
-    t.b = step.drive_gain;
-    t.s = step.kick;
+    t.weight = site.weight;
+    t.L = static_cast<int>(site.delta.size()) - 1;
+    t.step = site.step;
+    t.a = site.step.decay;
+    t.b = site.step.drive_gain;
+    t.s = site.step.kick;
     t.g = g;
     t.dt = dt;
     t.delta = site.delta;
@@ -118,116 +138,193 @@ SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains,
         const std::vector<double> pickup = responseTo(filtered(own, t), f1, half_f2, q1);  // F'_b C*_b
         for (std::size_t k = 0; k < width; ++k) t.own_pickup[k] += c.weight * pickup[k];
     }
+    // One gain class: the class's exact C* (the site's interpolant) rather than the grid's.
+    if (gains.size() == 1) t.own_pickup = responseTo(filtered(t.f, t), t.f1, t.half_f2, t.q1);
     return t;
 }
 
-// The causal recursion delta C = p + F' delta C (section 5), one row per step: after step(), d()[j] is
-// delta D(n, n - j) and past()[j] is delta D(n - j, n - j), j = 0..L. delta D(t, s) = g^2 b^2 sum_{k,l >= 1}
-// a^(k+l-2) delta C(t - k, s - l) is carried by the row filter N(t, s) = sum_l a^(l-1) b delta C(t, s - l).
+// The N = infinity site at `lags` lags: one class of time constant is the homogeneous discrete site.
+std::vector<TimeConstantClassSite> classSites(const Activation& phi, const std::vector<GainNode>& gains,
+                                              const std::vector<TimeConstantClass>& taus, double g,
+                                              int lags) {
+    if (taus.size() != 1) return timeConstantClassSites(phi, gains, taus, g, lags);
+    const DiscreteGaussianSite site = discreteGaussianSite(phi, gains, g, taus.front().step, lags);
+    TimeConstantClassSite one;
+    one.step = taus.front().step;
+    one.delta = site.delta;
+    one.c_phi = site.c_phi;
+    return {one};
+}
+
+Population population(const Activation& phi, const std::vector<GainNode>& gains,
+                      const std::vector<TimeConstantClass>& taus, double g, double dt, int lags) {
+    Population p;
+    p.L = lags - 1;
+    p.g = g;
+    p.dt = dt;
+    const std::size_t width = static_cast<std::size_t>(lags);
+    p.f.assign(width, 0.0);
+    p.own_pickup.assign(width, 0.0);
+    for (const TimeConstantClassSite& site : classSites(phi, gains, taus, g, lags)) {
+        p.classes.push_back(siteTables(phi, gains, g, dt, site));
+        const SiteTables& t = p.classes.back();
+        for (std::size_t k = 0; k < width; ++k) {
+            p.f[k] += t.weight * t.f[k];
+            p.own_pickup[k] += t.weight * t.own_pickup[k];
+        }
+    }
+    return p;
+}
+
+// The causal recursion delta C = p + F' delta C (section 5), one row per step: after step(), d(c)[j] is
+// delta D_c(n, n - j) of class c and past(c)[j] is delta D_c(n - j, n - j), j = 0..L. delta D_c(t, s) = g^2
+// b_c^2 sum_{k,l >= 1} a_c^(k+l-2) delta C(t - k, s - l) is carried by the class's row filter N_c(t, s) =
+// sum_l a_c^(l-1) b_c delta C(t, s - l); delta C, the population's, is the classes' responses averaged.
 //
 // A direct Marcher leaves out F' (delta C = p): its delta D is the identity part of the response, what a
 // site's own products do to its own field through J_ii alone, which the zero diagonal removes (section 9).
 class Marcher {
 public:
-    explicit Marcher(const SiteTables& t, bool direct = false)
-        : t_(t), direct_(direct), c_(size()), d_(size()), n_row_(size()), ring_(size()), past_(size()) {}
+    explicit Marcher(const Population& p, bool direct = false)
+        : p_(p), direct_(direct), c_(size()), rows_(p.classes.size(), Rows(size())) {}
 
     void step(const double* source) {
-        const int L = t_.L;
-        const double a = t_.a, b = t_.b, g2b = t_.g * t_.g * t_.b;
-        n_row_[L] = b * c_[L];  // n_row_[m + 1] = N(n - 1, n - 1 - m), m = -1..L-1
-        for (int i = L - 1; i >= 0; --i) n_row_[i] = a * n_row_[i + 1] + b * c_[i];
-        for (int j = L; j >= 1; --j) d_[j] = a * d_[j - 1] + g2b * n_row_[j];
-        d_[0] = a * d_[1] + g2b * n_row_[0];
+        const int L = p_.L;
         ++n_;
-        ring_[static_cast<std::size_t>(n_ % (L + 1))] = d_[0];
-        for (int j = 0; j <= L; ++j)
-            past_[j] = n_ - j >= 0 ? ring_[static_cast<std::size_t>((n_ - j) % (L + 1))] : 0.0;
-        if (direct_) {
-            std::fill(c_.begin(), c_.end(), 0.0);
-        } else {
-            c_[0] = t_.q1 * d_[0];
-            for (int j = 1; j <= L; ++j) c_[j] = t_.f1[j] * d_[j] + t_.half_f2[j] * (d_[0] + past_[j]);
+        for (std::size_t k = 0; k < rows_.size(); ++k) advance(p_.classes[k], rows_[k]);
+        std::fill(c_.begin(), c_.end(), 0.0);
+        if (!direct_) {
+            for (std::size_t k = 0; k < rows_.size(); ++k) {
+                const SiteTables& t = p_.classes[k];
+                const std::vector<double>&d = rows_[k].d, &past = rows_[k].past;
+                c_[0] += t.weight * (t.q1 * d[0]);
+                for (int j = 1; j <= L; ++j)
+                    c_[j] += t.weight * (t.f1[j] * d[j] + t.half_f2[j] * (d[0] + past[j]));
+            }
         }
         if (source != nullptr)
             for (int j = 0; j <= L; ++j) c_[j] += source[j];
     }
-    const std::vector<double>& d() const { return d_; }
-    const std::vector<double>& past() const { return past_; }
+    const std::vector<double>& d(std::size_t c) const { return rows_[c].d; }
+    const std::vector<double>& past(std::size_t c) const { return rows_[c].past; }
 
 private:
-    std::size_t size() const { return static_cast<std::size_t>(t_.L + 1); }
-    const SiteTables& t_;
+    struct Rows {
+        explicit Rows(std::size_t n) : d(n), n_row(n), ring(n), past(n) {}
+        std::vector<double> d, n_row, ring, past;
+    };
+
+    // Class t's delta D at row n from the population's delta C of row n - 1.
+    void advance(const SiteTables& t, Rows& r) const {
+        const int L = p_.L;
+        const double a = t.a, b = t.b, g2b = t.g * t.g * t.b;
+        r.n_row[L] = b * c_[L];  // n_row[m + 1] = N(n - 1, n - 1 - m), m = -1..L-1
+        for (int i = L - 1; i >= 0; --i) r.n_row[i] = a * r.n_row[i + 1] + b * c_[i];
+        for (int j = L; j >= 1; --j) r.d[j] = a * r.d[j - 1] + g2b * r.n_row[j];
+        r.d[0] = a * r.d[1] + g2b * r.n_row[0];
+        r.ring[static_cast<std::size_t>(n_ % (L + 1))] = r.d[0];
+        for (int j = 0; j <= L; ++j)
+            r.past[j] = n_ - j >= 0 ? r.ring[static_cast<std::size_t>((n_ - j) % (L + 1))] : 0.0;
+    }
+
+    std::size_t size() const { return static_cast<std::size_t>(p_.L + 1); }
+    const Population& p_;
     const bool direct_;
-    std::vector<double> c_, d_, n_row_, ring_, past_;
+    std::vector<double> c_;
+    std::vector<Rows> rows_;
     long n_ = -1;
 };
 
-// The entries of the self-response kernel M (below) that the unit source at lag l of row 0 reaches, added to
-// m (row-major, `width` columns). With the zero diagonal, without the direct response.
-void addSourceResponse(const SiteTables& t, int l, int width, bool zero_diagonal, std::vector<double>& m) {
-    const int L = t.L;
-    const auto at = [&](int i, int j) -> double& { return m[static_cast<std::size_t>(i * width + j)]; };
+// The entries of each class's self-response kernel M_c (below) that the unit source at lag l of row 0
+// reaches, added to m[c] (row-major, `width` columns). With the zero diagonal, without the direct response.
+void addSourceResponse(const Population& p, int l, int width, bool zero_diagonal,
+                       std::vector<std::vector<double>>& m) {
+    const int L = p.L;
     std::vector<double> unit(static_cast<std::size_t>(L + 1), 0.0);
     unit[static_cast<std::size_t>(l)] = 1.0;
-    Marcher marcher(t), direct(t, true);
+    Marcher marcher(p), direct(p, true);
     marcher.step(unit.data());  // the source's row: the pair {w, w - l} with w = row 0
     if (zero_diagonal) direct.step(unit.data());
     for (int n = 1; n <= L; ++n) {
         marcher.step(nullptr);
         if (zero_diagonal) direct.step(nullptr);
-        const auto d = [&](int j) {
-            const std::size_t u = static_cast<std::size_t>(j);
-            return marcher.d()[u] - (zero_diagonal ? direct.d()[u] : 0.0);
-        };
-        if (l == 0) {
-            at(n, n) += 2.0 * d(n);
-            continue;
+        for (std::size_t c = 0; c < m.size(); ++c) {
+            const auto at = [&](int i, int j) -> double& {
+                return m[c][static_cast<std::size_t>(i * width + j)];
+            };
+            const auto d = [&](int j) {
+                const std::size_t u = static_cast<std::size_t>(j);
+                return marcher.d(c)[u] - (zero_diagonal ? direct.d(c)[u] : 0.0);
+            };
+            if (l == 0) {
+                at(n, n) += 2.0 * d(n);
+                continue;
+            }
+            at(n, n + l) += d(n);                      // response at (w + n, w): l >= 1
+            if (n + l <= L) at(n + l, n) += d(n + l);  // pair {w', w' + l}, w' = -l
         }
-        at(n, n + l) += d(n);                      // response at (w + n, w): l >= 1
-        if (n + l <= L) at(n + l, n) += d(n + l);  // pair {w', w' + l}, w' = -l
     }
 }
 
 // The site's response to its own contribution to C (section 4): W(t) = sum_{i,j} M(i, j) phi'(t - i) phi(t -
 // j) with M(m, m + l) the response of delta D at (t, t - m) to a unit source at C(t - m, t - m - l) (l of
 // either sign, the pair's later time before t) and 2 M(m, m) that to the diagonal source. Rows i = 1..L,
-// columns j = 0..2L. Each source writes its own entries, so the sources are shared out among threads.
-std::vector<double> selfResponseKernel(const SiteTables& t, int workers, bool zero_diagonal) {
-    const int L = t.L, width = 2 * L + 1;
-    std::vector<double> m(static_cast<std::size_t>((L + 1) * width), 0.0);
+// columns j = 0..2L, one kernel per class of time constant (its own leak takes up the population's response).
+// Each source writes its own entries, so the sources are shared out among threads.
+std::vector<std::vector<double>> selfResponseKernels(const Population& p, int workers, bool zero_diagonal) {
+    const int L = p.L, width = 2 * L + 1;
+    std::vector<std::vector<double>> m(p.classes.size(),
+                                       std::vector<double>(static_cast<std::size_t>((L + 1) * width), 0.0));
     std::vector<std::future<void>> jobs;
     for (int w = 0; w < workers; ++w)
-        jobs.push_back(std::async(std::launch::async, [&t, &m, L, width, w, workers, zero_diagonal] {
-            for (int l = w; l <= L; l += workers) addSourceResponse(t, l, width, zero_diagonal, m);
+        jobs.push_back(std::async(std::launch::async, [&p, &m, L, width, w, workers, zero_diagonal] {
+            for (int l = w; l <= L; l += workers) addSourceResponse(p, l, width, zero_diagonal, m);
         }));
     for (std::future<void>& job : jobs) job.get();
     return m;
 }
 
+// 20 time units, or 20 of the class's time constant when that is longer (the leak a = e^(-dt / tau); the
+// tolerance keeps tau = 1 at 20 time units exactly).
+int burnSteps(const SiteTables& t) {
+    const double tau = -t.dt / std::log(t.a);
+    return static_cast<int>(std::ceil(20.0 * (tau > 1.0 + 1e-9 ? tau : 1.0) / t.dt));
+}
+
 // Per-path averages (section 5), each over the kept steps.
+// The products of one class's self field Y = delta D_c at the pairs (t, t), (s, s), (t, s), s = t - j: what
+// the Sigma term of section 3 contracts with the class's second derivatives.
+struct SelfFieldProducts {
+    std::vector<double> yy, tty, ssy, ts;
+};
+
 struct PathSums {
-    std::vector<double> yy, tty, ssy, ts, t1a, t1b, t1c;  // products of the self field Y = delta D
-    std::vector<double> wa, wb, xw;                       // correlations of W with phi, phi' and x
-    double wx = 0.0;                                      // E x(t) W(t)
+    std::vector<SelfFieldProducts> y;   // per class of time constant
+    std::vector<double> t1a, t1b, t1c;  // the site's own phi derivatives with its class's self field
+    std::vector<double> own;            // the mean of that self field, E Y(t, t - j) (section 12)
+    std::vector<double> wa, wb, xw;     // correlations of W with phi, phi' and x
+    double wx = 0.0;                    // E x(t) W(t)
 };
 
 class PathSampler {
 public:
-    PathSampler(const Activation& phi, const NeuronParameterSpec& gain, const SiteTables& t,
-                const StepCoefficients& step, const std::vector<double>& kernel,
-                const OneLoopOptions& options, bool zero_diagonal)
+    // A path of class `own` of the population, with that class's kernel.
+    PathSampler(const Activation& phi, const NeuronParameterSpec& gain, const Population& population,
+                std::size_t own, const std::vector<double>& kernel, const OneLoopOptions& options,
+                bool zero_diagonal)
         : phi_(phi),
           gain_(gain),
-          t_(t),
-          step_(step),
+          p_(population),
+          own_(own),
+          t_(population.classes[own]),
+          step_(t_.step),
           options_(options),
           zero_diagonal_(zero_diagonal),
-          warm_(3 * t.L),
-          keep_(3 * t.L + options.steps),
-          burn_(static_cast<int>(std::ceil(20.0 / t.dt))),
-          field_(nextPowerOfTwo(static_cast<std::size_t>(keep_ + burn_ + t.L + 1))),
-          conv_(nextPowerOfTwo(static_cast<std::size_t>(2 * (2 * t.L + 1)))) {
+          warm_(3 * t_.L),
+          keep_(3 * t_.L + options.steps),
+          burn_(burnSteps(t_)),
+          field_(nextPowerOfTwo(static_cast<std::size_t>(keep_ + burn_ + t_.L + 1))),
+          conv_(nextPowerOfTwo(static_cast<std::size_t>(2 * (2 * t_.L + 1)))) {
         fieldAmplitudes();
         kernelSpectra(kernel);
     }
@@ -251,7 +348,7 @@ private:
         for (std::size_t k = 0; k <= p / 2; ++k) {
             // White noise is the kick, sampled separately.
             double c = step_.colored ? inputNoiseCovariance(step_, static_cast<int>(k)) / (t_.b * t_.b) : 0.0;
-            if (k <= static_cast<std::size_t>(t_.L)) c += t_.g * t_.g * t_.f[k];
+            if (k <= static_cast<std::size_t>(t_.L)) c += t_.g * t_.g * p_.f[k];
             real[k] = c;
             if (k > 0 && k < p / 2) real[p - k] = c;
         }
@@ -336,9 +433,11 @@ private:
         const int L = t_.L;
         const std::size_t width = static_cast<std::size_t>(L + 1);
         PathSums s;
-        for (std::vector<double>* v : {&s.yy, &s.tty, &s.ssy, &s.ts, &s.t1a, &s.t1b, &s.t1c})
-            v->assign(width, 0.0);
-        Marcher marcher(t_), direct(t_, true);
+        s.y.resize(p_.classes.size());
+        for (SelfFieldProducts& y : s.y)
+            for (std::vector<double>* v : {&y.yy, &y.tty, &y.ssy, &y.ts}) v->assign(width, 0.0);
+        for (std::vector<double>* v : {&s.t1a, &s.t1b, &s.t1c, &s.own}) v->assign(width, 0.0);
+        Marcher marcher(p_), direct(p_, true);
         std::vector<double> source(width), self(width), self_past(width);
         for (int n = 0; n < keep_; ++n) {
             const std::size_t un = static_cast<std::size_t>(n);
@@ -347,31 +446,42 @@ private:
             for (int j = 0; j <= reach; ++j)
                 source[static_cast<std::size_t>(j)] =
                     value(un, 0) * value(un - static_cast<std::size_t>(j), 0) -
-                    t_.f[static_cast<std::size_t>(j)];
+                    p_.f[static_cast<std::size_t>(j)];
             marcher.step(source.data());
             if (zero_diagonal_) direct.step(source.data());
             if (n < warm_) continue;
-            const std::vector<double>& d = marcher.d();
-            const std::vector<double>& past = marcher.past();
-            for (std::size_t j = 0; j < width; ++j) {
-                self[j] = d[j] - (zero_diagonal_ ? direct.d()[j] : 0.0);
-                self_past[j] = past[j] - (zero_diagonal_ ? direct.past()[j] : 0.0);
+            for (std::size_t c = 0; c < s.y.size(); ++c) {
+                const std::vector<double>&d = marcher.d(c), &past = marcher.past(c);
+                SelfFieldProducts& y = s.y[c];
+                const double y0 = d[0];
+                for (std::size_t j = 0; j < width; ++j) {
+                    y.yy[j] += d[j] * d[j];
+                    y.tty[j] += y0 * d[j];
+                    y.ssy[j] += past[j] * d[j];
+                    y.ts[j] += y0 * past[j];
+                }
             }
-            const double y0 = d[0], curvature = value(un, 2) * self[0];
+            const std::vector<double>&d = marcher.d(own_), &past = marcher.past(own_);
+            for (std::size_t j = 0; j < width; ++j) {
+                self[j] = d[j] - (zero_diagonal_ ? direct.d(own_)[j] : 0.0);
+                self_past[j] = past[j] - (zero_diagonal_ ? direct.past(own_)[j] : 0.0);
+            }
+            const double curvature = value(un, 2) * self[0];
             for (int j = 0; j <= L; ++j) {
                 const std::size_t uj = static_cast<std::size_t>(j), back = un - uj;
-                s.yy[uj] += d[uj] * d[uj];
-                s.tty[uj] += y0 * d[uj];
-                s.ssy[uj] += past[uj] * d[uj];
-                s.ts[uj] += y0 * past[uj];
+                s.own[uj] += self[uj];
                 s.t1a[uj] += curvature * value(back, 0);
                 s.t1b[uj] += value(un, 0) * value(back, 2) * self_past[uj];
                 s.t1c[uj] += value(un, 1) * value(back, 1) * self[uj];
             }
         }
         const double steps = options_.steps;
-        for (std::vector<double>* v : {&s.yy, &s.tty, &s.ssy, &s.ts, &s.t1a, &s.t1b, &s.t1c})
-            std::transform(v->begin(), v->end(), v->begin(), [steps](double e) { return e / steps; });
+        const auto average = [steps](std::vector<double>& v) {
+            std::transform(v.begin(), v.end(), v.begin(), [steps](double e) { return e / steps; });
+        };
+        for (SelfFieldProducts& y : s.y)
+            for (std::vector<double>* v : {&y.yy, &y.tty, &y.ssy, &y.ts}) average(*v);
+        for (std::vector<double>* v : {&s.t1a, &s.t1b, &s.t1c, &s.own}) average(*v);
         return s;
     }
 
@@ -431,6 +541,8 @@ private:
 
     const Activation& phi_;
     const NeuronParameterSpec& gain_;
+    const Population& p_;
+    const std::size_t own_;  // the path's class of time constant
     const SiteTables& t_;
     const StepCoefficients& step_;
     const OneLoopOptions& options_;
@@ -444,48 +556,105 @@ private:
 };
 
 // The right-hand side of (1 - F') t = 1/2 F''[Sigma] + S_F for one path (sections 3 and 4): Sigma's quadratic
-// form in the self field at the pairs (t, t), (s, s), (t, s), and the self term S_F of phi(t) phi(s).
-std::vector<double> meanShiftSource(const PathSums& p, const SiteTables& t) {
-    const std::size_t width = static_cast<std::size_t>(t.L + 1);
+// form in each class's self field at the pairs (t, t), (s, s), (t, s), averaged over the classes, and the
+// self term S_F of phi(t) phi(s).
+std::vector<double> meanShiftSource(const PathSums& p, const Population& population) {
+    const std::size_t width = static_cast<std::size_t>(population.L + 1);
     std::vector<double> out(width);
-    const double y0 = p.yy[0];
-    for (std::size_t j = 0; j < width; ++j) {
-        const double self = 0.5 * p.t1a[j] + 0.5 * p.t1b[j] + p.t1c[j] + p.wa[j] + p.wb[j];
-        const double sigma = j == 0
-                                 ? 0.5 * t.q2 * y0
-                                 : 0.5 * (2.0 * t.ftt_tt[j] * y0 + 2.0 * t.ftt_ss[j] * p.ts[j] +
-                                          2.0 * t.ftt_ts[j] * (p.tty[j] + p.ssy[j]) + t.fts_ts[j] * p.yy[j]);
-        out[j] = self + sigma;
+    for (std::size_t j = 0; j < width; ++j)
+        out[j] = 0.5 * p.t1a[j] + 0.5 * p.t1b[j] + p.t1c[j] + p.wa[j] + p.wb[j];
+    for (std::size_t c = 0; c < population.classes.size(); ++c) {
+        const SiteTables& t = population.classes[c];
+        const SelfFieldProducts& y = p.y[c];
+        const double y0 = y.yy[0];
+        for (std::size_t j = 0; j < width; ++j) {
+            const double sigma =
+                j == 0 ? 0.5 * t.q2 * y0
+                       : 0.5 * (2.0 * t.ftt_tt[j] * y0 + 2.0 * t.ftt_ss[j] * y.ts[j] +
+                                2.0 * t.ftt_ts[j] * (y.tty[j] + y.ssy[j]) + t.fts_ts[j] * y.yy[j]);
+            out[j] += t.weight * sigma;
+        }
     }
     return out;
 }
 
-OneLoopValue meanWithError(const std::vector<double>& v) {
-    const double n = static_cast<double>(v.size());
-    const double mean = std::accumulate(v.begin(), v.end(), 0.0) / n;
-    const double square = std::accumulate(
-        v.begin(), v.end(), 0.0, [mean](double acc, double e) { return acc + (e - mean) * (e - mean); });
-    return {mean, std::sqrt(square / (n - 1.0) / n)};
+// The mean over the paths and its standard error, stratified by class of time constant: the classes' means
+// weighted by their shares (one class: the plain mean and its se).
+OneLoopValue stratifiedMean(const std::vector<double>& v, const std::vector<std::size_t>& stratum,
+                            const Population& p) {
+    OneLoopValue out;
+    for (std::size_t c = 0; c < p.classes.size(); ++c) {
+        double sum = 0.0, n = 0.0;
+        for (std::size_t r = 0; r < v.size(); ++r)
+            if (stratum[r] == c) {
+                sum += v[r];
+                n += 1.0;
+            }
+        const double mean = sum / n;
+        double square = 0.0;
+        for (std::size_t r = 0; r < v.size(); ++r)
+            if (stratum[r] == c) square += (v[r] - mean) * (v[r] - mean);
+        const double w = p.classes[c].weight;
+        out.value += w * mean;
+        out.se += w * w * square / (n - 1.0) / n;
+    }
+    out.se = std::sqrt(out.se);
+    return out;
 }
 
 int workerCount(int tasks) {
     return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, std::min(8, tasks));
 }
 
-std::vector<PathSums> samplePaths(const Activation& phi, const NeuronParameterSpec& gain, const SiteTables& t,
-                                  const StepCoefficients& step, const std::vector<double>& kernel,
-                                  const OneLoopOptions& options, bool zero_diagonal) {
-    std::vector<PathSums> sums(static_cast<std::size_t>(options.paths));
-    const int workers = workerCount(options.paths);
+// The paths' classes of time constant: each class its share of `paths`, at least two (its spread is the
+// standard error's); one class takes them all.
+std::vector<std::size_t> pathClasses(const Population& p, int paths) {
+    std::vector<std::size_t> stratum;
+    for (std::size_t c = 0; c < p.classes.size(); ++c) {
+        const long share = p.classes.size() == 1 ? paths : std::lround(paths * p.classes[c].weight);
+        stratum.insert(stratum.end(), static_cast<std::size_t>(std::max(2L, share)), c);
+    }
+    return stratum;
+}
+
+std::vector<PathSums> samplePaths(const Activation& phi, const NeuronParameterSpec& gain, const Population& p,
+                                  const std::vector<std::vector<double>>& kernels,
+                                  const std::vector<std::size_t>& stratum, const OneLoopOptions& options,
+                                  bool zero_diagonal) {
+    const int paths = static_cast<int>(stratum.size());
+    std::vector<PathSums> sums(stratum.size());
+    const int workers = workerCount(paths);
     std::vector<std::future<void>> jobs;
     for (int w = 0; w < workers; ++w)
         jobs.push_back(std::async(std::launch::async, [&, w] {
-            PathSampler sampler(phi, gain, t, step, kernel, options, zero_diagonal);
-            for (int r = w; r < options.paths; r += workers)
-                sums[static_cast<std::size_t>(r)] = sampler.run(r);
+            // Rebuilt when the class changes (the paths are in class order).
+            std::optional<PathSampler> sampler;
+            std::size_t built = 0;
+            for (int r = w; r < paths; r += workers) {
+                const std::size_t c = stratum[static_cast<std::size_t>(r)];
+                if (!sampler || built != c) {
+                    sampler.emplace(phi, gain, p, c, kernels[c], options, zero_diagonal);
+                    built = c;
+                }
+                sums[static_cast<std::size_t>(r)] = sampler->run(r);
+            }
         }));
     for (std::future<void>& job : jobs) job.get();
     return sums;
+}
+
+// The change of Var x and of x's autocovariance that the population's mean shift `shift` (one path's
+// estimate) makes, over the sites: each class's leak filter of what its sites see, averaged over the classes.
+// The shift is the population's, whatever the path's own class (that enters the self terms only). With the
+// zero diagonal a class's sites see it less their own mean product C*_c.
+std::vector<double> seenShift(const std::vector<double>& shift, const Population& p, bool zero_diagonal) {
+    std::vector<double> out(shift.size(), 0.0), seen(shift.size());
+    for (const SiteTables& t : p.classes) {
+        for (std::size_t j = 0; j < shift.size(); ++j) seen[j] = shift[j] - (zero_diagonal ? t.f[j] : 0.0);
+        const std::vector<double> x = filtered(seen, t);
+        for (std::size_t j = 0; j < shift.size(); ++j) out[j] += t.weight * x[j];
+    }
+    return out;
 }
 
 }  // namespace
@@ -493,44 +662,50 @@ std::vector<PathSums> samplePaths(const Activation& phi, const NeuronParameterSp
 OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoefficients& step, double dt,
                                   DiagonalConvention diagonal, const OneLoopOptions& options,
                                   const NeuronParameterSpec& gain) {
+    return oneLoopSiteMeans(phi, g, std::vector<TimeConstantClass>{{1.0, step}}, dt, diagonal, options, gain);
+}
+
+OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::vector<TimeConstantClass>& taus,
+                                  double dt, DiagonalConvention diagonal, const OneLoopOptions& options,
+                                  const NeuronParameterSpec& gain) {
     if (!activationKinks(phi).empty())
         throw std::domain_error(
             "the one-loop site means need a smooth phi (its derivatives up to the fourth)");
-    if (options.paths < 2 || options.steps < 1 || !(options.window > 0.0) || !(dt > 0.0))
+    if (options.paths < 2 || options.steps < 1 || !(options.window > 0.0) || !(dt > 0.0) || taus.empty())
         throw std::domain_error(
-            "the one-loop site means need >= 2 paths, >= 1 step and a positive window and dt");
+            "the one-loop site means need >= 2 paths, >= 1 step, a positive window and dt, and a class of "
+            "time constant");
     const bool zero_diagonal = diagonal == DiagonalConvention::Zero;
     const int lags = static_cast<int>(std::ceil(options.window / dt)) + 1;
     // 16 gain classes: the tables' quadrature over b converges long before the Monte-Carlo error. Without a
     // spread, one.
-    const std::vector<GainNode> classes =
+    const std::vector<GainNode> gains =
         gain.cv > 0.0 ? gainQuadrature(gain, 16) : std::vector<GainNode>{{gain.mean, 1.0}};
-    const SiteTables t = siteTables(phi, classes, g, step, dt, lags);
-    const std::vector<PathSums> sums = samplePaths(
-        phi, gain, t, step, selfResponseKernel(t, workerCount(lags), zero_diagonal), options, zero_diagonal);
-    // With the zero diagonal a site's field leaves out its own product, whose mean is C*_b for a site of gain
-    // b: every site sees the population covariance less C*_b / N (section 9), and the population's mean
-    // product moves by -E_b F'_b C*_b / N (section 11). A site's Var x is linear in what it sees, so over the
-    // sites its shift takes the mean of C*_b, the population's C*.
-    std::vector<double> own_mean(static_cast<std::size_t>(lags), 0.0), own_pickup(own_mean);
-    if (zero_diagonal) {
-        own_mean = t.f;
-        own_pickup = classes.size() == 1 ? fPrime(t.f, t) : t.own_pickup;  // one class: the site's exact C*
-    }
+    const Population p = population(phi, gains, taus, g, dt, lags);
+    const std::vector<std::size_t> stratum = pathClasses(p, options.paths);
+    const std::vector<PathSums> sums =
+        samplePaths(phi, gain, p, selfResponseKernels(p, workerCount(lags), zero_diagonal), stratum, options,
+                    zero_diagonal);
+    // With the zero diagonal a site's field leaves out its own product, whose mean is C*_cb for a site of
+    // class c and gain b: every site sees the population covariance less C*_cb / N (section 9), and the
+    // population's mean product moves by -E_c E_b F'_cb C*_cb / N (sections 11 and 12). A site's Var x is
+    // linear in what it sees, so over a class's sites its shift takes the class's mean C*_c.
+    const std::vector<double> no_pickup(static_cast<std::size_t>(lags), 0.0);
+    const std::vector<double>& own_pickup = zero_diagonal ? p.own_pickup : no_pickup;
 
-    const int n = lags, paths = options.paths;
+    const int n = lags, paths = static_cast<int>(stratum.size());
     std::vector<double> system(static_cast<std::size_t>(n * n)), rhs(static_cast<std::size_t>(n * paths));
     std::vector<double> unit(static_cast<std::size_t>(n), 0.0);
     for (int k = 0; k < n; ++k) {
         unit[static_cast<std::size_t>(k)] = 1.0;
-        const std::vector<double> column = fPrime(unit, t);
+        const std::vector<double> column = fPrime(unit, p);
         unit[static_cast<std::size_t>(k)] = 0.0;
         for (int j = 0; j < n; ++j)
             system[static_cast<std::size_t>(j * n + k)] =
                 (j == k ? 1.0 : 0.0) - column[static_cast<std::size_t>(j)];
     }
     for (int r = 0; r < paths; ++r) {
-        const std::vector<double> source = meanShiftSource(sums[static_cast<std::size_t>(r)], t);
+        const std::vector<double> source = meanShiftSource(sums[static_cast<std::size_t>(r)], p);
         for (int j = 0; j < n; ++j)
             rhs[static_cast<std::size_t>(j * paths + r)] =
                 source[static_cast<std::size_t>(j)] - own_pickup[static_cast<std::size_t>(j)];
@@ -543,18 +718,21 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoe
     std::vector<double> x_et, phi_et, x_zf, phi_zf, x_tail, phi_tail;
     std::vector<double> shift(static_cast<std::size_t>(n));
     for (int r = 0; r < paths; ++r) {
-        const PathSums& p = sums[static_cast<std::size_t>(r)];
+        const PathSums& s = sums[static_cast<std::size_t>(r)];
         for (int j = 0; j < n; ++j)
             shift[static_cast<std::size_t>(j)] = rhs[static_cast<std::size_t>(j * paths + r)];
-        std::vector<double> seen(shift);  // the mean shift of the covariance the site's field sees
-        for (int j = 0; j < n; ++j)
-            seen[static_cast<std::size_t>(j)] -= own_mean[static_cast<std::size_t>(j)];
-        const std::vector<double> x_shift = filtered(seen, t);
-        double phi_sum = shift[0], x_sum = x_shift[0] + p.xw[0], phi_late = 0.0, x_late = 0.0;
+        std::vector<double> x_shift = seenShift(shift, p, zero_diagonal);
+        // x(t) x(s)'s own curvature term, E Y(t, s): zero on average with one leak, where every path's self
+        // field is the same filter of products whose offsets F_b - F average out; with classes of time
+        // constant the filter is the path's class's, and it is not (section 12).
+        if (p.classes.size() > 1)
+            for (int j = 0; j < n; ++j)
+                x_shift[static_cast<std::size_t>(j)] += s.own[static_cast<std::size_t>(j)];
+        double phi_sum = shift[0], x_sum = x_shift[0] + s.xw[0], phi_late = 0.0, x_late = 0.0;
         for (int j = 1; j < n; ++j) {
             const double phi_term = 2.0 * shift[static_cast<std::size_t>(j)];
             const double x_term =
-                2.0 * (x_shift[static_cast<std::size_t>(j)] + p.xw[static_cast<std::size_t>(j)]);
+                2.0 * (x_shift[static_cast<std::size_t>(j)] + s.xw[static_cast<std::size_t>(j)]);
             phi_sum += phi_term;
             x_sum += x_term;
             if (4 * j > 3 * (n - 1)) {
@@ -565,18 +743,19 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoe
         phi_tail.push_back(dt * phi_late);
         x_tail.push_back(dt * x_late);
         phi_et.push_back(shift[0]);
-        x_et.push_back(x_shift[0] + 2.0 * p.wx);
+        x_et.push_back(x_shift[0] + 2.0 * s.wx);
         phi_zf.push_back(dt * phi_sum);
         x_zf.push_back(dt * x_sum);
     }
     OneLoopSiteMeans out;
-    out.x_et_a = meanWithError(x_et);
-    out.phi_et_a = meanWithError(phi_et);
-    out.x_zf_a = meanWithError(x_zf);
-    out.phi_zf_a = meanWithError(phi_zf);
-    out.x_zf_tail = meanWithError(x_tail);
-    out.phi_zf_tail = meanWithError(phi_tail);
+    out.x_et_a = stratifiedMean(x_et, stratum, p);
+    out.phi_et_a = stratifiedMean(phi_et, stratum, p);
+    out.x_zf_a = stratifiedMean(x_zf, stratum, p);
+    out.phi_zf_a = stratifiedMean(phi_zf, stratum, p);
+    out.x_zf_tail = stratifiedMean(x_tail, stratum, p);
+    out.phi_zf_tail = stratifiedMean(phi_tail, stratum, p);
     out.lags = n;
+    out.paths = paths;
     return out;
 }
 

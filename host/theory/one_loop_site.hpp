@@ -1,7 +1,7 @@
 #pragma once
 // The one-loop (1/N) terms of the single-site means of an iid network (eta = 0, the Gaussian or the zero
-// diagonal, white or Ornstein-Uhlenbeck noise, a smooth phi) as the simulator integrates it:
-// docs/theory/one_loop_site.md.
+// diagonal, white or Ornstein-Uhlenbeck noise, a smooth phi, per-neuron gains and time constants) as the
+// simulator integrates it: docs/theory/one_loop_site.md.
 //
 // Averaging over J and introducing the population covariance C(t, s) = (1/N) sum_j phi_j(t) phi_j(s) as a
 // collective field makes the action N times a single-site action. The Laplace expansion about its saddle
@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "../step_coefficients.hpp"
+#include "discrete_gaussian_site.hpp"
 #include "quench/activation.hpp"
 #include "quench/neuron_parameters.hpp"
 #include "quench/theory/linear_finite_size.hpp"
@@ -43,7 +44,8 @@ struct OneLoopSiteMeans {
     // The parts of the ZF lag sums from the window's last quarter (lags above 3 L / 4): their convergence
     // check (section 7: the 1/N change of the autocorrelation outlasts the autocorrelation itself).
     OneLoopValue x_zf_tail, phi_zf_tail;
-    int lags = 0;  // L + 1 lags kept
+    int lags = 0;   // L + 1 lags kept
+    int paths = 0;  // sample paths taken (with classes of time constant, at least two per class)
 };
 
 // diagonal: J_ii ~ N(0, g^2 / N) like the rest, or J_ii = 0 (coupling.zero_diagonal). With colored noise
@@ -54,6 +56,15 @@ struct OneLoopSiteMeans {
 // does not settle.
 OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoefficients& step, double dt,
                                   DiagonalConvention diagonal, const OneLoopOptions& options = {},
+                                  const NeuronParameterSpec& gain = {});
+
+// Per-neuron time constants (network.tau_*; section 12 of the doc): the neurons in classes of time constant,
+// each with its own leak, noise and Delta_c, all seeing the one population covariance, so every class has its
+// own self field and self-response kernel. The paths are stratified by class (each its share of
+// options.paths, at least two), the means weighted by the classes' shares. One class {1, step} is the
+// overload above.
+OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::vector<TimeConstantClass>& taus,
+                                  double dt, DiagonalConvention diagonal, const OneLoopOptions& options = {},
                                   const NeuronParameterSpec& gain = {});
 
 }  // namespace quench::theory::detail

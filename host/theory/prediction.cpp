@@ -1185,25 +1185,43 @@ void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
         setGainClassSite(p, spec);
 }
 
-// Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11), either
-// diagonal.
+// The one loop with classes of time constant: fewer than the N = infinity site's 16 (every class marches its
+// own self field along every path and has its own self-response kernel; 8 and 16 agree within a third of the
+// standard error: one_loop_site.md, section 12), and predict() takes them only while classes x lags stays
+// within the single class's cap (at dt = 0.05 and a window of 20 time units, 8 x 401 lags: about a minute on
+// two cores).
+constexpr int kOneLoopTimeConstantClasses = 8;
+
+// Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11) and with
+// classes of time constant (section 12), either diagonal.
 void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
     if (!usesOneLoop(spec, options)) return;
-    if (perNeuron(spec.network.tau)) {
-        p.notes.push_back(
-            "the one-loop 1/N terms with per-neuron time constants are not derived "
-            "(one_loop_site.md, section 8: every class would need its own self field)");
+    std::vector<detail::TimeConstantClass> taus;
+    const bool spread = spec.network.tau.distribution != NeuronDistribution::None;
+    for (const GainNode& node : gainQuadrature(spec.network.tau, spread ? kOneLoopTimeConstantClasses : 1))
+        taus.push_back({node.weight, stepCoefficients(spec, node.b)});
+    const detail::OneLoopOptions one_loop = oneLoopOptions(spec);
+    const double lags = one_loop.window / spec.integration.dt + 1.0;
+    if (static_cast<double>(taus.size()) * lags > 2.0 * kMaxOneLoopLags + 1e-9) {
+        std::ostringstream note;
+        note << "the one-loop 1/N terms with " << taus.size() << " classes of time constant need "
+             << std::lround(lags) << " lags each here (window " << one_loop.window
+             << " over dt = " << spec.integration.dt
+             << "), more than predict() affords (classes x lags <= " << 2.0 * kMaxOneLoopLags
+             << "): build/bench/quench_one_loop_site_means --neuron-tau-distribution computes them";
+        p.notes.push_back(note.str());
         return;
     }
-    const detail::OneLoopSiteMeans c = detail::oneLoopSiteMeans(
-        spec.network.activation, spec.coupling.g, stepCoefficients(spec), spec.integration.dt,
-        diagonalConvention(spec), oneLoopOptions(spec), spec.network.gain);
-    // Only the ET terms: the ZF lag sums with a site of random gain are not held against simulations yet.
+    const detail::OneLoopSiteMeans c =
+        detail::oneLoopSiteMeans(spec.network.activation, spec.coupling.g, taus, spec.integration.dt,
+                                 diagonalConvention(spec), one_loop, spec.network.gain);
+    // Only the ET terms: the ZF lag sums with heterogeneous neurons are not held against simulations yet.
     setSampledFirstOrder(p.at(Variable::X, CovarianceKind::EqualTime), c.x_et_a);
     setSampledFirstOrder(p.at(Variable::Phi, CovarianceKind::EqualTime), c.phi_et_a);
     p.notes.push_back(
-        "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain, sampled "
-        "(se beside them; docs/theory/one_loop_site.md, section 11)");
+        "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain "
+        "and class of time constant, sampled (se beside them; docs/theory/one_loop_site.md, sections 11 "
+        "and 12)");
 }
 
 void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
@@ -1220,7 +1238,8 @@ void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
         omitCovariance(p.at(v, CovarianceKind::EqualTime), et_reason);
         omitCovariance(p.at(v, CovarianceKind::ZeroFrequency), "not derived");
     }
-    p.chaotic = TheoryQuantity::omitted("the chaos criterion is not derived with per-neuron gains");
+    p.chaotic =
+        TheoryQuantity::omitted("the chaos criterion is not derived with per-neuron gains or time constants");
     p.density_reason = "no closed form for the eigenvalue density with per-neuron gains";
     if (!whiteNoiseGainTheoryCovers(spec)) {
         for (const Variable v : kVariables)

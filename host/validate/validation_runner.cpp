@@ -224,9 +224,10 @@ ValidationRun runValidation(const ValidationInput& input, const std::vector<std:
                                                       runs_total));
         }
         // --quick keeps the closure where the exact single site would be sampled (about 30 s a point), and
-        // leaves out the sampled one-loop 1/N terms (seconds a point).
+        // leaves out the sampled one-loop 1/N terms (seconds a point). Per-neuron time constants have no
+        // closure: their discrete site with classes (about 10 s a point) stays on, or quick compares nothing.
         theory::PredictOptions options;
-        options.sample_single_site = !input.plan.quick;
+        options.sample_single_site = !input.plan.quick || perNeuron(specs[p].back().network.tau);
         options.sample_one_loop = !input.plan.quick;
         point.prediction = theory::predict(specs[p].back(), options);
         point.series_prediction = theory::predictSeries(specs[p].back(), options);

@@ -9,11 +9,13 @@
 #include <cstdio>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "../../host/step_coefficients.hpp"
 #include "../../host/theory/one_loop_site.hpp"
 #include "quench/ensemble_spec.hpp"
 #include "quench/neuron_parameters.hpp"
+#include "quench/theory/heterogeneous_gains.hpp"
 #include "quench/theory/linear_finite_size.hpp"
 
 namespace quench::theory {
@@ -161,6 +163,79 @@ TEST(OneLoopSite, GainsWithoutSpreadGiveTheHomogeneousCoefficients) {
                 1e-9 * std::fabs(zero_plain.x_et_a.value));
     EXPECT_NEAR(zero_with_gain.phi_et_a.value, zero_plain.phi_et_a.value,
                 1e-9 * std::fabs(zero_plain.phi_et_a.value));
+}
+
+std::vector<detail::TimeConstantClass> lognormalTimeConstants(double cv, int classes, double dt) {
+    EnsembleSpec spec;
+    spec.integration.dt = dt;
+    spec.noise.sigma = 1.0;
+    NeuronParameterSpec tau;
+    tau.distribution = NeuronDistribution::Lognormal;
+    tau.cv = cv;
+    std::vector<detail::TimeConstantClass> taus;
+    for (const GainNode& node : gainQuadrature(tau, classes))
+        taus.push_back({node.weight, stepCoefficients(spec, node.b)});
+    return taus;
+}
+
+// Classes of time constant (the doc, section 12) that all have the same leak are the homogeneous site: the
+// population's response, its mean shift and so E phi^2's coefficient are the same on the same paths (to
+// rounding; the two classes split the paths between them). x's coefficient adds the mean of the path's own
+// self field, zero on average with one leak: equal within the standard error.
+TEST(OneLoopSite, ClassesOfOneTimeConstantAreTheHomogeneousSite) {
+    detail::OneLoopOptions o = quickSampling();
+    o.paths = 8;
+    o.steps = 4000;
+    const double dt = 0.05;
+    const Activation tanh_phi = ofKind(ActivationKind::Tanh);
+    const std::vector<detail::TimeConstantClass> twins = {{0.5, whiteNoiseStep(dt)},
+                                                          {0.5, whiteNoiseStep(dt)}};
+    for (const DiagonalConvention diagonal : {DiagonalConvention::Gaussian, DiagonalConvention::Zero}) {
+        const auto classes = detail::oneLoopSiteMeans(tanh_phi, 1.0, twins, dt, diagonal, o);
+        const auto plain = detail::oneLoopSiteMeans(tanh_phi, 1.0, whiteNoiseStep(dt), dt, diagonal, o);
+        EXPECT_EQ(classes.paths, plain.paths);
+        EXPECT_NEAR(classes.phi_et_a.value, plain.phi_et_a.value, 1e-9 * std::fabs(plain.phi_et_a.value));
+        EXPECT_NEAR(classes.phi_zf_a.value, plain.phi_zf_a.value, 1e-9 * std::fabs(plain.phi_zf_a.value));
+        EXPECT_NEAR(classes.x_et_a.value, plain.x_et_a.value, 3.0 * plain.x_et_a.se);
+    }
+}
+
+// With phi = x, E phi_i^2 is Var x_i: the population's mean shift at lag 0 and the sites' shift of Var x
+// (each class's leak filter of the population's shift, averaged over the classes, plus each site's own
+// curvature and self terms) are the same number path by path. It fails if a path's x takes its own class's
+// filter of the shift, or leaves out the mean of its own self field (0.134 against 0.143 at g = 0.5, cv 0.5).
+TEST(OneLoopSite, WithClassesOfTimeConstantALinearPhiGivesXAndPhiTheSameCoefficient) {
+    detail::OneLoopOptions o = quickSampling();
+    o.paths = 12;
+    o.steps = 4000;
+    const double dt = 0.05;
+    const auto c =
+        detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.5, lognormalTimeConstants(0.5, 4, dt), dt,
+                                 DiagonalConvention::Gaussian, o);
+    EXPECT_NEAR(c.x_et_a.value, c.phi_et_a.value, 1e-9 * std::fabs(c.phi_et_a.value));
+    EXPECT_NEAR(c.x_zf_a.value, c.phi_zf_a.value, 1e-9 * std::fabs(c.phi_zf_a.value));
+    EXPECT_GT(c.x_et_a.value, 0.1);
+}
+
+// Against exact finite-N covariances of the linear network with lognormal time constants (cv 0.5, g = 0.5,
+// dt = 0.05; scripts/linear_time_constants_exact.py --control, N = 50..400 with R = 8000..1000, the time
+// constants' scatter removed by control variates; 2-core VM, 2026-11-29): E Var x_i = 0.71106 + c/N with
+// c = 0.1442 +- 0.0045 (S_inf fixed at the exact limit, chi2 4.4/3). Tolerance: 3 combined SE.
+TEST(OneLoopSite, WithClassesOfTimeConstantALinearPhiGivesTheExactFiniteSizeCoefficient) {
+    const double measured = 0.1442, measured_se = 0.0045;
+    detail::OneLoopOptions o;
+    o.window = 10.0;
+    o.paths = 64;
+    const double dt = 0.05;
+    const auto c =
+        detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.5, lognormalTimeConstants(0.5, 8, dt), dt,
+                                 DiagonalConvention::Gaussian, o);
+    const double se = std::hypot(c.x_et_a.se, measured_se);
+    EXPECT_NEAR(c.x_et_a.value, measured, 3.0 * se) << "one loop " << c.x_et_a.value << " +- " << c.x_et_a.se;
+    EXPECT_LT(c.x_et_a.se, 0.05 * measured);
+    std::printf(
+        "linear, g = 0.5, tau cv 0.5: one loop %.4f +- %.4f, exact finite N %.4f +- %.4f, z = %+.2f\n",
+        c.x_et_a.value, c.x_et_a.se, measured, measured_se, (c.x_et_a.value - measured) / se);
 }
 
 TEST(OneLoopSite, TheSamplingIsAPureFunctionOfItsSeed) {
