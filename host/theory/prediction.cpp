@@ -1192,20 +1192,44 @@ void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
 // two cores).
 constexpr int kOneLoopTimeConstantClasses = 8;
 
-// Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11) and with
-// classes of time constant (section 12), either diagonal.
-void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
-    if (!usesOneLoop(spec, options)) return;
+std::vector<detail::TimeConstantClass> oneLoopTimeConstantClasses(const EnsembleSpec& spec) {
     std::vector<detail::TimeConstantClass> taus;
     const bool spread = spec.network.tau.distribution != NeuronDistribution::None;
     for (const GainNode& node : gainQuadrature(spec.network.tau, spread ? kOneLoopTimeConstantClasses : 1))
         taus.push_back({node.weight, stepCoefficients(spec, node.b)});
+    return taus;
+}
+
+double oneLoopLags(const EnsembleSpec& spec) {
+    return oneLoopOptions(spec).window / spec.integration.dt + 1.0;
+}
+
+bool classLagsAffordable(const EnsembleSpec& spec) {
+    return static_cast<double>(oneLoopTimeConstantClasses(spec).size()) * oneLoopLags(spec) <=
+           2.0 * kMaxOneLoopLags + 1e-9;
+}
+
+// The one loop of a network with per-neuron gains or time constants: the models the discrete site takes, and
+// a linear phi too, for which no other route gives these 1/N terms (the exact linear formulas have one class
+// of neuron; sections 11 and 12 check the expansion against exact finite-N covariances).
+bool usesHeterogeneousOneLoop(const EnsembleSpec& spec, const PredictOptions& options) {
+    const bool linear_iid = spec.network.activation.kind == ActivationKind::Linear &&
+                            options.sample_single_site && spec.coupling.model == CouplingModel::Iid &&
+                            spec.coupling.symmetry == 0.0 && spec.coupling.disorder == Disorder::Quenched;
+    return options.sample_one_loop && oneLoopAffordable(spec) &&
+           (usesDiscreteSite(spec, options) || linear_iid);
+}
+
+// Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11) and with
+// classes of time constant (section 12), either diagonal.
+void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
+    if (!usesHeterogeneousOneLoop(spec, options)) return;
+    const std::vector<detail::TimeConstantClass> taus = oneLoopTimeConstantClasses(spec);
     const detail::OneLoopOptions one_loop = oneLoopOptions(spec);
-    const double lags = one_loop.window / spec.integration.dt + 1.0;
-    if (static_cast<double>(taus.size()) * lags > 2.0 * kMaxOneLoopLags + 1e-9) {
+    if (!classLagsAffordable(spec)) {
         std::ostringstream note;
         note << "the one-loop 1/N terms with " << taus.size() << " classes of time constant need "
-             << std::lround(lags) << " lags each here (window " << one_loop.window
+             << std::lround(oneLoopLags(spec)) << " lags each here (window " << one_loop.window
              << " over dt = " << spec.integration.dt
              << "), more than predict() affords (classes x lags <= " << 2.0 * kMaxOneLoopLags
              << "): build/bench/quench_one_loop_site_means --neuron-tau-distribution computes them";
@@ -1215,9 +1239,17 @@ void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, cons
     const detail::OneLoopSiteMeans c =
         detail::oneLoopSiteMeans(spec.network.activation, spec.coupling.g, taus, spec.integration.dt,
                                  diagonalConvention(spec), one_loop, spec.network.gain);
-    // Only the ET terms: the ZF lag sums with heterogeneous neurons are not held against simulations yet.
     setSampledFirstOrder(p.at(Variable::X, CovarianceKind::EqualTime), c.x_et_a);
     setSampledFirstOrder(p.at(Variable::Phi, CovarianceKind::EqualTime), c.phi_et_a);
+    // Only the ET terms: slow neurons lengthen the ZF lag sums' tails past the window.
+    const TheoryQuantity zf = TheoryQuantity::omitted(
+        "the one-loop ZF auto means with per-neuron gains or time constants are not reported: their lag sums "
+        "outlast the window, and with time constants they meet simulations only with a d/N^2 term "
+        "(docs/theory/one_loop_site.md, section 12; build/bench/quench_one_loop_site_means prints them)");
+    for (const Variable v : kVariables) {
+        p.at(v, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoMean) = zf;
+        p.at(v, CovarianceKind::ZeroFrequency).firstOrder(Statistic::M1) = zf;
+    }
     p.notes.push_back(
         "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain "
         "and class of time constant, sampled (se beside them; docs/theory/one_loop_site.md, sections 11 "
@@ -1342,6 +1374,8 @@ void fillMissingFirstOrder(TheoryPrediction& p) {
 }  // namespace
 
 bool computesOneLoopTerms(const EnsembleSpec& spec, const PredictOptions& options) {
+    if (perNeuron(spec.network.gain) || perNeuron(spec.network.tau))
+        return usesHeterogeneousOneLoop(spec, options) && classLagsAffordable(spec);
     return usesOneLoop(spec, options);
 }
 

@@ -301,5 +301,30 @@ TEST(PredictFirstOrder, WithPerNeuronTimeConstantsTheAutoMeansCarryTheClassResol
     EXPECT_FALSE(zf.reason.empty());
 }
 
+// A linear network with per-neuron time constants has no exact 1/N formula (those have one class of neuron):
+// the one loop gives its ET auto mean, which exact finite-N covariances confirm (one_loop_site.md section 12:
+// c = 0.1442 +- 0.0045 at g = 0.5, cv 0.5, dt = 0.05, against 0.1429 +- 0.0022 with 134 paths).
+TEST(PredictFirstOrder, ALinearNetworkWithTimeConstantsTakesTheOneLoopTerm) {
+    EnsembleSpec spec = linearModel(0.5, 0.0);
+    spec.network.tau = {NeuronDistribution::Lognormal, 1.0, 0.5};
+    spec.noise.sigma = 1.0;
+    spec.integration.dt = 0.05;
+    PredictOptions asked;
+    asked.sample_one_loop = true;
+    const TheoryPrediction p = predict(spec, asked);
+    const TheoryQuantity& cx = p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean);
+    const TheoryQuantity& cphi =
+        p.at(Variable::Phi, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean);
+    ASSERT_TRUE(cx.available()) << cx.reason;
+    EXPECT_EQ(cx.basis, Basis::Derived);
+    EXPECT_NEAR(*cx.value, 0.1442, 4.0 * std::hypot(cx.se, 0.0045)) << "se " << cx.se;
+    ASSERT_TRUE(cphi.available()) << cphi.reason;
+    EXPECT_NEAR(*cphi.value, *cx.value, 1e-9);  // phi = x, path by path
+    EXPECT_TRUE(computesOneLoopTerms(spec, asked));
+    // Without them asked for, absent with the reason every underived term carries.
+    EXPECT_FALSE(
+        predict(spec).at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean).available());
+}
+
 }  // namespace
 }  // namespace quench::theory
