@@ -235,14 +235,26 @@ TEST(PredictFirstOrder, NonlinearAutoMeansCarryTheOneLoopTermWhenAskedFor) {
 // and carry the one-loop terms of a site of random gain (+0.104 and -0.006 with 256 paths; measured
 // +0.099(6) and -0.008(1)); with the zero diagonal each site leaves its own class's mean product out of its
 // field (sections 9 and 11: -0.2245 and -0.0633 with 256 paths).
-TEST(PredictFirstOrder, WithPerNeuronGainsTheAutoMeansCarryTheRandomGainSitesTerms) {
+// tanh at g = 1, sigma = 1, dt = 0.05 (the finite-size presets' model), and the options that ask for the one
+// loop.
+EnsembleSpec tanhAtTheEdge() {
     EnsembleSpec spec = linearModel(1.0, 0.0);
     spec.network.activation.kind = ActivationKind::Tanh;
-    spec.network.gain = {NeuronDistribution::Lognormal, 1.0, 0.5};
     spec.noise.sigma = 1.0;
     spec.integration.dt = 0.05;
+    return spec;
+}
+
+PredictOptions oneLoopAsked() {
     PredictOptions asked;
     asked.sample_one_loop = true;
+    return asked;
+}
+
+TEST(PredictFirstOrder, WithPerNeuronGainsTheAutoMeansCarryTheRandomGainSitesTerms) {
+    EnsembleSpec spec = tanhAtTheEdge();
+    spec.network.gain = {NeuronDistribution::Lognormal, 1.0, 0.5};
+    const PredictOptions asked = oneLoopAsked();
     const TheoryPrediction p = predict(spec, asked);
     EXPECT_EQ(p.route, "heterogeneous_gains");
     const CovariancePrediction& x = p.at(Variable::X, CovarianceKind::EqualTime);
@@ -277,14 +289,9 @@ TEST(PredictFirstOrder, WithPerNeuronGainsTheAutoMeansCarryTheRandomGainSitesTer
 // the neurons in classes of time constant, and carry the one-loop terms with a self field per class (8
 // classes; tanh, g = 1, lognormal cv 0.5, dt = 0.05, 134 paths: +0.1227 +- 0.0030 and -0.0030 +- 0.0008).
 TEST(PredictFirstOrder, WithPerNeuronTimeConstantsTheAutoMeansCarryTheClassResolvedTerms) {
-    EnsembleSpec spec = linearModel(1.0, 0.0);
-    spec.network.activation.kind = ActivationKind::Tanh;
+    EnsembleSpec spec = tanhAtTheEdge();
     spec.network.tau = {NeuronDistribution::Lognormal, 1.0, 0.5};
-    spec.noise.sigma = 1.0;
-    spec.integration.dt = 0.05;
-    PredictOptions asked;
-    asked.sample_one_loop = true;
-    const TheoryPrediction p = predict(spec, asked);
+    const TheoryPrediction p = predict(spec, oneLoopAsked());
     EXPECT_EQ(p.route, "heterogeneous_gains");
     const TheoryQuantity& cx = p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean);
     const TheoryQuantity& cphi =
@@ -309,8 +316,7 @@ TEST(PredictFirstOrder, ALinearNetworkWithTimeConstantsTakesTheOneLoopTerm) {
     spec.network.tau = {NeuronDistribution::Lognormal, 1.0, 0.5};
     spec.noise.sigma = 1.0;
     spec.integration.dt = 0.05;
-    PredictOptions asked;
-    asked.sample_one_loop = true;
+    const PredictOptions asked = oneLoopAsked();
     const TheoryPrediction p = predict(spec, asked);
     const TheoryQuantity& cx = p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean);
     const TheoryQuantity& cphi =
@@ -321,7 +327,7 @@ TEST(PredictFirstOrder, ALinearNetworkWithTimeConstantsTakesTheOneLoopTerm) {
     ASSERT_TRUE(cphi.available()) << cphi.reason;
     EXPECT_NEAR(*cphi.value, *cx.value, 1e-9);  // phi = x, path by path
     EXPECT_TRUE(computesOneLoopTerms(spec, asked));
-    // Without them asked for, absent with the reason every underived term carries.
+    // Without them asked for, absent.
     EXPECT_FALSE(
         predict(spec).at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean).available());
 }
