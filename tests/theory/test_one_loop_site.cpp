@@ -202,19 +202,22 @@ TEST(OneLoopSite, ClassesOfOneTimeConstantAreTheHomogeneousSite) {
 
 // With phi = x, E phi_i^2 is Var x_i: the population's mean shift at lag 0 and the sites' shift of Var x
 // (each class's leak filter of the population's shift, averaged over the classes, plus each site's own
-// curvature and self terms) are the same number path by path. It fails if a path's x takes its own class's
-// filter of the shift, or leaves out the mean of its own self field (0.134 against 0.143 at g = 0.5, cv 0.5).
+// curvature and self terms) are the same number path by path, with either diagonal. It fails if a path's x
+// takes its own class's filter of the shift, or leaves out the mean of its own self field (0.134 against
+// 0.143 at g = 0.5, cv 0.5).
 TEST(OneLoopSite, WithClassesOfTimeConstantALinearPhiGivesXAndPhiTheSameCoefficient) {
     detail::OneLoopOptions o = quickSampling();
     o.paths = 12;
     o.steps = 4000;
     const double dt = 0.05;
-    const auto c =
-        detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.5, lognormalTimeConstants(0.5, 4, dt), dt,
-                                 DiagonalConvention::Gaussian, o);
-    EXPECT_NEAR(c.x_et_a.value, c.phi_et_a.value, 1e-9 * std::fabs(c.phi_et_a.value));
-    EXPECT_NEAR(c.x_zf_a.value, c.phi_zf_a.value, 1e-9 * std::fabs(c.phi_zf_a.value));
-    EXPECT_GT(c.x_et_a.value, 0.1);
+    for (const DiagonalConvention diagonal : {DiagonalConvention::Gaussian, DiagonalConvention::Zero}) {
+        const auto c = detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.5,
+                                                lognormalTimeConstants(0.5, 4, dt), dt, diagonal, o);
+        EXPECT_NEAR(c.x_et_a.value, c.phi_et_a.value, 1e-9 * std::fabs(c.phi_et_a.value));
+        EXPECT_NEAR(c.x_zf_a.value, c.phi_zf_a.value, 1e-9 * std::fabs(c.phi_zf_a.value));
+        // The zero diagonal takes the direct response off: about -0.10 here against +0.14.
+        EXPECT_GT(std::fabs(c.x_et_a.value), 0.05);
+    }
 }
 
 // Against exact finite-N covariances of the linear network with lognormal time constants (cv 0.5, g = 0.5,
