@@ -291,13 +291,13 @@ int burnSteps(const SiteTables& t) {
     return static_cast<int>(std::ceil(20.0 * (tau > 1.0 + 1e-9 ? tau : 1.0) / t.dt));
 }
 
-// Per-path averages (section 5), each over the kept steps.
 // The products of one class's self field Y = delta D_c at the pairs (t, t), (s, s), (t, s), s = t - j: what
 // the Sigma term of section 3 contracts with the class's second derivatives.
 struct SelfFieldProducts {
     std::vector<double> yy, tty, ssy, ts;
 };
 
+// Per-path averages (section 5), each over the kept steps.
 struct PathSums {
     std::vector<SelfFieldProducts> y;   // per class of time constant
     std::vector<double> t1a, t1b, t1c;  // the site's own phi derivatives with its class's self field
