@@ -56,13 +56,17 @@ int main(int argc, char** argv) {
     if (parameter == "tau") {
         const auto h = [](double tau) { return std::array<double, 3>{1.0 / tau, tau, std::log(tau)}; };
         std::array<double, 3> expected{};
-        for (const theory::GainNode& c : theory::gainQuadrature(gain))
-            for (std::size_t k = 0; k < 3; ++k) expected[k] += c.weight * h(c.b)[k];
+        for (const theory::GainNode& c : theory::gainQuadrature(gain)) {
+            const std::array<double, 3> at = h(c.b);
+            for (std::size_t k = 0; k < 3; ++k) expected[k] += c.weight * at[k];
+        }
         fmt::print("realization,control_inverse,control_tau,control_log\n");
         for (std::int64_t r = first; r < first + realizations; ++r) {
             std::array<double, 3> sum{};
-            for (const double tau : drawNeuronParameters(gain, seed, RngStream::NeuronTimeConstant, r, n))
-                for (std::size_t k = 0; k < 3; ++k) sum[k] += h(tau)[k];
+            for (const double tau : drawNeuronParameters(gain, seed, RngStream::NeuronTimeConstant, r, n)) {
+                const std::array<double, 3> at = h(tau);
+                for (std::size_t k = 0; k < 3; ++k) sum[k] += at[k];
+            }
             fmt::print("{},{:.17g},{:.17g},{:.17g}\n", r, sum[0] / n - expected[0], sum[1] / n - expected[1],
                        sum[2] / n - expected[2]);
         }

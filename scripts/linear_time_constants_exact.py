@@ -28,6 +28,7 @@ import time
 
 import numpy as np
 
+from gain_control_fit import adjusted
 from inverse_n_fit import print_fits
 from linear_gains_exact import gains, stationary_covariance
 
@@ -45,14 +46,6 @@ def control_expectations(distribution, cv):
         return np.array([inverse, 1.0, log])
     s2 = np.log1p(cv * cv)
     return np.array([np.exp(s2), 1.0, -0.5 * s2])
-
-
-def controlled_mean(v, c):
-    """The mean of v less its regression on the zero-mean controls c (rows: realizations), and its SE."""
-    x = np.column_stack([np.ones(len(v)), c])
-    coef, *_ = np.linalg.lstsq(x, v, rcond=None)
-    residual = v - x @ coef
-    return coef[0], np.sqrt(residual @ residual / (len(v) - x.shape[1]) / len(v))
 
 
 def main():
@@ -98,7 +91,7 @@ def main():
             values["z_m2"].append(np.sum(corr * corr) / n)
         for name in names:
             v = np.asarray(values[name])
-            mean, se = controlled_mean(v, np.asarray(controls)) if o.control else (v.mean(), v.std(ddof=1) / np.sqrt(len(v)))
+            mean, se = adjusted(v, np.asarray(controls))[:2] if o.control else (v.mean(), v.std(ddof=1) / np.sqrt(len(v)))
             stats[name][0].append(mean)
             stats[name][1].append(se)
         if unstable:

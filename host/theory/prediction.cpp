@@ -502,8 +502,12 @@ detail::OneLoopOptions oneLoopOptions(const EnsembleSpec& spec) {
 // (2026-11-29); beyond 2001 predict() leaves the terms to the tool.
 constexpr double kMaxOneLoopLags = 2001.0;
 
+double oneLoopLags(const EnsembleSpec& spec) {
+    return oneLoopOptions(spec).window / spec.integration.dt + 1.0;
+}
+
 bool oneLoopAffordable(const EnsembleSpec& spec) {
-    return oneLoopOptions(spec).window / spec.integration.dt + 1.0 <= kMaxOneLoopLags + 1e-9;
+    return oneLoopLags(spec) <= kMaxOneLoopLags + 1e-9;
 }
 
 bool usesOneLoop(const EnsembleSpec& spec, const PredictOptions& options) {
@@ -516,10 +520,14 @@ std::string str6(double v) {
     return buffer;
 }
 
-void setSampledFirstOrder(CovariancePrediction& cov, const detail::OneLoopValue& v) {
-    const TheoryQuantity q = TheoryQuantity::sampled(v.value, v.se, Basis::Derived);
+// m1 = Tr C / N is the auto mean: its 1/N term is the same quantity, or absent for the same reason.
+void setAutoMeanFirstOrder(CovariancePrediction& cov, const TheoryQuantity& q) {
     cov.firstOrder(Statistic::AutoMean) = q;
     cov.firstOrder(Statistic::M1) = q;
+}
+
+void setSampledFirstOrder(CovariancePrediction& cov, const detail::OneLoopValue& v) {
+    setAutoMeanFirstOrder(cov, TheoryQuantity::sampled(v.value, v.se, Basis::Derived));
 }
 
 // The ZF auto means' terms are lag sums over the window whose tail outlasts the autocorrelation (near the
@@ -539,8 +547,7 @@ void setZeroFrequencyFirstOrder(CovariancePrediction& cov, const detail::OneLoop
         << " time units: its last quarter adds " << str6(tail.value) << " +- " << str6(tail.se)
         << ", more than the value's se " << str6(v.se)
         << " (near the edge it needs hundreds; build/bench/quench_one_loop_site_means --window)";
-    cov.firstOrder(Statistic::AutoMean) = TheoryQuantity::omitted(why.str());
-    cov.firstOrder(Statistic::M1) = TheoryQuantity::omitted(why.str());
+    setAutoMeanFirstOrder(cov, TheoryQuantity::omitted(why.str()));
 }
 
 // The one-loop terms of the ET auto means, and of the ZF ones where their lag sums have converged.
@@ -1200,10 +1207,6 @@ std::vector<detail::TimeConstantClass> oneLoopTimeConstantClasses(const Ensemble
     return taus;
 }
 
-double oneLoopLags(const EnsembleSpec& spec) {
-    return oneLoopOptions(spec).window / spec.integration.dt + 1.0;
-}
-
 bool classLagsAffordable(const EnsembleSpec& spec) {
     return static_cast<double>(oneLoopTimeConstantClasses(spec).size()) * oneLoopLags(spec) <=
            2.0 * kMaxOneLoopLags + 1e-9;
@@ -1246,10 +1249,7 @@ void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, cons
         "the one-loop ZF auto means with per-neuron gains or time constants are not reported: their lag sums "
         "outlast the window, and with time constants they meet simulations only with a d/N^2 term "
         "(docs/theory/one_loop_site.md, section 12; build/bench/quench_one_loop_site_means prints them)");
-    for (const Variable v : kVariables) {
-        p.at(v, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoMean) = zf;
-        p.at(v, CovarianceKind::ZeroFrequency).firstOrder(Statistic::M1) = zf;
-    }
+    for (const Variable v : kVariables) setAutoMeanFirstOrder(p.at(v, CovarianceKind::ZeroFrequency), zf);
     p.notes.push_back(
         "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain "
         "and class of time constant, sampled (se beside them; docs/theory/one_loop_site.md, sections 11 "
