@@ -186,11 +186,19 @@ Population population(const Activation& phi, const std::vector<GainNode>& gains,
 class Marcher {
 public:
     explicit Marcher(const Population& p, bool direct = false)
-        : p_(p), direct_(direct), c_(size()), rows_(p.classes.size(), Rows(size())) {}
+        : p_(p), direct_(direct), c_(size()), rows_(p.classes.size(), Rows(size())) {
+        for (std::size_t k = 0; k < rows_.size(); ++k) {
+            filters_.push_back(rows_[k].n_row.data());
+            leaks_.push_back(p.classes[k].a);
+            kicks_.push_back(p.classes[k].b);
+        }
+    }
+    Marcher(const Marcher&) = delete;  // filters_ points into rows_
+    Marcher& operator=(const Marcher&) = delete;
 
     void step(const double* source) {
         const int L = p_.L;
-        ++n_;
+        filterRows();
         for (std::size_t k = 0; k < rows_.size(); ++k) advance(p_.classes[k], rows_[k]);
         std::fill(c_.begin(), c_.end(), 0.0);
         if (!direct_) {
@@ -210,21 +218,40 @@ public:
 
 private:
     struct Rows {
-        explicit Rows(std::size_t n) : d(n), n_row(n), ring(n), past(n) {}
-        std::vector<double> d, n_row, ring, past;
+        explicit Rows(std::size_t n) : d(n), n_row(n), past(n) {}
+        std::vector<double> d, n_row, past;
     };
 
-    // Class t's delta D at row n from the population's delta C of row n - 1.
+    // Every class's row filter of the population's delta C of row n - 1: n_row[m + 1] = N(n - 1, n - 1 - m),
+    // m = -1..L-1. Each is a first-order recursion along the lags, whose latency would bound a class marched
+    // alone; the classes' recursions are independent, so one pass over the lags interleaves them.
+    void filterRows() {
+        const int L = p_.L;
+        const std::size_t classes = rows_.size();
+        double* const* n_rows = filters_.data();
+        const double* a = leaks_.data();
+        const double* b = kicks_.data();
+        for (std::size_t k = 0; k < classes; ++k) n_rows[k][L] = b[k] * c_[L];
+        for (int i = L - 1; i >= 0; --i) {
+            const double c = c_[i];
+            for (std::size_t k = 0; k < classes; ++k) n_rows[k][i] = a[k] * n_rows[k][i + 1] + b[k] * c;
+        }
+    }
+
+    // Class t's delta D at row n from its row filter. The rows are marched a few hundred thousand times per
+    // path, so the loop reads through unaliased pointers (it vectorizes) and past is a shift register rather
+    // than a ring read back through a division per lag.
     void advance(const SiteTables& t, Rows& r) const {
         const int L = p_.L;
-        const double a = t.a, b = t.b, g2b = t.g * t.g * t.b;
-        r.n_row[L] = b * c_[L];  // n_row[m + 1] = N(n - 1, n - 1 - m), m = -1..L-1
-        for (int i = L - 1; i >= 0; --i) r.n_row[i] = a * r.n_row[i + 1] + b * c_[i];
-        for (int j = L; j >= 1; --j) r.d[j] = a * r.d[j - 1] + g2b * r.n_row[j];
-        r.d[0] = a * r.d[1] + g2b * r.n_row[0];
-        r.ring[static_cast<std::size_t>(n_ % (L + 1))] = r.d[0];
-        for (int j = 0; j <= L; ++j)
-            r.past[j] = n_ - j >= 0 ? r.ring[static_cast<std::size_t>((n_ - j) % (L + 1))] : 0.0;
+        const double a = t.a, g2b = t.g * t.g * t.b;
+        const double* __restrict n_row = r.n_row.data();
+        double* __restrict d = r.d.data();
+        const double d0 = d[0];
+        for (int j = L; j >= 2; --j) d[j] = a * d[j - 1] + g2b * n_row[j];
+        d[1] = a * d0 + g2b * n_row[1];
+        d[0] = a * d[1] + g2b * n_row[0];
+        std::copy_backward(r.past.begin(), r.past.end() - 1, r.past.end());
+        r.past[0] = d[0];
     }
 
     std::size_t size() const { return static_cast<std::size_t>(p_.L + 1); }
@@ -232,7 +259,8 @@ private:
     const bool direct_;
     std::vector<double> c_;
     std::vector<Rows> rows_;
-    long n_ = -1;
+    std::vector<double*> filters_;       // each class's n_row
+    std::vector<double> leaks_, kicks_;  // each class's a and b
 };
 
 // The entries of each class's self-response kernel M_c (below) that the unit source at lag l of row 0
