@@ -14,6 +14,9 @@ h = 1/tau, tau, log tau, and S is regressed on all three (one_loop_site.md, sect
 
     python3 scripts/gain_control_fit.py results/validate/tanh_time_constants_finite_size/runs --parameter tau
 
+With both (--parameter gain,tau) S is regressed on the four controls together: the two draws come from
+independent streams, so each set stays exactly zero-mean.
+
 Several runs/ folders (independent seeds) are pooled per N, each size's adjusted means weighted by 1/SE^2.
 """
 import argparse
@@ -26,6 +29,12 @@ import subprocess
 import numpy as np
 
 from inverse_n_fit import print_fits
+
+
+def controls(tool, config, parameters, delta0):
+    """Per realization, the controls of every parameter named, side by side."""
+    tables = [control(tool, config, parameter, delta0) for parameter in parameters]
+    return {r: [v for table in tables for v in table[r]] for r in tables[0]}
 
 
 def control(tool, config, parameter, delta0):
@@ -77,15 +86,16 @@ def fixed_limit_fits(name, ns, means, ses, limit):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", help="validate reports' runs/ folders (one point each)")
-    p.add_argument("--parameter", choices=["gain", "tau"], default="gain",
-                   help="the per-neuron parameter whose sampling scatter to remove")
+    p.add_argument("--parameter", choices=["gain", "tau", "gain,tau"], default="gain",
+                   help="the per-neuron parameter(s) whose sampling scatter to remove")
     p.add_argument("--delta0", type=float, help="the N = infinity Var x (gains only)")
     p.add_argument("--limit", action="append", default=[], metavar="STAT=VALUE",
                    help="also fit with S_inf fixed at this N = infinity value (repeatable)")
     p.add_argument("--tool", default="build/bench/quench_gain_control_variate")
     p.add_argument("--stats", default="x.equal_time.auto_mean,phi.equal_time.auto_mean")
     o = p.parse_args()
-    if o.parameter == "gain" and o.delta0 is None:
+    parameters = o.parameter.split(",")
+    if "gain" in parameters and o.delta0 is None:
         p.error("--delta0 is required with --parameter gain")
     stats = o.stats.split(",")
     rows = {s: ([], [], [], []) for s in stats}  # n, adjusted mean, se, plain se
@@ -93,7 +103,7 @@ def main():
     for path in sorted(paths, key=lambda q: json.load(open(q))["config"]["network"]["n"]):
         config = json.load(open(path))["config"]
         n = config["network"]["n"]
-        m_of = control(o.tool, config, o.parameter, o.delta0)
+        m_of = controls(o.tool, config, parameters, o.delta0)
         with open(path[:-5] + ".csv") as f:
             table = list(csv.DictReader(f))
         m = np.array([m_of[int(r["realization"])] for r in table])

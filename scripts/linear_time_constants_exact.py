@@ -5,11 +5,11 @@ The simulator's recursion with time constants tau_i (exponential Euler, white no
 diagonal, docs/theory/heterogeneity.md):
     x_i' = e_i x_i + (1 - e_i) (J x)_i + s_i eps_i,   e_i = exp(-dt / tau_i),   s_i^2 = sigma^2 (1 - e_i^2) / (2 tau_i),
 has the stationary covariance Sigma = M Sigma M^T + diag(s^2), M = diag(e) + diag(1 - e) J, solved per realization
-by doubling. Per realization: a = mean_i Sigma_ii, m2 = |Sigma|_F^2 / N, N dc2 = m2 - mean_i Sigma_ii^2,
-PR/N = a^2 / m2 and z_m2 = |R|_F^2 / N of the correlation matrix R. Their realization means at several N are
-fitted by S(N) = S_inf + c/N (+ d/N^2), weights 1/SE^2; S_inf is held against the two-replica field with one leak
-filter per class of time constant (`quench theory`, heterogeneity.md section 6), which this checks without
-sampling a network in time. numpy only.
+by doubling (--zero-diagonal: J_ii = 0, coupling.zero_diagonal). Per realization: a = mean_i Sigma_ii,
+m2 = |Sigma|_F^2 / N, N dc2 = m2 - mean_i Sigma_ii^2, PR/N = a^2 / m2 and z_m2 = |R|_F^2 / N of the correlation
+matrix R. Their realization means at several N are fitted by S(N) = S_inf + c/N (+ d/N^2), weights 1/SE^2;
+S_inf is held against the two-replica field with one leak filter per class of time constant (`quench theory`,
+heterogeneity.md section 6), which this checks without sampling a network in time. numpy only.
 
 A realization whose M has spectral radius >= 1 has no stationary state (the simulator blows up on it): it is
 left out and counted, and the fit then describes the stable realizations only. At g = 0.5 none is; at g = 0.8
@@ -58,6 +58,7 @@ def main():
     p.add_argument("--n", default="50,100,200,400")
     p.add_argument("--r", default="800,400,200,100")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--zero-diagonal", action="store_true", help="J_ii = 0 (coupling.zero_diagonal)")
     p.add_argument("--control", action="store_true",
                    help="subtract the time constants' sampling scatter with exact zero-mean controls")
     o = p.parse_args()
@@ -75,6 +76,8 @@ def main():
             tau = gains(rng, n, o.distribution, o.cv)  # same draws: mean 1, coefficient of variation cv
             e = np.exp(-o.dt / tau)
             j = rng.standard_normal((n, n)) * (o.g / np.sqrt(n))
+            if o.zero_diagonal:
+                np.fill_diagonal(j, 0.0)
             m = np.diag(e) + (1.0 - e)[:, None] * j
             if np.max(np.abs(np.linalg.eigvals(m))) >= 1.0:
                 unstable += 1

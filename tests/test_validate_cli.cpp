@@ -92,7 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
                       "tanh_symmetric", "random_mode_overlap", "random_mode_overlap_colored",
                       "random_mode_overlap_tanh", "tanh_symmetric_colored", "power_law_symmetric",
                       "tanh_finite_size_g1", "tanh_zero_diagonal_g1", "tanh_colored_finite_size",
-                      "tanh_gains_finite_size", "tanh_time_constants"));
+                      "tanh_gains_finite_size", "tanh_time_constants", "tanh_time_constants_zero_diagonal"));
 
 TEST_F(ValidateCli, DrawsThePlotsWhenMatplotlibIsThere) {
     if (std::system("python3 -c 'import matplotlib' > /dev/null 2>&1") != 0)

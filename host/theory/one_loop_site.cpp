@@ -50,9 +50,6 @@ struct SiteTables {
     std::vector<double> half_f2;                         // dF/dD_tt = E phi'' phi / 2
     std::vector<double> fts_ts, ftt_ts, ftt_tt, ftt_ss;  // second derivatives in (D_tt, D_ss, D_ts)
     double q1 = 0.0, q2 = 0.0;                           // first and second derivative of E phi^2 in Delta(0)
-    // E_b F'_b C*_b: what taking each site's own mean product C*_b out of its field (the zero diagonal) does
-    // to the class's mean product, gain class by gain class (sections 9 and 11).
-    std::vector<double> own_pickup;
 };
 
 // The population: its classes of time constant (one without a spread; section 12), each with its own leak and
@@ -60,7 +57,7 @@ struct SiteTables {
 struct Population {
     std::vector<SiteTables> classes;
     std::vector<double> f;           // E_c F_c
-    std::vector<double> own_pickup;  // E_c E_b F'_cb C*_cb
+    std::vector<double> own_pickup;  // F'C*: the zero diagonal's pick-up (section 9)
     int L = 0;
     double g = 0.0, dt = 0.0;
 };
@@ -112,8 +109,6 @@ SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains,
     const std::size_t width = static_cast<std::size_t>(t.L + 1);
     for (std::vector<double>* v : {&t.f1, &t.half_f2, &t.fts_ts, &t.ftt_ts, &t.ftt_tt, &t.ftt_ss})
         v->assign(width, 0.0);
-    t.own_pickup.assign(width, 0.0);
-    std::vector<double> own(width), f1(width), half_f2(width);  // class b's C*_b and F'_b
     for (const GainNode& c : gains) {
         // x -> phi(b x) at Var x = Delta(0) is phi at Var y = b^2 Delta(0), its p-th derivative times b^p.
         const GaussianPairAverages averages(phi, c.b * c.b * t.delta[0]);
@@ -121,25 +116,17 @@ SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains,
         for (std::size_t k = 0; k < width; ++k) {
             const double rho = std::clamp(t.delta[k] / t.delta[0], -1.0, 1.0);
             const auto e = averages.pair(rho, 2);  // e[p][q] = E phi^(p)(y1) phi^(q)(y2)
-            own[k] = e[0][0];
-            f1[k] = b2 * e[1][1];
-            half_f2[k] = 0.5 * b2 * e[2][0];
-            t.f1[k] += c.weight * f1[k];
-            t.half_f2[k] += c.weight * half_f2[k];
+            t.f1[k] += c.weight * b2 * e[1][1];
+            t.half_f2[k] += c.weight * 0.5 * b2 * e[2][0];
             t.fts_ts[k] += c.weight * b4 * e[2][2];
             t.ftt_ts[k] += c.weight * 0.5 * b4 * e[3][1];
             t.ftt_tt[k] += c.weight * 0.25 * b4 * e[4][0];
             t.ftt_ss[k] += c.weight * 0.25 * b4 * e[2][2];
         }
-        const double q1 = b2 * (averages.single(1, 1) + averages.single(0, 2));
-        t.q1 += c.weight * q1;
+        t.q1 += c.weight * b2 * (averages.single(1, 1) + averages.single(0, 2));
         t.q2 += c.weight * 0.25 * b4 *
                 (2.0 * averages.single(0, 4) + 8.0 * averages.single(1, 3) + 6.0 * averages.single(2, 2));
-        const std::vector<double> pickup = responseTo(filtered(own, t), f1, half_f2, q1);  // F'_b C*_b
-        for (std::size_t k = 0; k < width; ++k) t.own_pickup[k] += c.weight * pickup[k];
     }
-    // One gain class: the class's exact C* (the site's interpolant) rather than the grid's.
-    if (gains.size() == 1) t.own_pickup = responseTo(filtered(t.f, t), t.f1, t.half_f2, t.q1);
     return t;
 }
 
@@ -164,15 +151,12 @@ Population population(const Activation& phi, const std::vector<GainNode>& gains,
     p.dt = dt;
     const std::size_t width = static_cast<std::size_t>(lags);
     p.f.assign(width, 0.0);
-    p.own_pickup.assign(width, 0.0);
     for (const TimeConstantClassSite& site : classSites(phi, gains, taus, g, lags)) {
         p.classes.push_back(siteTables(phi, gains, g, dt, site));
         const SiteTables& t = p.classes.back();
-        for (std::size_t k = 0; k < width; ++k) {
-            p.f[k] += t.weight * t.f[k];
-            p.own_pickup[k] += t.weight * t.own_pickup[k];
-        }
+        for (std::size_t k = 0; k < width; ++k) p.f[k] += t.weight * t.f[k];
     }
+    p.own_pickup = fPrime(p.f, p);
     return p;
 }
 
@@ -674,11 +658,12 @@ std::vector<PathSums> samplePaths(const Activation& phi, const NeuronParameterSp
 // The change of Var x and of x's autocovariance that the population's mean shift `shift` (one path's
 // estimate) makes, over the sites: each class's leak filter of what its sites see, averaged over the classes.
 // The shift is the population's, whatever the path's own class (that enters the self terms only). With the
-// zero diagonal a class's sites see it less their own mean product C*_c.
+// zero diagonal every site sees it less the population's mean product C* (section 9; its own class's offset
+// from C* leaves through the self terms).
 std::vector<double> seenShift(const std::vector<double>& shift, const Population& p, bool zero_diagonal) {
     std::vector<double> out(shift.size(), 0.0), seen(shift.size());
+    for (std::size_t j = 0; j < shift.size(); ++j) seen[j] = shift[j] - (zero_diagonal ? p.f[j] : 0.0);
     for (const SiteTables& t : p.classes) {
-        for (std::size_t j = 0; j < shift.size(); ++j) seen[j] = shift[j] - (zero_diagonal ? t.f[j] : 0.0);
         const std::vector<double> x = filtered(seen, t);
         for (std::size_t j = 0; j < shift.size(); ++j) out[j] += t.weight * x[j];
     }
@@ -714,10 +699,10 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::ve
     const std::vector<PathSums> sums =
         samplePaths(phi, gain, p, selfResponseKernels(p, workerCount(lags), zero_diagonal), stratum, options,
                     zero_diagonal);
-    // With the zero diagonal a site's field leaves out its own product, whose mean is C*_cb for a site of
-    // class c and gain b: every site sees the population covariance less C*_cb / N (section 9), and the
-    // population's mean product moves by -E_c E_b F'_cb C*_cb / N (sections 11 and 12). A site's Var x is
-    // linear in what it sees, so over a class's sites its shift takes the class's mean C*_c.
+    // With the zero diagonal a site's field leaves out its own product P. The self field is driven by P - C*,
+    // so its direct part (subtracted) already takes out a site's offset C*_cb - C* from the population's mean
+    // product; what is left is C*, the same for every site: each sees the population covariance less C* / N,
+    // and the population's mean product moves by -F'C* / N (sections 9, 11 and 12).
     const std::vector<double> no_pickup(static_cast<std::size_t>(lags), 0.0);
     const std::vector<double>& own_pickup = zero_diagonal ? p.own_pickup : no_pickup;
 

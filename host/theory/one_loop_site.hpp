@@ -51,7 +51,7 @@ struct OneLoopSiteMeans {
 // diagonal: J_ii ~ N(0, g^2 / N) like the rest, or J_ii = 0 (coupling.zero_diagonal). With colored noise
 // the window should also hold the noise's memory (several tau). gain: per-neuron gains phi(b_i x_i)
 // (network.gain_*; section 11 of the doc): the site is one of random gain, drawn per sample path; with the
-// zero diagonal each site leaves its own class's mean product out of its field. Throws std::domain_error for
+// zero diagonal each site leaves its own product out of its field. Throws std::domain_error for
 // a kinked phi (power law, ReLU, threshold-linear: its higher derivatives are not functions) or a site that
 // does not settle.
 OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoefficients& step, double dt,

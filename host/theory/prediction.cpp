@@ -1192,24 +1192,26 @@ void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
         setGainClassSite(p, spec);
 }
 
-// The one loop with classes of time constant: fewer than the N = infinity site's 16 (every class marches its
-// own self field along every path and has its own self-response kernel; 8 and 16 agree within a third of the
-// standard error: one_loop_site.md, section 12), and predict() takes them only while classes x lags stays
-// within the single class's cap (at dt = 0.05 and a window of 20 time units, 8 x 401 lags: about a minute on
-// two cores).
+// The one loop with classes of time constant: fewer than the N = infinity site's 16, since every class
+// marches its own self field along every path and has its own self-response kernel (lags^3 each). 8 classes
+// while classes x lags stays within twice the single class's cap (at dt = 0.05 and a window of 20 time units,
+// 8 x 401 lags: 17 s a point on two cores), 4 beyond (the default dt = 0.01: 4 x 2001 lags, 163 s of CPU
+// time). Tanh, g = 1, dt = 0.05, 128 paths, tau lognormal: 4 and 8 classes agree within 0.3 standard errors
+// at cv 0.5 and 1 (one_loop_site.md, section 12); 2 classes do not at cv 1 (phi 2.6 standard errors off).
 constexpr int kOneLoopTimeConstantClasses = 8;
+constexpr int kFewestOneLoopTimeConstantClasses = 4;
+
+int oneLoopClassCount(const EnsembleSpec& spec) {
+    if (spec.network.tau.distribution == NeuronDistribution::None) return 1;
+    const bool all = kOneLoopTimeConstantClasses * oneLoopLags(spec) <= 2.0 * kMaxOneLoopLags + 1e-9;
+    return all ? kOneLoopTimeConstantClasses : kFewestOneLoopTimeConstantClasses;
+}
 
 std::vector<detail::TimeConstantClass> oneLoopTimeConstantClasses(const EnsembleSpec& spec) {
     std::vector<detail::TimeConstantClass> taus;
-    const bool spread = spec.network.tau.distribution != NeuronDistribution::None;
-    for (const GainNode& node : gainQuadrature(spec.network.tau, spread ? kOneLoopTimeConstantClasses : 1))
+    for (const GainNode& node : gainQuadrature(spec.network.tau, oneLoopClassCount(spec)))
         taus.push_back({node.weight, stepCoefficients(spec, node.b)});
     return taus;
-}
-
-bool classLagsAffordable(const EnsembleSpec& spec) {
-    return static_cast<double>(oneLoopTimeConstantClasses(spec).size()) * oneLoopLags(spec) <=
-           2.0 * kMaxOneLoopLags + 1e-9;
 }
 
 // The one loop of a network with per-neuron gains or time constants: the models the discrete site takes, and
@@ -1229,16 +1231,6 @@ void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, cons
     if (!usesHeterogeneousOneLoop(spec, options)) return;
     const std::vector<detail::TimeConstantClass> taus = oneLoopTimeConstantClasses(spec);
     const detail::OneLoopOptions one_loop = oneLoopOptions(spec);
-    if (!classLagsAffordable(spec)) {
-        std::ostringstream note;
-        note << "the one-loop 1/N terms with " << taus.size() << " classes of time constant need "
-             << std::lround(oneLoopLags(spec)) << " lags each here (window " << one_loop.window
-             << " over dt = " << spec.integration.dt
-             << "), more than predict() affords (classes x lags <= " << 2.0 * kMaxOneLoopLags
-             << "): build/bench/quench_one_loop_site_means --neuron-tau-distribution computes them";
-        p.notes.push_back(note.str());
-        return;
-    }
     const detail::OneLoopSiteMeans c =
         detail::oneLoopSiteMeans(spec.network.activation, spec.coupling.g, taus, spec.integration.dt,
                                  diagonalConvention(spec), one_loop, spec.network.gain);
@@ -1250,10 +1242,11 @@ void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, cons
         "outlast the window, and with time constants they meet simulations only with a d/N^2 term "
         "(docs/theory/one_loop_site.md, section 12; build/bench/quench_one_loop_site_means prints them)");
     for (const Variable v : kVariables) setAutoMeanFirstOrder(p.at(v, CovarianceKind::ZeroFrequency), zf);
-    p.notes.push_back(
-        "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain "
-        "and class of time constant, sampled (se beside them; docs/theory/one_loop_site.md, sections 11 "
-        "and 12)");
+    std::ostringstream note;
+    note << "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain and "
+         << taus.size() << (taus.size() == 1 ? " class" : " classes")
+         << " of time constant, sampled (se beside them; docs/theory/one_loop_site.md, sections 11 and 12)";
+    p.notes.push_back(note.str());
 }
 
 void predictHeterogeneous(TheoryPrediction& p, const EnsembleSpec& spec) {
@@ -1375,7 +1368,7 @@ void fillMissingFirstOrder(TheoryPrediction& p) {
 
 bool computesOneLoopTerms(const EnsembleSpec& spec, const PredictOptions& options) {
     if (perNeuron(spec.network.gain) || perNeuron(spec.network.tau))
-        return usesHeterogeneousOneLoop(spec, options) && classLagsAffordable(spec);
+        return usesHeterogeneousOneLoop(spec, options);
     return usesOneLoop(spec, options);
 }
 
