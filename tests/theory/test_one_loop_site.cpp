@@ -254,6 +254,27 @@ TEST(OneLoopSite, WithClassesOfTimeConstantAndTheZeroDiagonalALinearPhiGivesTheE
     expectTheExactLinearTimeConstantCoefficient(DiagonalConvention::Zero, -0.0959, 0.0021);
 }
 
+// Against exact finite-N covariances of the linear network with uniform gains (cv 0.4, g = 0.5, dt = 0.05)
+// and the zero diagonal (scripts/linear_gains_exact.py --control --zero-diagonal, N = 50..400 with R =
+// 8000..1000, the gains' scatter removed by control variates; 2-core VM, 2026-11-29): with S_inf fixed at the
+// exact limits 0.5934446 and 0.6883957, c = -0.1012 +- 0.0029 for Var x_i and -0.0965 +- 0.0044 for E
+// phi_i^2. The pick-up that took each site's own gain class's mean product out on top of its self field's
+// direct part gave -0.1137 and -0.1646 (3.8 and 11 SE off with 256 paths; one_loop_site.md, section 11).
+// Tolerance: 3 combined SE.
+TEST(OneLoopSite, WithGainsAndTheZeroDiagonalALinearPhiGivesTheExactFiniteSizeCoefficients) {
+    detail::OneLoopOptions o;
+    o.window = 12.0;
+    o.paths = 64;
+    const double dt = 0.05;
+    const NeuronParameterSpec gain{NeuronDistribution::Uniform, 1.0, 0.4};
+    const auto c = detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.5, whiteNoiseStep(dt), dt,
+                                            DiagonalConvention::Zero, o, gain);
+    EXPECT_NEAR(c.x_et_a.value, -0.1012, 3.0 * std::hypot(c.x_et_a.se, 0.0029)) << "se " << c.x_et_a.se;
+    EXPECT_NEAR(c.phi_et_a.value, -0.0965, 3.0 * std::hypot(c.phi_et_a.se, 0.0044)) << "se " << c.phi_et_a.se;
+    std::printf("linear, g = 0.5, uniform gains cv 0.4, zero diagonal: x %.4f +- %.4f, phi %.4f +- %.4f\n",
+                c.x_et_a.value, c.x_et_a.se, c.phi_et_a.value, c.phi_et_a.se);
+}
+
 TEST(OneLoopSite, TheSamplingIsAPureFunctionOfItsSeed) {
     detail::OneLoopOptions o = quickSampling();
     o.paths = 4;
