@@ -291,9 +291,10 @@ disorder average (linear networks with iid Gaussian J, docs/theory/linear_finite
 networks (eta = 0, either diagonal, white or OU noise) with tanh, erf or Pade, the ET auto_mean and m1 of x and phi
 only (and the ZF ones where their lag sums converge in the window; with per-neuron gains or time constants the
 ET ones, for linear phi too), from the one-loop expansion sampled over the N = infinity site, tag derived with
-its "se": seconds a point at dt = 0.05, about a minute at dt = 0.01 on 2 cores; windows past 2001 lags, e.g. OU
-noise of tau_n > 4 at dt = 0.01, and per-neuron time constants (8 classes) past 500 lags, e.g. dt < 0.04, are
-left to build/bench/quench_one_loop_site_means; docs/theory/one_loop_site.md).
+its "se": seconds a point at dt = 0.05, about a minute at dt = 0.01 on 2 cores (per-neuron time constants: 8
+classes up to 500 lags, e.g. dt >= 0.04, 4 beyond, about a minute and a half at dt = 0.01); windows past 2001
+lags, e.g. OU noise of tau_n > 4 at dt = 0.01, are left to build/bench/quench_one_loop_site_means;
+docs/theory/one_loop_site.md).
 auto_var has a 1/N term though its limit is 0; cross_var and pr have none (see n_cross_var and pr_over_n).
 )";
 }

@@ -56,8 +56,7 @@ struct SiteTables {
 // Delta_c, all driven by the one field of covariance g^2 C, C = E_c F_c.
 struct Population {
     std::vector<SiteTables> classes;
-    std::vector<double> f;           // E_c F_c
-    std::vector<double> own_pickup;  // F'C*: the zero diagonal's pick-up (section 9)
+    std::vector<double> f;  // E_c F_c
     int L = 0;
     double g = 0.0, dt = 0.0;
 };
@@ -156,7 +155,6 @@ Population population(const Activation& phi, const std::vector<GainNode>& gains,
         const SiteTables& t = p.classes.back();
         for (std::size_t k = 0; k < width; ++k) p.f[k] += t.weight * t.f[k];
     }
-    p.own_pickup = fPrime(p.f, p);
     return p;
 }
 
@@ -703,8 +701,8 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::ve
     // so its direct part (subtracted) already takes out a site's offset C*_cb - C* from the population's mean
     // product; what is left is C*, the same for every site: each sees the population covariance less C* / N,
     // and the population's mean product moves by -F'C* / N (sections 9, 11 and 12).
-    const std::vector<double> no_pickup(static_cast<std::size_t>(lags), 0.0);
-    const std::vector<double>& own_pickup = zero_diagonal ? p.own_pickup : no_pickup;
+    const std::vector<double> own_pickup =
+        zero_diagonal ? fPrime(p.f, p) : std::vector<double>(static_cast<std::size_t>(lags), 0.0);
 
     const int n = lags, paths = static_cast<int>(stratum.size());
     std::vector<double> system(static_cast<std::size_t>(n * n)), rhs(static_cast<std::size_t>(n * paths));
