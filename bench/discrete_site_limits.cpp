@@ -3,7 +3,8 @@
 // sampling and its linear-response network (host/theory/discrete_gaussian_site.hpp). `quench theory` reports
 // its ET statistics for tanh, erf and Pade; this tool also prints its ZF ones and any activation, for fits of
 // simulations at one dt with S_inf fixed (scripts/fixed_limit_fit.py; docs/theory/nonlinear_finite_size.md,
-// section 1b). The continuous-time DMFT is its dt -> 0 limit.
+// section 1b), and the ET site-to-site spread lim N auto_var (docs/theory/site_auto_variance.md). The
+// continuous-time DMFT is its dt -> 0 limit.
 //   quench_discrete_site_limits --activation tanh --g 1,1.5,2 --dt 0.05
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@
 #include "quench/ensemble_spec.hpp"
 #include "step_coefficients.hpp"
 #include "theory/discrete_gaussian_site.hpp"
+#include "theory/site_auto_variance.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"N = infinity statistics of the simulator's recursion for iid couplings (eta = 0)"};
@@ -56,6 +58,14 @@ int main(int argc, char** argv) {
         row("phi", "equal_time", four.phi_et);
         row("x", "zero_frequency", four.x_zf);
         row("phi", "zero_frequency", four.phi_zf);
+        // A comment line, so that the fit scripts' column parsing is unchanged.
+        const auto gaussian = theory::detail::siteAutoVariance(phi, site, g, step, false);
+        const auto zero = theory::detail::siteAutoVariance(phi, site, g, step, true);
+        fmt::print(
+            "# {} equal_time lim N auto_var (docs/theory/site_auto_variance.md): x {:.9g} phi {:.9g} "
+            "(Gaussian diagonal), x {:.9g} phi {:.9g} (zero diagonal); from the input row: x {:.9g} "
+            "phi {:.9g}\n",
+            g, gaussian.x, gaussian.phi, zero.x, zero.phi, gaussian.x_input, gaussian.phi_input);
     }
     return 0;
 }

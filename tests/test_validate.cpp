@@ -116,6 +116,33 @@ TEST(ValidateVerdict, AStatisticWithoutTheoryIsListedWithTheReasonAndNoVerdict) 
         }
 }
 
+// auto_var is O(1/N): validate compares N auto_var, whose N = infinity value is the theory's 1/N coefficient
+// kappa of auto_var (docs/theory/site_auto_variance.md).
+TEST(ValidateVerdict, NTimesAutoVarIsHeldToTheTheorysKappa) {
+    constexpr double kKappa = 0.45;
+    v::PointRun point = measuredPoint(0.0, 1e-3);
+    for (v::SizeRun& run : point.sizes) {
+        quench::Estimate& e =
+            run.summary.est[static_cast<int>(Variable::X)][static_cast<int>(CovarianceKind::EqualTime)]
+                           [static_cast<int>(Statistic::AutoVar)];
+        e.mean = kKappa / run.n;
+        e.sem = 0.01 / run.n;
+        e.count = 16;
+    }
+    point.prediction.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar) =
+        TheoryQuantity::of(kKappa, Basis::Derived);
+    const auto all = v::compareStatistics(point, 4.0);
+    const auto c = std::find_if(all.begin(), all.end(),
+                                [](const auto& s) { return s.name() == "x.equal_time.n_auto_var"; });
+    ASSERT_NE(c, all.end());
+    for (const v::SizeComparison& s : c->sizes) {
+        EXPECT_NEAR(s.mean, kKappa, 1e-12) << "N = " << s.n;
+        EXPECT_NEAR(s.sem, 0.01, 1e-12);
+    }
+    EXPECT_EQ(c->verdict, v::Verdict::Pass);
+    EXPECT_FALSE(c->theory_one_over_n.available());
+}
+
 TEST(ValidateVerdict, TheZScoredStatisticsAreComparedBesideTheCovarianceStatistics) {
     std::vector<std::string> names;
     for (const auto& c : v::compareStatistics(measuredPoint(0.0, 1e-3), 4.0)) names.push_back(c.name());

@@ -324,8 +324,7 @@ std::vector<GainClassSite> gainClassSites(const Activation& phi, const std::vect
 
 // The residual r = phi - chi * u of the Gaussian site has S_r = S_phi - |chi|^2 (g^2 S_phi + S_n), with
 // chi(k) = gamma drive decay^(k-1) (k >= 1).
-SampledFourPoints discreteGaussianSiteFourPoints(const DiscreteGaussianSite& site, double g,
-                                                 const StepCoefficients& step, double dt) {
+SiteRun siteRunOf(const DiscreteGaussianSite& site, double g, const StepCoefficients& step) {
     const std::size_t lags = site.c_phi.size();
     SiteRun run;
     run.chi.assign(lags, 0.0);
@@ -348,7 +347,12 @@ SampledFourPoints discreteGaussianSiteFourPoints(const DiscreteGaussianSite& sit
     }
     fft.backward();  // unnormalized: p C_r(k)
     for (std::size_t k = 0; k < lags; ++k) run.c_residual.push_back(real[k] / static_cast<double>(p));
-    return sampledFourPoints(std::vector<SiteRun>(2, run), g, 0.0, step, dt);
+    return run;
+}
+
+SampledFourPoints discreteGaussianSiteFourPoints(const DiscreteGaussianSite& site, double g,
+                                                 const StepCoefficients& step, double dt) {
+    return sampledFourPoints(std::vector<SiteRun>(2, siteRunOf(site, g, step)), g, 0.0, step, dt);
 }
 
 }  // namespace quench::theory::detail

@@ -86,6 +86,10 @@ std::vector<TimeConstantClassSite> timeConstantClassSites(const Activation& phi,
                                                           const std::vector<TimeConstantClass>& taus,
                                                           double g, int lags);
 
+// The site as one exact sampling run: its response gamma drive decay^(k-1) and the residual
+// autocovariance C_r = C_phi - |chi|^2 (g^2 C_phi + noise), per lag.
+SiteRun siteRunOf(const DiscreteGaussianSite& site, double g, const StepCoefficients& step);
+
 // Its four-point statistics (phi and x, ET and ZF; standard errors 0): the exact run through
 // sampledFourPoints.
 SampledFourPoints discreteGaussianSiteFourPoints(const DiscreteGaussianSite& site, double g,

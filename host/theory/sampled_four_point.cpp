@@ -210,6 +210,17 @@ SampledFourPoints fourPointsOf(const std::vector<SiteRun>& runs, const SiteCoupl
 
 }  // namespace
 
+double filteredPhiFourPoint(const SiteRun& run, double g, const StepCoefficients& step,
+                            const CellOptions& options) {
+    const SiteCoupling e = SiteCoupling::partiallySymmetric(g, 0.0);
+    const std::size_t p = nextPowerOfTwo(2 * std::max(run.c_residual.size(), run.chi.size()));
+    std::vector<Frequency> f = frequenciesOf(meanOf({run}, 0, 1), e, step, p);
+    // The filter is a weight like L: folding it into l leaves phiKernel's sum Re tr C_phi C_phi' weighted.
+    for (Frequency& point : f) point.l *= point.filter;
+    const double pp = static_cast<double>(p) * static_cast<double>(p);
+    return e.responseSums(cellsOf(f, e, options)).phi / pp;
+}
+
 SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, const SiteCoupling& coupling,
                                     const StepCoefficients& step, double dt, const CellOptions& options) {
     return fourPointsOf(runs, coupling, step, dt, options);

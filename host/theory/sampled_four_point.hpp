@@ -54,4 +54,10 @@ SampledFourPoints sampledFourPoints(const std::vector<SiteRun>& runs, const Site
                                     const StepCoefficients& step, double dt, const CellOptions& options = {});
 inline constexpr CellOptions kRandomModeCells{32, 0.05};
 
+// (1/p^2) sum over pairs of grid frequencies of |f|^2 |f'|^2 tr C_phi(theta) C_phi(theta') (iid J, eta = 0,
+// |f|^2 the leak's power gain): N times the variance of the lag-0 covariance that a site's quenched input
+// row J_i. gives its x, over 2 g^4 (docs/theory/site_auto_variance.md).
+double filteredPhiFourPoint(const SiteRun& run, double g, const StepCoefficients& step,
+                            const CellOptions& options = {});
+
 }  // namespace quench::theory::detail

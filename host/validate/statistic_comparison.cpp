@@ -22,6 +22,8 @@ Source sourceOf(Compared s) {
             return {Statistic::AutoMean, false};
         case Compared::CrossMean:
             return {Statistic::CrossMean, false};
+        case Compared::NAutoVar:
+            return {Statistic::AutoVar, true};
         case Compared::NCrossVar:
             return {Statistic::CrossVar, true};
         case Compared::M2:
@@ -137,6 +139,11 @@ void judge(StatisticComparison& cmp, double threshold) {
 }  // namespace
 
 std::pair<TheoryQuantity, TheoryQuantity> theoryOf(const theory::CovariancePrediction& p, Compared s) {
+    // auto_var is O(1/N): the theory's 1/N coefficient kappa is the limit of N auto_var.
+    if (s == Compared::NAutoVar)
+        return {
+            p.firstOrder(Statistic::AutoVar),
+            TheoryQuantity::omitted("the 1/N term of N auto_var (the 1/N^2 one of auto_var) is not derived")};
     if (s == Compared::NCrossVar) return {p.n_cross_var, p.n_cross_var_one_over_n};
     if (s == Compared::ZNCrossVar) return {p.z_n_cross_var, p.z_n_cross_var_one_over_n};
     const Statistic k = sourceOf(s).simulated;
@@ -149,6 +156,8 @@ std::string_view comparedName(Compared s) {
             return "auto_mean";
         case Compared::CrossMean:
             return "cross_mean";
+        case Compared::NAutoVar:
+            return "n_auto_var";
         case Compared::NCrossVar:
             return "n_cross_var";
         case Compared::M2:

@@ -20,11 +20,12 @@
 
 namespace quench::validation {
 
-// The statistics `validate` compares (n_cross_var = N * cross_var, the O(1) number the theory gives),
-// then those of the correlation matrix R (z_n_cross_var = N * z_cross_var).
+// The statistics `validate` compares (n_cross_var = N * cross_var and n_auto_var = N * auto_var, the O(1)
+// numbers the theory gives), then those of the correlation matrix R (z_n_cross_var = N * z_cross_var).
 enum class Compared : int {
     AutoMean,
     CrossMean,
+    NAutoVar,
     NCrossVar,
     M2,
     M3,

@@ -191,6 +191,17 @@ TEST(PredictFirstOrder, NonlinearAutoMeansCarryTheOneLoopTermWhenAskedFor) {
     }
     const TheoryQuantity& x = p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean);
     EXPECT_NEAR(*x.value, 0.12, 0.03) << "se " << x.se;
+    // The ET auto_var's coefficient is the site-to-site spread of C_ii (docs/theory/site_auto_variance.md):
+    // simulated N auto_var at N = 50..800 fitted to kappa + d/N, 0.4507 +- 0.0047 (x) and 0.03291 +- 0.00033
+    // (phi).
+    for (const auto& [v, measured, measured_se] :
+         {std::tuple{Variable::X, 0.4507, 0.0047}, std::tuple{Variable::Phi, 0.03291, 0.00033}}) {
+        const TheoryQuantity& kappa = p.at(v, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar);
+        ASSERT_TRUE(kappa.available()) << kappa.reason;
+        EXPECT_EQ(kappa.basis, Basis::Derived);
+        EXPECT_NEAR(*kappa.value, measured, 4.0 * measured_se);
+        EXPECT_FALSE(p.at(v, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoVar).available());
+    }
     for (const auto& [v, reference, reference_se] :
          {std::tuple{Variable::X, 3.38, 0.09}, std::tuple{Variable::Phi, 1.09, 0.05}}) {
         const TheoryQuantity& zf = p.at(v, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoMean);

@@ -1,0 +1,28 @@
+#pragma once
+// The site-to-site spread of the equal-time auto-covariances C_ii at N = infinity: kappa = lim N Var_i C_ii,
+// the 1/N coefficient of the statistic auto_var, for a nonlinear network with iid J (eta = 0) and a
+// homogeneous Gaussian site (docs/theory/site_auto_variance.md). Each site's quenched row J_i. makes its
+// input power differ from the population's by O(1/sqrt(N)), and its coupling to itself (J_ii and the reaction
+// J_i. G J_.i through the others) is an O(1/sqrt(N)) self-feedback; to first order in both
+//   kappa = 2 g^4 q'^2 T + nu g^2 w(0)^2 + g^4 sum_{n>=0} g^(2n) (sum_k w(k) chi^{*(n+1)}(k))^2,
+// T the filtered four-point sum of the linear-response network (filteredPhiFourPoint), q' = dE phi^2/dDelta0
+// (1 for x), w the first-order response of E phi^2 (or Var x) to a unit self-feedback at lag k, and nu = 1
+// with the Gaussian diagonal, 0 with J_ii = 0.
+#include "../step_coefficients.hpp"
+#include "discrete_gaussian_site.hpp"
+#include "quench/activation.hpp"
+
+namespace quench::theory::detail {
+
+struct SiteAutoVariance {
+    double phi = 0.0;  // lim N Var_i C_ii of the phi covariance
+    double x = 0.0;    // and of the x covariance
+    // Their parts from the input row, 2 g^4 q'^2 T (the rest is the self-feedback's).
+    double phi_input = 0.0;
+    double x_input = 0.0;
+};
+
+SiteAutoVariance siteAutoVariance(const Activation& phi, const DiscreteGaussianSite& site, double g,
+                                  const StepCoefficients& step, bool zero_diagonal);
+
+}  // namespace quench::theory::detail
