@@ -84,7 +84,9 @@ std::string str(double v) {
 std::string permanentReason(Statistic s) {
     switch (s) {
         case Statistic::AutoVar:
-            return "O(1/N) at large N; its 1/N coefficient is not derived";
+            return "O(1/N) at large N with identical neurons: its 1/N coefficient, where derived, comes with "
+                   "--order 1 (validate compares n_auto_var); O(1) with per-neuron gains or time constants, "
+                   "not derived";
         case Statistic::CrossVar:
             return "O(1/N) at large N; see n_cross_var = N cross_var";
         case Statistic::Pr:
@@ -467,7 +469,7 @@ void setLinearResponseFourPoint(CovariancePrediction& c, const SampledFourPoint&
 
 // The ET auto_var is O(1/N): its 1/N coefficient is lim N Var_i C_ii, the site-to-site spread that each
 // site's quenched input row and self-feedback give it (docs/theory/site_auto_variance.md). Derived from the
-// same site; confirmed by simulation at tanh g = 1 (and g = 1.5 at N = 1600) and exact for a linear phi.
+// same site; confirmed by simulation at tanh g = 1 (and g = 1.5, 2 at N = 1600) and exact for a linear phi.
 void setSiteAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
                          const detail::DiscreteGaussianSite& site, const StepCoefficients& step) {
     const detail::SiteAutoVariance kappa = detail::siteAutoVariance(
