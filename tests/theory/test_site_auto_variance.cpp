@@ -46,9 +46,11 @@ TEST(SiteAutoVariance, TheGaussianDiagonalOnlyAddsTheSelfCouplingsSpread) {
     const Activation tanh = quench::testing::activationOf(ActivationKind::Tanh);
     const detail::SiteAutoVariance gaussian = kappaAt(tanh, 1.0, 0.05, false);
     const detail::SiteAutoVariance zero = kappaAt(tanh, 1.0, 0.05, true);
+    EXPECT_DOUBLE_EQ(gaussian.x_input, zero.x_input);
+    EXPECT_DOUBLE_EQ(gaussian.phi_input, zero.phi_input);
     EXPECT_GT(gaussian.x, zero.x);
     EXPECT_GT(gaussian.phi, zero.phi);
-    EXPECT_GT(zero.phi, 0.0);
+    EXPECT_GT(zero.phi, zero.phi_input);
 }
 
 }  // namespace
