@@ -261,7 +261,7 @@ Columns (CSV) and keys (JSON, nested by '.'):
   chaotic                     1 (JSON true) when Delta0 < g^2 E[phi^2] (white noise only)
   V.C.S  for V in x, phi; C in equal_time, zero_frequency; S one of the statistics of quench simulate:
     auto_mean                 a = mean_i C_ii
-    auto_var                  var_i C_ii: O(1/N), always omitted
+    auto_var                  var_i C_ii: O(1/N), always omitted (its 1/N coefficient kappa: --order 1)
     cross_mean                c = mean_{i != j} C_ij: 0 by the x -> -x symmetry
     cross_var                 var_{i != j} C_ij: O(1/N), always omitted; see n_cross_var
     pr                        (Tr C)^2 / Tr C^2: extensive, always omitted; see pr_over_n
@@ -295,7 +295,9 @@ its "se": seconds a point at dt = 0.05, about a minute at dt = 0.01 on 2 cores (
 classes up to 500 lags, e.g. dt >= 0.04, 4 beyond, about a minute and a half at dt = 0.01); windows past 2001
 lags, e.g. OU noise of tau_n > 4 at dt = 0.01, are left to build/bench/quench_one_loop_site_means;
 docs/theory/one_loop_site.md).
-auto_var has a 1/N term though its limit is 0; cross_var and pr have none (see n_cross_var and pr_over_n).
+auto_var has a 1/N term though its limit is 0: kappa = lim N var_i C_ii, for linear networks and, ET, for the
+same iid nonlinear networks with identical neurons (the site-to-site spread, docs/theory/site_auto_variance.md;
+quench validate compares it as n_auto_var); cross_var and pr have none (see n_cross_var and pr_over_n).
 )";
 }
 
