@@ -16,6 +16,7 @@ import tempfile
 
 import numpy as np
 
+from inverse_n_fit import fit
 from size_scan import add_size_options, simulate, sizes_of
 
 
@@ -27,15 +28,11 @@ def parse_args():
     return args
 
 
-def fit(n, y, se, with_slope):
-    n = np.asarray(n, float)
-    columns = [np.ones_like(n)] + ([1 / n] if with_slope else [])
-    a = np.stack(columns, 1) / np.asarray(se)[:, None]
-    b = np.asarray(y) / np.asarray(se)
-    cov = np.linalg.inv(a.T @ a)
-    p = cov @ a.T @ b
-    chi2 = float(np.sum((a @ p - b) ** 2))
-    return p, np.sqrt(np.diag(cov)), chi2, len(y) - len(p)
+def weighted_mean(y, se):
+    """The constant model: the weighted mean, its error, chi^2 and dof."""
+    w = 1.0 / np.asarray(se) ** 2
+    mean = float(np.sum(w * y) / np.sum(w))
+    return mean, float(np.sqrt(1.0 / np.sum(w))), float(np.sum(w * (y - mean) ** 2)), len(y) - 1
 
 
 def main():
@@ -53,10 +50,10 @@ def main():
         return 0  # too few sizes for kappa + d/N with a chi^2
     for v, points in values.items():
         n, y, se = (np.array(c) for c in zip(*points))
-        p, e, chi2, dof = fit(n, y, se, True)
-        p0, e0, chi20, dof0 = fit(n, y, se, False)
+        p, e, chi2, dof = fit(n, y, se, quadratic=False)  # kappa + d/N
+        mean, mean_se, chi20, dof0 = weighted_mean(y, se)
         print(f"{v}: kappa = {p[0]:.5g} +- {e[0]:.2g} (kappa + d/N, d = {p[1]:.3g} +- {e[1]:.2g}, chi2 {chi2:.1f}/{dof}); "
-              f"{p0[0]:.5g} +- {e0[0]:.2g} (constant, chi2 {chi20:.1f}/{dof0})")
+              f"{mean:.5g} +- {mean_se:.2g} (constant, chi2 {chi20:.1f}/{dof0})")
     return 0
 
 
