@@ -66,6 +66,17 @@ int main(int argc, char** argv) {
             "(Gaussian diagonal), x {:.9g} phi {:.9g} (zero diagonal); from the input row: x {:.9g} "
             "phi {:.9g}\n",
             g, gaussian.x, gaussian.phi, zero.x, zero.phi, gaussian.x_input, gaussian.phi_input);
+        const auto zf_gaussian = theory::detail::zeroFrequencySiteAutoVariance(phi, site, g, step, dt, false);
+        const auto zf_zero = theory::detail::zeroFrequencySiteAutoVariance(phi, site, g, step, dt, true);
+        const auto phi_zf = [](const theory::detail::ZeroFrequencySiteAutoVariance& k) {
+            return k.has_phi ? fmt::format("{:.9g}", k.phi) : std::string("-");
+        };
+        fmt::print(
+            "# {} zero_frequency lim N auto_var: x {:.9g} phi {} (Gaussian diagonal), x {:.9g} phi {} (zero "
+            "diagonal); from the input row: x {:.9g} phi {}{}\n",
+            g, zf_gaussian.x, phi_zf(zf_gaussian), zf_zero.x, phi_zf(zf_zero), zf_gaussian.x_input,
+            zf_gaussian.has_phi ? fmt::format("{:.9g}", zf_gaussian.phi_input) : std::string("-"),
+            zf_gaussian.has_phi ? std::string() : "; phi's is left out: " + zf_gaussian.phi_reason);
     }
     return 0;
 }

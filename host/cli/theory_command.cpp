@@ -295,9 +295,11 @@ its "se": seconds a point at dt = 0.05, about a minute at dt = 0.01 on 2 cores (
 classes up to 500 lags, e.g. dt >= 0.04, 4 beyond, about a minute and a half at dt = 0.01); windows past 2001
 lags, e.g. OU noise of tau_n > 4 at dt = 0.01, are left to build/bench/quench_one_loop_site_means;
 docs/theory/one_loop_site.md).
-auto_var has a 1/N term though its limit is 0: kappa = lim N var_i C_ii, for linear networks and, ET, for the
-same iid nonlinear networks with identical neurons (the site-to-site spread, docs/theory/site_auto_variance.md;
-quench validate compares it as n_auto_var); cross_var and pr have none (see n_cross_var and pr_over_n).
+auto_var has a 1/N term though its limit is 0: kappa = lim N var_i C_ii, for linear networks and, ET and ZF,
+for the same iid nonlinear networks with identical neurons (the site-to-site spread,
+docs/theory/site_auto_variance.md; phi's ZF one is left out near the edge, where its three-time lag sums grow
+too long; quench validate compares it as n_auto_var); cross_var and pr have none (see n_cross_var and
+pr_over_n).
 )";
 }
 

@@ -305,10 +305,10 @@ void setFirstOrder(CovariancePrediction& c, const LinearFirstOrder& f, double ed
     if (f.n_cross_var) c.n_cross_var_one_over_n = TheoryQuantity::of(*f.n_cross_var, b);
 }
 
-// The same for every 1/N term the route has not derived (the discrete site sets auto_var's).
+// The same for every 1/N term the route has not derived (the discrete site sets auto_var's, or says why not).
 void omitUnderivedFirstOrder(CovariancePrediction& c, const std::string& why) {
     for (TheoryQuantity& q : c.one_over_n)
-        if (!q.available()) q = TheoryQuantity::omitted(why);
+        if (!q.available() && q.reason.empty()) q = TheoryQuantity::omitted(why);
     for (TheoryQuantity* q : {&c.n_cross_var_one_over_n, &c.z_n_cross_var_one_over_n})
         if (!q->available()) *q = TheoryQuantity::omitted(why);
 }
@@ -480,6 +480,24 @@ void setSiteAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
         TheoryQuantity::of(kappa.x, Basis::Derived);
 }
 
+// The ZF auto_var's 1/N coefficient the same way (site_auto_variance.md, section 5): x's from the site's ZF
+// powers, phi's also from three-time averages, left out near the edge where their lag sums grow too long.
+// Confirmed by simulation at tanh g = 1.
+void setZeroFrequencySiteAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
+                                      const detail::DiscreteGaussianSite& site,
+                                      const StepCoefficients& step) {
+    const detail::ZeroFrequencySiteAutoVariance kappa =
+        detail::zeroFrequencySiteAutoVariance(spec.network.activation, site, spec.coupling.g, step,
+                                              spec.integration.dt, spec.coupling.zero_diagonal);
+    p.at(Variable::X, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoVar) =
+        TheoryQuantity::of(kappa.x, Basis::Derived);
+    p.at(Variable::Phi, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoVar) =
+        kappa.has_phi
+            ? TheoryQuantity::of(kappa.phi, Basis::Derived)
+            : TheoryQuantity::omitted("phi's ZF auto_var: " + kappa.phi_reason +
+                                      "; x's is given (docs/theory/site_auto_variance.md, section 5)");
+}
+
 void setDiscreteSiteEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     const StepCoefficients step = stepCoefficients(spec);
     const double g = spec.coupling.g, dt = spec.integration.dt;
@@ -494,6 +512,9 @@ void setDiscreteSiteEqualTime(TheoryPrediction& p, const EnsembleSpec& spec) {
     set(p.at(Variable::X, CovarianceKind::EqualTime), four.x_et);
     const std::string kappa = attempt([&] { setSiteAutoVariance(p, spec, site, step); });
     if (!kappa.empty()) p.notes.push_back("the site-to-site variance of C_ii failed (" + kappa + ")");
+    const std::string kappa_zf = attempt([&] { setZeroFrequencySiteAutoVariance(p, spec, site, step); });
+    if (!kappa_zf.empty())
+        p.notes.push_back("the site-to-site variance of the ZF C_ii failed (" + kappa_zf + ")");
     std::ostringstream note;
     note << "the equal-time statistics are those of the simulator's recursion at dt = " << dt
          << " (the exact N = infinity limit of the discrete network, " << site.delta.size()
@@ -595,7 +616,7 @@ void setOneLoopFirstOrder(TheoryPrediction& p, const EnsembleSpec& spec) {
     p.notes.push_back(
         "the 1/N terms of the ET auto means, and of the ZF ones where their lag sums converge in the window, "
         "are the one-loop expansion's, sampled over the N = infinity site (se beside them; "
-        "docs/theory/one_loop_site.md); the ET auto_var's is the site-to-site spread of C_ii "
+        "docs/theory/one_loop_site.md); the ET and ZF auto_var's are the site-to-site spread of C_ii "
         "(docs/theory/site_auto_variance.md); the other 1/N terms of nonlinear networks are not derived");
 }
 
@@ -1374,7 +1395,7 @@ void deriveZScored(TheoryPrediction& p) {
 // Simulations measure the nonlinear 1/N coefficients; only the ET auto means' (one_loop_site.hpp) and the ET
 // auto_var's (site_auto_variance.hpp) are derived.
 const char* const kNoNonlinearFirstOrder =
-    "nonlinear networks: this 1/N term is not derived (only the ET auto means' and auto_var's are, for iid J "
+    "nonlinear networks: this 1/N term is not derived (only the auto means' and auto_var's are, for iid J "
     "with eta = 0: docs/theory/one_loop_site.md, site_auto_variance.md; the coupling-matrix part alone, "
     "frozen "
     "linear equivalence, has the wrong sign: ET PR/N slope -6.3 against +2.8 +- 0.1 measured for tanh, "

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "connected_three_point.hpp"
 #include "gaussian_pair_averages.hpp"
 #include "quench/theory/gaussian_average.hpp"
 #include "sampled_four_point.hpp"
@@ -35,31 +37,39 @@ double productPairAverage(const Activation& phi, double variance, double covaria
 
 // w(k) = 2 sum_{l >= 1} f_l v(l + k): the first-order change of the site's E O^2 per unit self-feedback at
 // lag k (input h_n += phi(x_{n-k})), with v(m) = E[O O'(x_n) phi(x_{n-m})] and f_l = drive decay^(l-1) the
-// leak.
+// leak. Backwards: r(k) = sum_{m > k} decay^(m-k-1) v(m) = v(k + 1) + decay r(k + 1).
 std::vector<double> selfFeedbackResponse(const std::vector<double>& v, const StepCoefficients& step) {
-    const std::size_t lags = v.size();
-    std::vector<double> w(lags, 0.0);
-    for (std::size_t k = 0; k < lags; ++k) {
-        double f = step.drive_gain;
-        for (std::size_t m = k + 1; m < lags; ++m, f *= step.decay) w[k] += 2.0 * f * v[m];
+    std::vector<double> w(v.size(), 0.0);
+    double r = 0.0;
+    for (std::size_t k = v.size(); k-- > 0;) {
+        w[k] = 2.0 * step.drive_gain * r;
+        r = v[k] + step.decay * r;
     }
     return w;
 }
 
+// A self-feedback response w(k) = constant + decaying(k): the zero-frequency ones tend to a constant (a
+// feedback at any lag moves the ZF power), which the ladder sums exactly, sum_k chi^{*n}(k) = gamma^n.
+struct SelfFeedback {
+    std::vector<double> decaying;
+    double constant = 0.0;
+};
+
 // Var of sum_k delta(k) w(k), times N, for the self-feedback delta(0) = J_ii and delta(k) = (J_i. G(k) J_.i)
 // (k >= 1; G(k) the others' response): nu g^2 w(0)^2 + g^4 sum_n g^(2n) (sum_k w(k) chi^{*(n+1)}(k))^2, the
-// ladder of E tr G(k) G(k')^T. chi(k) = gamma drive decay^(k-1) is geometric, so each convolution is a
-// first-order recursion.
-double selfFeedbackVariance(const std::vector<double>& w, double gamma, double g,
-                            const StepCoefficients& step, bool zero_diagonal) {
-    const std::size_t lags = w.size();
+// ladder of E tr G(k) G(k')^T, for each response (one pass of the ladder for all). chi(k) = gamma drive
+// decay^(k-1) is geometric, so each convolution is a first-order recursion.
+std::vector<double> selfFeedbackVariances(const std::vector<SelfFeedback>& responses, double gamma, double g,
+                                          const StepCoefficients& step, bool zero_diagonal) {
     const double g2 = g * g, loop = g2 * gamma * gamma;
     if (!(loop < 1.0))
         throw std::domain_error("site auto variance: g^2 gamma^2 = " + std::to_string(loop) +
                                 " >= 1, the self-feedback ladder diverges");
-    std::vector<double> s(lags, 0.0), next(lags, 0.0);
-    s[0] = 1.0;  // chi^{*0}: the unit at lag 0
-    double sum = 0.0, weight = g2 * g2;
+    std::size_t lags = 0;
+    for (const SelfFeedback& w : responses) lags = std::max(lags, w.decaying.size());
+    std::vector<double> s(lags, 0.0), next(lags, 0.0), sums(responses.size(), 0.0);
+    if (lags > 0) s[0] = 1.0;  // chi^{*0}: the unit at lag 0
+    double weight = g2 * g2, gamma_power = 1.0;
     for (int n = 0;; ++n) {
         double carried = 0.0;  // sum_{j >= 1} decay^(j-1) s(k - j)
         for (std::size_t k = 0; k < lags; ++k) {
@@ -67,16 +77,134 @@ double selfFeedbackVariance(const std::vector<double>& w, double gamma, double g
             carried = s[k] + step.decay * carried;
         }
         s.swap(next);
-        double projection = 0.0;
-        for (std::size_t k = 0; k < lags; ++k) projection += w[k] * s[k];
-        const double term = weight * projection * projection;
-        sum += term;
+        gamma_power *= gamma;
+        bool converged = std::pow(loop, n) < 1e-12;
+        for (std::size_t r = 0; r < responses.size(); ++r) {
+            const SelfFeedback& w = responses[r];
+            double projection = w.constant * gamma_power;
+            for (std::size_t k = 0; k < w.decaying.size(); ++k) projection += w.decaying[k] * s[k];
+            const double term = weight * projection * projection;
+            sums[r] += term;
+            converged = converged && term <= 1e-15 * sums[r];
+        }
         weight *= g2;
-        if (term <= 1e-15 * sum && std::pow(loop, n) < 1e-12) break;
+        if (converged) break;
         if (n > 1000000)
             throw std::domain_error("site auto variance: the self-feedback ladder does not converge");
     }
-    return (zero_diagonal ? 0.0 : g2 * w[0] * w[0]) + sum;
+    for (std::size_t r = 0; r < responses.size(); ++r) {
+        const SelfFeedback& w = responses[r];
+        const double at_zero = w.constant + (w.decaying.empty() ? 0.0 : w.decaying.front());
+        if (!zero_diagonal) sums[r] += g2 * at_zero * at_zero;
+    }
+    return sums;
+}
+
+// dt sum over all lags k of c(|k|): a zero-frequency power.
+double zeroFrequencyPower(const std::vector<double>& c, double dt) {
+    double sum = 0.0;
+    for (std::size_t k = 1; k < c.size(); ++k) sum += c[k];
+    return dt * (c.front() + 2.0 * sum);
+}
+
+// sum_k c(|k|) e^{i theta k} on the p-point grid theta_t = 2 pi t / p (c even and real).
+std::vector<double> evenSpectrum(const std::vector<double>& c, std::size_t p) {
+    std::vector<double> cosines(p);
+    for (std::size_t t = 0; t < p; ++t)
+        cosines[t] = std::cos(2.0 * M_PI * static_cast<double>(t) / static_cast<double>(p));
+    std::vector<double> out(p, c.front());
+    for (std::size_t t = 0; t < p; ++t)
+        for (std::size_t k = 1; k < c.size(); ++k) out[t] += 2.0 * c[k] * cosines[(t * k) % p];
+    return out;
+}
+
+// The three-point sums' lag stride: about 0.05 time units.
+std::size_t threePointStride(double dt) {
+    return static_cast<std::size_t>(std::max(1.0, std::round(0.05 / dt)));
+}
+
+// The leak's transfer f(theta) = drive e^{-i theta} / (1 - decay e^{-i theta}) at theta_t = 2 pi t / p.
+std::complex<double> leakFilter(const StepCoefficients& step, std::size_t t, std::size_t p) {
+    const std::complex<double> e =
+        std::polar(1.0, -2.0 * M_PI * static_cast<double>(t) / static_cast<double>(p));
+    return step.drive_gain * e / (1.0 - step.decay * e);
+}
+
+std::size_t powerOfTwoAtLeast(std::size_t n) {
+    std::size_t p = 1;
+    while (p < n) p <<= 1;
+    return p;
+}
+
+// N Var of a site's ZF power from its quenched input row, 2 g^4 Tr M^2 / N, when the power moves by
+// (1/p) sum_theta w(theta) dq(theta) + c0 dt dq(0) with the input spectrum's change dq(theta) (per step) =
+// J_i. dC_phi(theta) J_i.^T. tr C_phi(theta) C_phi(theta') / N = S_phi S_phi' / |1 - g^2 chi conj(chi')|^2 in
+// the linear-response network at eta = 0 (sampled_dmft.md, section 6), chi = gamma f.
+double zeroFrequencyInputVariance(const std::vector<double>& w, double c0, const std::vector<double>& s_phi,
+                                  double gamma, double g, const StepCoefficients& step, double dt) {
+    const std::size_t p = s_phi.size();
+    std::vector<std::complex<double>> chi(p);
+    for (std::size_t t = 0; t < p; ++t) chi[t] = gamma * leakFilter(step, t, p);
+    const double g2 = g * g;
+    const auto kernel = [&](std::size_t t, std::size_t u) {
+        return s_phi[t] * s_phi[u] / std::norm(1.0 - g2 * chi[t] * std::conj(chi[u]));
+    };
+    double double_sum = 0.0, single_sum = 0.0;
+    if (!w.empty())
+        for (std::size_t t = 0; t < p; ++t) {
+            double row = 0.0;
+            for (std::size_t u = 0; u < p; ++u) row += w[u] * kernel(t, u);
+            double_sum += w[t] * row;
+            single_sum += w[t] * kernel(t, 0);
+        }
+    const double pd = static_cast<double>(p);
+    const double trace =
+        double_sum / (pd * pd) + 2.0 * c0 * dt * single_sum / pd + c0 * c0 * dt * dt * kernel(0, 0);
+    return 2.0 * g2 * g2 * trace;
+}
+
+// The input row's part and the self-feedback of phi's ZF power (site_auto_variance.md, section 5), from the
+// pair averages A(k) = E phi'phi'(k), B(k) = E phi''(x_n) phi(x_{n-k}) and the connected three-point sums.
+struct PhiZeroFrequencyParts {
+    double input = 0.0;
+    SelfFeedback feedback;
+};
+
+PhiZeroFrequencyParts phiZeroFrequencyParts(const Activation& phi, const DiscreteGaussianSite& site, double g,
+                                            const StepCoefficients& step, double dt) {
+    const std::vector<double>& delta = site.delta;
+    const std::size_t lags = delta.size();
+    const double gamma = site.gamma, a_x = zeroFrequencyPower(delta, dt),
+                 a_phi = zeroFrequencyPower(site.c_phi, dt);
+    const GaussianPairAverages averages(phi, delta.front());
+    std::vector<double> a_connected(lags), b(lags);
+    a_connected[0] = averages.single(1, 1) - gamma * gamma;
+    b[0] = averages.single(2, 0);
+    for (std::size_t k = 1; k < lags; ++k) {
+        const auto pair = averages.pair(delta[k] / delta.front(), 1);
+        a_connected[k] = pair[1][1] - gamma * gamma;
+        b[k] = pair[2][0];
+    }
+    // The input row: dZF_phi = dt sum_k [A(k) dDelta(k) + B(k) dDelta(0)], dDelta(theta) = |f|^2 dq(theta);
+    // A's constant gamma^2 is the point theta = 0.
+    const std::size_t p = powerOfTwoAtLeast(2 * lags);
+    const std::vector<double> s_phi = evenSpectrum(site.c_phi, p), a_hat = evenSpectrum(a_connected, p);
+    const double b_sum = zeroFrequencyPower(b, 1.0);
+    std::vector<double> w(p);
+    for (std::size_t t = 0; t < p; ++t) w[t] = dt * std::norm(leakFilter(step, t, p)) * (a_hat[t] + b_sum);
+    PhiZeroFrequencyParts out;
+    out.input = zeroFrequencyInputVariance(w, gamma * gamma, s_phi, gamma, g, step, dt);
+    // The self-feedback: sum_m E[phi'(x_0) phi(x_{-j}) phi(x_m)] = gamma ZF_phi / dt + gamma (ZF_x / dt)
+    // (A(j) + B(j) - gamma^2) + conn(j) (Stein on the linear part of phi(x_m)).
+    const std::vector<double> conn =
+        phi.kind == ActivationKind::Linear
+            ? std::vector<double>(lags, 0.0)  // psi = 0
+            : connectedThreePointLagSums(phi, delta, gamma, threePointStride(dt));
+    std::vector<double> lag_part(lags);
+    for (std::size_t j = 0; j < lags; ++j) lag_part[j] = gamma * a_x * (a_connected[j] + b[j]) + dt * conn[j];
+    out.feedback.decaying = selfFeedbackResponse(lag_part, step);
+    out.feedback.constant = 2.0 * gamma * a_phi;
+    return out;
 }
 
 }  // namespace
@@ -99,10 +227,45 @@ SiteAutoVariance siteAutoVariance(const Activation& phi, const DiscreteGaussianS
     SiteAutoVariance out;
     out.phi_input = q_prime * q_prime * input;
     out.x_input = input;
-    out.phi = out.phi_input +
-              selfFeedbackVariance(selfFeedbackResponse(v_phi, step), site.gamma, g, step, zero_diagonal);
-    out.x = out.x_input +
-            selfFeedbackVariance(selfFeedbackResponse(v_x, step), site.gamma, g, step, zero_diagonal);
+    const std::vector<double> feedback = selfFeedbackVariances(
+        {{selfFeedbackResponse(v_phi, step), 0.0}, {selfFeedbackResponse(v_x, step), 0.0}}, site.gamma, g,
+        step, zero_diagonal);
+    out.phi = out.phi_input + feedback[0];
+    out.x = out.x_input + feedback[1];
+    return out;
+}
+
+ZeroFrequencySiteAutoVariance zeroFrequencySiteAutoVariance(const Activation& phi,
+                                                            const DiscreteGaussianSite& site, double g,
+                                                            const StepCoefficients& step, double dt,
+                                                            bool zero_diagonal) {
+    const std::vector<double>& delta = site.delta;
+    if (delta.empty() || !(delta.front() > 0.0))
+        throw std::domain_error("site auto variance: the site has no fluctuations");
+    const double gamma = site.gamma;
+    std::vector<SelfFeedback> responses{{{}, 2.0 * gamma * zeroFrequencyPower(delta, dt)}};
+    ZeroFrequencySiteAutoVariance out;
+    const std::vector<double> s_phi{zeroFrequencyPower(site.c_phi, 1.0)};  // only theta = 0 counts for x
+    out.x_input = zeroFrequencyInputVariance({}, 1.0, s_phi, gamma, g, step, dt);
+    const std::size_t pairs =
+        phi.kind == ActivationKind::Linear ? 0 : connectedThreePointPairs(delta, threePointStride(dt));
+    PhiZeroFrequencyParts parts;
+    if (pairs <= kMaxThreePointPairs) {
+        parts = phiZeroFrequencyParts(phi, site, g, step, dt);
+        responses.push_back(parts.feedback);
+    } else {
+        out.phi_reason = "the three-point lag sums of phi's ZF self-feedback would take " +
+                         std::to_string(pairs) + " lag pairs (more than " +
+                         std::to_string(kMaxThreePointPairs) +
+                         ": the correlation time is long near the edge)";
+    }
+    const std::vector<double> feedback = selfFeedbackVariances(responses, gamma, g, step, zero_diagonal);
+    out.x = out.x_input + feedback[0];
+    if (feedback.size() > 1) {
+        out.has_phi = true;
+        out.phi_input = parts.input;
+        out.phi = parts.input + feedback[1];
+    }
     return out;
 }
 

@@ -8,6 +8,9 @@
 // T the filtered four-point sum of the linear-response network (filteredPhiFourPoint), q' = dE phi^2/dDelta0
 // (1 for x), w the first-order response of E phi^2 (or Var x) to a unit self-feedback at lag k, and nu = 1
 // with the Gaussian diagonal, 0 with J_ii = 0.
+#include <cstddef>
+#include <string>
+
 #include "../step_coefficients.hpp"
 #include "discrete_gaussian_site.hpp"
 #include "quench/activation.hpp"
@@ -24,5 +27,26 @@ struct SiteAutoVariance {
 
 SiteAutoVariance siteAutoVariance(const Activation& phi, const DiscreteGaussianSite& site, double g,
                                   const StepCoefficients& step, bool zero_diagonal);
+
+// The same for the zero-frequency covariance (docs/theory/site_auto_variance.md, section 5). The input row
+// changes the site's input spectrum at every frequency; x's ZF power sees only its zero-frequency value,
+// phi's all of it (through E phi'phi' and E phi''phi at every lag). A self-feedback moves x's ZF power by 2
+// gamma ZF_x, phi's by 2 gamma ZF_phi plus lag-dependent pair terms and the connected three-point sums
+// (connected_three_point.hpp), whose cost grows like the square of the correlation length: beyond
+// kMaxThreePointPairs (lag pairs; near the edge) phi's value is left out, with the reason.
+struct ZeroFrequencySiteAutoVariance {
+    double x = 0.0;
+    double x_input = 0.0;
+    bool has_phi = false;
+    double phi = 0.0;
+    double phi_input = 0.0;
+    std::string phi_reason;  // why phi's is left out
+};
+inline constexpr std::size_t kMaxThreePointPairs = 400000;
+
+ZeroFrequencySiteAutoVariance zeroFrequencySiteAutoVariance(const Activation& phi,
+                                                            const DiscreteGaussianSite& site, double g,
+                                                            const StepCoefficients& step, double dt,
+                                                            bool zero_diagonal);
 
 }  // namespace quench::theory::detail

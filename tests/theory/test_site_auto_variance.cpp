@@ -1,10 +1,15 @@
 // lim N Var_i C_ii of a nonlinear network's Gaussian site (host/theory/site_auto_variance.hpp), held where it
 // is known exactly: a linear phi must give the linear network's equal-time kappa (linear_finite_size.md
-// section 5, continuous time) once the discrete recursion's O(dt) is extrapolated away, with either diagonal.
-// Its nonlinear values are held to simulations in docs/theory/site_auto_variance.md.
+// section 5, continuous time) once the discrete recursion's O(dt) is extrapolated away, and its
+// zero-frequency kappa (a closed form, exact in discrete time), with either diagonal. The connected
+// three-time sums of the zero-frequency value are held to the closed forms of erf. Its nonlinear values are
+// held to simulations in docs/theory/site_auto_variance.md.
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "../../host/step_coefficients.hpp"
+#include "../../host/theory/connected_three_point.hpp"
 #include "../../host/theory/discrete_gaussian_site.hpp"
 #include "../../host/theory/site_auto_variance.hpp"
 #include "activation_of.hpp"
@@ -14,13 +19,24 @@
 namespace quench::theory {
 namespace {
 
-detail::SiteAutoVariance kappaAt(const Activation& phi, double g, double dt, bool zero_diagonal) {
+StepCoefficients whiteNoiseStep(double dt) {
     EnsembleSpec spec;
     spec.integration.dt = dt;
     spec.noise.sigma = 1.0;
-    const StepCoefficients step = stepCoefficients(spec);
+    return stepCoefficients(spec);
+}
+
+detail::SiteAutoVariance kappaAt(const Activation& phi, double g, double dt, bool zero_diagonal) {
+    const StepCoefficients step = whiteNoiseStep(dt);
     const detail::DiscreteGaussianSite site = detail::discreteGaussianSiteUntilDecayed(phi, g, step, dt);
     return detail::siteAutoVariance(phi, site, g, step, zero_diagonal);
+}
+
+detail::ZeroFrequencySiteAutoVariance zeroFrequencyKappaAt(const Activation& phi, double g, double dt,
+                                                           bool zero_diagonal) {
+    const StepCoefficients step = whiteNoiseStep(dt);
+    const detail::DiscreteGaussianSite site = detail::discreteGaussianSiteUntilDecayed(phi, g, step, dt);
+    return detail::zeroFrequencySiteAutoVariance(phi, site, g, step, dt, zero_diagonal);
 }
 
 // kappa(dt) = kappa + c dt + O(dt^2): Richardson from dt = 0.02 and 0.01 leaves O(dt^2), about 1e-5 here.
@@ -51,6 +67,102 @@ TEST(SiteAutoVariance, TheGaussianDiagonalOnlyAddsTheSelfCouplingsSpread) {
     EXPECT_GT(gaussian.x, zero.x);
     EXPECT_GT(gaussian.phi, zero.phi);
     EXPECT_GT(zero.phi, zero.phi_input);
+}
+
+// At zero frequency the recursion is the continuous network with the noise power (kick / drive)^2 dt, so the
+// closed forms hold exactly once scaled by that power squared; phi = x must come out of phi's own route (its
+// pair averages and three-point sums) equal to x's.
+TEST(SiteAutoVariance, AtZeroFrequencyALinearPhiGivesTheClosedForm) {
+    const Activation linear = quench::testing::activationOf(ActivationKind::Linear);
+    const double g = 0.5, dt = 0.02;
+    const StepCoefficients step = whiteNoiseStep(dt);
+    const double power = step.kick * step.kick / (step.drive_gain * step.drive_gain) * dt;
+    for (const auto& [zero_diagonal, convention] :
+         {std::pair{false, DiagonalConvention::Gaussian}, std::pair{true, DiagonalConvention::Zero}}) {
+        const detail::ZeroFrequencySiteAutoVariance kappa =
+            zeroFrequencyKappaAt(linear, g, dt, zero_diagonal);
+        const LinearFirstOrder exact = linearZeroFrequencyFirstOrder(g, 0.0, 1.0, convention);
+        ASSERT_TRUE(exact.auto_var.has_value());
+        EXPECT_NEAR(kappa.x, *exact.auto_var * power * power, 1e-7 * *exact.auto_var)
+            << (zero_diagonal ? "zero diagonal" : "Gaussian diagonal");
+        ASSERT_TRUE(kappa.has_phi) << kappa.phi_reason;
+        EXPECT_NEAR(kappa.phi, kappa.x, 1e-9 * kappa.x);
+        EXPECT_NEAR(kappa.phi_input, kappa.x_input, 1e-9 * kappa.x_input);
+    }
+}
+
+// Near the edge the three-point lag sums of phi's value grow like the square of the correlation time: beyond
+// the budget phi's is left out with the reason, x's (a closed form in the site's ZF powers) stays.
+TEST(SiteAutoVariance, AtZeroFrequencyNearTheEdgeOnlyPhisValueIsLeftOut) {
+    const Activation tanh = quench::testing::activationOf(ActivationKind::Tanh);
+    const detail::ZeroFrequencySiteAutoVariance kappa = zeroFrequencyKappaAt(tanh, 2.0, 0.05, false);
+    EXPECT_FALSE(kappa.has_phi);
+    EXPECT_NE(kappa.phi_reason.find("lag pairs"), std::string::npos) << kappa.phi_reason;
+    EXPECT_GT(kappa.x, kappa.x_input);
+    EXPECT_GT(kappa.x_input, 0.0);
+}
+
+// erf(c y), c = sqrt(pi) / 2: E[phi(y1) phi(y2)] = (2/pi) asin(2 c^2 S12 / sqrt((1 + 2 c^2 S11)(1 + 2 c^2
+// S22))), and phi'(y0) = (2c / sqrt(pi)) exp(-c^2 y0^2) reweights the Gaussian: E[phi'(y0) phi(y1) phi(y2)]
+// is the same arcsine at the covariance S - 2 c^2 S e0 e0^T S / (1 + 2 c^2 S00), times 2c / sqrt(pi (1 + 2
+// c^2 S00)).
+struct ErfAverages {
+    static constexpr double c2 = M_PI / 4.0;
+    double d0;
+    double pair(double s11, double s22, double s12) const {
+        return 2.0 / M_PI *
+               std::asin(2.0 * c2 * s12 / std::sqrt((1.0 + 2.0 * c2 * s11) * (1.0 + 2.0 * c2 * s22)));
+    }
+    // E[phi'(y0) phi(y1) phi(y2)], every variance d0.
+    double triple(double s01, double s02, double s12) const {
+        const double shrink = 2.0 * c2 / (1.0 + 2.0 * c2 * d0);
+        return 2.0 * std::sqrt(c2 / M_PI) / std::sqrt(1.0 + 2.0 * c2 * d0) *
+               pair(d0 - shrink * s01 * s01, d0 - shrink * s02 * s02, s12 - shrink * s01 * s02);
+    }
+    double gamma() const { return 2.0 * std::sqrt(c2 / M_PI) / std::sqrt(1.0 + 2.0 * c2 * d0); }
+    // E phi'phi' and E phi''(y0) phi(y1) at covariance s (Price's theorem on pair()).
+    double slopes(double s) const {
+        const double r = 2.0 * c2 * s / (1.0 + 2.0 * c2 * d0);
+        return 2.0 / M_PI * 2.0 * c2 / (1.0 + 2.0 * c2 * d0) / std::sqrt(1.0 - r * r);
+    }
+    double curvature(double s) const {
+        const double r = 2.0 * c2 * s / (1.0 + 2.0 * c2 * d0);
+        return -2.0 / M_PI * r * 2.0 * c2 / (1.0 + 2.0 * c2 * d0) / std::sqrt(1.0 - r * r);
+    }
+};
+
+// conn(j) = sum_m E[(phi'(x_0) - gamma) phi(x_{-j}) psi(x_m)], psi = phi - gamma x, expanded into the triple
+// average, a pair average and two Stein terms, all closed forms for erf.
+double erfConnectedSum(const ErfAverages& e, const std::vector<double>& delta, long j) {
+    const auto cov = [&](long k) {
+        const auto lag = static_cast<std::size_t>(std::labs(k));
+        return lag < delta.size() ? delta[lag] : 0.0;
+    };
+    const double gamma = e.gamma();
+    double sum = 0.0;
+    for (long m = -j - static_cast<long>(delta.size()); m < static_cast<long>(delta.size()); ++m) {
+        const double s0j = cov(j), s0m = cov(m), sjm = cov(m + j);
+        sum += e.triple(s0j, s0m, sjm) - gamma * e.pair(e.d0, e.d0, sjm) -
+               gamma * (s0m * e.curvature(s0j) + sjm * e.slopes(s0j)) + gamma * gamma * gamma * sjm;
+    }
+    return sum;
+}
+
+TEST(ConnectedThreePoint, SumsMatchTheClosedFormsOfErf) {
+    const Activation erf = quench::testing::activationOf(ActivationKind::Erf);
+    std::vector<double> delta(400);
+    for (std::size_t k = 0; k < delta.size(); ++k)  // a damped oscillation, as a site near the edge has none
+        delta[k] = 0.9 * std::exp(-0.04 * static_cast<double>(k)) * std::cos(0.02 * static_cast<double>(k));
+    const ErfAverages e{delta.front()};
+    const std::vector<double> conn = detail::connectedThreePointLagSums(erf, delta, e.gamma(), 1);
+    const std::vector<double> strided = detail::connectedThreePointLagSums(erf, delta, e.gamma(), 2);
+    for (const long j : {1L, 2L, 10L, 40L, 120L}) {
+        const double exact = erfConnectedSum(e, delta, j);
+        const auto at = static_cast<std::size_t>(j);
+        EXPECT_NEAR(conn[at], exact, 2e-5 * std::fabs(exact) + 1e-7) << "j = " << j;
+        // The strided sums are a trapezoid rule: O(stride^2), here 0.5 % (Delta^3 decays over 8 lags).
+        EXPECT_NEAR(strided[at], exact, 1e-2 * std::fabs(exact)) << "stride 2, j = " << j;
+    }
 }
 
 }  // namespace
