@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Measures kappa = lim N auto_var (the site-to-site variance of the ET C_ii, times N) by simulation and fits
+"""Measures kappa = lim N auto_var (the site-to-site variance of the C_ii, times N; equal-time by default,
+--covariance zero_frequency for the ZF one) by simulation and fits
 N auto_var(N) = kappa + d/N (weighted; and kappa alone), for comparison with the derived value
 (docs/theory/site_auto_variance.md; build/bench/quench_discrete_site_limits prints it).
 
@@ -23,6 +24,8 @@ from size_scan import add_size_options, simulate, sizes_of
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_size_options(p)
+    p.add_argument("--covariance", choices=["equal_time", "zero_frequency"], default="equal_time",
+                   help="which covariance's C_ii (default equal_time)")
     args = p.parse_args()
     args.pairs = sizes_of(p, args)
     return args
@@ -42,7 +45,7 @@ def main():
         for n, r in args.pairs:
             rows = simulate(args, n, r, 2000 + n, workdir)
             for v in values:
-                a = np.array([float(row[f"{v}.equal_time.auto_var"]) for row in rows]) * n
+                a = np.array([float(row[f"{v}.{args.covariance}.auto_var"]) for row in rows]) * n
                 values[v].append((n, a.mean(), a.std(ddof=1) / np.sqrt(len(a))))
                 print(f"{v} N = {n} R = {len(a)}: N auto_var = {a.mean():.5g} +- {values[v][-1][2]:.2g}",
                       flush=True)

@@ -191,21 +191,16 @@ TEST(PredictFirstOrder, NonlinearAutoMeansCarryTheOneLoopTermWhenAskedFor) {
     }
     const TheoryQuantity& x = p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoMean);
     EXPECT_NEAR(*x.value, 0.12, 0.03) << "se " << x.se;
-    // The ET auto_var's coefficient is the site-to-site spread of C_ii (docs/theory/site_auto_variance.md):
-    // simulated N auto_var at N = 50..800 fitted to kappa + d/N, 0.4507 +- 0.0047 (x) and 0.03291 +- 0.00033
-    // (phi).
-    for (const auto& [v, measured, measured_se] :
-         {std::tuple{Variable::X, 0.4507, 0.0047}, std::tuple{Variable::Phi, 0.03291, 0.00033}}) {
-        const TheoryQuantity& kappa = p.at(v, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar);
-        ASSERT_TRUE(kappa.available()) << kappa.reason;
-        EXPECT_EQ(kappa.basis, Basis::Derived);
-        EXPECT_NEAR(*kappa.value, measured, 4.0 * measured_se);
-    }
-    // So is the ZF auto_var's (site_auto_variance.md, section 5): `quench validate` of tanh_finite_size_g1
-    // (N = 50..400, kappa + d/N) measured 16.44 +- 0.28 (x) and 2.370 +- 0.048 (phi).
-    for (const auto& [v, measured, measured_se] :
-         {std::tuple{Variable::X, 16.44, 0.28}, std::tuple{Variable::Phi, 2.370, 0.048}}) {
-        const TheoryQuantity& kappa = p.at(v, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoVar);
+    // The auto_var's coefficient is the site-to-site spread of C_ii (docs/theory/site_auto_variance.md):
+    // simulated N auto_var fitted to kappa + d/N, ET at N = 50..800 0.4507 +- 0.0047 (x) and 0.03291 +-
+    // 0.00033 (phi); ZF (section 5) at N = 50..400 from tanh_finite_size_g1's runs 16.44 +- 0.28 and 2.370 +-
+    // 0.048.
+    for (const auto& [kind, v, measured, measured_se] :
+         {std::tuple{CovarianceKind::EqualTime, Variable::X, 0.4507, 0.0047},
+          std::tuple{CovarianceKind::EqualTime, Variable::Phi, 0.03291, 0.00033},
+          std::tuple{CovarianceKind::ZeroFrequency, Variable::X, 16.44, 0.28},
+          std::tuple{CovarianceKind::ZeroFrequency, Variable::Phi, 2.370, 0.048}}) {
+        const TheoryQuantity& kappa = p.at(v, kind).firstOrder(Statistic::AutoVar);
         ASSERT_TRUE(kappa.available()) << kappa.reason;
         EXPECT_EQ(kappa.basis, Basis::Derived);
         EXPECT_NEAR(*kappa.value, measured, 4.0 * measured_se);
