@@ -93,8 +93,13 @@ double lagCovariance(const std::vector<double>& delta, long k) {
     return lag < delta.size() ? delta[lag] : 0.0;
 }
 
+// The lag stride of the m sum at j: the given one where j is a multiple of it, so that 0 and -j, where Delta
+// has its kinks, are on the grid; every lag for the first j.
+std::size_t mStride(std::size_t j, std::size_t stride) {
+    return j % stride == 0 ? stride : 1;
+}
+
 // The m of one j, every stride-th: those within reach of 0 or of -j (the two windows overlap for small j).
-// j is a multiple of stride, so 0 and -j, where Delta has its kinks, are among them.
 std::vector<long> windowLags(long j, long reach, long stride) {
     std::vector<long> m;
     const long first = -((j + reach) / stride) * stride;
@@ -110,8 +115,9 @@ std::size_t connectedThreePointPairs(const std::vector<double>& delta, std::size
     const Window w = windowOf(delta);
     std::size_t pairs = 0;
     for (std::size_t j = 1; j < w.j_end; j = j < stride ? j + 1 : j + stride)
-        pairs +=
-            windowLags(static_cast<long>(j), static_cast<long>(w.reach), static_cast<long>(stride)).size();
+        pairs += windowLags(static_cast<long>(j), static_cast<long>(w.reach),
+                            static_cast<long>(mStride(j, stride)))
+                     .size();
     return pairs;
 }
 
@@ -139,8 +145,9 @@ std::vector<double> connectedThreePointLagSums(const Activation& phi, const std:
                 yj[n] = sd * (rho * rule.nodes[a] + tail * rule.nodes[b]);
             }
         std::fill(psi_sum.begin(), psi_sum.end(), 0.0);
+        const std::size_t m_stride = mStride(j, stride);
         for (const long m :
-             windowLags(static_cast<long>(j), static_cast<long>(w.reach), static_cast<long>(stride))) {
+             windowLags(static_cast<long>(j), static_cast<long>(w.reach), static_cast<long>(m_stride))) {
             // x_m given (x_0, x_{-j}): mean alpha x_0 + beta x_{-j}, variance v.
             const double c0 = lagCovariance(delta, m), c1 = lagCovariance(delta, m + static_cast<long>(j));
             const double alpha = (c0 * d0 - c1 * cj) / det, beta = (c1 * d0 - c0 * cj) / det;
@@ -157,7 +164,7 @@ std::vector<double> connectedThreePointLagSums(const Activation& phi, const std:
                 sum += rule.weights[a] * rule.weights[b] * (phi.derivative(y0[n]) - gamma) *
                        phi.value(yj[n]) * psi_sum[n];
             }
-        conn[j] = 2.0 * static_cast<double>(stride) * sum;  // the m sum was every stride-th lag
+        conn[j] = 2.0 * static_cast<double>(m_stride) * sum;  // the m sum was every m_stride-th lag
         for (std::size_t k = last + 1; k < j; ++k)
             conn[k] = conn[last] +
                       (conn[j] - conn[last]) * static_cast<double>(k - last) / static_cast<double>(j - last);

@@ -8,12 +8,13 @@
 // conn(j) like Delta(j): the sums are cut where those correlations fall below 1e-3 (m) and 1e-4 (j).
 //
 // Each term is a two-dimensional Gauss-Hermite average over (x_0, x_{-j}) of psi smoothed over x_m given them
-// (a table of the Gaussian smoothing of phi, cubic in the mean and in the variance), so the cost is the
-// number of (j, m) pairs times the nodes; it grows like the square of the correlation length in steps. Both
-// sums may run over every stride-th lag (m, and j beyond the first stride; linear in j between): the terms
-// vary on the scale of the correlation function, not of the step, so a stride of 0.05 time units keeps the
-// cost independent of dt. The error is that of a trapezoid rule with the kinks of Delta on its grid,
-// O(stride^2): 0.5 % at a stride of a twelfth of the decay length of Delta^3 (test_site_auto_variance.cpp).
+// (a table of the Gaussian smoothing of phi, cubic in the mean, linear in the variance over 257 rows), so the
+// cost is the number of (j, m) pairs times the nodes; it grows like the square of the correlation length in
+// steps. Both sums may run over every stride-th lag (j beyond the first stride, linear in j between, and m at
+// those j): the terms vary on the scale of the correlation function, not of the step, so a stride of 0.05
+// time units keeps the cost independent of dt. The error is that of a trapezoid rule with the kinks of Delta
+// on its grid, O(stride^2): 0.5 % at a stride of a twelfth of the decay length of Delta^3
+// (test_site_auto_variance.cpp).
 #include <cstddef>
 #include <vector>
 
