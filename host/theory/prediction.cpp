@@ -482,7 +482,7 @@ void setSiteAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
 
 // The ZF auto_var's 1/N coefficient the same way (site_auto_variance.md, section 5): x's from the site's ZF
 // powers, phi's also from three-time averages, left out near the edge where their lag sums grow too long.
-// Confirmed by simulation at tanh g = 1.
+// Confirmed by simulation at tanh g = 1 (white and OU noise, either diagonal) and g = 1.5 (zero diagonal).
 void setZeroFrequencySiteAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
                                       const detail::DiscreteGaussianSite& site,
                                       const StepCoefficients& step) {
@@ -1392,8 +1392,8 @@ void deriveZScored(TheoryPrediction& p) {
         for (CovariancePrediction& c : per_variable) deriveZScored(c);
 }
 
-// Simulations measure the nonlinear 1/N coefficients; only the ET auto means' (one_loop_site.hpp) and the ET
-// auto_var's (site_auto_variance.hpp) are derived.
+// Simulations measure the nonlinear 1/N coefficients; only the auto means' (one_loop_site.hpp; ZF where their
+// lag sums converge) and the ET and ZF auto_var's (site_auto_variance.hpp) are derived.
 const char* const kNoNonlinearFirstOrder =
     "nonlinear networks: this 1/N term is not derived (only the auto means' and auto_var's are, for iid J "
     "with eta = 0: docs/theory/one_loop_site.md, site_auto_variance.md; the coupling-matrix part alone, "
