@@ -257,7 +257,7 @@ ZeroFrequencySiteAutoVariance zeroFrequencySiteAutoVariance(const Activation& ph
         out.phi_reason = "the three-point lag sums of phi's ZF self-feedback would take " +
                          std::to_string(pairs) + " lag pairs (more than " +
                          std::to_string(kMaxThreePointPairs) +
-                         ": the correlation time is long near the edge)";
+                         ": the correlation time is long, near the edge or with slow colored noise)";
     }
     const std::vector<double> feedback = selfFeedbackVariances(responses, gamma, g, step, zero_diagonal);
     out.x = out.x_input + feedback[0];
