@@ -341,8 +341,7 @@ SiteRun siteRunOf(const DiscreteGaussianSite& site, double g, const StepCoeffici
     for (std::size_t j = 0; j <= p / 2; ++j) {
         const double theta = 2.0 * kPi * static_cast<double>(j) / static_cast<double>(p);
         const double s_phi = spectrum[j].real();
-        const std::complex<double> e = std::polar(1.0, -theta);
-        const std::complex<double> chi = site.gamma * step.drive_gain * e / (1.0 - step.decay * e);
+        const std::complex<double> chi = site.gamma * leakTransfer(step, theta);
         spectrum[j] = s_phi - std::norm(chi) * (g * g * s_phi + inputNoiseSpectrum(step, theta));
     }
     fft.backward();  // unnormalized: p C_r(k)

@@ -147,10 +147,7 @@ std::vector<double> spectrumAt(const std::vector<double>& c, const FrequencyNode
 
 std::vector<Complex> leakFilter(const StepCoefficients& step, const FrequencyNodes& nodes) {
     std::vector<Complex> f;
-    for (const double theta : nodes.theta) {
-        const Complex e = std::polar(1.0, -theta);
-        f.push_back(step.drive_gain * e / (1.0 - step.decay * e));
-    }
+    for (const double theta : nodes.theta) f.push_back(leakTransfer(step, theta));
     return f;
 }
 

@@ -81,7 +81,7 @@ std::vector<Frequency> frequenciesOf(const Curves& c, const SiteCoupling& e, con
         f.l = s_n + s_r / std::norm(f.u);
         f.a = std::norm(f.z) * f.l;
         f.b = f.l - s_n;
-        f.filter = step.drive_gain * step.drive_gain / std::norm(1.0 - step.decay * std::polar(1.0, -theta));
+        f.filter = std::norm(leakTransfer(step, theta));
     }
     std::vector<Complex> u, z;
     for (const Frequency& f : out) {
@@ -180,6 +180,11 @@ SampledFourPoint withErrors(const Values& value, const std::vector<Values>& bloc
 }
 
 }  // namespace
+
+std::complex<double> leakTransfer(const StepCoefficients& step, double theta) {
+    const std::complex<double> e = std::polar(1.0, -theta);
+    return step.drive_gain * e / (1.0 - step.decay * e);
+}
 
 double inputNoiseSpectrum(const StepCoefficients& step, double theta) {
     if (step.colored)

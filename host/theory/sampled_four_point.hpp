@@ -8,6 +8,7 @@
 // whose planar traces are those of the elliptic ensemble at mean resolvent u = chi (elliptic_planar.hpp).
 // Per step and per frequency theta the site noise is L = S_n + S_r / |chi|^2, so S_phi = L P(chi, conj chi)
 // (the resolved update of sampled_dmft.cpp); x is the leak filter of the input h = J phi + xi.
+#include <complex>
 #include <cstddef>
 #include <vector>
 
@@ -19,6 +20,10 @@ namespace quench::theory::detail {
 // The noise per step in units of an input h (x' = decay x + drive (h + xi)) at frequency theta: white
 // (kick / drive)^2, Ornstein-Uhlenbeck ou_kick^2 / |1 - ou_decay e^{-i theta}|^2.
 double inputNoiseSpectrum(const StepCoefficients& step, double theta);
+
+// The leak's transfer per step from an input h to x at frequency theta: f = drive e^{-i theta} / (1 - decay
+// e^{-i theta}) (f(0) = 1 with the exponential Euler step).
+std::complex<double> leakTransfer(const StepCoefficients& step, double theta);
 
 // One sampling iteration: its residual autocovariance C_r(k) (k < L lags, r = phi - chi * u) and the
 // response chi(k) (k < M) with which r was formed.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connected_three_point.hpp"
+#include "fftw_transforms.hpp"
 #include "gaussian_pair_averages.hpp"
 #include "quench/theory/gaussian_average.hpp"
 #include "sampled_four_point.hpp"
@@ -107,11 +108,15 @@ double zeroFrequencyPower(const std::vector<double>& c, double dt) {
     return dt * (c.front() + 2.0 * sum);
 }
 
-// sum_k c(|k|) e^{i theta k} on the p-point grid theta_t = 2 pi t / p (c even and real).
+// theta_t = 2 pi t / p, the p-point frequency grid.
+double gridFrequency(std::size_t t, std::size_t p) {
+    return 2.0 * M_PI * static_cast<double>(t) / static_cast<double>(p);
+}
+
+// sum_k c(|k|) e^{i theta k} on the p-point grid theta_t (c even and real).
 std::vector<double> evenSpectrum(const std::vector<double>& c, std::size_t p) {
     std::vector<double> cosines(p);
-    for (std::size_t t = 0; t < p; ++t)
-        cosines[t] = std::cos(2.0 * M_PI * static_cast<double>(t) / static_cast<double>(p));
+    for (std::size_t t = 0; t < p; ++t) cosines[t] = std::cos(gridFrequency(t, p));
     std::vector<double> out(p, c.front());
     for (std::size_t t = 0; t < p; ++t)
         for (std::size_t k = 1; k < c.size(); ++k) out[t] += 2.0 * c[k] * cosines[(t * k) % p];
@@ -123,19 +128,6 @@ std::size_t threePointStride(double dt) {
     return static_cast<std::size_t>(std::max(1.0, std::round(0.05 / dt)));
 }
 
-// The leak's transfer f(theta) = drive e^{-i theta} / (1 - decay e^{-i theta}) at theta_t = 2 pi t / p.
-std::complex<double> leakFilter(const StepCoefficients& step, std::size_t t, std::size_t p) {
-    const std::complex<double> e =
-        std::polar(1.0, -2.0 * M_PI * static_cast<double>(t) / static_cast<double>(p));
-    return step.drive_gain * e / (1.0 - step.decay * e);
-}
-
-std::size_t powerOfTwoAtLeast(std::size_t n) {
-    std::size_t p = 1;
-    while (p < n) p <<= 1;
-    return p;
-}
-
 // N Var of a site's ZF power from its quenched input row, 2 g^4 Tr M^2 / N, when the power moves by
 // (1/p) sum_theta w(theta) dq(theta) + c0 dt dq(0) with the input spectrum's change dq(theta) (per step) =
 // J_i. dC_phi(theta) J_i.^T. tr C_phi(theta) C_phi(theta') / N = S_phi S_phi' / |1 - g^2 chi conj(chi')|^2 in
@@ -144,7 +136,7 @@ double zeroFrequencyInputVariance(const std::vector<double>& w, double c0, const
                                   double gamma, double g, const StepCoefficients& step, double dt) {
     const std::size_t p = s_phi.size();
     std::vector<std::complex<double>> chi(p);
-    for (std::size_t t = 0; t < p; ++t) chi[t] = gamma * leakFilter(step, t, p);
+    for (std::size_t t = 0; t < p; ++t) chi[t] = gamma * leakTransfer(step, gridFrequency(t, p));
     const double g2 = g * g;
     const auto kernel = [&](std::size_t t, std::size_t u) {
         return s_phi[t] * s_phi[u] / std::norm(1.0 - g2 * chi[t] * std::conj(chi[u]));
@@ -187,11 +179,12 @@ PhiZeroFrequencyParts phiZeroFrequencyParts(const Activation& phi, const Discret
     }
     // The input row: dZF_phi = dt sum_k [A(k) dDelta(k) + B(k) dDelta(0)], dDelta(theta) = |f|^2 dq(theta);
     // A's constant gamma^2 is the point theta = 0.
-    const std::size_t p = powerOfTwoAtLeast(2 * lags);
+    const std::size_t p = nextPowerOfTwo(2 * lags);
     const std::vector<double> s_phi = evenSpectrum(site.c_phi, p), a_hat = evenSpectrum(a_connected, p);
     const double b_sum = zeroFrequencyPower(b, 1.0);
     std::vector<double> w(p);
-    for (std::size_t t = 0; t < p; ++t) w[t] = dt * std::norm(leakFilter(step, t, p)) * (a_hat[t] + b_sum);
+    for (std::size_t t = 0; t < p; ++t)
+        w[t] = dt * std::norm(leakTransfer(step, gridFrequency(t, p))) * (a_hat[t] + b_sum);
     PhiZeroFrequencyParts out;
     out.input = zeroFrequencyInputVariance(w, gamma * gamma, s_phi, gamma, g, step, dt);
     // The self-feedback: sum_m E[phi'(x_0) phi(x_{-j}) phi(x_m)] = gamma ZF_phi / dt + gamma (ZF_x / dt)
