@@ -10,6 +10,8 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -19,18 +21,10 @@
 #include "theory/discrete_gaussian_site.hpp"
 #include "theory/site_auto_variance.hpp"
 
-int main(int argc, char** argv) {
-    CLI::App app{"N = infinity statistics of the simulator's recursion for iid couplings (eta = 0)"};
-    std::string activation = "tanh", method = "exponential_euler";
-    std::vector<double> gs = {1.0};
-    double sigma = 1.0, alpha = 0.5, dt = 0.05;
-    app.add_option("--activation", activation, "tanh, erf, power_law (alpha) or pade (tanh_3_2)");
-    app.add_option("--alpha", alpha, "power-law exponent");
-    app.add_option("--g", gs, "couplings, comma separated")->delimiter(',');
-    app.add_option("--sigma", sigma, "white-noise amplitude");
-    app.add_option("--dt", dt, "integration step")->check(CLI::PositiveNumber);
-    app.add_option("--method", method, "exponential_euler or euler_maruyama");
-    CLI11_PARSE(app, argc, argv);
+namespace {
+
+void printLimits(const std::string& activation, double alpha, const std::vector<double>& gs, double sigma,
+                 double dt, const std::string& method) {
     using namespace quench;
     const Activation phi = bench::activationFromName(activation, alpha);
     EnsembleSpec spec;
@@ -77,6 +71,30 @@ int main(int argc, char** argv) {
             g, zf_gaussian.x, phi_zf(zf_gaussian), zf_zero.x, phi_zf(zf_zero), zf_gaussian.x_input,
             zf_gaussian.has_phi ? fmt::format("{:.9g}", zf_gaussian.phi_input) : std::string("-"),
             zf_gaussian.has_phi ? std::string() : "; phi's is left out: " + zf_gaussian.phi_reason);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"N = infinity statistics of the simulator's recursion for iid couplings (eta = 0)"};
+    std::string activation = "tanh", method = "exponential_euler";
+    std::vector<double> gs = {1.0};
+    double sigma = 1.0, alpha = 0.5, dt = 0.05;
+    app.add_option("--activation", activation, "tanh, erf, power_law (alpha) or pade (tanh_3_2)");
+    app.add_option("--alpha", alpha, "power-law exponent");
+    app.add_option("--g", gs, "couplings, comma separated")->delimiter(',');
+    app.add_option("--sigma", sigma, "white-noise amplitude");
+    app.add_option("--dt", dt, "integration step")->check(CLI::PositiveNumber);
+    app.add_option("--method", method, "exponential_euler or euler_maruyama");
+    CLI11_PARSE(app, argc, argv);
+    // A solver that cannot settle or a sum that is not finite is a message and a non-zero exit, not an abort.
+    try {
+        printLimits(activation, alpha, gs, sigma, dt, method);
+    } catch (const std::exception& e) {
+        std::fflush(stdout);
+        fmt::print(stderr, "quench_discrete_site_limits: {}\n", e.what());
+        return 1;
     }
     return 0;
 }

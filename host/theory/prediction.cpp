@@ -445,17 +445,24 @@ void setGains(TheoryPrediction& p, double delta0, double gamma, double g_eff) {
     p.stability_margin = TheoryQuantity::of(1.0 - g_eff, Basis::LinearEquivalence);
 }
 
-// iid J (eta = 0, quenched) with white or OU noise and a smooth odd phi: the ET statistics of x and phi are
-// those of the simulator's own recursion at its dt, the exact N = infinity limit of what it integrates
-// (discrete_gaussian_site.hpp; docs/theory/nonlinear_finite_size.md, section 1b). The continuous-time DMFT
-// is its dt -> 0 limit: the single-site values agree to 1e-4, the ET four-point statistics differ by
-// 0.2-4 % at dt = 0.02-0.05, which precise simulations resolve. The ZF statistics differ by < 0.1 % and
-// stay the continuous ones. Kinked phi (the power law) would make each quadrature piecewise: minutes.
+// tanh, erf and Pade: the one-loop expansion and the gain classes need phi's derivatives up to the fourth.
+bool smoothActivation(const EnsembleSpec& spec) {
+    const ActivationKind kind = spec.network.activation.kind;
+    return kind == ActivationKind::Tanh || kind == ActivationKind::Erf || kind == ActivationKind::Pade;
+}
+
+// iid J (eta = 0, quenched) with white or OU noise and an odd phi, smooth or the power law: the ET statistics
+// of x and phi are those of the simulator's own recursion at its dt, the exact N = infinity limit of what it
+// integrates (discrete_gaussian_site.hpp; docs/theory/nonlinear_finite_size.md, section 1b). The
+// continuous-time DMFT is its dt -> 0 limit: the single-site values agree to 1e-4, the ET four-point
+// statistics differ by 0.2-4 % at dt = 0.02-0.05, which precise simulations resolve. The ZF statistics differ
+// by < 0.1 % and stay the continuous ones. The power law's pair averages are exact angular integrals
+// (power_law_pair_average.hpp), so its site costs seconds too; its kinks keep it out of the routes that need
+// phi's higher derivatives (smoothActivation).
 bool usesDiscreteSite(const EnsembleSpec& spec, const PredictOptions& options) {
     const ActivationKind kind = spec.network.activation.kind;
-    const bool smooth =
-        kind == ActivationKind::Tanh || kind == ActivationKind::Erf || kind == ActivationKind::Pade;
-    return options.sample_single_site && smooth && spec.coupling.model == CouplingModel::Iid &&
+    const bool takes = smoothActivation(spec) || kind == ActivationKind::PowerLaw;
+    return options.sample_single_site && takes && spec.coupling.model == CouplingModel::Iid &&
            spec.coupling.symmetry == 0.0 && spec.coupling.disorder == Disorder::Quenched;
 }
 
@@ -558,7 +565,8 @@ bool oneLoopAffordable(const EnsembleSpec& spec) {
 }
 
 bool usesOneLoop(const EnsembleSpec& spec, const PredictOptions& options) {
-    return options.sample_one_loop && usesDiscreteSite(spec, options) && oneLoopAffordable(spec);
+    return options.sample_one_loop && usesDiscreteSite(spec, options) && smoothActivation(spec) &&
+           oneLoopAffordable(spec);
 }
 
 std::string str6(double v) {
@@ -1062,7 +1070,7 @@ void deriveZScored(CovariancePrediction& c);
 // The simulator's recursion with the gains in classes: tanh, erf, Pade (as usesDiscreteSite) or linear phi;
 // the gains route has already required iid, quenched J with eta = 0.
 bool usesDiscreteGainSite(const EnsembleSpec& spec, const PredictOptions& options) {
-    return usesDiscreteSite(spec, options) ||
+    return (usesDiscreteSite(spec, options) && smoothActivation(spec)) ||
            (options.sample_single_site && spec.network.activation.kind == ActivationKind::Linear);
 }
 
@@ -1270,7 +1278,7 @@ bool usesHeterogeneousOneLoop(const EnsembleSpec& spec, const PredictOptions& op
                             options.sample_single_site && spec.coupling.model == CouplingModel::Iid &&
                             spec.coupling.symmetry == 0.0 && spec.coupling.disorder == Disorder::Quenched;
     return options.sample_one_loop && oneLoopAffordable(spec) &&
-           (usesDiscreteSite(spec, options) || linear_iid);
+           ((usesDiscreteSite(spec, options) && smoothActivation(spec)) || linear_iid);
 }
 
 // Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11) and with
@@ -1470,6 +1478,14 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
         if (usesOneLoop(spec, options)) {
             const std::string error = attempt([&] { setOneLoopFirstOrder(p, spec); });
             if (!error.empty()) p.notes.push_back("the one-loop 1/N terms failed (" + error + ")");
+        } else if (options.sample_one_loop && usesDiscreteSite(spec, options) && !smoothActivation(spec)) {
+            const TheoryQuantity kinked = TheoryQuantity::omitted(
+                "the one-loop 1/N term of the auto mean needs phi's derivatives up to the fourth at every "
+                "point; "
+                "the power law's |x|^(alpha - 1) at 0 has none: not derived (docs/theory/one_loop_site.md, "
+                "section 8)");
+            for (auto& per_variable : p.covariance)
+                for (CovariancePrediction& c : per_variable) setAutoMeanFirstOrder(c, kinked);
         } else if (options.sample_one_loop && usesDiscreteSite(spec, options)) {
             const double window = oneLoopOptions(spec).window;
             std::ostringstream note;

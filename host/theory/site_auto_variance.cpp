@@ -13,6 +13,7 @@
 #include "connected_three_point.hpp"
 #include "fftw_transforms.hpp"
 #include "gaussian_pair_averages.hpp"
+#include "power_law_pair_average.hpp"
 #include "quench/theory/gaussian_average.hpp"
 #include "sampled_four_point.hpp"
 
@@ -34,6 +35,36 @@ double productPairAverage(const Activation& phi, double variance, double covaria
         sum += rule.weights[i] * phi.value(y1) * phi.derivative(y1) * inner;
     }
     return sum;
+}
+
+// What the site's E phi^2 needs from phi: q' = dE phi^2/dDelta0 = E(phi'^2 + phi phi'') and
+// v(m) = E[phi phi'(x_n) phi(x_{n-m})] at every lag.
+struct SelfPowerSlopes {
+    double q_prime = 0.0;
+    std::vector<double> v;
+};
+
+// Smooth phi: q' from the grid averages, v by Gauss-Hermite. The power law sgn|x|^alpha, whose phi'^2 and
+// phi phi'' are each infinite at 0 for alpha <= 1/2 (their sum is not), by homogeneity: x phi' = alpha phi,
+// so Stein gives q' = alpha E phi^2 / Delta0, and phi phi' = alpha sgn|x|^(2 alpha - 1) is a signed power.
+SelfPowerSlopes selfPowerSlopes(const Activation& phi, const std::vector<double>& delta) {
+    const double delta0 = delta.front();
+    SelfPowerSlopes out;
+    out.v.resize(delta.size());
+    if (phi.kind == ActivationKind::PowerLaw) {
+        const double alpha = phi.alpha;
+        const SignedPower power{alpha, true}, product{2.0 * alpha - 1.0, true};
+        out.q_prime = alpha * std::pow(delta0, alpha - 1.0) * signedPowerPairAverage(power, power, 1.0);
+        const double scale = alpha * std::pow(delta0, 0.5 * (3.0 * alpha - 1.0));
+        for (std::size_t m = 0; m < delta.size(); ++m)
+            out.v[m] = scale * signedPowerPairAverage(product, power, delta[m] / delta0);
+        return out;
+    }
+    const GaussianPairAverages averages(phi, delta0);
+    out.q_prime = averages.single(1, 1) + averages.single(0, 2);
+    const GaussHermiteRule& rule = defaultGaussHermiteRule();
+    for (std::size_t m = 0; m < delta.size(); ++m) out.v[m] = productPairAverage(phi, delta0, delta[m], rule);
+    return out;
 }
 
 // w(k) = 2 sum_{l >= 1} f_l v(l + k): the first-order change of the site's E O^2 per unit self-feedback at
@@ -85,6 +116,8 @@ std::vector<double> selfFeedbackVariances(const std::vector<SelfFeedback>& respo
             double projection = w.constant * gamma_power;
             for (std::size_t k = 0; k < w.decaying.size(); ++k) projection += w.decaying[k] * s[k];
             const double term = weight * projection * projection;
+            if (!std::isfinite(term))
+                throw std::domain_error("site auto variance: a self-feedback response is not finite");
             sums[r] += term;
             converged = converged && term <= 1e-15 * sums[r];
         }
@@ -208,14 +241,12 @@ SiteAutoVariance siteAutoVariance(const Activation& phi, const DiscreteGaussianS
     if (delta.empty() || !(delta.front() > 0.0))
         throw std::domain_error("site auto variance: the site has no fluctuations");
     const double four_point = filteredPhiFourPoint(siteRunOf(site, g, step), g, step);
-    const GaussianPairAverages averages(phi, delta.front());
-    const double q_prime = averages.single(1, 1) + averages.single(0, 2);
-    const GaussHermiteRule& rule = defaultGaussHermiteRule();
-    std::vector<double> v_phi(delta.size()), v_x(delta.size());
-    for (std::size_t m = 0; m < delta.size(); ++m) {
-        v_phi[m] = productPairAverage(phi, delta.front(), delta[m], rule);
+    const SelfPowerSlopes slopes = selfPowerSlopes(phi, delta);
+    const double q_prime = slopes.q_prime;
+    const std::vector<double>& v_phi = slopes.v;
+    std::vector<double> v_x(delta.size());
+    for (std::size_t m = 0; m < delta.size(); ++m)
         v_x[m] = site.gamma * delta[m];  // E[x_n phi(x_{n-m})], Stein
-    }
     const double input = 2.0 * g * g * g * g * four_point;
     SiteAutoVariance out;
     out.phi_input = q_prime * q_prime * input;
@@ -243,7 +274,12 @@ ZeroFrequencySiteAutoVariance zeroFrequencySiteAutoVariance(const Activation& ph
     const std::size_t pairs =
         phi.kind == ActivationKind::Linear ? 0 : connectedThreePointPairs(delta, threePointStride(dt));
     PhiZeroFrequencyParts parts;
-    if (pairs <= kMaxThreePointPairs) {
+    if (!activationKinks(phi).empty()) {
+        out.phi_reason =
+            "phi's needs E phi''phi and the three-time averages of phi' at every lag, which the grid and "
+            "Gauss-Hermite rules do not resolve for a kinked phi (the power law's |x|^(alpha - 1) at 0); not "
+            "derived";
+    } else if (pairs <= kMaxThreePointPairs) {
         parts = phiZeroFrequencyParts(phi, site, g, step, dt);
         responses.push_back(parts.feedback);
     } else {

@@ -148,6 +148,48 @@ double erfConnectedSum(const ErfAverages& e, const std::vector<double>& delta, l
     return sum;
 }
 
+// The power law takes its own route to q' = dE phi^2/dDelta0 and v(m) = E[phi phi'(x_n) phi(x_{n-m})]
+// (homogeneity and exact angular averages, because phi'^2 and phi phi'' are each infinite at 0 for
+// alpha <= 1/2). Where the power law is a polynomial, sgn|x|^3 = x^3, the smooth route (grid averages, Gauss-
+// Hermite) must give the same kappa on the same site; and at alpha = 1 the linear one.
+TEST(SiteAutoVariance, ThePowerLawsRouteAgreesWithTheSmoothOneWhereBothApply) {
+    Activation power = quench::testing::activationOf(ActivationKind::PowerLaw);
+    power.alpha = 3.0;
+    Activation cubic = quench::testing::activationOf(ActivationKind::Pade);  // x^3 / 1
+    cubic.p_count = 4;
+    cubic.p[3] = 1.0;
+    cubic.q_count = 1;
+    cubic.q[0] = 1.0;
+    const double g = 0.15, dt = 0.05;  // x^3 runs away beyond a critical coupling
+    const StepCoefficients step = whiteNoiseStep(dt);
+    const detail::DiscreteGaussianSite site = detail::discreteGaussianSiteUntilDecayed(power, g, step, dt);
+    const detail::SiteAutoVariance homogeneous = detail::siteAutoVariance(power, site, g, step, false);
+    const detail::SiteAutoVariance smooth = detail::siteAutoVariance(cubic, site, g, step, false);
+    EXPECT_NEAR(homogeneous.phi, smooth.phi, 1e-7 * smooth.phi);
+    EXPECT_NEAR(homogeneous.phi_input, smooth.phi_input, 1e-7 * smooth.phi_input);
+    EXPECT_DOUBLE_EQ(homogeneous.x, smooth.x);
+
+    power.alpha = 1.0;
+    const Activation linear = quench::testing::activationOf(ActivationKind::Linear);
+    const detail::SiteAutoVariance as_power = kappaAt(power, 0.5, dt, true);
+    const detail::SiteAutoVariance as_linear = kappaAt(linear, 0.5, dt, true);
+    EXPECT_NEAR(as_power.phi, as_linear.phi, 1e-10 * as_linear.phi);
+    EXPECT_NEAR(as_power.x, as_linear.x, 1e-10 * as_linear.x);
+}
+
+// A kinked phi (the power law) has the ET kappa of both variables and the ZF one of x; phi's ZF one needs
+// phi's higher derivatives at every lag and is left out, with the reason.
+TEST(SiteAutoVariance, AKinkedPhiLeavesOutOnlyPhisZeroFrequencyValue) {
+    const Activation power = quench::testing::activationOf(ActivationKind::PowerLaw);  // alpha = 0.5
+    const detail::SiteAutoVariance et = kappaAt(power, 1.0, 0.05, false);
+    EXPECT_TRUE(std::isfinite(et.phi) && et.phi > et.phi_input && et.phi_input > 0.0);
+    EXPECT_TRUE(std::isfinite(et.x) && et.x > et.x_input && et.x_input > 0.0);
+    const detail::ZeroFrequencySiteAutoVariance zf = zeroFrequencyKappaAt(power, 1.0, 0.05, false);
+    EXPECT_TRUE(std::isfinite(zf.x) && zf.x > zf.x_input);
+    EXPECT_FALSE(zf.has_phi);
+    EXPECT_NE(zf.phi_reason.find("kinked"), std::string::npos) << zf.phi_reason;
+}
+
 TEST(ConnectedThreePoint, SumsMatchTheClosedFormsOfErf) {
     const Activation erf = quench::testing::activationOf(ActivationKind::Erf);
     std::vector<double> delta(400);
