@@ -90,7 +90,9 @@ struct SelfFeedback {
 // Var of sum_k delta(k) w(k), times N, for the self-feedback delta(0) = J_ii and delta(k) = (J_i. G(k) J_.i)
 // (k >= 1; G(k) the others' response): nu g^2 w(0)^2 + g^4 sum_n g^(2n) (sum_k w(k) chi^{*(n+1)}(k))^2, the
 // ladder of E tr G(k) G(k')^T, for each response (one pass of the ladder for all). chi(k) = gamma drive
-// decay^(k-1) is geometric, so each convolution is a first-order recursion.
+// decay^(k-1) is geometric, so each convolution is a first-order recursion. The ladder carries
+// s_n = g^n chi^{*n}, so that each term is g^2 (sum_k w(k) s_{n+1}(k))^2: g^(2n) and chi^{*n} apart overflow
+// and underflow near the edge (the power law at g = 1.75 needs n ~ 2000 rungs: 1.75^4000).
 std::vector<double> selfFeedbackVariances(const std::vector<SelfFeedback>& responses, double gamma, double g,
                                           const StepCoefficients& step, bool zero_diagonal) {
     const double g2 = g * g, loop = g2 * gamma * gamma;
@@ -101,27 +103,26 @@ std::vector<double> selfFeedbackVariances(const std::vector<SelfFeedback>& respo
     for (const SelfFeedback& w : responses) lags = std::max(lags, w.decaying.size());
     std::vector<double> s(lags, 0.0), next(lags, 0.0), sums(responses.size(), 0.0);
     if (lags > 0) s[0] = 1.0;  // chi^{*0}: the unit at lag 0
-    double weight = g2 * g2, gamma_power = 1.0;
+    double loop_power = 1.0;   // (g gamma)^n, the sum over k of s_n(k)
     for (int n = 0;; ++n) {
         double carried = 0.0;  // sum_{j >= 1} decay^(j-1) s(k - j)
         for (std::size_t k = 0; k < lags; ++k) {
-            next[k] = gamma * step.drive_gain * carried;
+            next[k] = g * gamma * step.drive_gain * carried;
             carried = s[k] + step.decay * carried;
         }
         s.swap(next);
-        gamma_power *= gamma;
+        loop_power *= g * gamma;
         bool converged = std::pow(loop, n) < 1e-12;
         for (std::size_t r = 0; r < responses.size(); ++r) {
             const SelfFeedback& w = responses[r];
-            double projection = w.constant * gamma_power;
+            double projection = w.constant * loop_power;
             for (std::size_t k = 0; k < w.decaying.size(); ++k) projection += w.decaying[k] * s[k];
-            const double term = weight * projection * projection;
+            const double term = g2 * projection * projection;
             if (!std::isfinite(term))
                 throw std::domain_error("site auto variance: a self-feedback response is not finite");
             sums[r] += term;
             converged = converged && term <= 1e-15 * sums[r];
         }
-        weight *= g2;
         if (converged) break;
         if (n > 1000000)
             throw std::domain_error("site auto variance: the self-feedback ladder does not converge");

@@ -177,6 +177,15 @@ TEST(SiteAutoVariance, ThePowerLawsRouteAgreesWithTheSmoothOneWhereBothApply) {
     EXPECT_NEAR(as_power.x, as_linear.x, 1e-10 * as_linear.x);
 }
 
+// Near the edge the ladder needs thousands of rungs (the power law at g = 2: g gamma = 0.98); its weights
+// g^(2n) and the convolutions chi^{*n} must not overflow and underflow apart (they did: "not finite").
+TEST(SiteAutoVariance, NearTheEdgeTheLadderStaysFinite) {
+    const Activation power = quench::testing::activationOf(ActivationKind::PowerLaw);  // alpha = 0.5
+    const detail::SiteAutoVariance kappa = kappaAt(power, 2.0, 0.05, false);
+    EXPECT_TRUE(std::isfinite(kappa.x) && kappa.x > kappa.x_input);
+    EXPECT_TRUE(std::isfinite(kappa.phi) && kappa.phi > kappa.phi_input);
+}
+
 // A kinked phi (the power law) has the ET kappa of both variables and the ZF one of x; phi's ZF one needs
 // phi's higher derivatives at every lag and is left out, with the reason.
 TEST(SiteAutoVariance, AKinkedPhiLeavesOutOnlyPhisZeroFrequencyValue) {
