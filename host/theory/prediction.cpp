@@ -86,7 +86,7 @@ std::string permanentReason(Statistic s) {
         case Statistic::AutoVar:
             return "O(1/N) at large N with identical neurons: its 1/N coefficient, where derived, comes with "
                    "--order 1 (validate compares n_auto_var); O(1) with per-neuron gains or time constants, "
-                   "not derived";
+                   "given where the discrete site with classes of neurons is used";
         case Statistic::CrossVar:
             return "O(1/N) at large N; see n_cross_var = N cross_var";
         case Statistic::Pr:
@@ -1140,6 +1140,47 @@ void setZScored(CovariancePrediction& c, const theory::HeterogeneousZeroFrequenc
 // units (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica
 // field with gain classes (gain_class_four_point.hpp; heterogeneity.md, section 5). Exact for linear phi; for
 // nonlinear phi derived (the homogeneous all-frequency formula with the gains' classes).
+// With per-neuron gains or time constants the C_ii differ at O(1): at N = infinity every neuron of a class
+// (of gain, of time constant) has its class's C_ii, so auto_var is their spread over the classes, exactly
+// (the quadrature of the parameters' distribution aside). Its 1/N term is not derived.
+struct ClassValue {
+    double weight = 1.0;
+    double value = 0.0;
+};
+
+void setClassSpread(CovariancePrediction& c, const std::vector<ClassValue>& classes) {
+    double mean = 0.0, square = 0.0;
+    for (const ClassValue& k : classes) {
+        mean += k.weight * k.value;
+        square += k.weight * k.value * k.value;
+    }
+    c.at(Statistic::AutoVar) = TheoryQuantity::of(std::max(0.0, square - mean * mean), Basis::Exact);
+    c.firstOrder(Statistic::AutoVar) = TheoryQuantity::omitted(
+        "auto_var is O(1) with per-neuron gains or time constants (the spread of C_ii over the neurons' "
+        "parameters); its 1/N term is not derived");
+}
+
+// auto_var of both variables at both frequencies from the classes' lag functions: x's from Delta_c, phi's
+// from C_c (ET: lag 0; ZF: dt times the whole lag sum).
+void setClassSpreads(TheoryPrediction& p, const std::vector<double>& weights,
+                     const std::vector<const std::vector<double>*>& x,
+                     const std::vector<const std::vector<double>*>& phi, double dt, bool zero_frequency) {
+    const auto spread = [&](Variable v, CovarianceKind kind,
+                            const std::vector<const std::vector<double>*>& f) {
+        std::vector<ClassValue> values;
+        for (std::size_t k = 0; k < f.size(); ++k)
+            values.push_back({weights[k], kind == CovarianceKind::EqualTime
+                                              ? f[k]->front()
+                                              : detail::zeroFrequencyPower(*f[k], dt)});
+        setClassSpread(p.at(v, kind), values);
+    };
+    for (const CovarianceKind kind : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency}) {
+        if (kind == CovarianceKind::ZeroFrequency && !zero_frequency) continue;
+        spread(Variable::X, kind, x);
+        spread(Variable::Phi, kind, phi);
+    }
+}
+
 void setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     const Activation& phi = spec.network.activation;
     const std::vector<GainNode> gains = gainQuadrature(spec.network.gain);
@@ -1161,6 +1202,14 @@ void setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     CovariancePrediction& activation = p.at(Variable::Phi, CovarianceKind::EqualTime);
     set(x, four.x_et);
     set(activation, four.phi_et);
+    std::vector<double> weights;
+    std::vector<const std::vector<double>*> x_lags, phi_lags;
+    for (const detail::GainClassSite& c : classes) {
+        weights.push_back(c.weight);
+        x_lags.push_back(&site.delta);  // one field, one leak: every gain class has the same Delta
+        phi_lags.push_back(&c.c_phi);
+    }
+    setClassSpreads(p, weights, x_lags, phi_lags, spec.integration.dt, true);
     deriveZScored(x);  // x's diagonal concentrates: R = C / a
     activation.at(Statistic::ZM2) = TheoryQuantity::of(four.phi_et_z_m2, basis);
     activation.z_n_cross_var = TheoryQuantity::of(four.phi_et_z_m2 - 1.0, basis);
@@ -1221,6 +1270,14 @@ void setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     };
     set(CovarianceKind::EqualTime, four.equal_time);
     if (!linear) set(CovarianceKind::ZeroFrequency, four.zero_frequency);
+    std::vector<double> weights;
+    std::vector<const std::vector<double>*> x_lags, phi_lags;
+    for (const detail::NeuronClassPoint& c : points) {
+        weights.push_back(c.weight);
+        x_lags.push_back(&c.delta);
+        phi_lags.push_back(&c.c_phi);
+    }
+    setClassSpreads(p, weights, x_lags, phi_lags, dt, !linear);
     double gamma2 = 0.0;
     for (const detail::NeuronClassPoint& c : points) gamma2 += c.weight * c.gamma * c.gamma;
     p.delta0 = TheoryQuantity::of(four.equal_time.x.auto_mean.value, Basis::Exact);

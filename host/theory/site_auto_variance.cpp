@@ -135,13 +135,6 @@ std::vector<double> selfFeedbackVariances(const std::vector<SelfFeedback>& respo
     return sums;
 }
 
-// dt sum over all lags k of c(|k|): a zero-frequency power.
-double zeroFrequencyPower(const std::vector<double>& c, double dt) {
-    double sum = 0.0;
-    for (std::size_t k = 1; k < c.size(); ++k) sum += c[k];
-    return dt * (c.front() + 2.0 * sum);
-}
-
 // theta_t = 2 pi t / p, the p-point frequency grid.
 double gridFrequency(std::size_t t, std::size_t p) {
     return 2.0 * M_PI * static_cast<double>(t) / static_cast<double>(p);
@@ -297,6 +290,12 @@ ZeroFrequencySiteAutoVariance zeroFrequencySiteAutoVariance(const Activation& ph
         out.phi = parts.input + feedback[1];
     }
     return out;
+}
+
+double zeroFrequencyPower(const std::vector<double>& c, double dt) {
+    double sum = 0.0;
+    for (std::size_t k = 1; k < c.size(); ++k) sum += c[k];
+    return dt * (c.front() + 2.0 * sum);
 }
 
 }  // namespace quench::theory::detail

@@ -10,12 +10,16 @@
 // with the Gaussian diagonal, 0 with J_ii = 0.
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "../step_coefficients.hpp"
 #include "discrete_gaussian_site.hpp"
 #include "quench/activation.hpp"
 
 namespace quench::theory::detail {
+
+// dt sum over all lags k of c(|k|), c(k) for k >= 0: the zero-frequency power of a stationary covariance.
+double zeroFrequencyPower(const std::vector<double>& c, double dt);
 
 struct SiteAutoVariance {
     double phi = 0.0;  // lim N Var_i C_ii of the phi covariance

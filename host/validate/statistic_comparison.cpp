@@ -22,6 +22,8 @@ Source sourceOf(Compared s) {
             return {Statistic::AutoMean, false};
         case Compared::CrossMean:
             return {Statistic::CrossMean, false};
+        case Compared::AutoVar:
+            return {Statistic::AutoVar, false};
         case Compared::NAutoVar:
             return {Statistic::AutoVar, true};
         case Compared::NCrossVar:
@@ -139,6 +141,13 @@ void judge(StatisticComparison& cmp, double threshold) {
 }  // namespace
 
 std::pair<TheoryQuantity, TheoryQuantity> theoryOf(const theory::CovariancePrediction& p, Compared s) {
+    // With identical neurons auto_var is O(1/N) and the theory's N = infinity value is absent (n_auto_var
+    // carries kappa); with per-neuron parameters it is O(1) and kappa absent.
+    if (s == Compared::AutoVar)
+        return {p.at(Statistic::AutoVar),
+                p.at(Statistic::AutoVar).available()
+                    ? p.firstOrder(Statistic::AutoVar)
+                    : TheoryQuantity::omitted("with identical neurons auto_var is O(1/N): see n_auto_var")};
     // auto_var is O(1/N): the theory's 1/N coefficient kappa is the limit of N auto_var.
     if (s == Compared::NAutoVar)
         return {
@@ -156,6 +165,8 @@ std::string_view comparedName(Compared s) {
             return "auto_mean";
         case Compared::CrossMean:
             return "cross_mean";
+        case Compared::AutoVar:
+            return "auto_var";
         case Compared::NAutoVar:
             return "n_auto_var";
         case Compared::NCrossVar:

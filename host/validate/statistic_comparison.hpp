@@ -21,10 +21,12 @@
 namespace quench::validation {
 
 // The statistics `validate` compares (n_cross_var = N * cross_var and n_auto_var = N * auto_var, the O(1)
-// numbers the theory gives), then those of the correlation matrix R (z_n_cross_var = N * z_cross_var).
+// numbers the theory gives; auto_var itself where it is O(1), with per-neuron gains or time constants), then
+// those of the correlation matrix R (z_n_cross_var = N * z_cross_var).
 enum class Compared : int {
     AutoMean,
     CrossMean,
+    AutoVar,
     NAutoVar,
     NCrossVar,
     M2,

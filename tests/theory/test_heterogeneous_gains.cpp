@@ -137,6 +137,33 @@ TEST(HeterogeneousGains, ColoredNoiseTakesTheEqualTimeStatisticsFromTheDiscreteS
               Basis::Exact);
 }
 
+// With gains the C_ii differ at O(1): a linear phi_i = b_i x_i has C_ii = b_i^2 Var x, so at N = infinity
+// auto_var is Var(x)^2 Var(b^2), with E b^k = (1 + cv^2)^(k (k - 1) / 2) for lognormal gains of mean 1; x's
+// is 0 (one field, one leak). Their 1/N terms are not derived.
+TEST(HeterogeneousGains, AutoVarIsTheSpreadOfTheGainClasses) {
+    EnsembleSpec spec;
+    spec.network.activation.kind = ActivationKind::Linear;
+    spec.network.gain = {NeuronDistribution::Lognormal, 1.0, 0.5};
+    spec.coupling.g = 0.5;
+    spec.integration.dt = 0.05;
+    const TheoryPrediction p = predict(spec);
+    const double b2 = 1.25, b4 = std::pow(1.25, 6.0), spread = b4 - b2 * b2;
+    for (const CovarianceKind kind : {CovarianceKind::EqualTime, CovarianceKind::ZeroFrequency}) {
+        const CovariancePrediction& x = p.at(Variable::X, kind);
+        const CovariancePrediction& phi = p.at(Variable::Phi, kind);
+        ASSERT_TRUE(phi.at(Statistic::AutoVar).available()) << phi.at(Statistic::AutoVar).reason;
+        EXPECT_EQ(phi.at(Statistic::AutoVar).basis, Basis::Exact);
+        const double var_x = *x.at(Statistic::AutoMean).value;
+        // ET: the same site; ZF: the site's lag sum against the continuous closed form, O(dt^2) apart
+        const double tolerance = kind == CovarianceKind::EqualTime ? 1e-6 : 1e-2;
+        EXPECT_NEAR(*phi.at(Statistic::AutoVar).value, var_x * var_x * spread,
+                    tolerance * var_x * var_x * spread);
+        ASSERT_TRUE(x.at(Statistic::AutoVar).available());
+        EXPECT_NEAR(*x.at(Statistic::AutoVar).value, 0.0, 1e-12 * var_x * var_x);
+        EXPECT_FALSE(phi.firstOrder(Statistic::AutoVar).available());
+    }
+}
+
 TEST(HeterogeneousGains, PredictRoutesGainsAndTagsWhatItDerives) {
     EnsembleSpec spec;
     spec.network.activation.kind = ActivationKind::Linear;
