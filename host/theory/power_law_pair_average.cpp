@@ -1,7 +1,6 @@
 // Exact Gaussian pair averages of signed powers (power_law_pair_average.hpp).
 #include "power_law_pair_average.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -25,8 +24,7 @@ template <class H>
 double tanhSinh(double length, const H& h) {
     if (!(length > 0.0)) return 0.0;
     constexpr double step = 1.0 / 32.0;
-    // t in [-5, 5]: what lies beyond is below 1e-15 for exponents down to -3/4 (|x|^(alpha - 1) at alpha =
-    // 1/4)
+    // t in [-5, 5]: what lies beyond is below 1e-15 for exponents down to -3/4 (phi' at alpha = 1/4).
     constexpr int half = 160;
     double sum = 0.0;
     for (int k = -half; k <= half; ++k) {

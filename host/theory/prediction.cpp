@@ -1135,11 +1135,6 @@ void setZScored(CovariancePrediction& c, const theory::HeterogeneousZeroFrequenc
     c.z_n_cross_var = TheoryQuantity::of(z.z_n_cross_var, Basis::Derived);
 }
 
-// Per-neuron gains, white or OU noise, equal time constants: the ET statistics of the simulator's recursion
-// (the discrete site with the gains in classes) replace the continuous-time auto means, as for homogeneous
-// units (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica
-// field with gain classes (gain_class_four_point.hpp; heterogeneity.md, section 5). Exact for linear phi; for
-// nonlinear phi derived (the homogeneous all-frequency formula with the gains' classes).
 // With per-neuron gains or time constants the C_ii differ at O(1): at N = infinity every neuron of a class
 // (of gain, of time constant) has its class's C_ii, so auto_var is their spread over the classes, exactly
 // (the quadrature of the parameters' distribution aside). Its 1/N term is not derived.
@@ -1181,6 +1176,11 @@ void setClassSpreads(TheoryPrediction& p, const std::vector<double>& weights,
     }
 }
 
+// Per-neuron gains, white or OU noise, equal time constants: the ET statistics of the simulator's recursion
+// (the discrete site with the gains in classes) replace the continuous-time auto means, as for homogeneous
+// units (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica
+// field with gain classes (gain_class_four_point.hpp; heterogeneity.md, section 5). Exact for linear phi; for
+// nonlinear phi derived (the homogeneous all-frequency formula with the gains' classes).
 void setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     const Activation& phi = spec.network.activation;
     const std::vector<GainNode> gains = gainQuadrature(spec.network.gain);
@@ -1537,10 +1537,9 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
             if (!error.empty()) p.notes.push_back("the one-loop 1/N terms failed (" + error + ")");
         } else if (options.sample_one_loop && usesDiscreteSite(spec, options) && !smoothActivation(spec)) {
             const TheoryQuantity kinked = TheoryQuantity::omitted(
-                "the one-loop 1/N term of the auto mean needs phi's derivatives up to the fourth at every "
-                "point; "
-                "the power law's |x|^(alpha - 1) at 0 has none: not derived (docs/theory/one_loop_site.md, "
-                "section 8)");
+                "the one-loop 1/N term of the auto mean needs phi's derivatives up to the fourth "
+                "at every point; the power law's |x|^(alpha - 1) at 0 has none: not derived "
+                "(docs/theory/one_loop_site.md, section 8)");
             for (auto& per_variable : p.covariance)
                 for (CovariancePrediction& c : per_variable) setAutoMeanFirstOrder(c, kinked);
         } else if (options.sample_one_loop && usesDiscreteSite(spec, options)) {
