@@ -3,12 +3,11 @@
 // a_{k+2} = (p - k) a_k from a_1 = M_{p+1} (odd) or a_0 = M_p (even), M_p = E|z|^p; and at rho = +-1 to
 // the single averages M_{p+q}.
 #include <cmath>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
 #include "../../host/theory/power_law_pair_average.hpp"
-#include "quench/activation.hpp"
-#include "quench/theory/gaussian_average.hpp"
 
 namespace quench::theory {
 namespace {
