@@ -46,15 +46,17 @@ struct SelfPowerSlopes {
 
 // Smooth phi: q' from the grid averages, v by Gauss-Hermite. The power law sgn|x|^alpha, whose phi'^2 and
 // phi phi'' are each infinite at 0 for alpha <= 1/2 (their sum is not), by homogeneity: x phi' = alpha phi,
-// so Stein gives q' = alpha E phi^2 / Delta0, and phi phi' = alpha sgn|x|^(2 alpha - 1) is a signed power.
-SelfPowerSlopes selfPowerSlopes(const Activation& phi, const std::vector<double>& delta) {
+// so Stein gives q' = alpha E phi^2 / Delta0 (E phi^2 = C_phi(0)), and phi phi' = alpha sgn|x|^(2 alpha - 1)
+// is a signed power.
+SelfPowerSlopes selfPowerSlopes(const Activation& phi, const DiscreteGaussianSite& site) {
+    const std::vector<double>& delta = site.delta;
     const double delta0 = delta.front();
     SelfPowerSlopes out;
     out.v.resize(delta.size());
     if (phi.kind == ActivationKind::PowerLaw) {
         const double alpha = phi.alpha;
         const SignedPower power{alpha, true}, product{2.0 * alpha - 1.0, true};
-        out.q_prime = alpha * std::pow(delta0, alpha - 1.0) * signedPowerPairAverage(power, power, 1.0);
+        out.q_prime = alpha * site.c_phi.front() / delta0;
         const double scale = alpha * std::pow(delta0, 0.5 * (3.0 * alpha - 1.0));
         for (std::size_t m = 0; m < delta.size(); ++m)
             out.v[m] = scale * signedPowerPairAverage(product, power, delta[m] / delta0);
@@ -235,7 +237,7 @@ SiteAutoVariance siteAutoVariance(const Activation& phi, const DiscreteGaussianS
     if (delta.empty() || !(delta.front() > 0.0))
         throw std::domain_error("site auto variance: the site has no fluctuations");
     const double four_point = filteredPhiFourPoint(siteRunOf(site, g, step), g, step);
-    const SelfPowerSlopes slopes = selfPowerSlopes(phi, delta);
+    const SelfPowerSlopes slopes = selfPowerSlopes(phi, site);
     const double q_prime = slopes.q_prime;
     const std::vector<double>& v_phi = slopes.v;
     std::vector<double> v_x(delta.size());
@@ -265,15 +267,16 @@ ZeroFrequencySiteAutoVariance zeroFrequencySiteAutoVariance(const Activation& ph
     ZeroFrequencySiteAutoVariance out;
     const std::vector<double> s_phi{zeroFrequencyPower(site.c_phi, 1.0)};  // only theta = 0 counts for x
     out.x_input = zeroFrequencyInputVariance({}, 1.0, s_phi, gamma, g, step, dt);
-    const std::size_t pairs =
-        phi.kind == ActivationKind::Linear ? 0 : connectedThreePointPairs(delta, threePointStride(dt));
     PhiZeroFrequencyParts parts;
     if (!activationKinks(phi).empty()) {
         out.phi_reason =
             "phi's needs E phi''phi and the three-time averages of phi' at every lag, which the grid and "
             "Gauss-Hermite rules do not resolve for a kinked phi (the power law's |x|^(alpha - 1) at 0); not "
             "derived";
-    } else if (pairs <= kMaxThreePointPairs) {
+    } else if (const std::size_t pairs = phi.kind == ActivationKind::Linear
+                                             ? 0
+                                             : connectedThreePointPairs(delta, threePointStride(dt));
+               pairs <= kMaxThreePointPairs) {
         parts = phiZeroFrequencyParts(phi, site, g, step, dt);
         responses.push_back(parts.feedback);
     } else {

@@ -468,9 +468,9 @@ std::string reportMarkdown(const ValidationReport& r, const std::vector<std::str
                       n.exactPassed() ? "PASS" : "FAIL");
     md << fmt::format("Linear equivalence: {} PASS, {} FAIL. Derived: {} PASS, {} FAIL.\n\n", n.pass[1],
                       n.fail[1], n.pass[2], n.fail[2]);
-    md << "Statistics: auto_mean = mean_i C_ii; cross_mean = mean_{i≠j} C_ij; auto_var = var_i C_ii (O(1) "
-          "with "
-          "per-neuron gains or time constants, O(1/N) otherwise); n_auto_var = N var_i C_ii; "
+    md << "Statistics: auto_mean = mean_i C_ii; cross_mean = mean_{i≠j} C_ij; "
+          "auto_var = var_i C_ii (O(1) with per-neuron gains or time constants, O(1/N) otherwise); "
+          "n_auto_var = N var_i C_ii; "
           "n_cross_var = N var_{i≠j} C_ij; "
           "m_k = Tr C^k / N; pr_over_n = (Tr C)² / (N Tr C²); split-sample corrected estimators, disorder "
           "mean ± "
