@@ -10,6 +10,11 @@ means at several N are fitted by S(N) = S_inf + c/N (+ d/N^2), weights 1/SE^2, a
 one-loop expansion's (docs/theory/one_loop_site.md, section 11), which checks the gains' part of it without
 sampling a network in time. numpy only.
 
+Also N var_i Sigma_ii for x's ET covariance and for its ZF one, dt (1 - M)^-1 s^2 (1 - M)^-T (the simulator's
+zero-frequency covariance of the recursion): with gains alone x's auto_var is O(1/N), and N auto_var tends to
+the gain classes' kappa (docs/theory/heterogeneity.md, section 8; `quench theory --order 1` prints it as
+x.*.auto_var.one_over_n).
+
 Each realization draws its own N gains, so its auto means scatter by O(1/sqrt N) with their sample. --control
 regresses that out per size on the exact zero-mean controls mean_i b_i^k - E b^k, k = 1, 2, 4 (closed-form
 moments), which leaves the means unchanged in expectation and shrinks their SE.
@@ -73,11 +78,11 @@ def main():
     rs = [int(v) for v in o.r.split(",")]
     a = np.exp(-o.dt)
     s2 = o.sigma**2 * (1.0 - a * a) / 2.0
-    stats = {"x_et_a": ([], []), "phi_et_a": ([], [])}
+    stats = {"x_et_a": ([], []), "phi_et_a": ([], []), "x_et_n_auto_var": ([], []), "x_zf_n_auto_var": ([], [])}
     for n, r in zip(ns, rs):
         rng = np.random.default_rng(o.seed * 1000003 + n)
         start = time.time()
-        ax, aphi, controls = [], [], []
+        ax, aphi, controls, nvx, nvx_zf = [], [], [], [], []
         expected = np.array([moment(o.distribution, o.cv, k) for k in CONTROL_POWERS])
         for _ in range(r):
             b = gains(rng, n, o.distribution, o.cv)
@@ -90,13 +95,19 @@ def main():
             d = np.diag(sigma)
             ax.append(d.mean())
             aphi.append(np.mean(b * b * d))
-        for name, values in (("x_et_a", ax), ("phi_et_a", aphi)):
+            nvx.append(n * d.var())
+            resolvent = np.linalg.inv(np.eye(n) - m)
+            nvx_zf.append(n * np.diag(o.dt * s2 * resolvent @ resolvent.T).var())
+        for name, values in (("x_et_a", ax), ("phi_et_a", aphi), ("x_et_n_auto_var", nvx), ("x_zf_n_auto_var", nvx_zf)):
             v = np.asarray(values)
             mean, se = adjusted(v, np.asarray(controls))[:2] if o.control else (v.mean(), v.std(ddof=1) / np.sqrt(len(v)))
             stats[name][0].append(mean)
             stats[name][1].append(se)
         print(f"N = {n}, R = {r}: x a {stats['x_et_a'][0][-1]:.6f} +- {stats['x_et_a'][1][-1]:.6f}, phi a "
-              f"{stats['phi_et_a'][0][-1]:.6f} +- {stats['phi_et_a'][1][-1]:.6f} ({time.time() - start:.0f} s)", flush=True)
+              f"{stats['phi_et_a'][0][-1]:.6f} +- {stats['phi_et_a'][1][-1]:.6f}, x N auto_var ET "
+              f"{stats['x_et_n_auto_var'][0][-1]:.5f} +- {stats['x_et_n_auto_var'][1][-1]:.5f}, ZF "
+              f"{stats['x_zf_n_auto_var'][0][-1]:.5f} +- {stats['x_zf_n_auto_var'][1][-1]:.5f} "
+              f"({time.time() - start:.0f} s)", flush=True)
     for name, (means, ses) in stats.items():
         print_fits(name, ns, means, ses)
 

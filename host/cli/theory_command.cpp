@@ -261,7 +261,9 @@ Columns (CSV) and keys (JSON, nested by '.'):
   chaotic                     1 (JSON true) when Delta0 < g^2 E[phi^2] (white noise only)
   V.C.S  for V in x, phi; C in equal_time, zero_frequency; S one of the statistics of quench simulate:
     auto_mean                 a = mean_i C_ii
-    auto_var                  var_i C_ii: O(1/N), always omitted (its 1/N coefficient kappa: --order 1)
+    auto_var                  var_i C_ii: O(1/N) with identical neurons, omitted (its 1/N coefficient kappa:
+                              --order 1); O(1) with per-neuron gains or time constants (the classes'
+                              spread), except x's with gains alone (0, and kappa with --order 1)
     cross_mean                c = mean_{i != j} C_ij: 0 by the x -> -x symmetry
     cross_var                 var_{i != j} C_ij: O(1/N), always omitted; see n_cross_var
     pr                        (Tr C)^2 / Tr C^2: extensive, always omitted; see pr_over_n

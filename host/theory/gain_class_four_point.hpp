@@ -33,4 +33,11 @@ GainClassFourPoint gainClassEqualTime(const std::vector<GainClassSite>& classes,
                                       const std::vector<double>& delta, double g,
                                       const StepCoefficients& step);
 
+// T = <|f|^2 |f'|^2 E_b S_b(theta) S_b(theta') / |1 - w|^2>, the part of x's m2 that the filtered phi
+// products give (over g^4): N Var of the lag-0 x covariance that a site's quenched input row J_i. gives it is
+// 2 g^4 T (docs/theory/site_auto_variance.md; the classes' version of filteredPhiFourPoint). White or OU
+// noise: only the classes' spectra and the leak enter.
+double filteredGainClassFourPoint(const std::vector<GainClassSite>& classes, double g,
+                                  const StepCoefficients& step);
+
 }  // namespace quench::theory::detail

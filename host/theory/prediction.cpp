@@ -1176,6 +1176,23 @@ void setClassSpreads(TheoryPrediction& p, const std::vector<double>& weights,
     }
 }
 
+// With gains alone x's auto_var is O(1/N) (one field, one leak: x's spread over the classes is 0), and its
+// 1/N coefficient is the mean over the classes of the within-class spread, ET and ZF (site_auto_variance.hpp;
+// docs/theory/heterogeneity.md, section 8). phi's keeps the O(1) spread, whose 1/N term is not derived.
+void setGainClassXAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
+                               const std::vector<detail::GainClassSite>& classes,
+                               const std::vector<double>& delta, const StepCoefficients& step) {
+    const std::string error = attempt([&] {
+        const detail::ClassXAutoVariance kappa = detail::gainClassXAutoVariance(
+            classes, delta, spec.coupling.g, step, spec.integration.dt, spec.coupling.zero_diagonal);
+        p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar) =
+            TheoryQuantity::of(kappa.equal_time, Basis::Derived);
+        p.at(Variable::X, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoVar) =
+            TheoryQuantity::of(kappa.zero_frequency, Basis::Derived);
+    });
+    if (!error.empty()) p.notes.push_back("x's site-to-site variance of C_ii failed (" + error + ")");
+}
+
 // Per-neuron gains, white or OU noise, equal time constants: the ET statistics of the simulator's recursion
 // (the discrete site with the gains in classes) replace the continuous-time auto means, as for homogeneous
 // units (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica
@@ -1210,6 +1227,7 @@ void setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
         phi_lags.push_back(&c.c_phi);
     }
     setClassSpreads(p, weights, x_lags, phi_lags, spec.integration.dt, true);
+    setGainClassXAutoVariance(p, spec, classes, site.delta, step);
     deriveZScored(x);  // x's diagonal concentrates: R = C / a
     activation.at(Statistic::ZM2) = TheoryQuantity::of(four.phi_et_z_m2, basis);
     activation.z_n_cross_var = TheoryQuantity::of(four.phi_et_z_m2 - 1.0, basis);
@@ -1278,6 +1296,11 @@ void setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
         phi_lags.push_back(&c.c_phi);
     }
     setClassSpreads(p, weights, x_lags, phi_lags, dt, !linear);
+    if (!perNeuron(spec.network.tau)) {  // gains with colored noise: one leak, x's spread is O(1/N)
+        std::vector<detail::GainClassSite> classes;
+        for (const detail::NeuronClassPoint& c : points) classes.push_back({c.weight, c.gamma, c.c_phi});
+        setGainClassXAutoVariance(p, spec, classes, points.front().delta, points.front().step);
+    }
     double gamma2 = 0.0;
     for (const detail::NeuronClassPoint& c : points) gamma2 += c.weight * c.gamma * c.gamma;
     p.delta0 = TheoryQuantity::of(four.equal_time.x.auto_mean.value, Basis::Exact);

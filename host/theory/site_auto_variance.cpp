@@ -12,6 +12,7 @@
 
 #include "connected_three_point.hpp"
 #include "fftw_transforms.hpp"
+#include "gain_class_four_point.hpp"
 #include "gaussian_pair_averages.hpp"
 #include "power_law_pair_average.hpp"
 #include "quench/theory/gaussian_average.hpp"
@@ -292,6 +293,31 @@ ZeroFrequencySiteAutoVariance zeroFrequencySiteAutoVariance(const Activation& ph
         out.phi_input = parts.input;
         out.phi = parts.input + feedback[1];
     }
+    return out;
+}
+
+ClassXAutoVariance gainClassXAutoVariance(const std::vector<GainClassSite>& classes,
+                                          const std::vector<double>& delta, double g,
+                                          const StepCoefficients& step, double dt, bool zero_diagonal) {
+    if (classes.empty() || delta.empty() || !(delta.front() > 0.0))
+        throw std::domain_error("site auto variance: no gain classes, or the site has no fluctuations");
+    double gamma2 = 0.0, zf_square = 0.0;  // E_b gamma_b^2 and E_b S_b(0)^2 (per step)
+    for (const GainClassSite& c : classes) {
+        gamma2 += c.weight * c.gamma * c.gamma;
+        const double s0 = zeroFrequencyPower(c.c_phi, 1.0);
+        zf_square += c.weight * s0 * s0;
+    }
+    const double gamma = std::sqrt(gamma2);
+    std::vector<double> v_x(delta.size());
+    for (std::size_t m = 0; m < delta.size(); ++m) v_x[m] = gamma * delta[m];  // the classes' rms of gamma_b
+    const std::vector<double> feedback = selfFeedbackVariances(
+        {{selfFeedbackResponse(v_x, step), 0.0}, {{}, 2.0 * gamma * zeroFrequencyPower(delta, dt)}}, gamma, g,
+        step, zero_diagonal);
+    ClassXAutoVariance out;
+    out.equal_time = 2.0 * g * g * g * g * filteredGainClassFourPoint(classes, g, step) + feedback[0];
+    // The ZF input variance needs E_b S_b(0)^2 at theta = 0 only: one "spectrum" of that square.
+    out.zero_frequency =
+        zeroFrequencyInputVariance({}, 1.0, {std::sqrt(zf_square)}, gamma, g, step, dt) + feedback[1];
     return out;
 }
 

@@ -53,4 +53,17 @@ ZeroFrequencySiteAutoVariance zeroFrequencySiteAutoVariance(const Activation& ph
                                                             const StepCoefficients& step, double dt,
                                                             bool zero_diagonal);
 
+// x's kappa with per-neuron gains phi(b_i x_i) (equal time constants, white or OU noise; docs/theory/
+// heterogeneity.md, section 8). Every gain class sees the one field through the one leak, so x's C_ii differ
+// only at O(1/sqrt(N)), by each site's input row and self-feedback, as without gains. A class-b site's
+// feedback response is gamma_b Delta and the ladder's rung E_b gamma_b^2: E_b kappa_b is the homogeneous
+// formula with gamma^2 -> Gamma^2 = E_b gamma_b^2 and the classes' four-point sums. ZF and ET.
+struct ClassXAutoVariance {
+    double equal_time = 0.0;
+    double zero_frequency = 0.0;
+};
+ClassXAutoVariance gainClassXAutoVariance(const std::vector<GainClassSite>& classes,
+                                          const std::vector<double>& delta, double g,
+                                          const StepCoefficients& step, double dt, bool zero_diagonal);
+
 }  // namespace quench::theory::detail

@@ -139,7 +139,8 @@ TEST(HeterogeneousGains, ColoredNoiseTakesTheEqualTimeStatisticsFromTheDiscreteS
 
 // With gains the C_ii differ at O(1): a linear phi_i = b_i x_i has C_ii = b_i^2 Var x, so at N = infinity
 // auto_var is Var(x)^2 Var(b^2), with E b^k = (1 + cv^2)^(k (k - 1) / 2) for lognormal gains of mean 1; x's
-// is 0 (one field, one leak). Their 1/N terms are not derived.
+// is 0 (one field, one leak), so x's auto_var is O(1/N) again, with the within-class kappa as its coefficient
+// (GainClassXAutoVariance.*); phi's 1/N term is not derived.
 TEST(HeterogeneousGains, AutoVarIsTheSpreadOfTheGainClasses) {
     EnsembleSpec spec;
     spec.network.activation.kind = ActivationKind::Linear;
@@ -161,6 +162,9 @@ TEST(HeterogeneousGains, AutoVarIsTheSpreadOfTheGainClasses) {
         ASSERT_TRUE(x.at(Statistic::AutoVar).available());
         EXPECT_NEAR(*x.at(Statistic::AutoVar).value, 0.0, 1e-12 * var_x * var_x);
         EXPECT_FALSE(phi.firstOrder(Statistic::AutoVar).available());
+        ASSERT_TRUE(x.firstOrder(Statistic::AutoVar).available()) << x.firstOrder(Statistic::AutoVar).reason;
+        EXPECT_EQ(x.firstOrder(Statistic::AutoVar).basis, Basis::Derived);
+        EXPECT_GT(*x.firstOrder(Statistic::AutoVar).value, 0.0);
     }
 }
 

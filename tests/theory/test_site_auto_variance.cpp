@@ -14,6 +14,7 @@
 #include "../../host/theory/site_auto_variance.hpp"
 #include "activation_of.hpp"
 #include "quench/ensemble_spec.hpp"
+#include "quench/theory/heterogeneous_gains.hpp"
 #include "quench/theory/linear_finite_size.hpp"
 
 namespace quench::theory {
@@ -37,6 +38,17 @@ detail::ZeroFrequencySiteAutoVariance zeroFrequencyKappaAt(const Activation& phi
     const StepCoefficients step = whiteNoiseStep(dt);
     const detail::DiscreteGaussianSite site = detail::discreteGaussianSiteUntilDecayed(phi, g, step, dt);
     return detail::zeroFrequencySiteAutoVariance(phi, site, g, step, dt, zero_diagonal);
+}
+
+// x's kappa with gain classes (gainClassXAutoVariance; heterogeneity.md, section 8) for every gain of the
+// list.
+detail::ClassXAutoVariance classKappaAt(const Activation& phi, const std::vector<GainNode>& gains, double g,
+                                        double dt, bool zero_diagonal) {
+    const StepCoefficients step = whiteNoiseStep(dt);
+    const detail::DiscreteGaussianSite site =
+        detail::discreteGaussianSiteUntilDecayed(phi, gains, g, step, dt);
+    return detail::gainClassXAutoVariance(detail::gainClassSites(phi, gains, site.delta), site.delta, g, step,
+                                          dt, zero_diagonal);
 }
 
 // kappa(dt) = kappa + c dt + O(dt^2): Richardson from dt = 0.02 and 0.01 leaves O(dt^2), about 1e-5 here.
@@ -67,6 +79,53 @@ TEST(SiteAutoVariance, TheGaussianDiagonalOnlyAddsTheSelfCouplingsSpread) {
     EXPECT_GT(gaussian.x, zero.x);
     EXPECT_GT(gaussian.phi, zero.phi);
     EXPECT_GT(zero.phi, zero.phi_input);
+}
+
+// One class of gain 1 is the homogeneous site: the classes' four-point sum (lag sums on the half grid) is the
+// cells' filteredPhiFourPoint, and the rms response is gamma, ET and ZF, either diagonal.
+TEST(GainClassXAutoVariance, OneClassOfUnitGainIsTheHomogeneousSite) {
+    const Activation tanh = quench::testing::activationOf(ActivationKind::Tanh);
+    const double g = 1.0, dt = 0.05;
+    const StepCoefficients step = whiteNoiseStep(dt);
+    const detail::DiscreteGaussianSite site = detail::discreteGaussianSiteUntilDecayed(tanh, g, step, dt);
+    const std::vector<detail::GainClassSite> one = detail::gainClassSites(tanh, {{1.0, 1.0}}, site.delta);
+    for (const bool zero_diagonal : {false, true}) {
+        const detail::ClassXAutoVariance classes =
+            detail::gainClassXAutoVariance(one, site.delta, g, step, dt, zero_diagonal);
+        const double et = detail::siteAutoVariance(tanh, site, g, step, zero_diagonal).x;
+        const double zf = detail::zeroFrequencySiteAutoVariance(tanh, site, g, step, dt, zero_diagonal).x;
+        EXPECT_NEAR(classes.equal_time, et, 1e-5 * et) << "zero diagonal " << zero_diagonal;
+        EXPECT_NEAR(classes.zero_frequency, zf, 1e-9 * zf) << "zero diagonal " << zero_diagonal;
+    }
+}
+
+// One gain b for every neuron of a linear network is the homogeneous linear network at coupling g b: x's
+// spread is that network's, exactly.
+TEST(GainClassXAutoVariance, OneGainOfALinearNetworkScalesItsCoupling) {
+    const Activation linear = quench::testing::activationOf(ActivationKind::Linear);
+    const double g = 0.9, b = 0.8;
+    const detail::ClassXAutoVariance classes = classKappaAt(linear, {{b, 1.0}}, g, 0.05, false);
+    EXPECT_NEAR(classes.equal_time, kappaAt(linear, g * b, 0.05, false).x, 1e-5 * classes.equal_time);
+    EXPECT_NEAR(classes.zero_frequency, zeroFrequencyKappaAt(linear, g * b, 0.05, false).x,
+                1e-9 * classes.zero_frequency);
+}
+
+// A spread of gains in a linear network: x's site and the feedback depend on the gains only through
+// Gamma^2 = E b^2, the input row's part through E_b S_b S_b' = E b^4 S_x S_x'. So two equal classes b = 0.6,
+// 1.4 are the homogeneous network at coupling g b_rms, b_rms^2 = E b^2, with its input part scaled by
+// E b^4 / b_rms^4, ET and ZF.
+TEST(GainClassXAutoVariance, AGainSpreadScalesTheInputRowsPartByTheFourthMoment) {
+    const Activation linear = quench::testing::activationOf(ActivationKind::Linear);
+    const double g = 0.5, low = 0.6, high = 1.4;
+    const double second = 0.5 * (low * low + high * high),
+                 fourth = 0.5 * (std::pow(low, 4) + std::pow(high, 4));
+    const double excess = fourth / (second * second) - 1.0;
+    const detail::ClassXAutoVariance two = classKappaAt(linear, {{low, 0.5}, {high, 0.5}}, g, 0.05, false);
+    const double g_rms = g * std::sqrt(second);
+    const detail::SiteAutoVariance et = kappaAt(linear, g_rms, 0.05, false);
+    const detail::ZeroFrequencySiteAutoVariance zf = zeroFrequencyKappaAt(linear, g_rms, 0.05, false);
+    EXPECT_NEAR(two.equal_time, et.x + excess * et.x_input, 1e-5 * two.equal_time);
+    EXPECT_NEAR(two.zero_frequency, zf.x + excess * zf.x_input, 1e-9 * two.zero_frequency);
 }
 
 // At zero frequency the recursion is the continuous network with the noise power (kick / drive)^2 dt, so the
