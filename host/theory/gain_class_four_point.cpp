@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <complex>
 #include <cstddef>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,9 +25,15 @@ Complex tailSum(const std::vector<double>& c, Complex rho) {
 }
 
 double gammaSquared(const std::vector<GainClassSite>& classes) {
-    double gamma2 = 0.0;
-    for (const GainClassSite& c : classes) gamma2 += c.weight * c.gamma * c.gamma;
-    return gamma2;
+    return std::accumulate(classes.begin(), classes.end(), 0.0, [](double sum, const GainClassSite& c) {
+        return sum + c.weight * c.gamma * c.gamma;
+    });
+}
+
+void requireLags(const std::vector<GainClassSite>& classes, std::size_t lags, const std::string& who) {
+    if (std::any_of(classes.begin(), classes.end(),
+                    [lags](const GainClassSite& c) { return c.c_phi.size() != lags; }))
+        throw std::domain_error(who + ": the classes' lags differ");
 }
 
 // The grid theta_j = pi j / m, j = 0..m, is the half of the DFT grid of 2m >= 4 lags points (the spectra
@@ -39,6 +46,12 @@ public:
         std::vector<double> padded(m_ + 1, 0.0);
         std::copy(c.begin(), c.end(), padded.begin());
         return cosine_(padded);
+    }
+    std::vector<std::vector<double>> spectraOf(const std::vector<GainClassSite>& classes) const {
+        std::vector<std::vector<double>> out(classes.size());
+        std::transform(classes.begin(), classes.end(), out.begin(),
+                       [this](const GainClassSite& c) { return spectrumOf(c.c_phi); });
+        return out;
     }
     // The end points count once, the others for their mirror images too.
     double weight(std::size_t j) const { return (j == 0 || j == m_) ? 1.0 : 2.0; }
@@ -105,9 +118,7 @@ GainClassFourPoint gainClassEqualTime(const std::vector<GainClassSite>& classes,
     if (classes.empty() || delta.size() < 2)
         throw std::domain_error("gainClassEqualTime: no classes or lags");
     const std::size_t lags = delta.size();
-    for (const GainClassSite& c : classes)
-        if (c.c_phi.size() != lags)
-            throw std::domain_error("gainClassEqualTime: class lags differ from Delta's");
+    requireLags(classes, lags, "gainClassEqualTime");
     const double gamma2 = gammaSquared(classes);
     double a_phi = 0.0, diagonal_square = 0.0;
     double scaled_gamma2 = 0.0;  // E_b gamma_b^2 / a_b: the response of the z-scored products
@@ -119,8 +130,7 @@ GainClassFourPoint gainClassEqualTime(const std::vector<GainClassSite>& classes,
     const HalfGrid grid(lags);
     const std::size_t m = grid.m();
     const std::vector<double> s_x = grid.spectrumOf(delta);
-    std::vector<std::vector<double>> s_phi;
-    for (const GainClassSite& c : classes) s_phi.push_back(grid.spectrumOf(c.c_phi));
+    const std::vector<std::vector<double>> s_phi = grid.spectraOf(classes);
 
     const double b = step.drive_gain, g2 = g * g;
     double phi_sum = 0.0, x_sum = 0.0, z_sum = 0.0;
@@ -165,11 +175,9 @@ double filteredGainClassFourPoint(const std::vector<GainClassSite>& classes, dou
     if (classes.empty() || classes.front().c_phi.size() < 2)
         throw std::domain_error("filteredGainClassFourPoint: no classes or lags");
     const std::size_t lags = classes.front().c_phi.size();
-    for (const GainClassSite& c : classes)
-        if (c.c_phi.size() != lags) throw std::domain_error("filteredGainClassFourPoint: class lags differ");
+    requireLags(classes, lags, "filteredGainClassFourPoint");
     const HalfGrid grid(lags);
-    std::vector<std::vector<double>> s_phi;
-    for (const GainClassSite& c : classes) s_phi.push_back(grid.spectrumOf(c.c_phi));
+    const std::vector<std::vector<double>> s_phi = grid.spectraOf(classes);
     const double g2_gamma2 = g * g * gammaSquared(classes);
     double sum = 0.0;
     for (std::size_t j = 0; j <= grid.m(); ++j) {
