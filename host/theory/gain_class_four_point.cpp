@@ -24,12 +24,6 @@ Complex tailSum(const std::vector<double>& c, Complex rho) {
     return acc;
 }
 
-double gammaSquared(const std::vector<GainClassSite>& classes) {
-    return std::accumulate(classes.begin(), classes.end(), 0.0, [](double sum, const GainClassSite& c) {
-        return sum + c.weight * c.gamma * c.gamma;
-    });
-}
-
 void requireLags(const std::vector<GainClassSite>& classes, std::size_t lags, const std::string& who) {
     if (std::any_of(classes.begin(), classes.end(),
                     [lags](const GainClassSite& c) { return c.c_phi.size() != lags; }))
@@ -89,6 +83,12 @@ double leakedSum(const std::vector<double>& c, Complex tail, const GridPoint& q,
 }
 
 }  // namespace
+
+double gammaSquared(const std::vector<GainClassSite>& classes) {
+    return std::accumulate(classes.begin(), classes.end(), 0.0, [](double sum, const GainClassSite& c) {
+        return sum + c.weight * c.gamma * c.gamma;
+    });
+}
 
 SampledFourPoint fourPointFromMoments(double a, double diagonal_square, double m2) {
     SampledFourPoint f;

@@ -22,6 +22,9 @@ struct GainClassFourPoint {
     double phi_et_z_m2 = 0.0;
 };
 
+// Gamma^2 = E_b gamma_b^2: the classes' mean square response, the rung of every ladder over the classes.
+double gammaSquared(const std::vector<GainClassSite>& classes);
+
 // The statistics of a covariance from its auto mean a, the mean square of its diagonal and m2 (N dc2
 // subtracts the diagonal's mean square, PR/N = a^2 / m2); standard errors 0.
 SampledFourPoint fourPointFromMoments(double a, double diagonal_square, double m2);

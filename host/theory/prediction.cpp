@@ -1233,8 +1233,7 @@ void setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     activation.z_n_cross_var = TheoryQuantity::of(four.phi_et_z_m2 - 1.0, basis);
     activation.at(Statistic::ZPrOverN) = TheoryQuantity::of(1.0 / four.phi_et_z_m2, basis);
     if (spec.noise.tau > 0.0) {  // the white-noise DMFT gave no single-site numbers: the discrete site's
-        double gamma2 = 0.0;
-        for (const detail::GainClassSite& c : classes) gamma2 += c.weight * c.gamma * c.gamma;
+        const double gamma2 = detail::gammaSquared(classes);
         p.delta0 = TheoryQuantity::of(site.delta.front(), Basis::Exact);
         p.gamma = TheoryQuantity::of(std::sqrt(gamma2), Basis::Exact);
         if (!p.g_eff.available()) {

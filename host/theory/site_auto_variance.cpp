@@ -301,13 +301,12 @@ ClassXAutoVariance gainClassXAutoVariance(const std::vector<GainClassSite>& clas
                                           const StepCoefficients& step, double dt, bool zero_diagonal) {
     if (classes.empty() || delta.empty() || !(delta.front() > 0.0))
         throw std::domain_error("site auto variance: no gain classes, or the site has no fluctuations");
-    double gamma2 = 0.0, zf_square = 0.0;  // E_b gamma_b^2 and E_b S_b(0)^2 (per step)
+    double zf_square = 0.0;  // E_b S_b(0)^2 (per step)
     for (const GainClassSite& c : classes) {
-        gamma2 += c.weight * c.gamma * c.gamma;
         const double s0 = zeroFrequencyPower(c.c_phi, 1.0);
         zf_square += c.weight * s0 * s0;
     }
-    const double gamma = std::sqrt(gamma2);
+    const double gamma = std::sqrt(gammaSquared(classes));
     std::vector<double> v_x(delta.size());
     for (std::size_t m = 0; m < delta.size(); ++m) v_x[m] = gamma * delta[m];  // the classes' rms of gamma_b
     const std::vector<double> feedback = selfFeedbackVariances(
