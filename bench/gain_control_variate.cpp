@@ -4,7 +4,9 @@
 // of the auto means hard to resolve. m = mean_i f(b_i) - E_b f has mean zero exactly and follows that
 // scatter; scripts/gain_control_fit.py subtracts beta m (beta by regression) from each realization's
 // statistic, which leaves the mean unchanged and removes most of its variance. The gains are the simulator's
-// own (drawNeuronParameters: seed, realization, neuron), f is taken at the N = infinity Var x.
+// own (drawNeuronParameters: seed, realization, neuron), f is taken at the N = infinity Var x. A second
+// control, var_i f(b_i) - (1 - 1/N) Var_b f (also exactly zero-mean: the plug-in variance of N iid draws),
+// follows the sample spread that phi's auto_var inherits (heterogeneity.md, section 9).
 //
 // With per-neuron time constants (--parameter tau; section 12) a realization's statistics move with its
 // sample of tau_i through every class's site and the field they share, not through one known f; three exact
@@ -76,14 +78,25 @@ int main(int argc, char** argv) {
     const auto f = [&](double b) {
         return theory::activationCorrelation(phi, b * b * delta0, b * b * delta0, rule);
     };
-    double expected = 0.0;
-    for (const theory::GainNode& c : theory::gainQuadrature(gain)) expected += c.weight * f(c.b);
-    fmt::print("realization,control\n");
+    double expected = 0.0, expected_square = 0.0;
+    for (const theory::GainNode& c : theory::gainQuadrature(gain)) {
+        const double at = f(c.b);
+        expected += c.weight * at;
+        expected_square += c.weight * at * at;
+    }
+    const double spread = expected_square - expected * expected;
+    fmt::print("realization,control,control_spread\n");
     for (std::int64_t r = first; r < first + realizations; ++r) {
         const std::vector<double> b = drawNeuronParameters(gain, seed, RngStream::NeuronGain, r, n);
-        double sum = 0.0;
-        for (const double v : b) sum += f(v);
-        fmt::print("{},{:.17g}\n", r, sum / n - expected);
+        double sum = 0.0, square = 0.0;
+        for (const double v : b) {
+            const double at = f(v);
+            sum += at;
+            square += at * at;
+        }
+        const double mean = sum / n;
+        fmt::print("{},{:.17g},{:.17g}\n", r, mean - expected,
+                   square / n - mean * mean - (1.0 - 1.0 / n) * spread);
     }
     return 0;
 }

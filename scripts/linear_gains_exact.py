@@ -15,9 +15,14 @@ zero-frequency covariance of the recursion): with gains alone x's auto_var is O(
 the gain classes' kappa (docs/theory/heterogeneity.md, section 8; `quench theory --order 1` prints it as
 x.*.auto_var.one_over_n).
 
+And phi's auto_var, var_i b_i^2 Sigma_ii: O(1) (Var_b A, A_b = b^2 Delta0) with a 1/N term from the classes' one-loop
+shifts, the gains' sampling and the within-class spread (heterogeneity.md, section 9; `quench theory --order 1`:
+phi.equal_time.auto_var.one_over_n). --limit-phi-auto-var fixes its S_inf at the N = infinity value in a second fit.
+
 Each realization draws its own N gains, so its auto means scatter by O(1/sqrt N) with their sample. --control
 regresses that out per size on the exact zero-mean controls mean_i b_i^k - E b^k, k = 1, 2, 4 (closed-form
-moments), which leaves the means unchanged in expectation and shrinks their SE.
+moments), and var_i b_i^2 - (1 - 1/N) Var b^2 (the sample spread that phi's auto_var follows), which leaves the
+means unchanged in expectation and shrinks their SE.
 
     python3 scripts/linear_gains_exact.py --g 0.5 --cv 0.4 --dt 0.05 --n 50,100,200,400 --r 4000,2000,1000,500
 """
@@ -26,7 +31,7 @@ import time
 
 import numpy as np
 
-from gain_control_fit import adjusted
+from gain_control_fit import adjusted, fixed_limit_fits
 from inverse_n_fit import print_fits
 
 
@@ -75,22 +80,27 @@ def main():
                    help="only x's ZF N auto_var (one inverse per realization: reaches N = 1600 in minutes)")
     p.add_argument("--control", action="store_true",
                    help="subtract the gains' sampling scatter with exact zero-mean controls")
+    p.add_argument("--limit-phi-auto-var", type=float,
+                   help="also fit phi's auto_var with S_inf fixed at this N = infinity value")
     o = p.parse_args()
     ns = [int(v) for v in o.n.split(",")]
     rs = [int(v) for v in o.r.split(",")]
     a = np.exp(-o.dt)
     s2 = o.sigma**2 * (1.0 - a * a) / 2.0
-    stats = {"x_et_a": ([], []), "phi_et_a": ([], []), "x_et_n_auto_var": ([], []), "x_zf_n_auto_var": ([], [])}
+    stats = {"x_et_a": ([], []), "phi_et_a": ([], []), "x_et_n_auto_var": ([], []), "x_zf_n_auto_var": ([], []),
+             "phi_et_auto_var": ([], [])}
     if o.zero_frequency_only:
         stats = {"x_zf_n_auto_var": ([], [])}
     for n, r in zip(ns, rs):
         rng = np.random.default_rng(o.seed * 1000003 + n)
         start = time.time()
-        ax, aphi, controls, nvx, nvx_zf = [], [], [], [], []
+        ax, aphi, controls, nvx, nvx_zf, vphi = [], [], [], [], [], []
         expected = np.array([moment(o.distribution, o.cv, k) for k in CONTROL_POWERS])
+        var_b2 = moment(o.distribution, o.cv, 4) - moment(o.distribution, o.cv, 2) ** 2
         for _ in range(r):
             b = gains(rng, n, o.distribution, o.cv)
-            controls.append(np.array([np.mean(b**k) for k in CONTROL_POWERS]) - expected)
+            controls.append(np.append(np.array([np.mean(b**k) for k in CONTROL_POWERS]) - expected,
+                                      np.var(b * b) - (1.0 - 1.0 / n) * var_b2))
             j = rng.standard_normal((n, n)) * (o.g / np.sqrt(n))
             if o.zero_diagonal:
                 np.fill_diagonal(j, 0.0)
@@ -104,7 +114,9 @@ def main():
             ax.append(d.mean())
             aphi.append(np.mean(b * b * d))
             nvx.append(n * d.var())
-        for name, values in (("x_et_a", ax), ("phi_et_a", aphi), ("x_et_n_auto_var", nvx), ("x_zf_n_auto_var", nvx_zf)):
+            vphi.append(np.var(b * b * d))
+        for name, values in (("x_et_a", ax), ("phi_et_a", aphi), ("x_et_n_auto_var", nvx), ("x_zf_n_auto_var", nvx_zf),
+                             ("phi_et_auto_var", vphi)):
             if name not in stats:
                 continue
             v = np.asarray(values)
@@ -118,10 +130,13 @@ def main():
         print(f"N = {n}, R = {r}: x a {stats['x_et_a'][0][-1]:.6f} +- {stats['x_et_a'][1][-1]:.6f}, phi a "
               f"{stats['phi_et_a'][0][-1]:.6f} +- {stats['phi_et_a'][1][-1]:.6f}, x N auto_var ET "
               f"{stats['x_et_n_auto_var'][0][-1]:.5f} +- {stats['x_et_n_auto_var'][1][-1]:.5f}, ZF "
-              f"{stats['x_zf_n_auto_var'][0][-1]:.5f} +- {stats['x_zf_n_auto_var'][1][-1]:.5f} "
+              f"{stats['x_zf_n_auto_var'][0][-1]:.5f} +- {stats['x_zf_n_auto_var'][1][-1]:.5f}, phi auto_var ET "
+              f"{stats['phi_et_auto_var'][0][-1]:.6f} +- {stats['phi_et_auto_var'][1][-1]:.6f} "
               f"({time.time() - start:.0f} s)", flush=True)
     for name, (means, ses) in stats.items():
         print_fits(name, ns, means, ses)
+    if o.limit_phi_auto_var is not None and "phi_et_auto_var" in stats:
+        fixed_limit_fits("phi_et_auto_var", ns, *stats["phi_et_auto_var"], o.limit_phi_auto_var)
 
 
 if __name__ == "__main__":

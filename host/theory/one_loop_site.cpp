@@ -36,6 +36,14 @@ ActivationJet jetOf(const Activation& phi, double b, double x) {
     return j;
 }
 
+// One gain class's E phi(b x)^2 = A_b, its first and second derivatives in Delta(0) and its mean product
+// F_b(k): what the spread of phi's C_ii over the classes needs (heterogeneity.md, section 9).
+struct GainClassPower {
+    double b = 1.0, weight = 1.0;
+    double a = 0.0, q1 = 0.0, q2 = 0.0;
+    std::vector<double> f;
+};
+
 // What the expansion needs of one class of time constant of the N = infinity site, per lag k = 0..L (section
 // 3). F(k) is E phi phi at Var = Delta(0), Cov = Delta(k); its derivatives in the covariance entries follow
 // from Price's theorem, the averages of products of phi's derivatives on a grid in y (GaussianPairAverages:
@@ -50,6 +58,7 @@ struct SiteTables {
     std::vector<double> half_f2;                         // dF/dD_tt = E phi'' phi / 2
     std::vector<double> fts_ts, ftt_ts, ftt_tt, ftt_ss;  // second derivatives in (D_tt, D_ss, D_ts)
     double q1 = 0.0, q2 = 0.0;                           // first and second derivative of E phi^2 in Delta(0)
+    std::vector<GainClassPower> gain_classes;            // the same per gain class, unaveraged
 };
 
 // The population: its classes of time constant (one without a spread; section 12), each with its own leak and
@@ -112,9 +121,11 @@ SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains,
         // x -> phi(b x) at Var x = Delta(0) is phi at Var y = b^2 Delta(0), its p-th derivative times b^p.
         const GaussianPairAverages averages(phi, c.b * c.b * t.delta[0]);
         const double b2 = c.b * c.b, b4 = b2 * b2;
+        GainClassPower power{c.b, c.weight, averages.single(0, 0), 0.0, 0.0, std::vector<double>(width)};
         for (std::size_t k = 0; k < width; ++k) {
             const double rho = std::clamp(t.delta[k] / t.delta[0], -1.0, 1.0);
             const auto e = averages.pair(rho, 2);  // e[p][q] = E phi^(p)(y1) phi^(q)(y2)
+            power.f[k] = e[0][0];
             t.f1[k] += c.weight * b2 * e[1][1];
             t.half_f2[k] += c.weight * 0.5 * b2 * e[2][0];
             t.fts_ts[k] += c.weight * b4 * e[2][2];
@@ -122,9 +133,12 @@ SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains,
             t.ftt_tt[k] += c.weight * 0.25 * b4 * e[4][0];
             t.ftt_ss[k] += c.weight * 0.25 * b4 * e[2][2];
         }
-        t.q1 += c.weight * b2 * (averages.single(1, 1) + averages.single(0, 2));
-        t.q2 += c.weight * 0.25 * b4 *
-                (2.0 * averages.single(0, 4) + 8.0 * averages.single(1, 3) + 6.0 * averages.single(2, 2));
+        power.q1 = b2 * (averages.single(1, 1) + averages.single(0, 2));
+        power.q2 = 0.25 * b4 *
+                   (2.0 * averages.single(0, 4) + 8.0 * averages.single(1, 3) + 6.0 * averages.single(2, 2));
+        t.q1 += c.weight * power.q1;
+        t.q2 += c.weight * power.q2;
+        t.gain_classes.push_back(std::move(power));
     }
     return t;
 }
@@ -314,6 +328,7 @@ struct PathSums {
     std::vector<double> own;            // the mean of that self field, E Y(t, t - j) (section 12)
     std::vector<double> wa, wb, xw;     // correlations of W with phi, phi' and x
     double wx = 0.0;                    // E x(t) W(t)
+    double gain = 1.0;                  // the path's own gain
 };
 
 class PathSampler {
@@ -344,6 +359,7 @@ public:
         PathSums sums = marchSelfField();
         selfResponse();
         correlateSelfResponse(sums);
+        sums.gain = gain_of_path_;
         return sums;
     }
 
@@ -414,6 +430,7 @@ private:
     // x of the N = infinity site: the recursion driven by a Gaussian field of covariance g^2 C_phi.
     void samplePath(int path) {
         const double b = pathGain(path);
+        gain_of_path_ = b;
         const std::size_t p = field_.size(), total = static_cast<std::size_t>(burn_ + keep_);
         normals(path, 0, p, field_.real());
         field_.forward();
@@ -563,6 +580,7 @@ private:
     std::vector<std::complex<double>> spectra_;
     std::vector<double> x_, w_;
     std::vector<ActivationJet> jets_;
+    double gain_of_path_ = 1.0;
 };
 
 // The right-hand side of (1 - F') t = 1/2 F''[Sigma] + S_F for one path (sections 3 and 4): Sigma's quadratic
@@ -668,6 +686,85 @@ std::vector<double> seenShift(const std::vector<double>& shift, const Population
     return out;
 }
 
+// Each gain class's offset F_b - F from the population's mean product (F the classes' mean): what the
+// sampling of the gains among the N sites adds to the population covariance, per site of gain b.
+std::vector<std::vector<double>> gainOffsets(const SiteTables& t) {
+    std::vector<double> mean(t.f.size(), 0.0);
+    for (const GainClassPower& c : t.gain_classes)
+        for (std::size_t k = 0; k < mean.size(); ++k) mean[k] += c.weight * c.f[k];
+    std::vector<std::vector<double>> out;
+    for (const GainClassPower& c : t.gain_classes) {
+        out.emplace_back(mean.size());
+        for (std::size_t k = 0; k < mean.size(); ++k) out.back()[k] = c.f[k] - mean[k];
+    }
+    return out;
+}
+
+// Weighted moments over the gain classes.
+struct ClassMoments {
+    double mean_a = 0.0, var_a = 0.0, mean_b = 0.0, var_b = 0.0, var_e = 0.0;
+    double cov_a_q1 = 0.0, cov_a_q2 = 0.0, cov_a_e = 0.0;
+};
+
+ClassMoments classMoments(const std::vector<GainClassPower>& classes, const std::vector<double>& e) {
+    const auto mean = [&](auto value) {
+        double sum = 0.0;
+        for (std::size_t c = 0; c < classes.size(); ++c) sum += classes[c].weight * value(c);
+        return sum;
+    };
+    ClassMoments m;
+    m.mean_a = mean([&](std::size_t c) { return classes[c].a; });
+    m.mean_b = mean([&](std::size_t c) { return classes[c].q1; });
+    const double mean_q2 = mean([&](std::size_t c) { return classes[c].q2; });
+    const double mean_e = mean([&](std::size_t c) { return e[c]; });
+    const auto cov = [&](auto u, double mean_u, auto v, double mean_v) {
+        return mean([&](std::size_t c) { return (u(c) - mean_u) * (v(c) - mean_v); });
+    };
+    const auto a = [&](std::size_t c) { return classes[c].a; };
+    const auto q1 = [&](std::size_t c) { return classes[c].q1; };
+    const auto ee = [&](std::size_t c) { return e[c]; };
+    m.var_a = cov(a, m.mean_a, a, m.mean_a);
+    m.var_b = cov(q1, m.mean_b, q1, m.mean_b);
+    m.var_e = cov(ee, mean_e, ee, mean_e);
+    m.cov_a_q1 = cov(a, m.mean_a, q1, m.mean_b);
+    m.cov_a_q2 = cov(
+        a, m.mean_a, [&](std::size_t c) { return classes[c].q2; }, mean_q2);
+    m.cov_a_e = cov(a, m.mean_a, ee, mean_e);
+    return m;
+}
+
+// The self term S_F(0) of one path: its site's response of E phi^2 to its own products, at its own gain.
+double ownSelfTerm(const PathSums& s) {
+    return 0.5 * s.t1a[0] + 0.5 * s.t1b[0] + s.t1c[0] + s.wa[0] + s.wb[0];
+}
+
+// phi's auto_var with a gain spread and one leak (heterogeneity.md, section 9): lim N (E auto_var - Var_b A)
+// less the classes' mean within-class spread E_b kappa_b is
+//     2 Cov_b(A, a_1) - Var_b A + Var_b(B) Var_b(e) - 2 E_b(B) Cov_b(A, e),
+// A_b = E phi(b x)^2, B_b = q1_b its slope in Delta(0), e_b the shift of Delta(0) per site of gain b, and
+// a_1(b) = 1/2 q2_b Sigma(0) + q1_b dDelta(0) + S_b the class's one-loop shift: Sigma(0) and dDelta(0) the
+// population's, S_b the self term of a site of gain b. Per path, the summand of 2 Cov_b(A, a_1) takes the
+// path's estimates of Sigma(0) and dDelta(0) and its own self term at its own gain.
+OneLoopValue phiGainSpread(const Activation& phi, const SiteTables& t, const std::vector<PathSums>& sums,
+                           const std::vector<double>& shift_seen, const std::vector<double>& e) {
+    const ClassMoments m = classMoments(t.gain_classes, e);
+    std::vector<double> z;
+    for (std::size_t r = 0; r < sums.size(); ++r) {
+        const PathSums& s = sums[r];
+        const GaussianPairAverages own(phi, s.gain * s.gain * t.delta[0]);
+        z.push_back(m.cov_a_q2 * s.y.front().yy[0] + 2.0 * m.cov_a_q1 * shift_seen[r] +
+                    2.0 * (own.single(0, 0) - m.mean_a) * ownSelfTerm(s));
+    }
+    double mean = 0.0;
+    for (const double v : z) mean += v;
+    mean /= static_cast<double>(z.size());
+    double square = 0.0;
+    for (const double v : z) square += (v - mean) * (v - mean);
+    const double n = static_cast<double>(z.size());
+    return {mean - m.var_a + m.var_b * m.var_e - 2.0 * m.mean_b * m.cov_a_e,
+            std::sqrt(square / (n - 1.0) / n)};
+}
+
 }  // namespace
 
 OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const StepCoefficients& step, double dt,
@@ -704,8 +801,14 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::ve
     const std::vector<double> own_pickup =
         zero_diagonal ? fPrime(p.f, p) : std::vector<double>(static_cast<std::size_t>(lags), 0.0);
 
+    // With a gain spread and one leak the gain classes' offsets F_b - F are solved with the paths' sources:
+    // R (F_b - F), the population's response to the sampling of the gains (phi's auto_var).
+    const bool gain_spread = gain.cv > 0.0 && p.classes.size() == 1;
+    const std::vector<std::vector<double>> offsets =
+        gain_spread ? gainOffsets(p.classes.front()) : std::vector<std::vector<double>>{};
     const int n = lags, paths = static_cast<int>(stratum.size());
-    std::vector<double> system(static_cast<std::size_t>(n * n)), rhs(static_cast<std::size_t>(n * paths));
+    const int columns = paths + static_cast<int>(offsets.size());
+    std::vector<double> system(static_cast<std::size_t>(n * n)), rhs(static_cast<std::size_t>(n * columns));
     std::vector<double> unit(static_cast<std::size_t>(n), 0.0);
     for (int k = 0; k < n; ++k) {
         unit[static_cast<std::size_t>(k)] = 1.0;
@@ -718,21 +821,30 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::ve
     for (int r = 0; r < paths; ++r) {
         const std::vector<double> source = meanShiftSource(sums[static_cast<std::size_t>(r)], p);
         for (int j = 0; j < n; ++j)
-            rhs[static_cast<std::size_t>(j * paths + r)] =
+            rhs[static_cast<std::size_t>(j * columns + r)] =
                 source[static_cast<std::size_t>(j)] - own_pickup[static_cast<std::size_t>(j)];
     }
+    for (std::size_t c = 0; c < offsets.size(); ++c)
+        for (int j = 0; j < n; ++j)
+            rhs[static_cast<std::size_t>(j * columns + paths) + c] = offsets[c][static_cast<std::size_t>(j)];
     std::vector<lapack_int> pivots(static_cast<std::size_t>(n));
-    if (LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, paths, system.data(), n, pivots.data(), rhs.data(), paths) != 0)
+    if (LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, columns, system.data(), n, pivots.data(), rhs.data(), columns) !=
+        0)
         throw std::domain_error(
             "the one-loop site means: 1 - F' is singular (the site is at the edge of stability)");
 
-    std::vector<double> x_et, phi_et, x_zf, phi_zf, x_tail, phi_tail;
-    std::vector<double> shift(static_cast<std::size_t>(n));
+    const auto solution = [&](int column) {
+        std::vector<double> v(static_cast<std::size_t>(n));
+        for (int j = 0; j < n; ++j)
+            v[static_cast<std::size_t>(j)] = rhs[static_cast<std::size_t>(j * columns + column)];
+        return v;
+    };
+    std::vector<double> x_et, phi_et, x_zf, phi_zf, x_tail, phi_tail, shift_seen;
     for (int r = 0; r < paths; ++r) {
         const PathSums& s = sums[static_cast<std::size_t>(r)];
-        for (int j = 0; j < n; ++j)
-            shift[static_cast<std::size_t>(j)] = rhs[static_cast<std::size_t>(j * paths + r)];
+        const std::vector<double> shift = solution(r);
         std::vector<double> x_shift = seenShift(shift, p, zero_diagonal);
+        shift_seen.push_back(x_shift[0]);
         // x(t) x(s)'s own curvature term, E Y(t, s): zero on average with one leak, where every path's self
         // field is the same filter of products whose offsets F_b - F average out; with classes of time
         // constant the filter is the path's class's, and it is not (section 12).
@@ -767,6 +879,13 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::ve
     out.phi_zf_tail = stratifiedMean(phi_tail, stratum, p);
     out.lags = n;
     out.paths = paths;
+    if (gain_spread) {
+        std::vector<double> e;  // e_b = [G R (F_b - F)](0)
+        for (std::size_t c = 0; c < offsets.size(); ++c)
+            e.push_back(filtered(solution(paths + static_cast<int>(c)), p.classes.front())[0]);
+        out.phi_et_auto_var = phiGainSpread(phi, p.classes.front(), sums, shift_seen, e);
+        out.has_phi_et_auto_var = true;
+    }
     return out;
 }
 

@@ -1152,7 +1152,8 @@ void setClassSpread(CovariancePrediction& c, const std::vector<ClassValue>& clas
     c.at(Statistic::AutoVar) = TheoryQuantity::of(std::max(0.0, square - mean * mean), Basis::Exact);
     c.firstOrder(Statistic::AutoVar) = TheoryQuantity::omitted(
         "auto_var is O(1) with per-neuron gains or time constants (the spread of C_ii over the neurons' "
-        "parameters); its 1/N term is not derived");
+        "parameters); its 1/N term is derived only for phi's ET covariance with gains alone, from the one "
+        "loop (quench theory --order 1; docs/theory/heterogeneity.md, section 9)");
 }
 
 // auto_var of both variables at both frequencies from the classes' lag functions: x's from Delta_c, phi's
@@ -1193,6 +1194,25 @@ void setGainClassXAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
     if (!error.empty()) p.notes.push_back("x's site-to-site variance of C_ii failed (" + error + ")");
 }
 
+// The simulator's recursion with the gains in classes (one leak): the discrete site and its classes.
+struct GainClasses {
+    std::vector<GainNode> gains;
+    StepCoefficients step;
+    detail::DiscreteGaussianSite site;
+    std::vector<detail::GainClassSite> classes;
+};
+
+GainClasses gainClassesOf(const EnsembleSpec& spec) {
+    GainClasses out;
+    const Activation& phi = spec.network.activation;
+    out.gains = gainQuadrature(spec.network.gain);
+    out.step = stepCoefficients(spec);
+    out.site = detail::discreteGaussianSiteUntilDecayed(phi, out.gains, spec.coupling.g, out.step,
+                                                        spec.integration.dt);
+    out.classes = detail::gainClassSites(phi, out.gains, out.site.delta);
+    return out;
+}
+
 // Per-neuron gains, white or OU noise, equal time constants: the ET statistics of the simulator's recursion
 // (the discrete site with the gains in classes) replace the continuous-time auto means, as for homogeneous
 // units (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica
@@ -1200,12 +1220,11 @@ void setGainClassXAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
 // nonlinear phi derived (the homogeneous all-frequency formula with the gains' classes).
 void setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
     const Activation& phi = spec.network.activation;
-    const std::vector<GainNode> gains = gainQuadrature(spec.network.gain);
-    const StepCoefficients step = stepCoefficients(spec);
     const double g = spec.coupling.g;
-    const detail::DiscreteGaussianSite site =
-        detail::discreteGaussianSiteUntilDecayed(phi, gains, g, step, spec.integration.dt);
-    const std::vector<detail::GainClassSite> classes = detail::gainClassSites(phi, gains, site.delta);
+    const GainClasses gain_classes = gainClassesOf(spec);
+    const StepCoefficients& step = gain_classes.step;
+    const detail::DiscreteGaussianSite& site = gain_classes.site;
+    const std::vector<detail::GainClassSite>& classes = gain_classes.classes;
     const detail::GainClassFourPoint four = detail::gainClassEqualTime(classes, site.delta, g, step);
     const Basis basis = phi.kind == ActivationKind::Linear ? Basis::Exact : Basis::Derived;
     const auto set = [basis](CovariancePrediction& c, const SampledFourPoint& f) {
@@ -1360,6 +1379,24 @@ bool usesHeterogeneousOneLoop(const EnsembleSpec& spec, const PredictOptions& op
            ((usesDiscreteSite(spec, options) && smoothActivation(spec)) || linear_iid);
 }
 
+// phi's ET auto_var with gains alone: its 1/N term, the classes' mean within-class spread E_b kappa_b
+// (site_auto_variance.hpp) plus the one loop's part, the classes' shifts and the gains' sampling (sampled,
+// its se beside it; heterogeneity.md, section 9).
+void setGainClassPhiAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
+                                 const detail::OneLoopValue& one_loop) {
+    CovariancePrediction& c = p.at(Variable::Phi, CovarianceKind::EqualTime);
+    if (!c.at(Statistic::AutoVar).available()) return;
+    const std::string error = attempt([&] {
+        const GainClasses k = gainClassesOf(spec);
+        const double kappa =
+            detail::gainClassPhiAutoVariance(spec.network.activation, k.gains, k.classes, k.site.delta,
+                                             spec.coupling.g, k.step, spec.coupling.zero_diagonal);
+        c.firstOrder(Statistic::AutoVar) =
+            TheoryQuantity::sampled(kappa + one_loop.value, one_loop.se, Basis::Derived);
+    });
+    if (!error.empty()) p.notes.push_back("phi's 1/N term of the ET auto_var failed (" + error + ")");
+}
+
 // Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11) and with
 // classes of time constant (section 12), either diagonal.
 void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
@@ -1377,6 +1414,7 @@ void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, cons
         "outlast the window, and with time constants they meet simulations only with a d/N^2 term "
         "(docs/theory/one_loop_site.md, section 12; build/bench/quench_one_loop_site_means prints them)");
     for (const Variable v : kVariables) setAutoMeanFirstOrder(p.at(v, CovarianceKind::ZeroFrequency), zf);
+    if (c.has_phi_et_auto_var) setGainClassPhiAutoVariance(p, spec, c.phi_et_auto_var);
     std::ostringstream note;
     note << "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain and "
          << taus.size() << (taus.size() == 1 ? " class" : " classes")

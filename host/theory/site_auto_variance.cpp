@@ -320,6 +320,32 @@ ClassXAutoVariance gainClassXAutoVariance(const std::vector<GainClassSite>& clas
     return out;
 }
 
+double gainClassPhiAutoVariance(const Activation& phi, const std::vector<GainNode>& gains,
+                                const std::vector<GainClassSite>& classes, const std::vector<double>& delta,
+                                double g, const StepCoefficients& step, bool zero_diagonal) {
+    if (classes.empty() || classes.size() != gains.size() || delta.empty() || !(delta.front() > 0.0))
+        throw std::domain_error("site auto variance: the gain classes do not match, or the site is quiet");
+    const double gamma = std::sqrt(gammaSquared(classes));
+    const double input = 2.0 * g * g * g * g * filteredGainClassFourPoint(classes, g, step);
+    const GaussHermiteRule& rule = defaultGaussHermiteRule();
+    std::vector<SelfFeedback> responses;
+    std::vector<double> slopes;  // B_b = d E phi(b x)^2 / dDelta(0)
+    for (const GainNode& c : gains) {
+        const double b2 = c.b * c.b;
+        const GaussianPairAverages averages(phi, b2 * delta.front());
+        slopes.push_back(b2 * (averages.single(1, 1) + averages.single(0, 2)));
+        std::vector<double> v(delta.size());  // b E[phi phi'(b x_n) phi(b x_{n-m})]
+        for (std::size_t m = 0; m < delta.size(); ++m)
+            v[m] = c.b * productPairAverage(phi, b2 * delta.front(), b2 * delta[m], rule);
+        responses.push_back({selfFeedbackResponse(v, step), 0.0});
+    }
+    const std::vector<double> feedback = selfFeedbackVariances(responses, gamma, g, step, zero_diagonal);
+    double kappa = 0.0;
+    for (std::size_t c = 0; c < gains.size(); ++c)
+        kappa += gains[c].weight * (slopes[c] * slopes[c] * input + feedback[c]);
+    return kappa;
+}
+
 double zeroFrequencyPower(const std::vector<double>& c, double dt) {
     double sum = 0.0;
     for (std::size_t k = 1; k < c.size(); ++k) sum += c[k];

@@ -66,4 +66,12 @@ ClassXAutoVariance gainClassXAutoVariance(const std::vector<GainClassSite>& clas
                                           const std::vector<double>& delta, double g,
                                           const StepCoefficients& step, double dt, bool zero_diagonal);
 
+// phi's within-class spread averaged over the gain classes, E_b kappa_b (ET; heterogeneity.md, section 9): a
+// class-b site's E phi(b x)^2 moves by B_b = dE phi(b x)^2/dDelta(0) times x's input-row change, and by its
+// own self-feedback through phi(b x), with the response v_b(m) = b E[phi phi'(b x_n) phi(b x_{n-m})] and the
+// classes' rung Gamma^2. gains: the classes' nodes, in the order of `classes`.
+double gainClassPhiAutoVariance(const Activation& phi, const std::vector<GainNode>& gains,
+                                const std::vector<GainClassSite>& classes, const std::vector<double>& delta,
+                                double g, const StepCoefficients& step, bool zero_diagonal);
+
 }  // namespace quench::theory::detail

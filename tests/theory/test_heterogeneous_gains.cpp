@@ -140,7 +140,8 @@ TEST(HeterogeneousGains, ColoredNoiseTakesTheEqualTimeStatisticsFromTheDiscreteS
 // With gains the C_ii differ at O(1): a linear phi_i = b_i x_i has C_ii = b_i^2 Var x, so at N = infinity
 // auto_var is Var(x)^2 Var(b^2), with E b^k = (1 + cv^2)^(k (k - 1) / 2) for lognormal gains of mean 1; x's
 // is 0 (one field, one leak), so x's auto_var is O(1/N) again, with the within-class kappa as its coefficient
-// (GainClassXAutoVariance.*); phi's 1/N term is not derived.
+// (GainClassXAutoVariance.*). phi's ET 1/N term comes with the one loop (heterogeneity.md, section 9:
+// sampled, so only when asked for); its ZF one is not derived.
 TEST(HeterogeneousGains, AutoVarIsTheSpreadOfTheGainClasses) {
     EnsembleSpec spec;
     spec.network.activation.kind = ActivationKind::Linear;
@@ -166,6 +167,16 @@ TEST(HeterogeneousGains, AutoVarIsTheSpreadOfTheGainClasses) {
         EXPECT_EQ(x.firstOrder(Statistic::AutoVar).basis, Basis::Derived);
         EXPECT_GT(*x.firstOrder(Statistic::AutoVar).value, 0.0);
     }
+    PredictOptions asked;
+    asked.sample_one_loop = true;
+    const TheoryPrediction sampled = predict(spec, asked);
+    const TheoryQuantity& phi_et =
+        sampled.at(Variable::Phi, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar);
+    ASSERT_TRUE(phi_et.available()) << phi_et.reason;
+    EXPECT_EQ(phi_et.basis, Basis::Derived);
+    EXPECT_GT(phi_et.se, 0.0);
+    EXPECT_FALSE(
+        sampled.at(Variable::Phi, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoVar).available());
 }
 
 TEST(HeterogeneousGains, PredictRoutesGainsAndTagsWhatItDerives) {

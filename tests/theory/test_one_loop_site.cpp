@@ -275,6 +275,34 @@ TEST(OneLoopSite, WithGainsAndTheZeroDiagonalALinearPhiGivesTheExactFiniteSizeCo
                 c.x_et_a.value, c.x_et_a.se, c.phi_et_a.value, c.phi_et_a.se);
 }
 
+// phi's auto_var with gains alone (heterogeneity.md, section 9): its 1/N coefficient is the classes' mean
+// within-class spread plus this part (their one-loop shifts, the gains' sampling among the sites, the plug-in
+// mean). Linear phi, g = 0.3, uniform gains cv 0.4, dt = 0.05, against exact finite-N covariances
+// (scripts/linear_gains_exact.py, N = 25..200, R = 32000..4000, the gains' scatter regressed out, S_inf fixed
+// at Var_b A = 0.18438): the coefficient -0.0135 +- 0.0019, of which E_b kappa_b = 0.11209
+// (site_auto_variance.hpp, 48 gain classes) leaves -0.1256 +- 0.0019 (-Var_b A alone is -0.184). Without a
+// spread it is not reported.
+TEST(OneLoopSite, WithGainsALinearPhisAutoVarMeetsTheExactFiniteSizeCoefficient) {
+    detail::OneLoopOptions o;
+    o.window = 12.0;
+    o.paths = 256;
+    const double dt = 0.05;
+    const NeuronParameterSpec gain{NeuronDistribution::Uniform, 1.0, 0.4};
+    const auto c = detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.3, whiteNoiseStep(dt), dt,
+                                            DiagonalConvention::Gaussian, o, gain);
+    ASSERT_TRUE(c.has_phi_et_auto_var);
+    const double exact = -0.0135 - 0.11209, exact_se = 0.0019;
+    EXPECT_NEAR(c.phi_et_auto_var.value, exact, 3.0 * std::hypot(c.phi_et_auto_var.se, exact_se))
+        << "se " << c.phi_et_auto_var.se;
+    std::printf("linear, g = 0.3, uniform gains cv 0.4: phi's auto_var, the one loop's part %.4f +- %.4f\n",
+                c.phi_et_auto_var.value, c.phi_et_auto_var.se);
+    o.paths = 4;
+    const NeuronParameterSpec none{NeuronDistribution::Uniform, 1.0, 0.0};
+    EXPECT_FALSE(detail::oneLoopSiteMeans(ofKind(ActivationKind::Linear), 0.5, whiteNoiseStep(dt), dt,
+                                          DiagonalConvention::Gaussian, o, none)
+                     .has_phi_et_auto_var);
+}
+
 TEST(OneLoopSite, TheSamplingIsAPureFunctionOfItsSeed) {
     detail::OneLoopOptions o = quickSampling();
     o.paths = 4;

@@ -128,6 +128,56 @@ TEST(GainClassXAutoVariance, AGainSpreadScalesTheInputRowsPartByTheFourthMoment)
     EXPECT_NEAR(two.zero_frequency, zf.x + excess * zf.x_input, 1e-9 * two.zero_frequency);
 }
 
+// phi's within-class spread averaged over the classes (gainClassPhiAutoVariance; heterogeneity.md, section
+// 9).
+double classPhiKappaAt(const Activation& phi, const std::vector<GainNode>& gains, double g, double dt,
+                       bool zero_diagonal) {
+    const StepCoefficients step = whiteNoiseStep(dt);
+    const detail::DiscreteGaussianSite site =
+        detail::discreteGaussianSiteUntilDecayed(phi, gains, g, step, dt);
+    return detail::gainClassPhiAutoVariance(phi, gains, detail::gainClassSites(phi, gains, site.delta),
+                                            site.delta, g, step, zero_diagonal);
+}
+
+// One class of gain 1 is the homogeneous site: phi's spread is siteAutoVariance's, either diagonal (the
+// classes' four-point sum agrees with the cells' filteredPhiFourPoint to 1e-5).
+TEST(GainClassPhiAutoVariance, OneClassOfUnitGainIsTheHomogeneousSite) {
+    const Activation tanh = quench::testing::activationOf(ActivationKind::Tanh);
+    for (const bool zero_diagonal : {false, true}) {
+        const double classes = classPhiKappaAt(tanh, {{1.0, 1.0}}, 1.0, 0.05, zero_diagonal);
+        const double homogeneous = kappaAt(tanh, 1.0, 0.05, zero_diagonal).phi;
+        EXPECT_NEAR(classes, homogeneous, 1e-5 * homogeneous) << "zero diagonal " << zero_diagonal;
+    }
+}
+
+// One gain b for every neuron of a linear network: phi = b x of the network at coupling g b, so phi's spread
+// is b^4 times that network's x spread.
+TEST(GainClassPhiAutoVariance, OneGainOfALinearNetworkScalesTheNetworksSpread) {
+    const Activation linear = quench::testing::activationOf(ActivationKind::Linear);
+    const double g = 0.9, b = 0.8;
+    const double classes = classPhiKappaAt(linear, {{b, 1.0}}, g, 0.05, true);
+    EXPECT_NEAR(classes, std::pow(b, 4) * kappaAt(linear, g * b, 0.05, true).x, 1e-5 * classes);
+}
+
+// Two classes of a linear network, read off the homogeneous network at coupling g b_rms (b_rms^2 = E b^2),
+// whose x spread splits into its input part I_rms and its feedback part F_rms. A class-b site's phi^2 = b^2
+// x^2 moves by b^2 times x's input-row change, whose variance is the two classes' E b^4 / b_rms^4 I_rms (the
+// x test above), and by its self-feedback through b x, with b^3 times the unit-gain response; the ladder at
+// coupling g and rung Gamma = b_rms is the homogeneous one at g b_rms divided by b_rms^2. So E_b kappa_b = E
+// b^4 (E b^4 / b_rms^4) I_rms + E b^6 F_rms / b_rms^2.
+TEST(GainClassPhiAutoVariance, ALinearNetworksClassesWeighTheInputByB4AndTheFeedbackByB6) {
+    const Activation linear = quench::testing::activationOf(ActivationKind::Linear);
+    const double g = 0.5, low = 0.6, high = 1.4;
+    const double second = 0.5 * (low * low + high * high),
+                 fourth = 0.5 * (std::pow(low, 4) + std::pow(high, 4)),
+                 sixth = 0.5 * (std::pow(low, 6) + std::pow(high, 6));
+    const detail::SiteAutoVariance rms = kappaAt(linear, g * std::sqrt(second), 0.05, false);
+    const double expected =
+        fourth * fourth / (second * second) * rms.x_input + sixth * (rms.x - rms.x_input) / second;
+    const double two = classPhiKappaAt(linear, {{low, 0.5}, {high, 0.5}}, g, 0.05, false);
+    EXPECT_NEAR(two, expected, 1e-5 * two);
+}
+
 // At zero frequency the recursion is the continuous network with the noise power (kick / drive)^2 dt, so the
 // closed forms hold exactly once scaled by that power squared; phi = x must come out of phi's own route (its
 // pair averages and three-point sums) equal to x's.
