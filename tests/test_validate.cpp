@@ -143,6 +143,36 @@ TEST(ValidateVerdict, NTimesAutoVarIsHeldToTheTheorysKappa) {
     EXPECT_FALSE(c->theory_one_over_n.available());
 }
 
+// With per-neuron gains phi's auto_var is O(1) (the spread over the gain classes) and its 1/N term belongs to
+// the auto_var row's slope: N auto_var has no limit and is not compared (heterogeneity.md, section 9).
+TEST(ValidateVerdict, AnAutoVarOfOrderOneIsComparedByItsSlopeNotAsNTimesAutoVar) {
+    constexpr double kSpread = 0.02, kSlope = 0.5;
+    v::PointRun point = measuredPoint(0.0, 1e-3);
+    for (v::SizeRun& run : point.sizes) {
+        quench::Estimate& e =
+            run.summary.est[static_cast<int>(Variable::X)][static_cast<int>(CovarianceKind::EqualTime)]
+                           [static_cast<int>(Statistic::AutoVar)];
+        e.mean = kSpread + kSlope / run.n;
+        e.sem = 1e-4;
+        e.count = 16;
+    }
+    quench::theory::CovariancePrediction& p = point.prediction.at(Variable::X, CovarianceKind::EqualTime);
+    p.at(Statistic::AutoVar) = TheoryQuantity::of(kSpread, Basis::Exact);
+    p.firstOrder(Statistic::AutoVar) = TheoryQuantity::of(kSlope, Basis::Derived);
+    const auto all = v::compareStatistics(point, 4.0);
+    const auto find = [&all](const char* name) {
+        return std::find_if(all.begin(), all.end(), [name](const auto& s) { return s.name() == name; });
+    };
+    const auto n_times = find("x.equal_time.n_auto_var");
+    ASSERT_NE(n_times, all.end());
+    EXPECT_EQ(n_times->verdict, v::Verdict::NoTheory);
+    const auto spread = find("x.equal_time.auto_var");
+    ASSERT_NE(spread, all.end());
+    EXPECT_EQ(spread->verdict, v::Verdict::Pass);
+    ASSERT_TRUE(spread->z_slope.has_value());
+    EXPECT_NEAR(*spread->z_slope, 0.0, 1e-6);
+}
+
 TEST(ValidateVerdict, TheZScoredStatisticsAreComparedBesideTheCovarianceStatistics) {
     std::vector<std::string> names;
     for (const auto& c : v::compareStatistics(measuredPoint(0.0, 1e-3), 4.0)) names.push_back(c.name());

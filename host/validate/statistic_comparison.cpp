@@ -138,6 +138,15 @@ void judge(StatisticComparison& cmp, double threshold) {
     cmp.verdict = pass ? Verdict::Pass : Verdict::Fail;
 }
 
+// The theory's N = infinity auto_var is a spread of O(1), not the 0 of x's with gains alone (rounding aside).
+bool autoVarIsOrderOne(const theory::CovariancePrediction& p) {
+    const TheoryQuantity& inf = p.at(Statistic::AutoVar);
+    if (!inf.available()) return false;
+    const TheoryQuantity& a = p.at(Statistic::AutoMean);
+    const double scale = a.available() ? *a.value * *a.value : 1.0;
+    return std::fabs(*inf.value) > 1e-9 * scale;
+}
+
 }  // namespace
 
 std::pair<TheoryQuantity, TheoryQuantity> theoryOf(const theory::CovariancePrediction& p, Compared s) {
@@ -148,11 +157,17 @@ std::pair<TheoryQuantity, TheoryQuantity> theoryOf(const theory::CovariancePredi
                 p.at(Statistic::AutoVar).available()
                     ? p.firstOrder(Statistic::AutoVar)
                     : TheoryQuantity::omitted("with identical neurons auto_var is O(1/N): see n_auto_var")};
-    // auto_var is O(1/N): the theory's 1/N coefficient kappa is the limit of N auto_var.
-    if (s == Compared::NAutoVar)
+    // auto_var is O(1/N): the theory's 1/N coefficient kappa is the limit of N auto_var. Where it is O(1)
+    // (phi's with per-neuron gains, whose 1/N term the auto_var row's slope takes) N auto_var has no limit.
+    if (s == Compared::NAutoVar) {
+        if (autoVarIsOrderOne(p))
+            return {TheoryQuantity::omitted("auto_var is O(1) here (the spread of C_ii over the neurons' "
+                                            "parameters): N auto_var has no limit; see auto_var"),
+                    TheoryQuantity::omitted("see auto_var")};
         return {
             p.firstOrder(Statistic::AutoVar),
             TheoryQuantity::omitted("the 1/N term of N auto_var (the 1/N^2 one of auto_var) is not derived")};
+    }
     if (s == Compared::NCrossVar) return {p.n_cross_var, p.n_cross_var_one_over_n};
     if (s == Compared::ZNCrossVar) return {p.z_n_cross_var, p.z_n_cross_var_one_over_n};
     const Statistic k = sourceOf(s).simulated;
