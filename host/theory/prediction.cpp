@@ -1179,7 +1179,8 @@ void setClassSpreads(TheoryPrediction& p, const std::vector<double>& weights,
 
 // With gains alone x's auto_var is O(1/N) (one field, one leak: x's spread over the classes is 0), and its
 // 1/N coefficient is the mean over the classes of the within-class spread, ET and ZF (site_auto_variance.hpp;
-// docs/theory/heterogeneity.md, section 8). phi's keeps the O(1) spread, whose 1/N term is not derived.
+// docs/theory/heterogeneity.md, section 8). phi's keeps the O(1) spread, whose 1/N term takes the one loop
+// (setGainClassPhiAutoVariance), unless the gains have no spread.
 void setGainClassXAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
                                const std::vector<detail::GainClassSite>& classes,
                                const std::vector<double>& delta, const StepCoefficients& step) {
@@ -1192,6 +1193,18 @@ void setGainClassXAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
             TheoryQuantity::of(kappa.zero_frequency, Basis::Derived);
     });
     if (!error.empty()) p.notes.push_back("x's site-to-site variance of C_ii failed (" + error + ")");
+    // One gain for every neuron (no spread): phi's C_ii differ only at O(1/sqrt(N)) too, and its coefficient
+    // is the one class's within-class spread (heterogeneity.md, section 9, with every Var_b and Cov_b 0).
+    if (spec.network.gain.cv > 0.0) return;
+    const std::string phi_error = attempt([&] {
+        p.at(Variable::Phi, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar) =
+            TheoryQuantity::of(detail::gainClassPhiAutoVariance(
+                                   spec.network.activation, gainQuadrature(spec.network.gain), classes, delta,
+                                   spec.coupling.g, step, spec.coupling.zero_diagonal),
+                               Basis::Derived);
+    });
+    if (!phi_error.empty())
+        p.notes.push_back("phi's site-to-site variance of C_ii failed (" + phi_error + ")");
 }
 
 // The simulator's recursion with the gains in classes (one leak): the discrete site and its classes.

@@ -179,6 +179,22 @@ TEST(HeterogeneousGains, AutoVarIsTheSpreadOfTheGainClasses) {
         sampled.at(Variable::Phi, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoVar).available());
 }
 
+// One gain b for every neuron (a scan's cv = 0 point): phi's C_ii = b^2 C_ii of x for a linear phi, so phi's
+// auto_var is O(1/N) like x's, with b^4 times x's coefficient, and needs no sampling.
+TEST(HeterogeneousGains, WithoutASpreadPhisAutoVarIsOneOverNLikeXs) {
+    EnsembleSpec spec;
+    spec.network.activation.kind = ActivationKind::Linear;
+    spec.network.gain = {NeuronDistribution::Uniform, 0.8, 0.0};
+    spec.coupling.g = 0.5;
+    spec.integration.dt = 0.05;
+    const TheoryPrediction p = predict(spec);
+    const TheoryQuantity& x = p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar);
+    const TheoryQuantity& phi = p.at(Variable::Phi, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar);
+    ASSERT_TRUE(x.available()) << x.reason;
+    ASSERT_TRUE(phi.available()) << phi.reason;
+    EXPECT_NEAR(*phi.value, std::pow(0.8, 4) * *x.value, 1e-5 * *phi.value);
+}
+
 TEST(HeterogeneousGains, PredictRoutesGainsAndTagsWhatItDerives) {
     EnsembleSpec spec;
     spec.network.activation.kind = ActivationKind::Linear;
