@@ -5,7 +5,12 @@ A realization's auto means move with the gains it drew (the O(1) diagonal hetero
 scatter is most of their variance. build/bench/quench_gain_control_variate gives, per realization, the exact
 zero-mean control m = mean_i f(b_i) - E_b f (f(b) = E phi(b x)^2 at the N = infinity Var x). Each statistic S is
 replaced by S - beta m with beta fitted per size by least squares: the mean is unchanged (E m = 0), the
-variance drops. The adjusted means are then fitted by S(N) = S_inf + c/N (and + d/N^2), weights 1/SE^2.
+variance drops. The adjusted means are then fitted by S(N) = S_inf + c/N (and + d/N^2), weights 1/SE^2. The tool's
+second control, var_i f(b_i) - (1 - 1/N) Var_b f, follows the realization's sample spread of the gains, which
+phi's auto_var inherits (heterogeneity.md, section 9; --stats phi.equal_time.auto_var):
+
+    python3 scripts/gain_control_fit.py docs/validation/tanh_gains_finite_size/runs --delta0 0.66452 \
+        --stats phi.equal_time.auto_var --limit phi.equal_time.auto_var=0.0205233
 
     python3 scripts/gain_control_fit.py docs/validation/tanh_gains_finite_size/runs --delta0 0.66452
 
