@@ -39,7 +39,7 @@ ActivationJet jetOf(const Activation& phi, double b, double x) {
 // One gain class's E phi(b x)^2 = A_b, its first and second derivatives in Delta(0) and its mean product
 // F_b(k): what the spread of phi's C_ii over the classes needs (heterogeneity.md, section 9).
 struct GainClassPower {
-    double b = 1.0, weight = 1.0;
+    double weight = 1.0;
     double a = 0.0, q1 = 0.0, q2 = 0.0;
     std::vector<double> f;
 };
@@ -121,7 +121,7 @@ SiteTables siteTables(const Activation& phi, const std::vector<GainNode>& gains,
         // x -> phi(b x) at Var x = Delta(0) is phi at Var y = b^2 Delta(0), its p-th derivative times b^p.
         const GaussianPairAverages averages(phi, c.b * c.b * t.delta[0]);
         const double b2 = c.b * c.b, b4 = b2 * b2;
-        GainClassPower power{c.b, c.weight, averages.single(0, 0), 0.0, 0.0, std::vector<double>(width)};
+        GainClassPower power{c.weight, averages.single(0, 0), 0.0, 0.0, std::vector<double>(width)};
         for (std::size_t k = 0; k < width; ++k) {
             const double rho = std::clamp(t.delta[k] / t.delta[0], -1.0, 1.0);
             const auto e = averages.pair(rho, 2);  // e[p][q] = E phi^(p)(y1) phi^(q)(y2)
@@ -744,25 +744,21 @@ double ownSelfTerm(const PathSums& s) {
 // A_b = E phi(b x)^2, B_b = q1_b its slope in Delta(0), e_b the shift of Delta(0) per site of gain b, and
 // a_1(b) = 1/2 q2_b Sigma(0) + q1_b dDelta(0) + S_b the class's one-loop shift: Sigma(0) and dDelta(0) the
 // population's, S_b the self term of a site of gain b. Per path, the summand of 2 Cov_b(A, a_1) takes the
-// path's estimates of Sigma(0) and dDelta(0) and its own self term at its own gain.
-OneLoopValue phiGainSpread(const Activation& phi, const SiteTables& t, const std::vector<PathSums>& sums,
-                           const std::vector<double>& shift_seen, const std::vector<double>& e) {
+// path's estimates of Sigma(0) and dDelta(0) and its own self term at its own gain; the rest, which nothing
+// sampled enters, is added to every path's.
+std::vector<double> phiGainSpread(const Activation& phi, const SiteTables& t,
+                                  const std::vector<PathSums>& sums, const std::vector<double>& shift_seen,
+                                  const std::vector<double>& e) {
     const ClassMoments m = classMoments(t.gain_classes, e);
+    const double fixed = -m.var_a + m.var_b * m.var_e - 2.0 * m.mean_b * m.cov_a_e;
     std::vector<double> z;
     for (std::size_t r = 0; r < sums.size(); ++r) {
         const PathSums& s = sums[r];
         const GaussianPairAverages own(phi, s.gain * s.gain * t.delta[0]);
-        z.push_back(m.cov_a_q2 * s.y.front().yy[0] + 2.0 * m.cov_a_q1 * shift_seen[r] +
+        z.push_back(fixed + m.cov_a_q2 * s.y.front().yy[0] + 2.0 * m.cov_a_q1 * shift_seen[r] +
                     2.0 * (own.single(0, 0) - m.mean_a) * ownSelfTerm(s));
     }
-    double mean = 0.0;
-    for (const double v : z) mean += v;
-    mean /= static_cast<double>(z.size());
-    double square = 0.0;
-    for (const double v : z) square += (v - mean) * (v - mean);
-    const double n = static_cast<double>(z.size());
-    return {mean - m.var_a + m.var_b * m.var_e - 2.0 * m.mean_b * m.cov_a_e,
-            std::sqrt(square / (n - 1.0) / n)};
+    return z;
 }
 
 }  // namespace
@@ -883,7 +879,8 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::ve
         std::vector<double> e;  // e_b = [G R (F_b - F)](0)
         for (std::size_t c = 0; c < offsets.size(); ++c)
             e.push_back(filtered(solution(paths + static_cast<int>(c)), p.classes.front())[0]);
-        out.phi_et_auto_var = phiGainSpread(phi, p.classes.front(), sums, shift_seen, e);
+        out.phi_et_auto_var =
+            stratifiedMean(phiGainSpread(phi, p.classes.front(), sums, shift_seen, e), stratum, p);
         out.has_phi_et_auto_var = true;
     }
     return out;

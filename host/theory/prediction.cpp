@@ -1179,11 +1179,15 @@ void setClassSpreads(TheoryPrediction& p, const std::vector<double>& weights,
 
 // With gains alone x's auto_var is O(1/N) (one field, one leak: x's spread over the classes is 0), and its
 // 1/N coefficient is the mean over the classes of the within-class spread, ET and ZF (site_auto_variance.hpp;
-// docs/theory/heterogeneity.md, section 8). phi's keeps the O(1) spread, whose 1/N term takes the one loop
-// (setGainClassPhiAutoVariance), unless the gains have no spread.
-void setGainClassXAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
-                               const std::vector<detail::GainClassSite>& classes,
-                               const std::vector<double>& delta, const StepCoefficients& step) {
+// docs/theory/heterogeneity.md, section 8). phi's keeps the O(1) spread; when phi_kappa asks, the classes'
+// mean within-class spread E_b kappa_b (ET) is returned as the part of its 1/N term that needs no sampling:
+// the one loop adds the rest (setHeterogeneousOneLoop), and with gains without a spread it is all of it, set
+// here.
+std::optional<double> setGainClassAutoVariances(TheoryPrediction& p, const EnsembleSpec& spec,
+                                                const std::vector<GainNode>& gains,
+                                                const std::vector<detail::GainClassSite>& classes,
+                                                const std::vector<double>& delta,
+                                                const StepCoefficients& step, bool phi_kappa) {
     const std::string error = attempt([&] {
         const detail::ClassXAutoVariance kappa = detail::gainClassXAutoVariance(
             classes, delta, spec.coupling.g, step, spec.integration.dt, spec.coupling.zero_diagonal);
@@ -1193,37 +1197,22 @@ void setGainClassXAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
             TheoryQuantity::of(kappa.zero_frequency, Basis::Derived);
     });
     if (!error.empty()) p.notes.push_back("x's site-to-site variance of C_ii failed (" + error + ")");
+    if (!phi_kappa) return std::nullopt;
+    std::optional<double> kappa;
+    const std::string phi_error = attempt([&] {
+        kappa = detail::gainClassPhiAutoVariance(spec.network.activation, gains, classes, delta,
+                                                 spec.coupling.g, step, spec.coupling.zero_diagonal);
+    });
+    if (!phi_error.empty()) {
+        p.notes.push_back("phi's site-to-site variance of C_ii failed (" + phi_error + ")");
+        return std::nullopt;
+    }
     // One gain for every neuron (no spread): phi's C_ii differ only at O(1/sqrt(N)) too, and its coefficient
     // is the one class's within-class spread (heterogeneity.md, section 9, with every Var_b and Cov_b 0).
-    if (spec.network.gain.cv > 0.0) return;
-    const std::string phi_error = attempt([&] {
+    if (spec.network.gain.cv == 0.0)
         p.at(Variable::Phi, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar) =
-            TheoryQuantity::of(detail::gainClassPhiAutoVariance(
-                                   spec.network.activation, gainQuadrature(spec.network.gain), classes, delta,
-                                   spec.coupling.g, step, spec.coupling.zero_diagonal),
-                               Basis::Derived);
-    });
-    if (!phi_error.empty())
-        p.notes.push_back("phi's site-to-site variance of C_ii failed (" + phi_error + ")");
-}
-
-// The simulator's recursion with the gains in classes (one leak): the discrete site and its classes.
-struct GainClasses {
-    std::vector<GainNode> gains;
-    StepCoefficients step;
-    detail::DiscreteGaussianSite site;
-    std::vector<detail::GainClassSite> classes;
-};
-
-GainClasses gainClassesOf(const EnsembleSpec& spec) {
-    GainClasses out;
-    const Activation& phi = spec.network.activation;
-    out.gains = gainQuadrature(spec.network.gain);
-    out.step = stepCoefficients(spec);
-    out.site = detail::discreteGaussianSiteUntilDecayed(phi, out.gains, spec.coupling.g, out.step,
-                                                        spec.integration.dt);
-    out.classes = detail::gainClassSites(phi, out.gains, out.site.delta);
-    return out;
+            TheoryQuantity::of(*kappa, Basis::Derived);
+    return kappa;
 }
 
 // Per-neuron gains, white or OU noise, equal time constants: the ET statistics of the simulator's recursion
@@ -1231,13 +1220,15 @@ GainClasses gainClassesOf(const EnsembleSpec& spec) {
 // units (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica
 // field with gain classes (gain_class_four_point.hpp; heterogeneity.md, section 5). Exact for linear phi; for
 // nonlinear phi derived (the homogeneous all-frequency formula with the gains' classes).
-void setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
+// Returns phi's E_b kappa_b when phi_kappa asks for it (setGainClassAutoVariances).
+std::optional<double> setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec, bool phi_kappa) {
     const Activation& phi = spec.network.activation;
+    const std::vector<GainNode> gains = gainQuadrature(spec.network.gain);
+    const StepCoefficients step = stepCoefficients(spec);
     const double g = spec.coupling.g;
-    const GainClasses gain_classes = gainClassesOf(spec);
-    const StepCoefficients& step = gain_classes.step;
-    const detail::DiscreteGaussianSite& site = gain_classes.site;
-    const std::vector<detail::GainClassSite>& classes = gain_classes.classes;
+    const detail::DiscreteGaussianSite site =
+        detail::discreteGaussianSiteUntilDecayed(phi, gains, g, step, spec.integration.dt);
+    const std::vector<detail::GainClassSite> classes = detail::gainClassSites(phi, gains, site.delta);
     const detail::GainClassFourPoint four = detail::gainClassEqualTime(classes, site.delta, g, step);
     const Basis basis = phi.kind == ActivationKind::Linear ? Basis::Exact : Basis::Derived;
     const auto set = [basis](CovariancePrediction& c, const SampledFourPoint& f) {
@@ -1259,7 +1250,8 @@ void setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
         phi_lags.push_back(&c.c_phi);
     }
     setClassSpreads(p, weights, x_lags, phi_lags, spec.integration.dt, true);
-    setGainClassXAutoVariance(p, spec, classes, site.delta, step);
+    const std::optional<double> phi_spread =
+        setGainClassAutoVariances(p, spec, gains, classes, site.delta, step, phi_kappa);
     deriveZScored(x);  // x's diagonal concentrates: R = C / a
     activation.at(Statistic::ZM2) = TheoryQuantity::of(four.phi_et_z_m2, basis);
     activation.z_n_cross_var = TheoryQuantity::of(four.phi_et_z_m2 - 1.0, basis);
@@ -1277,6 +1269,7 @@ void setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
         "the ET statistics are those of the simulator's recursion at dt (the discrete site, the gains in "
         "classes); m2, N dc2 and PR/N from the two-replica field with gain classes "
         "(docs/theory/heterogeneity.md, section 5)");
+    return phi_spread;
 }
 
 // The time constants' distribution in classes: fewer nodes than the gains' (its integrands are smooth in
@@ -1299,8 +1292,9 @@ void setClassStatistics(CovariancePrediction& c, const SampledFourPoint& f, doub
 // network: the discrete site with the neurons in classes of time constant and gain, and the two-replica
 // tree level with one leak filter per class (neuron_class_four_point.hpp; heterogeneity.md, section 6). The
 // ET statistics always; the ZF ones for nonlinear phi (a linear network's are the exact separable profile,
-// which does not depend on the time constants).
-void setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
+// which does not depend on the time constants). With gains alone (OU noise) returns phi's E_b kappa_b when
+// phi_kappa asks for it (setGainClassAutoVariances).
+std::optional<double> setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec& spec, bool phi_kappa) {
     const Activation& phi = spec.network.activation;
     const bool linear = phi.kind == ActivationKind::Linear;
     const double g = spec.coupling.g, dt = spec.integration.dt;
@@ -1327,10 +1321,12 @@ void setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
         phi_lags.push_back(&c.c_phi);
     }
     setClassSpreads(p, weights, x_lags, phi_lags, dt, !linear);
+    std::optional<double> phi_spread;
     if (!perNeuron(spec.network.tau)) {  // gains with colored noise: one leak, x's spread is O(1/N)
         std::vector<detail::GainClassSite> classes;
         for (const detail::NeuronClassPoint& c : points) classes.push_back({c.weight, c.gamma, c.c_phi});
-        setGainClassXAutoVariance(p, spec, classes, points.front().delta, points.front().step);
+        phi_spread = setGainClassAutoVariances(p, spec, gains, classes, points.front().delta,
+                                               points.front().step, phi_kappa);
     }
     double gamma2 = 0.0;
     for (const detail::NeuronClassPoint& c : points) gamma2 += c.weight * c.gamma * c.gamma;
@@ -1348,15 +1344,7 @@ void setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec& spec) {
          << " lags); m2, N dc2, PR/N and the z-scored m2 from the two-replica field with one leak filter per "
             "class (docs/theory/heterogeneity.md, section 6); delta0 is the mean Var x_i";
     p.notes.push_back(note.str());
-}
-
-void setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
-                                  const PredictOptions& options) {
-    if (!usesDiscreteGainSite(spec, options)) return;
-    if (usesClassSite(spec))
-        setNeuronClassSite(p, spec);
-    else
-        setGainClassSite(p, spec);
+    return phi_spread;
 }
 
 // The one loop with classes of time constant: fewer than the N = infinity site's 16, since every class
@@ -1392,27 +1380,22 @@ bool usesHeterogeneousOneLoop(const EnsembleSpec& spec, const PredictOptions& op
            ((usesDiscreteSite(spec, options) && smoothActivation(spec)) || linear_iid);
 }
 
-// phi's ET auto_var with gains alone: its 1/N term, the classes' mean within-class spread E_b kappa_b
-// (site_auto_variance.hpp) plus the one loop's part, the classes' shifts and the gains' sampling (sampled,
-// its se beside it; heterogeneity.md, section 9).
-void setGainClassPhiAutoVariance(TheoryPrediction& p, const EnsembleSpec& spec,
-                                 const detail::OneLoopValue& one_loop) {
-    CovariancePrediction& c = p.at(Variable::Phi, CovarianceKind::EqualTime);
-    if (!c.at(Statistic::AutoVar).available()) return;
-    const std::string error = attempt([&] {
-        const GainClasses k = gainClassesOf(spec);
-        const double kappa =
-            detail::gainClassPhiAutoVariance(spec.network.activation, k.gains, k.classes, k.site.delta,
-                                             spec.coupling.g, k.step, spec.coupling.zero_diagonal);
-        c.firstOrder(Statistic::AutoVar) =
-            TheoryQuantity::sampled(kappa + one_loop.value, one_loop.se, Basis::Derived);
-    });
-    if (!error.empty()) p.notes.push_back("phi's 1/N term of the ET auto_var failed (" + error + ")");
+// Returns phi's E_b kappa_b with gains alone (setGainClassAutoVariances), for the one loop to complete; it is
+// computed only where something takes it: gains without a spread, or the one loop.
+std::optional<double> setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
+                                                   const PredictOptions& options) {
+    if (!usesDiscreteGainSite(spec, options)) return std::nullopt;
+    const bool phi_kappa = spec.network.gain.cv == 0.0 || usesHeterogeneousOneLoop(spec, options);
+    return usesClassSite(spec) ? setNeuronClassSite(p, spec, phi_kappa)
+                               : setGainClassSite(p, spec, phi_kappa);
 }
 
 // Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11) and with
-// classes of time constant (section 12), either diagonal.
-void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options) {
+// classes of time constant (section 12), either diagonal. phi_kappa: the discrete site's E_b kappa_b, to
+// which the one loop's part of phi's ET auto_var term is added (sampled, its se beside it; heterogeneity.md,
+// section 9).
+void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options,
+                             const std::optional<double>& phi_kappa) {
     if (!usesHeterogeneousOneLoop(spec, options)) return;
     const std::vector<detail::TimeConstantClass> taus = oneLoopTimeConstantClasses(spec);
     const detail::OneLoopOptions one_loop = oneLoopOptions(spec);
@@ -1427,7 +1410,10 @@ void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, cons
         "outlast the window, and with time constants they meet simulations only with a d/N^2 term "
         "(docs/theory/one_loop_site.md, section 12; build/bench/quench_one_loop_site_means prints them)");
     for (const Variable v : kVariables) setAutoMeanFirstOrder(p.at(v, CovarianceKind::ZeroFrequency), zf);
-    if (c.has_phi_et_auto_var) setGainClassPhiAutoVariance(p, spec, c.phi_et_auto_var);
+    CovariancePrediction& phi_et = p.at(Variable::Phi, CovarianceKind::EqualTime);
+    if (c.has_phi_et_auto_var && phi_kappa && phi_et.at(Statistic::AutoVar).available())
+        phi_et.firstOrder(Statistic::AutoVar) = TheoryQuantity::sampled(*phi_kappa + c.phi_et_auto_var.value,
+                                                                        c.phi_et_auto_var.se, Basis::Derived);
     std::ostringstream note;
     note << "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain and "
          << taus.size() << (taus.size() == 1 ? " class" : " classes")
@@ -1589,11 +1575,14 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
             omitAll(p, why.empty() ? "heterogeneous-neuron theory failed: " + error : why);
             deriveZScored(p);
         } else {
-            const std::string discrete = attempt([&] { setHeterogeneousDiscreteSite(p, spec, options); });
+            std::optional<double> phi_kappa;
+            const std::string discrete =
+                attempt([&] { phi_kappa = setHeterogeneousDiscreteSite(p, spec, options); });
             if (!discrete.empty())
                 p.notes.push_back("the discrete site failed (" + discrete +
                                   "): continuous-time ET auto means");
-            const std::string one_loop = attempt([&] { setHeterogeneousOneLoop(p, spec, options); });
+            const std::string one_loop =
+                attempt([&] { setHeterogeneousOneLoop(p, spec, options, phi_kappa); });
             if (!one_loop.empty()) p.notes.push_back("the one-loop 1/N terms failed (" + one_loop + ")");
         }
         fillMissingFirstOrder(p);
