@@ -82,9 +82,10 @@ int main(int argc, char** argv) {
     fmt::print("c in S(N) = S_inf + c/N (+- se)\n");
     const theory::DiagonalConvention diagonal =
         zero_diagonal ? theory::DiagonalConvention::Zero : theory::DiagonalConvention::Gaussian;
-    // phi_av_loop: with gains alone, the one loop's part of phi's ET auto_var coefficient (the rest is the
-    // classes' within-class spread, which quench theory --order 1 adds; heterogeneity.md, section 9).
-    fmt::print("# g lags paths x_et_a phi_et_a x_zf_a phi_zf_a phi_av_loop seconds\n");
+    // phi_av_loop, x_av_loop: with a spread of gains or time constants, the one loop's part of the ET
+    // auto_var coefficient (the rest is the classes' within-class spread, which quench theory --order 1
+    // adds; heterogeneity.md, sections 9 and 10); x's only with time constants.
+    fmt::print("# g lags paths x_et_a phi_et_a x_zf_a phi_zf_a phi_av_loop x_av_loop seconds\n");
     for (const double g : gs) {
         const auto start = std::chrono::steady_clock::now();
         const auto c = theory::detail::oneLoopSiteMeans(phi, g, taus, dt, diagonal, options, gain);
@@ -93,9 +94,10 @@ int main(int argc, char** argv) {
         const auto cell = [](const theory::detail::OneLoopValue& v) {
             return fmt::format("{:.5g}+-{:.2g}", v.value, v.se);
         };
-        fmt::print("{} {} {} {} {} {} {} {} {:.1f}\n", g, c.lags, c.paths, cell(c.x_et_a), cell(c.phi_et_a),
-                   cell(c.x_zf_a), cell(c.phi_zf_a),
-                   c.has_phi_et_auto_var ? cell(c.phi_et_auto_var) : std::string("-"), seconds);
+        fmt::print("{} {} {} {} {} {} {} {} {} {:.1f}\n", g, c.lags, c.paths, cell(c.x_et_a),
+                   cell(c.phi_et_a), cell(c.x_zf_a), cell(c.phi_zf_a),
+                   c.has_phi_et_auto_var ? cell(c.phi_et_auto_var) : std::string("-"),
+                   c.has_x_et_auto_var ? cell(c.x_et_auto_var) : std::string("-"), seconds);
     }
     return 0;
 }

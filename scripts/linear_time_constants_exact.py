@@ -19,7 +19,10 @@ biases the small sizes, so hold such fits with care.
 Each realization draws its own N time constants, so its statistics scatter by O(1/sqrt N) with the sample of
 tau_i, which hides the 1/N terms. --control subtracts that scatter: per size, the realization values are
 regressed on the exact zero-mean controls mean_i f(tau_i) - E f(tau) for f = 1/tau, tau and log tau (their means
-are closed forms), and the fits take the adjusted means (unchanged in expectation) with their smaller SE.
+are closed forms) and on the six plug-in (co)variances of the same functions over the realization's neurons less
+(1 - 1/N) times their exact values (what auto_var = var_i Sigma_ii follows), and the fits take the adjusted means
+(unchanged in expectation) with their smaller SE. auto_var of x is O(1) here (Var_c Delta_c(0)); its 1/N term is
+heterogeneity.md section 10's (x.equal_time.auto_var.one_over_n of `quench theory --order 1`).
 
     python3 scripts/linear_time_constants_exact.py --g 0.5 --cv 0.5 --dt 0.05 --n 50,100,200,400 --r 800,400,200,100
 """
@@ -33,8 +36,44 @@ from inverse_n_fit import print_fits
 from linear_gains_exact import gains, stationary_covariance
 
 
+def control_values(tau):
+    return np.array([1.0 / tau, tau, np.log(tau)])
+
+
+PAIRS = ((0, 0), (1, 1), (2, 2), (0, 1), (0, 2), (1, 2))
+
+
 def control_means(tau):
-    return np.array([np.mean(1.0 / tau), np.mean(tau), np.mean(np.log(tau))])
+    return control_values(tau).mean(axis=1)
+
+
+def control_spreads(tau):
+    """The plug-in (co)variances over the neurons of 1/tau, tau and log tau (what auto_var's scatter follows)."""
+    h = control_values(tau)
+    c = np.cov(h, bias=True)
+    return np.array([c[k, l] for k, l in PAIRS])
+
+
+def expectation(f, distribution, cv, order=64):
+    """E f(tau) for the draws of `gains` (mean 1) by Gauss quadrature."""
+    if distribution == "uniform":
+        w = np.sqrt(3.0) * cv
+        x, weight = np.polynomial.legendre.leggauss(order)
+        return np.sum(weight * f(1.0 + w * x)) / 2.0
+    s2 = np.log1p(cv * cv)
+    z, weight = np.polynomial.hermite_e.hermegauss(order)
+    return np.sum(weight * f(np.exp(np.sqrt(s2) * z - 0.5 * s2))) / np.sqrt(2.0 * np.pi)
+
+
+def spread_expectations(distribution, cv, n):
+    """(1 - 1/N) times the exact (co)variances: the plug-in spreads' means."""
+    out = []
+    for k, l in PAIRS:
+        mean_k = expectation(lambda t: control_values(t)[k], distribution, cv)
+        mean_l = expectation(lambda t: control_values(t)[l], distribution, cv)
+        product = expectation(lambda t: control_values(t)[k] * control_values(t)[l], distribution, cv)
+        out.append((1.0 - 1.0 / n) * (product - mean_k * mean_l))
+    return np.array(out)
 
 
 def control_expectations(distribution, cv):
@@ -64,10 +103,11 @@ def main():
     o = p.parse_args()
     ns = [int(v) for v in o.n.split(",")]
     rs = [int(v) for v in o.r.split(",")]
-    names = ("a", "m2", "n_dc2", "pr_over_n", "z_m2")
+    names = ("a", "auto_var", "m2", "n_dc2", "pr_over_n", "z_m2")
     stats = {name: ([], []) for name in names}
     for n, r in zip(ns, rs):
         rng = np.random.default_rng(o.seed * 1000003 + n)
+        spread_means = spread_expectations(o.distribution, o.cv, n)
         start = time.time()
         values = {name: [] for name in names}
         controls = []
@@ -83,11 +123,13 @@ def main():
                 unstable += 1
                 continue
             sigma = stationary_covariance(m, np.diag(o.sigma**2 * (1.0 - e * e) / (2.0 * tau)))
-            controls.append(control_means(tau) - control_expectations(o.distribution, o.cv))
+            controls.append(np.concatenate([control_means(tau) - control_expectations(o.distribution, o.cv),
+                                            control_spreads(tau) - spread_means]))
             d = np.diag(sigma)
             a, m2 = d.mean(), np.sum(sigma * sigma) / n
             corr = sigma / np.sqrt(np.outer(d, d))
             values["a"].append(a)
+            values["auto_var"].append(np.var(d))
             values["m2"].append(m2)
             values["n_dc2"].append(m2 - np.mean(d * d))
             values["pr_over_n"].append(a * a / m2)

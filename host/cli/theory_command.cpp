@@ -264,7 +264,8 @@ Columns (CSV) and keys (JSON, nested by '.'):
     auto_var                  var_i C_ii: O(1/N) with identical neurons, omitted (its 1/N coefficient kappa:
                               --order 1); O(1) with per-neuron gains or time constants (the classes'
                               spread), except x's with gains alone (0, and kappa with --order 1); with
-                              gains alone --order 1 adds phi's ET 1/N term too (sampled, se beside it)
+                              gains or time constants --order 1 adds the ET 1/N term of phi's (and with
+                              time constants of x's) O(1) spread (sampled, se beside it)
     cross_mean                c = mean_{i != j} C_ij: 0 by the x -> -x symmetry
     cross_var                 var_{i != j} C_ij: O(1/N), always omitted; see n_cross_var
     pr                        (Tr C)^2 / Tr C^2: extensive, always omitted; see pr_over_n

@@ -106,15 +106,31 @@ Integrand integrandAt(const Row& r, const std::vector<Group>& groups, const std:
     return out;
 }
 
+bool sameStep(const StepCoefficients& a, const StepCoefficients& b) {
+    return a.decay == b.decay && a.drive_gain == b.drive_gain && a.kick == b.kick;
+}
+
+// Groups and members with the normalizers of the equal-time statistics (zero_frequency = false: C_c(0),
+// Delta_t(0)) or of the zero-frequency ones (S_c(0), S_x,t(0)).
+void normalize(std::vector<Group>& groups, std::vector<Member>& members,
+               const std::vector<std::size_t>& group_of, const std::vector<NeuronClassPoint>& classes,
+               bool zero_frequency) {
+    for (Group& t : groups) t.scaled_gamma2 = 0.0;
+    for (std::size_t c = 0; c < classes.size(); ++c) {
+        members[c].norm = zero_frequency ? members[c].s_phi.front() : classes[c].c_phi.front();
+        Group& t = groups[group_of[c]];
+        t.scaled_gamma2 += classes[c].weight * classes[c].gamma * classes[c].gamma / members[c].norm;
+    }
+    for (Group& t : groups) t.x_norm = zero_frequency ? t.s_x.front() : t.delta0;
+}
+
+}  // namespace
+
 // The frequency nodes on [0, pi]: node 0 is theta = 0 itself (weight 0: the zero-frequency statistics read
 // it), then Gauss-Legendre panels [0, h], [h, 2h], [2h, 4h], ... up to pi, h = pi / lags. The integrands
 // vary on the scale of the slowest class's decay near theta = 0 and are analytic away from it, so the
 // graded panels reach rounding with a few hundred nodes where a uniform grid needs 4 lags points per axis
 // (lags reach thousands once a long time constant's Delta must decay).
-struct FrequencyNodes {
-    std::vector<double> theta, weight;  // the weights sum to pi
-};
-
 FrequencyNodes frequencyNodes(std::size_t lags) {
     constexpr int kPerPanel = 12;
     const GaussLegendreRule rule = gaussLegendreRule(kPerPanel);
@@ -151,39 +167,23 @@ std::vector<Complex> leakFilter(const StepCoefficients& step, const FrequencyNod
     return f;
 }
 
-bool sameStep(const StepCoefficients& a, const StepCoefficients& b) {
-    return a.decay == b.decay && a.drive_gain == b.drive_gain && a.kick == b.kick;
-}
-
-// Groups and members with the normalizers of the equal-time statistics (zero_frequency = false: C_c(0),
-// Delta_t(0)) or of the zero-frequency ones (S_c(0), S_x,t(0)).
-void normalize(std::vector<Group>& groups, std::vector<Member>& members,
-               const std::vector<std::size_t>& group_of, const std::vector<NeuronClassPoint>& classes,
-               bool zero_frequency) {
-    for (Group& t : groups) t.scaled_gamma2 = 0.0;
-    for (std::size_t c = 0; c < classes.size(); ++c) {
-        members[c].norm = zero_frequency ? members[c].s_phi.front() : classes[c].c_phi.front();
-        Group& t = groups[group_of[c]];
-        t.scaled_gamma2 += classes[c].weight * classes[c].gamma * classes[c].gamma / members[c].norm;
-    }
-    for (Group& t : groups) t.x_norm = zero_frequency ? t.s_x.front() : t.delta0;
-}
-
-}  // namespace
-
 std::vector<NeuronClassPoint> neuronClassPoints(const Activation& phi, const std::vector<GainNode>& gains,
                                                 const std::vector<TimeConstantClassSite>& sites) {
     std::vector<NeuronClassPoint> points;
-    for (const TimeConstantClassSite& site : sites)
-        for (const GainClassSite& c : gainClassSites(phi, gains, site.delta)) {
+    for (const TimeConstantClassSite& site : sites) {
+        const std::vector<GainClassSite> classes = gainClassSites(phi, gains, site.delta);
+        for (std::size_t b = 0; b < classes.size(); ++b) {
+            const GainClassSite& c = classes[b];
             NeuronClassPoint p;
             p.weight = site.weight * c.weight;
             p.gamma = c.gamma;
+            p.gain = gains[b].b;
             p.step = site.step;
             p.delta = site.delta;
             p.c_phi = c.c_phi;
             points.push_back(std::move(p));
         }
+    }
     return points;
 }
 

@@ -6,6 +6,8 @@
 // constant has its own leak filter f_c, so the kernel w = g^2 E_c gamma_c^2 f_c(theta) conj f_c(theta') is no
 // longer one causal filter in theta': the integrals run over both frequencies. With one time constant it is
 // gainClassEqualTime.
+#include <complex>
+#include <cstddef>
 #include <vector>
 
 #include "../step_coefficients.hpp"
@@ -21,6 +23,7 @@ namespace quench::theory::detail {
 struct NeuronClassPoint {
     double weight = 1.0;
     double gamma = 0.0;
+    double gain = 1.0;  // b
     StepCoefficients step;
     std::vector<double> delta, c_phi;
 };
@@ -28,6 +31,17 @@ struct NeuronClassPoint {
 // The (time constant, gain) classes of the site: each time-constant class split by the gains.
 std::vector<NeuronClassPoint> neuronClassPoints(const Activation& phi, const std::vector<GainNode>& gains,
                                                 const std::vector<TimeConstantClassSite>& sites);
+
+// The frequency nodes on [0, pi] for integrands over (theta, theta') of the classes' leak filters: node 0 is
+// theta = 0 itself (weight 0), then Gauss-Legendre panels graded from pi / lags up to pi.
+struct FrequencyNodes {
+    std::vector<double> theta, weight;  // the weights sum to pi
+};
+FrequencyNodes frequencyNodes(std::size_t lags);
+// S(theta) = C(0) + 2 sum_k C(k) cos(k theta) at every node.
+std::vector<double> spectrumAt(const std::vector<double>& c, const FrequencyNodes& nodes);
+// The leak's transfer function f(theta) = sum_{j >= 1} drive decay^(j-1) e^{-i j theta} at every node.
+std::vector<std::complex<double>> leakFilter(const StepCoefficients& step, const FrequencyNodes& nodes);
 
 // One covariance's statistics (standard errors 0: nothing is sampled). z_m2 is m2 of the correlation matrix
 // D^-1/2 C D^-1/2: the diagonal is heterogeneous at O(1) for x as well as phi once the time constants differ.

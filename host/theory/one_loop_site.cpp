@@ -675,62 +675,72 @@ std::vector<PathSums> samplePaths(const Activation& phi, const NeuronParameterSp
 // estimate) makes, over the sites: each class's leak filter of what its sites see, averaged over the classes.
 // The shift is the population's, whatever the path's own class (that enters the self terms only). With the
 // zero diagonal every site sees it less the population's mean product C* (section 9; its own class's offset
-// from C* leaves through the self terms).
-std::vector<double> seenShift(const std::vector<double>& shift, const Population& p, bool zero_diagonal) {
+// from C* leaves through the self terms). at_zero: each class's own change of Var x, before the average.
+std::vector<double> seenShift(const std::vector<double>& shift, const Population& p, bool zero_diagonal,
+                              std::vector<double>& at_zero) {
     std::vector<double> out(shift.size(), 0.0), seen(shift.size());
     for (std::size_t j = 0; j < shift.size(); ++j) seen[j] = shift[j] - (zero_diagonal ? p.f[j] : 0.0);
+    at_zero.clear();
     for (const SiteTables& t : p.classes) {
         const std::vector<double> x = filtered(seen, t);
+        at_zero.push_back(x[0]);
         for (std::size_t j = 0; j < shift.size(); ++j) out[j] += t.weight * x[j];
     }
     return out;
 }
 
-// Each gain class's offset F_b - F from the population's mean product (F the classes' mean): what the
-// sampling of the gains among the N sites adds to the population covariance, per site of gain b.
-std::vector<std::vector<double>> gainOffsets(const SiteTables& t) {
-    std::vector<double> mean(t.f.size(), 0.0);
-    for (const GainClassPower& c : t.gain_classes)
-        for (std::size_t k = 0; k < mean.size(); ++k) mean[k] += c.weight * c.f[k];
+// A class of neuron, (time constant, gain): its share, its class of time constant, its phi power A = E phi(b
+// x)^2 with its slopes in Delta(0), and its mean product F_c.
+struct Member {
+    std::size_t tau = 0;
+    double weight = 1.0;
+    const GainClassPower* power = nullptr;
+};
+
+std::vector<Member> members(const Population& p) {
+    std::vector<Member> out;
+    for (std::size_t t = 0; t < p.classes.size(); ++t)
+        for (const GainClassPower& c : p.classes[t].gain_classes)
+            out.push_back({t, p.classes[t].weight * c.weight, &c});
+    return out;
+}
+
+// Each class's offset F_c - F from the population's mean product: what the sampling of the neurons'
+// parameters among the N sites adds to the population covariance, per site of class c.
+std::vector<std::vector<double>> classOffsets(const std::vector<Member>& classes, const Population& p) {
     std::vector<std::vector<double>> out;
-    for (const GainClassPower& c : t.gain_classes) {
-        out.emplace_back(mean.size());
-        for (std::size_t k = 0; k < mean.size(); ++k) out.back()[k] = c.f[k] - mean[k];
+    for (const Member& c : classes) {
+        out.emplace_back(p.f.size());
+        for (std::size_t k = 0; k < p.f.size(); ++k) out.back()[k] = c.power->f[k] - p.f[k];
     }
     return out;
 }
 
-// Weighted moments over the gain classes.
-struct ClassMoments {
-    double mean_a = 0.0, var_a = 0.0, mean_b = 0.0, var_b = 0.0, var_e = 0.0;
-    double cov_a_q1 = 0.0, cov_a_q2 = 0.0, cov_a_e = 0.0;
-};
-
-ClassMoments classMoments(const std::vector<GainClassPower>& classes, const std::vector<double>& e) {
+// The part of the spread's 1/N term that nothing sampled enters (heterogeneity.md, section 10): with A_c the
+// class's O(1) auto-covariance and H(c, c') the shift of a class-c site's C_ii per site of class c' among the
+// others, -Var_c A + E_c Var_c' H(c, .) - 2 Cov_c(A, hbar) - Var_c hbar, hbar(c') = E_c H(c, c') (the shift
+// of the realization's mean auto-covariance).
+double fixedSpreadPart(const std::vector<Member>& classes, const std::vector<double>& a,
+                       const std::vector<std::vector<double>>& h) {
     const auto mean = [&](auto value) {
         double sum = 0.0;
         for (std::size_t c = 0; c < classes.size(); ++c) sum += classes[c].weight * value(c);
         return sum;
     };
-    ClassMoments m;
-    m.mean_a = mean([&](std::size_t c) { return classes[c].a; });
-    m.mean_b = mean([&](std::size_t c) { return classes[c].q1; });
-    const double mean_q2 = mean([&](std::size_t c) { return classes[c].q2; });
-    const double mean_e = mean([&](std::size_t c) { return e[c]; });
-    const auto cov = [&](auto u, double mean_u, auto v, double mean_v) {
-        return mean([&](std::size_t c) { return (u(c) - mean_u) * (v(c) - mean_v); });
-    };
-    const auto a = [&](std::size_t c) { return classes[c].a; };
-    const auto q1 = [&](std::size_t c) { return classes[c].q1; };
-    const auto ee = [&](std::size_t c) { return e[c]; };
-    m.var_a = cov(a, m.mean_a, a, m.mean_a);
-    m.var_b = cov(q1, m.mean_b, q1, m.mean_b);
-    m.var_e = cov(ee, mean_e, ee, mean_e);
-    m.cov_a_q1 = cov(a, m.mean_a, q1, m.mean_b);
-    m.cov_a_q2 = cov(
-        a, m.mean_a, [&](std::size_t c) { return classes[c].q2; }, mean_q2);
-    m.cov_a_e = cov(a, m.mean_a, ee, mean_e);
-    return m;
+    const double mean_a = mean([&](std::size_t c) { return a[c]; });
+    std::vector<double> hbar(classes.size(), 0.0);
+    for (std::size_t c = 0; c < classes.size(); ++c)
+        for (std::size_t d = 0; d < classes.size(); ++d) hbar[d] += classes[c].weight * h[c][d];
+    const double mean_hbar = mean([&](std::size_t d) { return hbar[d]; });
+    const double var_a = mean([&](std::size_t c) { return (a[c] - mean_a) * (a[c] - mean_a); });
+    const double cov_a_hbar = mean([&](std::size_t c) { return (a[c] - mean_a) * (hbar[c] - mean_hbar); });
+    const double var_hbar =
+        mean([&](std::size_t c) { return (hbar[c] - mean_hbar) * (hbar[c] - mean_hbar); });
+    const double mean_var_h = mean([&](std::size_t c) {
+        const double row = mean([&](std::size_t d) { return h[c][d]; });
+        return mean([&](std::size_t d) { return (h[c][d] - row) * (h[c][d] - row); });
+    });
+    return -var_a + mean_var_h - 2.0 * cov_a_hbar - var_hbar;
 }
 
 // The self term S_F(0) of one path: its site's response of E phi^2 to its own products, at its own gain.
@@ -738,28 +748,72 @@ double ownSelfTerm(const PathSums& s) {
     return 0.5 * s.t1a[0] + 0.5 * s.t1b[0] + s.t1c[0] + s.wa[0] + s.wb[0];
 }
 
-// phi's auto_var with a gain spread and one leak (heterogeneity.md, section 9): lim N (E auto_var - Var_b A)
-// less the classes' mean within-class spread E_b kappa_b is
-//     2 Cov_b(A, a_1) - Var_b A + Var_b(B) Var_b(e) - 2 E_b(B) Cov_b(A, e),
-// A_b = E phi(b x)^2, B_b = q1_b its slope in Delta(0), e_b the shift of Delta(0) per site of gain b, and
-// a_1(b) = 1/2 q2_b Sigma(0) + q1_b dDelta(0) + S_b the class's one-loop shift: Sigma(0) and dDelta(0) the
-// population's, S_b the self term of a site of gain b. Per path, the summand of 2 Cov_b(A, a_1) takes the
-// path's estimates of Sigma(0) and dDelta(0) and its own self term at its own gain; the rest, which nothing
-// sampled enters, is added to every path's.
-std::vector<double> phiGainSpread(const Activation& phi, const SiteTables& t,
-                                  const std::vector<PathSums>& sums, const std::vector<double>& shift_seen,
-                                  const std::vector<double>& e) {
-    const ClassMoments m = classMoments(t.gain_classes, e);
-    const double fixed = -m.var_a + m.var_b * m.var_e - 2.0 * m.mean_b * m.cov_a_e;
-    std::vector<double> z;
-    for (std::size_t r = 0; r < sums.size(); ++r) {
-        const PathSums& s = sums[r];
-        const GaussianPairAverages own(phi, s.gain * s.gain * t.delta[0]);
-        z.push_back(fixed + m.cov_a_q2 * s.y.front().yy[0] + 2.0 * m.cov_a_q1 * shift_seen[r] +
-                    2.0 * (own.single(0, 0) - m.mean_a) * ownSelfTerm(s));
+// The spread of the ET auto-covariances over the neurons' classes (gains, time constants or both;
+// heterogeneity.md, sections 9 and 10): lim N (E auto_var - Var_c A) less the classes' mean within-class
+// spread E_c kappa_c is
+//     2 Cov_c(A, a_1) + fixedSpreadPart,
+// a_1(c) the class's one-loop shift: for phi 1/2 q2_c Sigma_tau(0) + q1_c dDelta_tau(0) + S_c, for x
+// dDelta_tau(0) + S_c, with Sigma_tau(0) and dDelta_tau(0) the population's fluctuation and mean shift seen
+// through the class's leak and S_c the self term of a site of class c. H(c, c') = B_c [G_tau R (F_c' -
+// F)](0), B_c = q1_c for phi and 1 for x. Per path, the summand of 2 Cov_c(A, a_1) takes the path's
+// estimates of Sigma and dDelta and its own self term at its own class and gain.
+struct SpreadSummands {
+    std::vector<double> x, phi;
+};
+
+class ClassSpread {
+public:
+    ClassSpread(const Activation& phi, const Population& p, const std::vector<Member>& classes,
+                const std::vector<std::vector<double>>& responses)
+        : phi_(phi), p_(p), classes_(classes) {
+        // e(tau, c') = [G_tau R (F_c' - F)](0): the shift of a class-tau site's Delta(0) per site of class
+        // c'.
+        std::vector<std::vector<double>> e(p.classes.size());
+        for (std::size_t t = 0; t < p.classes.size(); ++t)
+            for (const std::vector<double>& r : responses) e[t].push_back(filtered(r, p.classes[t])[0]);
+        std::vector<std::vector<double>> hx, hphi;
+        for (const Member& c : classes) {
+            ax_.push_back(p.classes[c.tau].delta[0]);
+            aphi_.push_back(c.power->a);
+            hx.push_back(e[c.tau]);
+            hphi.emplace_back(e[c.tau].size());
+            const double slope = c.power->q1;
+            std::transform(e[c.tau].begin(), e[c.tau].end(), hphi.back().begin(),
+                           [slope](double v) { return slope * v; });
+        }
+        for (std::size_t c = 0; c < classes.size(); ++c) {
+            mean_ax_ += classes[c].weight * ax_[c];
+            mean_aphi_ += classes[c].weight * aphi_[c];
+        }
+        fixed_x_ = fixedSpreadPart(classes, ax_, hx);
+        fixed_phi_ = fixedSpreadPart(classes, aphi_, hphi);
     }
-    return z;
-}
+
+    // seen: the population's mean shift of this path seen through every class's leak, at lag 0.
+    void add(const PathSums& s, std::size_t own, const std::vector<double>& seen, SpreadSummands& out) const {
+        double x = fixed_x_, phi = fixed_phi_;
+        for (std::size_t c = 0; c < classes_.size(); ++c) {
+            const Member& m = classes_[c];
+            x += 2.0 * m.weight * (ax_[c] - mean_ax_) * seen[m.tau];
+            phi += m.weight * (aphi_[c] - mean_aphi_) *
+                   (m.power->q2 * s.y[m.tau].yy[0] + 2.0 * m.power->q1 * seen[m.tau]);
+        }
+        const double delta0 = p_.classes[own].delta[0];
+        const double own_mean = p_.classes.size() > 1 ? s.own[0] : 0.0;  // as x_et takes it
+        x += 2.0 * (delta0 - mean_ax_) * (own_mean + 2.0 * s.wx);
+        const GaussianPairAverages power(phi_, s.gain * s.gain * delta0);
+        phi += 2.0 * (power.single(0, 0) - mean_aphi_) * ownSelfTerm(s);
+        out.x.push_back(x);
+        out.phi.push_back(phi);
+    }
+
+private:
+    const Activation& phi_;
+    const Population& p_;
+    const std::vector<Member>& classes_;
+    std::vector<double> ax_, aphi_;
+    double mean_ax_ = 0.0, mean_aphi_ = 0.0, fixed_x_ = 0.0, fixed_phi_ = 0.0;
+};
 
 }  // namespace
 
@@ -797,11 +851,12 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::ve
     const std::vector<double> own_pickup =
         zero_diagonal ? fPrime(p.f, p) : std::vector<double>(static_cast<std::size_t>(lags), 0.0);
 
-    // With a gain spread and one leak the gain classes' offsets F_b - F are solved with the paths' sources:
-    // R (F_b - F), the population's response to the sampling of the gains (phi's auto_var).
-    const bool gain_spread = gain.cv > 0.0 && p.classes.size() == 1;
+    // With a spread of the neurons' parameters every class's offset F_c - F is solved with the paths'
+    // sources: R (F_c - F), the population's response to the sampling of the classes (the auto_var spread).
+    const bool spread = gain.cv > 0.0 || p.classes.size() > 1;
+    const std::vector<Member> neuron_classes = members(p);
     const std::vector<std::vector<double>> offsets =
-        gain_spread ? gainOffsets(p.classes.front()) : std::vector<std::vector<double>>{};
+        spread ? classOffsets(neuron_classes, p) : std::vector<std::vector<double>>{};
     const int n = lags, paths = static_cast<int>(stratum.size());
     const int columns = paths + static_cast<int>(offsets.size());
     std::vector<double> system(static_cast<std::size_t>(n * n)), rhs(static_cast<std::size_t>(n * columns));
@@ -835,12 +890,22 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::ve
             v[static_cast<std::size_t>(j)] = rhs[static_cast<std::size_t>(j * columns + column)];
         return v;
     };
-    std::vector<double> x_et, phi_et, x_zf, phi_zf, x_tail, phi_tail, shift_seen;
+    std::optional<ClassSpread> class_spread;
+    if (spread) {
+        std::vector<std::vector<double>> responses;
+        for (std::size_t c = 0; c < offsets.size(); ++c)
+            responses.push_back(solution(paths + static_cast<int>(c)));
+        class_spread.emplace(phi, p, neuron_classes, responses);
+    }
+    SpreadSummands spread_summands;
+    std::vector<double> x_et, phi_et, x_zf, phi_zf, x_tail, phi_tail;
     for (int r = 0; r < paths; ++r) {
         const PathSums& s = sums[static_cast<std::size_t>(r)];
         const std::vector<double> shift = solution(r);
-        std::vector<double> x_shift = seenShift(shift, p, zero_diagonal);
-        shift_seen.push_back(x_shift[0]);
+        std::vector<double> seen_by_class;
+        std::vector<double> x_shift = seenShift(shift, p, zero_diagonal, seen_by_class);
+        if (class_spread)
+            class_spread->add(s, stratum[static_cast<std::size_t>(r)], seen_by_class, spread_summands);
         // x(t) x(s)'s own curvature term, E Y(t, s): zero on average with one leak, where every path's self
         // field is the same filter of products whose offsets F_b - F average out; with classes of time
         // constant the filter is the path's class's, and it is not (section 12).
@@ -875,13 +940,13 @@ OneLoopSiteMeans oneLoopSiteMeans(const Activation& phi, double g, const std::ve
     out.phi_zf_tail = stratifiedMean(phi_tail, stratum, p);
     out.lags = n;
     out.paths = paths;
-    if (gain_spread) {
-        std::vector<double> e;  // e_b = [G R (F_b - F)](0)
-        for (std::size_t c = 0; c < offsets.size(); ++c)
-            e.push_back(filtered(solution(paths + static_cast<int>(c)), p.classes.front())[0]);
-        out.phi_et_auto_var =
-            stratifiedMean(phiGainSpread(phi, p.classes.front(), sums, shift_seen, e), stratum, p);
+    if (class_spread) {
+        out.phi_et_auto_var = stratifiedMean(spread_summands.phi, stratum, p);
         out.has_phi_et_auto_var = true;
+        if (p.classes.size() > 1) {  // with gains alone x's spread is O(1/N): E_b kappa_b is all of it
+            out.x_et_auto_var = stratifiedMean(spread_summands.x, stratum, p);
+            out.has_x_et_auto_var = true;
+        }
     }
     return out;
 }

@@ -44,12 +44,15 @@ struct OneLoopSiteMeans {
     // The parts of the ZF lag sums from the window's last quarter (lags above 3 L / 4): their convergence
     // check (section 7: the 1/N change of the autocorrelation outlasts the autocorrelation itself).
     OneLoopValue x_zf_tail, phi_zf_tail;
-    // With a gain spread and one class of time constant, phi's ET auto_var has an O(1) limit Var_b A (A_b =
-    // E phi(b x)^2) and a 1/N term: lim N (E auto_var - Var_b A) = E_b kappa_b + this, the part from the
-    // classes' one-loop shifts, the gains' sampling among the N sites and the plug-in mean (heterogeneity.md,
-    // section 9; kappa_b, the within-class spread, is site_auto_variance.hpp's).
+    // With a spread of gains or time constants phi's ET auto_var has an O(1) limit Var_c A (A_c = E phi(b
+    // x)^2 of class c) and a 1/N term: lim N (E auto_var - Var_c A) = E_c kappa_c + this, the part from the
+    // classes' one-loop shifts, the sampling of the classes among the N sites and the plug-in mean
+    // (heterogeneity.md, sections 9 and 10; kappa_c, the within-class spread, is site_auto_variance.hpp's).
+    // x's likewise with a spread of time constants (A_c = Delta_c(0)); with gains alone its spread is O(1/N).
     bool has_phi_et_auto_var = false;
     OneLoopValue phi_et_auto_var;
+    bool has_x_et_auto_var = false;
+    OneLoopValue x_et_auto_var;
     int lags = 0;   // L + 1 lags kept
     int paths = 0;  // sample paths taken (with classes of time constant, at least two per class)
 };

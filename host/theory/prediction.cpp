@@ -1152,8 +1152,9 @@ void setClassSpread(CovariancePrediction& c, const std::vector<ClassValue>& clas
     c.at(Statistic::AutoVar) = TheoryQuantity::of(std::max(0.0, square - mean * mean), Basis::Exact);
     c.firstOrder(Statistic::AutoVar) = TheoryQuantity::omitted(
         "auto_var is O(1) with per-neuron gains or time constants (the spread of C_ii over the neurons' "
-        "parameters); its 1/N term is derived only for phi's ET covariance with gains alone, from the one "
-        "loop (quench theory --order 1; docs/theory/heterogeneity.md, section 9)");
+        "parameters); its 1/N term is derived for the ET covariances (phi's with gains or time constants, "
+        "x's with time constants) from the one loop (quench theory --order 1; docs/theory/heterogeneity.md, "
+        "sections 9 and 10), not at zero frequency");
 }
 
 // auto_var of both variables at both frequencies from the classes' lag functions: x's from Delta_c, phi's
@@ -1176,6 +1177,13 @@ void setClassSpreads(TheoryPrediction& p, const std::vector<double>& weights,
         spread(Variable::Phi, kind, phi);
     }
 }
+
+// The classes' mean within-class spreads E_c kappa_c of the ET C_ii (heterogeneity.md, sections 8-10), where
+// the discrete site computed them for the one loop to complete (x's only with time constants: with gains
+// alone it is all of x's coefficient, set directly).
+struct ClassKappas {
+    std::optional<double> x, phi;
+};
 
 // With gains alone x's auto_var is O(1/N) (one field, one leak: x's spread over the classes is 0), and its
 // 1/N coefficient is the mean over the classes of the within-class spread, ET and ZF (site_auto_variance.hpp;
@@ -1220,8 +1228,8 @@ std::optional<double> setGainClassAutoVariances(TheoryPrediction& p, const Ensem
 // units (equalTimeFromDiscreteSite), and add the four-point statistics: the tree level of the two-replica
 // field with gain classes (gain_class_four_point.hpp; heterogeneity.md, section 5). Exact for linear phi; for
 // nonlinear phi derived (the homogeneous all-frequency formula with the gains' classes).
-// Returns phi's E_b kappa_b when phi_kappa asks for it (setGainClassAutoVariances).
-std::optional<double> setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec, bool phi_kappa) {
+// Returns phi's E_b kappa_b where the one loop or gains without a spread take it (setGainClassAutoVariances).
+ClassKappas setGainClassSite(TheoryPrediction& p, const EnsembleSpec& spec, bool one_loop) {
     const Activation& phi = spec.network.activation;
     const std::vector<GainNode> gains = gainQuadrature(spec.network.gain);
     const StepCoefficients step = stepCoefficients(spec);
@@ -1250,8 +1258,8 @@ std::optional<double> setGainClassSite(TheoryPrediction& p, const EnsembleSpec& 
         phi_lags.push_back(&c.c_phi);
     }
     setClassSpreads(p, weights, x_lags, phi_lags, spec.integration.dt, true);
-    const std::optional<double> phi_spread =
-        setGainClassAutoVariances(p, spec, gains, classes, site.delta, step, phi_kappa);
+    const std::optional<double> phi_spread = setGainClassAutoVariances(
+        p, spec, gains, classes, site.delta, step, spec.network.gain.cv == 0.0 || one_loop);
     deriveZScored(x);  // x's diagonal concentrates: R = C / a
     activation.at(Statistic::ZM2) = TheoryQuantity::of(four.phi_et_z_m2, basis);
     activation.z_n_cross_var = TheoryQuantity::of(four.phi_et_z_m2 - 1.0, basis);
@@ -1269,7 +1277,7 @@ std::optional<double> setGainClassSite(TheoryPrediction& p, const EnsembleSpec& 
         "the ET statistics are those of the simulator's recursion at dt (the discrete site, the gains in "
         "classes); m2, N dc2 and PR/N from the two-replica field with gain classes "
         "(docs/theory/heterogeneity.md, section 5)");
-    return phi_spread;
+    return {std::nullopt, phi_spread};
 }
 
 // The time constants' distribution in classes: fewer nodes than the gains' (its integrands are smooth in
@@ -1292,9 +1300,10 @@ void setClassStatistics(CovariancePrediction& c, const SampledFourPoint& f, doub
 // network: the discrete site with the neurons in classes of time constant and gain, and the two-replica
 // tree level with one leak filter per class (neuron_class_four_point.hpp; heterogeneity.md, section 6). The
 // ET statistics always; the ZF ones for nonlinear phi (a linear network's are the exact separable profile,
-// which does not depend on the time constants). With gains alone (OU noise) returns phi's E_b kappa_b when
-// phi_kappa asks for it (setGainClassAutoVariances).
-std::optional<double> setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec& spec, bool phi_kappa) {
+// which does not depend on the time constants). Returns the within-class spreads the one loop completes
+// (one_loop): phi's with gains alone (OU noise; setGainClassAutoVariances), x's and phi's with time constants
+// (neuronClassAutoVariance).
+ClassKappas setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec& spec, bool one_loop) {
     const Activation& phi = spec.network.activation;
     const bool linear = phi.kind == ActivationKind::Linear;
     const double g = spec.coupling.g, dt = spec.integration.dt;
@@ -1321,12 +1330,20 @@ std::optional<double> setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec
         phi_lags.push_back(&c.c_phi);
     }
     setClassSpreads(p, weights, x_lags, phi_lags, dt, !linear);
-    std::optional<double> phi_spread;
+    ClassKappas kappas;
     if (!perNeuron(spec.network.tau)) {  // gains with colored noise: one leak, x's spread is O(1/N)
         std::vector<detail::GainClassSite> classes;
         for (const detail::NeuronClassPoint& c : points) classes.push_back({c.weight, c.gamma, c.c_phi});
-        phi_spread = setGainClassAutoVariances(p, spec, gains, classes, points.front().delta,
-                                               points.front().step, phi_kappa);
+        kappas.phi = setGainClassAutoVariances(p, spec, gains, classes, points.front().delta,
+                                               points.front().step, spec.network.gain.cv == 0.0 || one_loop);
+    } else if (one_loop) {  // x's and phi's within-class spreads, for the one loop to complete
+        const std::string error = attempt([&] {
+            const detail::NeuronClassAutoVariance kappa =
+                detail::neuronClassAutoVariance(phi, points, g, spec.coupling.zero_diagonal);
+            kappas.x = kappa.x;
+            kappas.phi = kappa.phi;
+        });
+        if (!error.empty()) p.notes.push_back("the site-to-site variance of C_ii failed (" + error + ")");
     }
     double gamma2 = 0.0;
     for (const detail::NeuronClassPoint& c : points) gamma2 += c.weight * c.gamma * c.gamma;
@@ -1344,7 +1361,7 @@ std::optional<double> setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec
          << " lags); m2, N dc2, PR/N and the z-scored m2 from the two-replica field with one leak filter per "
             "class (docs/theory/heterogeneity.md, section 6); delta0 is the mean Var x_i";
     p.notes.push_back(note.str());
-    return phi_spread;
+    return kappas;
 }
 
 // The one loop with classes of time constant: fewer than the N = infinity site's 16, since every class
@@ -1380,22 +1397,21 @@ bool usesHeterogeneousOneLoop(const EnsembleSpec& spec, const PredictOptions& op
            ((usesDiscreteSite(spec, options) && smoothActivation(spec)) || linear_iid);
 }
 
-// Returns phi's E_b kappa_b with gains alone (setGainClassAutoVariances), for the one loop to complete; it is
-// computed only where something takes it: gains without a spread, or the one loop.
-std::optional<double> setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
-                                                   const PredictOptions& options) {
-    if (!usesDiscreteGainSite(spec, options)) return std::nullopt;
-    const bool phi_kappa = spec.network.gain.cv == 0.0 || usesHeterogeneousOneLoop(spec, options);
-    return usesClassSite(spec) ? setNeuronClassSite(p, spec, phi_kappa)
-                               : setGainClassSite(p, spec, phi_kappa);
+// Returns the classes' within-class spreads for the one loop to complete (ClassKappas); they are computed
+// only where something takes them: gains without a spread, or the one loop.
+ClassKappas setHeterogeneousDiscreteSite(TheoryPrediction& p, const EnsembleSpec& spec,
+                                         const PredictOptions& options) {
+    if (!usesDiscreteGainSite(spec, options)) return {};
+    const bool one_loop = usesHeterogeneousOneLoop(spec, options);
+    return usesClassSite(spec) ? setNeuronClassSite(p, spec, one_loop) : setGainClassSite(p, spec, one_loop);
 }
 
 // Their 1/N terms: the one-loop expansion with a site of random gain (one_loop_site.md, section 11) and with
-// classes of time constant (section 12), either diagonal. phi_kappa: the discrete site's E_b kappa_b, to
-// which the one loop's part of phi's ET auto_var term is added (sampled, its se beside it; heterogeneity.md,
-// section 9).
+// classes of time constant (section 12), either diagonal. kappas: the discrete site's within-class spreads,
+// to which the one loop's parts of the ET auto_var terms are added (sampled, their se beside them;
+// heterogeneity.md, sections 9 and 10).
 void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, const PredictOptions& options,
-                             const std::optional<double>& phi_kappa) {
+                             const ClassKappas& kappas) {
     if (!usesHeterogeneousOneLoop(spec, options)) return;
     const std::vector<detail::TimeConstantClass> taus = oneLoopTimeConstantClasses(spec);
     const detail::OneLoopOptions one_loop = oneLoopOptions(spec);
@@ -1411,9 +1427,14 @@ void setHeterogeneousOneLoop(TheoryPrediction& p, const EnsembleSpec& spec, cons
         "(docs/theory/one_loop_site.md, section 12; build/bench/quench_one_loop_site_means prints them)");
     for (const Variable v : kVariables) setAutoMeanFirstOrder(p.at(v, CovarianceKind::ZeroFrequency), zf);
     CovariancePrediction& phi_et = p.at(Variable::Phi, CovarianceKind::EqualTime);
-    if (c.has_phi_et_auto_var && phi_kappa && phi_et.at(Statistic::AutoVar).available())
-        phi_et.firstOrder(Statistic::AutoVar) = TheoryQuantity::sampled(*phi_kappa + c.phi_et_auto_var.value,
-                                                                        c.phi_et_auto_var.se, Basis::Derived);
+    const auto complete = [](CovariancePrediction& covariance, bool sampled,
+                             const std::optional<double>& kappa, const detail::OneLoopValue& loop) {
+        if (sampled && kappa && covariance.at(Statistic::AutoVar).available())
+            covariance.firstOrder(Statistic::AutoVar) =
+                TheoryQuantity::sampled(*kappa + loop.value, loop.se, Basis::Derived);
+    };
+    complete(phi_et, c.has_phi_et_auto_var, kappas.phi, c.phi_et_auto_var);
+    complete(p.at(Variable::X, CovarianceKind::EqualTime), c.has_x_et_auto_var, kappas.x, c.x_et_auto_var);
     std::ostringstream note;
     note << "the 1/N terms of the ET auto means are the one-loop expansion's with a site of random gain and "
          << taus.size() << (taus.size() == 1 ? " class" : " classes")
@@ -1575,14 +1596,13 @@ TheoryPrediction predict(const EnsembleSpec& spec, const PredictOptions& options
             omitAll(p, why.empty() ? "heterogeneous-neuron theory failed: " + error : why);
             deriveZScored(p);
         } else {
-            std::optional<double> phi_kappa;
+            ClassKappas kappas;
             const std::string discrete =
-                attempt([&] { phi_kappa = setHeterogeneousDiscreteSite(p, spec, options); });
+                attempt([&] { kappas = setHeterogeneousDiscreteSite(p, spec, options); });
             if (!discrete.empty())
                 p.notes.push_back("the discrete site failed (" + discrete +
                                   "): continuous-time ET auto means");
-            const std::string one_loop =
-                attempt([&] { setHeterogeneousOneLoop(p, spec, options, phi_kappa); });
+            const std::string one_loop = attempt([&] { setHeterogeneousOneLoop(p, spec, options, kappas); });
             if (!one_loop.empty()) p.notes.push_back("the one-loop 1/N terms failed (" + one_loop + ")");
         }
         fillMissingFirstOrder(p);

@@ -38,6 +38,29 @@ double productPairAverage(const Activation& phi, double variance, double covaria
     return sum;
 }
 
+// v(m) = b E[phi phi'(b x_n) phi(b x_{n-m})] at every lag of Delta (x's autocovariance): the response of a
+// site of gain b's E phi(b x)^2 to its own feedback. Where the correlation rho = Delta(m) / Delta(0) is below
+// 1e-3 the Hermite series' first term, b rho E[z phi phi'(s z)] E[z phi(s z)] (s^2 = b^2 Delta(0)), is used:
+// the second vanishes for odd phi, the third is rho^3 / 6 relative, and slow classes of time constant keep
+// thousands of such lags, each a 48 x 48 quadrature otherwise.
+std::vector<double> selfProductResponse(const Activation& phi, double b, const std::vector<double>& delta,
+                                        const GaussHermiteRule& rule) {
+    const double b2 = b * b, variance = b2 * delta.front(), sd = std::sqrt(variance);
+    double first = 0.0, second = 0.0;
+    for (int i = 0; i < rule.order(); ++i) {
+        const double z = rule.nodes[i], y = sd * z;
+        first += rule.weights[i] * z * phi.value(y) * phi.derivative(y);
+        second += rule.weights[i] * z * phi.value(y);
+    }
+    std::vector<double> v(delta.size());
+    for (std::size_t m = 0; m < delta.size(); ++m) {
+        const double rho = delta[m] / delta.front();
+        v[m] = std::abs(rho) < 1e-3 ? b * rho * first * second
+                                    : b * productPairAverage(phi, variance, b2 * delta[m], rule);
+    }
+    return v;
+}
+
 // What the site's E phi^2 needs from phi: q' = dE phi^2/dDelta0 = E(phi'^2 + phi phi'') and
 // v(m) = E[phi phi'(x_n) phi(x_{n-m})] at every lag.
 struct SelfPowerSlopes {
@@ -334,16 +357,155 @@ double gainClassPhiAutoVariance(const Activation& phi, const std::vector<GainNod
         const double b2 = c.b * c.b;
         const GaussianPairAverages averages(phi, b2 * delta.front());
         slopes.push_back(b2 * (averages.single(1, 1) + averages.single(0, 2)));
-        std::vector<double> v(delta.size());  // b E[phi phi'(b x_n) phi(b x_{n-m})]
-        for (std::size_t m = 0; m < delta.size(); ++m)
-            v[m] = c.b * productPairAverage(phi, b2 * delta.front(), b2 * delta[m], rule);
-        responses.push_back({selfFeedbackResponse(v, step), 0.0});
+        responses.push_back({selfFeedbackResponse(selfProductResponse(phi, c.b, delta, rule), step), 0.0});
     }
     const std::vector<double> feedback = selfFeedbackVariances(responses, gamma, g, step, zero_diagonal);
     double kappa = 0.0;
     for (std::size_t c = 0; c < gains.size(); ++c)
         kappa += gains[c].weight * (slopes[c] * slopes[c] * input + feedback[c]);
     return kappa;
+}
+
+namespace {
+
+using Complex = std::complex<double>;
+
+// W(theta) = sum_{k >= 0} w(k) e^{-i k theta} at every node (leakTransfer's convention).
+std::vector<Complex> causalTransform(const std::vector<double>& w, const FrequencyNodes& nodes) {
+    std::vector<Complex> out;
+    for (const double theta : nodes.theta) {
+        const Complex step = std::polar(1.0, -theta);
+        Complex phase = 1.0, sum = 0.0;
+        for (const double v : w) {
+            sum += v * phase;
+            phase *= step;
+        }
+        out.push_back(sum);
+    }
+    return out;
+}
+
+// A class of time constant: its leak at the nodes, its Delta and its gain classes' sum of weight gamma^2.
+struct LeakGroup {
+    StepCoefficients step;
+    double weight = 0.0, gamma2 = 0.0;
+    const std::vector<double>* delta = nullptr;
+    std::vector<Complex> filter;
+};
+
+// The two-replica kernel at every pair of nodes (theta_j, +-theta_jp), j, jp >= 1 (node 0 weighs nothing):
+// K = g^2 E_c gamma_c^2 f_c(theta) conj f_c(theta') and tr C_phi(theta) C_phi(theta') / N = E_c S_c S_c' /
+// |1 - K|^2, with the pair's quadrature weight over (2 pi)^2 / 2 (the half theta < 0 is the conjugate).
+class PairKernel {
+public:
+    PairKernel(const std::vector<LeakGroup>& groups, const std::vector<NeuronClassPoint>& classes,
+               const FrequencyNodes& nodes, double g)
+        : nodes_(nodes), n_(nodes.theta.size()) {
+        std::vector<std::vector<double>> spectra(classes.size());
+        std::transform(classes.begin(), classes.end(), spectra.begin(),
+                       [&nodes](const NeuronClassPoint& c) { return spectrumAt(c.c_phi, nodes); });
+        const double g2 = g * g, half_square = 2.0 * M_PI * M_PI;
+        for (std::size_t j = 1; j < n_; ++j)
+            for (std::size_t jp = 1; jp < n_; ++jp)
+                for (const bool mirrored : {false, true}) {
+                    Complex k = 0.0;
+                    for (const LeakGroup& t : groups)
+                        k +=
+                            g2 * t.gamma2 * t.filter[j] * (mirrored ? t.filter[jp] : std::conj(t.filter[jp]));
+                    double numerator = 0.0;
+                    for (std::size_t c = 0; c < classes.size(); ++c)
+                        numerator += classes[c].weight * spectra[c][j] * spectra[c][jp];
+                    weight_.push_back(nodes.weight[j] * nodes.weight[jp] / half_square);
+                    ladder_.push_back(k / (1.0 - k));
+                    trace_.push_back(numerator / std::norm(1.0 - k));
+                }
+    }
+
+    // T = < |f(theta)|^2 |f(theta')|^2 tr C_phi C_phi' / N > for one class's leak.
+    double filteredTrace(const std::vector<Complex>& f) const {
+        double sum = 0.0;
+        std::size_t i = 0;
+        for (std::size_t j = 1; j < n_; ++j)
+            for (std::size_t jp = 1; jp < n_; ++jp)
+                for (int m = 0; m < 2; ++m, ++i)
+                    sum += weight_[i] * std::norm(f[j]) * std::norm(f[jp]) * trace_[i];
+        return sum;
+    }
+
+    // N Var of a self-feedback with response w: nu g^2 w(0)^2 + g^2 < conj W(theta) W(theta') K / (1 - K) >.
+    double feedbackVariance(const std::vector<double>& w, double g, bool zero_diagonal) const {
+        const std::vector<Complex> transform = causalTransform(w, nodes_);
+        Complex sum = 0.0;
+        std::size_t i = 0;
+        for (std::size_t j = 1; j < n_; ++j)
+            for (std::size_t jp = 1; jp < n_; ++jp)
+                for (const bool mirrored : {false, true}) {
+                    const Complex later = mirrored ? std::conj(transform[jp]) : transform[jp];
+                    sum += weight_[i] * std::conj(transform[j]) * later * ladder_[i];
+                    ++i;
+                }
+        const double g2 = g * g;
+        return g2 * sum.real() + (zero_diagonal ? 0.0 : g2 * w.front() * w.front());
+    }
+
+private:
+    const FrequencyNodes& nodes_;
+    std::size_t n_;
+    std::vector<double> weight_, trace_;
+    std::vector<Complex> ladder_;
+};
+
+}  // namespace
+
+NeuronClassAutoVariance neuronClassAutoVariance(const Activation& phi,
+                                                const std::vector<NeuronClassPoint>& classes, double g,
+                                                bool zero_diagonal) {
+    if (classes.empty() || classes.front().delta.size() < 2 || !(classes.front().delta.front() > 0.0))
+        throw std::domain_error("site auto variance: no classes, or the site is quiet");
+    const std::size_t lags = classes.front().delta.size();
+    const FrequencyNodes nodes = frequencyNodes(lags);
+    std::vector<LeakGroup> groups;
+    std::vector<std::size_t> group_of;
+    double loop = 0.0;
+    for (const NeuronClassPoint& c : classes) {
+        if (c.delta.size() != lags || c.c_phi.size() != lags)
+            throw std::domain_error("site auto variance: the classes' lags differ");
+        std::size_t t = 0;
+        while (t < groups.size() &&
+               !(groups[t].step.decay == c.step.decay && groups[t].step.drive_gain == c.step.drive_gain))
+            ++t;
+        if (t == groups.size()) groups.push_back({c.step, 0.0, 0.0, &c.delta, leakFilter(c.step, nodes)});
+        groups[t].weight += c.weight;
+        groups[t].gamma2 += c.weight * c.gamma * c.gamma;
+        group_of.push_back(t);
+        loop += g * g * c.weight * c.gamma * c.gamma;
+    }
+    if (!(loop < 1.0))
+        throw std::domain_error("site auto variance: g^2 E_c gamma_c^2 = " + std::to_string(loop) +
+                                " >= 1, the self-feedback ladder diverges");
+    const PairKernel kernel(groups, classes, nodes, g);
+    const double g4 = g * g * g * g;
+    std::vector<double> input;  // 2 g^4 T_tau per class of time constant
+    NeuronClassAutoVariance out;
+    for (const LeakGroup& t : groups) {
+        input.push_back(2.0 * g4 * kernel.filteredTrace(t.filter));
+        // x's response at unit gamma: w(k) = 2 sum_l f_l Delta(l + k)
+        const double feedback =
+            kernel.feedbackVariance(selfFeedbackResponse(*t.delta, t.step), g, zero_diagonal);
+        out.x += t.weight * input.back() + t.gamma2 * feedback;
+    }
+    const GaussHermiteRule& rule = defaultGaussHermiteRule();
+    for (std::size_t c = 0; c < classes.size(); ++c) {
+        const NeuronClassPoint& point = classes[c];
+        const double b = point.gain, b2 = b * b, delta0 = point.delta.front();
+        const GaussianPairAverages averages(phi, b2 * delta0);
+        const double slope = b2 * (averages.single(1, 1) + averages.single(0, 2));  // B_c
+        const double feedback = kernel.feedbackVariance(
+            selfFeedbackResponse(selfProductResponse(phi, b, point.delta, rule), point.step), g,
+            zero_diagonal);
+        out.phi += point.weight * (slope * slope * input[group_of[c]] + feedback);
+    }
+    return out;
 }
 
 double zeroFrequencyPower(const std::vector<double>& c, double dt) {

@@ -14,6 +14,7 @@
 
 #include "../step_coefficients.hpp"
 #include "discrete_gaussian_site.hpp"
+#include "neuron_class_four_point.hpp"
 #include "quench/activation.hpp"
 
 namespace quench::theory::detail {
@@ -73,5 +74,21 @@ ClassXAutoVariance gainClassXAutoVariance(const std::vector<GainClassSite>& clas
 double gainClassPhiAutoVariance(const Activation& phi, const std::vector<GainNode>& gains,
                                 const std::vector<GainClassSite>& classes, const std::vector<double>& delta,
                                 double g, const StepCoefficients& step, bool zero_diagonal);
+
+// The within-class spreads of x's and phi's ET C_ii averaged over classes of time constant and gain, E_c
+// kappa_c (heterogeneity.md, section 10). A site of class c = (tau, b) is section 8's site with its own leak
+// f_tau: its input row moves its Delta_c(0) through |f_tau|^2, N Var = 2 g^4 T_tau with T_tau the mean over
+// (theta, theta') of |f_tau|^2 |f_tau'|^2 tr C_phi C_phi' / N (the two-replica kernel of
+// neuron_class_four_point.hpp), and its self-feedback has the response gamma_c w_tau (x) or
+// selfFeedbackResponse(b E[phi phi'(b x_n) phi(b x_{n-m})]) (phi), projected on the ladder of the classes'
+// mixed rung K = g^2 E_c gamma_c^2 f_c(theta) conj f_c(theta'): nu g^2 w(0)^2 + g^2 <conj W W' K / (1 - K)>.
+// With one class of time constant it is gainClassXAutoVariance's and gainClassPhiAutoVariance's ET values.
+struct NeuronClassAutoVariance {
+    double x = 0.0;
+    double phi = 0.0;
+};
+NeuronClassAutoVariance neuronClassAutoVariance(const Activation& phi,
+                                                const std::vector<NeuronClassPoint>& classes, double g,
+                                                bool zero_diagonal);
 
 }  // namespace quench::theory::detail

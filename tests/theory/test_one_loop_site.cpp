@@ -215,6 +215,10 @@ TEST(OneLoopSite, WithClassesOfTimeConstantALinearPhiGivesXAndPhiTheSameCoeffici
                                                 lognormalTimeConstants(0.5, 4, dt), dt, diagonal, o);
         EXPECT_NEAR(c.x_et_a.value, c.phi_et_a.value, 1e-9 * std::fabs(c.phi_et_a.value));
         EXPECT_NEAR(c.x_zf_a.value, c.phi_zf_a.value, 1e-9 * std::fabs(c.phi_zf_a.value));
+        // So are the one loop's parts of the two auto_var coefficients (heterogeneity.md, section 10).
+        ASSERT_TRUE(c.has_x_et_auto_var && c.has_phi_et_auto_var);
+        EXPECT_NEAR(c.x_et_auto_var.value, c.phi_et_auto_var.value,
+                    1e-9 * std::fabs(c.phi_et_auto_var.value));
         // The zero diagonal takes the direct response off: about -0.10 here against +0.14.
         EXPECT_GT(std::fabs(c.x_et_a.value), 0.05);
     }

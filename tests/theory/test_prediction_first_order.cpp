@@ -347,6 +347,17 @@ TEST(PredictFirstOrder, ALinearNetworkWithTimeConstantsTakesTheOneLoopTerm) {
     EXPECT_NEAR(*cx.value, 0.1442, 4.0 * std::hypot(cx.se, 0.0045)) << "se " << cx.se;
     ASSERT_TRUE(cphi.available()) << cphi.reason;
     EXPECT_NEAR(*cphi.value, *cx.value, 1e-9);  // phi = x, path by path
+    // x's auto_var is O(1), Var_c Delta_c(0); its 1/N term (heterogeneity.md, section 10) against the exact
+    // finite-N covariances (scripts/linear_time_constants_exact.py --control, N = 50..400, R = 8000..1000,
+    // 2-core VM, 2026-11-30): c = 0.1214 +- 0.0040 with S_inf fixed at 0.1092204 (chi2 4.3/3).
+    const TheoryQuantity& vx = p.at(Variable::X, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar);
+    const TheoryQuantity& vphi =
+        p.at(Variable::Phi, CovarianceKind::EqualTime).firstOrder(Statistic::AutoVar);
+    ASSERT_TRUE(vx.available()) << vx.reason;
+    EXPECT_EQ(vx.basis, Basis::Derived);
+    EXPECT_NEAR(*vx.value, 0.1214, 4.0 * std::hypot(vx.se, 0.0040)) << "se " << vx.se;
+    ASSERT_TRUE(vphi.available()) << vphi.reason;
+    EXPECT_NEAR(*vphi.value, *vx.value, 1e-9);
     EXPECT_TRUE(computesOneLoopTerms(spec, asked));
     // Without them asked for, absent.
     EXPECT_FALSE(

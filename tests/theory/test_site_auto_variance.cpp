@@ -325,5 +325,55 @@ TEST(ConnectedThreePoint, SumsMatchTheClosedFormsOfErf) {
     }
 }
 
+// E_c kappa_c over classes of time constant and gain (neuronClassAutoVariance; heterogeneity.md, section 10)
+// at white noise of unit sigma, the time constants' classes as the N = infinity site takes them.
+detail::NeuronClassAutoVariance neuronKappaAt(const Activation& phi, const std::vector<GainNode>& gains,
+                                              const std::vector<double>& taus, double g, double dt,
+                                              bool zero_diagonal) {
+    EnsembleSpec spec;
+    spec.integration.dt = dt;
+    spec.noise.sigma = 1.0;
+    std::vector<detail::TimeConstantClass> classes;
+    for (const double tau : taus)
+        classes.push_back({1.0 / static_cast<double>(taus.size()), stepCoefficients(spec, tau)});
+    const std::vector<detail::TimeConstantClassSite> sites =
+        detail::timeConstantClassSitesUntilDecayed(phi, gains, classes, g, dt);
+    return detail::neuronClassAutoVariance(phi, detail::neuronClassPoints(phi, gains, sites), g,
+                                           zero_diagonal);
+}
+
+// One class of unit time constant is the site of one leak: its frequency integrals over the two-replica
+// kernel must give the lag sums' values, x's and phi's, without and with gains, either diagonal.
+TEST(NeuronClassAutoVariance, OneClassOfTimeConstantIsTheSiteOfOneLeak) {
+    const Activation tanh = quench::testing::activationOf(ActivationKind::Tanh);
+    for (const bool zero_diagonal : {false, true}) {
+        const detail::NeuronClassAutoVariance one =
+            neuronKappaAt(tanh, {{1.0, 1.0}}, {1.0}, 1.0, 0.05, zero_diagonal);
+        const detail::SiteAutoVariance homogeneous = kappaAt(tanh, 1.0, 0.05, zero_diagonal);
+        EXPECT_NEAR(one.x, homogeneous.x, 1e-5 * homogeneous.x) << "zero diagonal " << zero_diagonal;
+        EXPECT_NEAR(one.phi, homogeneous.phi, 1e-5 * homogeneous.phi) << "zero diagonal " << zero_diagonal;
+        const std::vector<GainNode> gains{{0.6, 0.5}, {1.4, 0.5}};
+        const detail::NeuronClassAutoVariance two =
+            neuronKappaAt(tanh, gains, {1.0}, 1.0, 0.05, zero_diagonal);
+        const double x = classKappaAt(tanh, gains, 1.0, 0.05, zero_diagonal).equal_time;
+        const double phi = classPhiKappaAt(tanh, gains, 1.0, 0.05, zero_diagonal);
+        EXPECT_NEAR(two.x, x, 1e-5 * x) << "zero diagonal " << zero_diagonal;
+        EXPECT_NEAR(two.phi, phi, 1e-5 * phi) << "zero diagonal " << zero_diagonal;
+    }
+}
+
+// With phi = x (linear, unit gains) phi's spread is x's in every class of time constant: the input row moves
+// both by the class's |f|^2 and the feedback's response is the same lag function. Three classes of a linear
+// network at g = 0.5: the two sums, over the classes of time constant (x) and over the members (phi), agree.
+TEST(NeuronClassAutoVariance, ALinearPhiSpreadsLikeXInEveryClassOfTimeConstant) {
+    const Activation linear = quench::testing::activationOf(ActivationKind::Linear);
+    for (const bool zero_diagonal : {false, true}) {
+        const detail::NeuronClassAutoVariance k =
+            neuronKappaAt(linear, {{1.0, 1.0}}, {0.5, 1.0, 2.0}, 0.5, 0.05, zero_diagonal);
+        EXPECT_NEAR(k.phi, k.x, 1e-12 * k.x) << "zero diagonal " << zero_diagonal;
+        EXPECT_GT(k.x, 0.0);
+    }
+}
+
 }  // namespace
 }  // namespace quench::theory
