@@ -41,8 +41,8 @@ double productPairAverage(const Activation& phi, double variance, double covaria
 // v(m) = b E[phi phi'(b x_n) phi(b x_{n-m})] at every lag of Delta (x's autocovariance): the response of a
 // site of gain b's E phi(b x)^2 to its own feedback. Where the correlation rho = Delta(m) / Delta(0) is below
 // 1e-3 the Hermite series' first term, b rho E[z phi phi'(s z)] E[z phi(s z)] (s^2 = b^2 Delta(0)), is used:
-// the second vanishes for odd phi, the third is rho^3 / 6 relative, and slow classes of time constant keep
-// thousands of such lags, each a 48 x 48 quadrature otherwise.
+// the series' even terms vanish for odd phi, the next odd one is O(rho^3), and slow classes of time constant
+// keep thousands of such lags, each a 48 x 48 quadrature otherwise.
 std::vector<double> selfProductResponse(const Activation& phi, double b, const std::vector<double>& delta,
                                         const GaussHermiteRule& rule) {
     const double b2 = b * b, variance = b2 * delta.front(), sd = std::sqrt(variance);
