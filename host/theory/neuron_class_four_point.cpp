@@ -106,10 +106,6 @@ Integrand integrandAt(const Row& r, const std::vector<Group>& groups, const std:
     return out;
 }
 
-bool sameStep(const StepCoefficients& a, const StepCoefficients& b) {
-    return a.decay == b.decay && a.drive_gain == b.drive_gain && a.kick == b.kick;
-}
-
 // Groups and members with the normalizers of the equal-time statistics (zero_frequency = false: C_c(0),
 // Delta_t(0)) or of the zero-frequency ones (S_c(0), S_x,t(0)).
 void normalize(std::vector<Group>& groups, std::vector<Member>& members,
@@ -165,6 +161,10 @@ std::vector<Complex> leakFilter(const StepCoefficients& step, const FrequencyNod
     std::vector<Complex> f;
     for (const double theta : nodes.theta) f.push_back(leakTransfer(step, theta));
     return f;
+}
+
+bool sameStep(const StepCoefficients& a, const StepCoefficients& b) {
+    return a.decay == b.decay && a.drive_gain == b.drive_gain && a.kick == b.kick;
 }
 
 std::vector<NeuronClassPoint> neuronClassPoints(const Activation& phi, const std::vector<GainNode>& gains,

@@ -40,6 +40,8 @@ struct FrequencyNodes {
 FrequencyNodes frequencyNodes(std::size_t lags);
 // S(theta) = C(0) + 2 sum_k C(k) cos(k theta) at every node.
 std::vector<double> spectrumAt(const std::vector<double>& c, const FrequencyNodes& nodes);
+// Whether two classes share their time constant (the same step coefficients).
+bool sameStep(const StepCoefficients& a, const StepCoefficients& b);
 // The leak's transfer function f(theta) = sum_{j >= 1} drive decay^(j-1) e^{-i j theta} at every node.
 std::vector<std::complex<double>> leakFilter(const StepCoefficients& step, const FrequencyNodes& nodes);
 

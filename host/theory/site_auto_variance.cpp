@@ -88,8 +88,7 @@ SelfPowerSlopes selfPowerSlopes(const Activation& phi, const DiscreteGaussianSit
     }
     const GaussianPairAverages averages(phi, delta0);
     out.q_prime = averages.single(1, 1) + averages.single(0, 2);
-    const GaussHermiteRule& rule = defaultGaussHermiteRule();
-    for (std::size_t m = 0; m < delta.size(); ++m) out.v[m] = productPairAverage(phi, delta0, delta[m], rule);
+    out.v = selfProductResponse(phi, 1.0, delta, defaultGaussHermiteRule());
     return out;
 }
 
@@ -471,9 +470,7 @@ NeuronClassAutoVariance neuronClassAutoVariance(const Activation& phi,
         if (c.delta.size() != lags || c.c_phi.size() != lags)
             throw std::domain_error("site auto variance: the classes' lags differ");
         std::size_t t = 0;
-        while (t < groups.size() &&
-               !(groups[t].step.decay == c.step.decay && groups[t].step.drive_gain == c.step.drive_gain))
-            ++t;
+        while (t < groups.size() && !sameStep(groups[t].step, c.step)) ++t;
         if (t == groups.size()) groups.push_back({c.step, 0.0, 0.0, &c.delta, leakFilter(c.step, nodes)});
         groups[t].weight += c.weight;
         groups[t].gamma2 += c.weight * c.gamma * c.gamma;
