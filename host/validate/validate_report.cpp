@@ -156,6 +156,7 @@ json pointJson(const PointRun& point, const std::vector<StatisticComparison>& co
         runs.push_back({{"n", s.n},
                         {"realizations", s.realizations},
                         {"wall_seconds", s.wall_seconds},
+                        {"draw_controls", s.draw_controls},
                         {"result", std::filesystem::relative(s.result_prefix + ".json", out_dir).string()}});
     json stats = json::array();
     for (const StatisticComparison& c : comparisons) stats.push_back(comparisonJson(c));
@@ -263,6 +264,13 @@ void summaryTable(std::ostringstream& md, const ValidationReport& r) {
     }
 }
 
+bool usesDrawControls(const ValidationRun& run) {
+    for (const PointRun& p : run.points)
+        for (const SizeRun& s : p.sizes)
+            if (s.draw_controls > 0) return true;
+    return false;
+}
+
 void pointSection(std::ostringstream& md, const PointRun& point,
                   const std::vector<StatisticComparison>& cmps) {
     const theory::TheoryPrediction& t = point.prediction;
@@ -274,7 +282,8 @@ void pointSection(std::ostringstream& md, const PointRun& point,
     md << ". Runs: ";
     std::vector<std::string> runs;
     for (const SizeRun& s : point.sizes)
-        runs.push_back(fmt::format("N = {} (R = {}, {:.1f} s)", s.n, s.realizations, s.wall_seconds));
+        runs.push_back(fmt::format("N = {} (R = {}, {:.1f} s{})", s.n, s.realizations, s.wall_seconds,
+                                   s.draw_controls > 0 ? fmt::format(", {} controls", s.draw_controls) : ""));
     md << fmt::format("{}.\n", fmt::join(runs, ", "));
     for (const std::string& note : t.notes) md << fmt::format("Note: {}.\n", note);
     md << "\n| statistic | tag |";
@@ -463,6 +472,13 @@ std::string reportMarkdown(const ValidationReport& r, const std::vector<std::str
         "- sizes N = {}; seed {} (the first size; size i > 0 uses splitmix64(seed + i), so that the "
         "sizes are independent); the full config of every run is in runs/*.json\n",
         fmt::join(r.plan.sizes, ", "), r.run.base.ensemble.seed);
+    if (usesDrawControls(r.run))
+        md << "- per-neuron draws: at each size marked \"controls\" every statistic's disorder mean is the "
+              "intercept of its regression on exact zero-mean controls of the realizations' own gains and "
+              "time "
+              "constants (means and plug-in (co)variances of 1/p, p, log p), with the regression's standard "
+              "error: the same expectation, without most of the scatter of the draws "
+              "(host/validate/neuron_draw_controls.hpp); runs/*.csv keep the plain per-realization values\n";
     md << fmt::format("- verdict rule: {}\n\n", verdictRule(r.plan.threshold));
     md << fmt::format("**Exact statistics: {} PASS, {} FAIL → {}.** ", n.pass[0], n.fail[0],
                       n.exactPassed() ? "PASS" : "FAIL");

@@ -24,7 +24,8 @@ struct SpectrumHistogram {
 struct SizeRun {
     int n = 0;
     std::int64_t realizations = 0;
-    EnsembleSummary summary;
+    EnsembleSummary summary;  // the statistics' means adjusted by draw_controls controls (0: plain means)
+    int draw_controls = 0;    // exact zero-mean controls of the per-neuron draws (neuron_draw_controls.hpp)
     // [variable]: the zero-frequency covariance spectrum, when statistics.eigenvalues is on.
     std::array<std::optional<SpectrumHistogram>, kVariableCount> zero_frequency_spectrum;
     double wall_seconds = 0.0;

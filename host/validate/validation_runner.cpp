@@ -15,6 +15,7 @@
 #include "config/config_loader.hpp"
 #include "io/result_writer.hpp"
 #include "quench/error.hpp"
+#include "validate/neuron_draw_controls.hpp"
 
 namespace quench::validation {
 
@@ -99,8 +100,11 @@ SizeRun runOne(const EnsembleSpec& spec, Backend& backend, const std::string& pr
         }
     io::Provenance provenance{backend.name(), backend.description(), backend.device(), cli::hostName(),
                               cli::utcNow(),  command_line,          run.wall_seconds};
+    // The run's files keep the plain means (what simulate would report); the comparison takes the
+    // controlled ones.
     io::writeResults(io::RunRecord{spec, results, run.summary, provenance}, prefix);
     run.result_prefix = prefix;
+    run.draw_controls = applyNeuronDrawControls(spec, results, run.summary);
     return run;
 }
 
