@@ -263,9 +263,10 @@ Columns (CSV) and keys (JSON, nested by '.'):
     auto_mean                 a = mean_i C_ii
     auto_var                  var_i C_ii: O(1/N) with identical neurons, omitted (its 1/N coefficient kappa:
                               --order 1); O(1) with per-neuron gains or time constants (the classes'
-                              spread), except x's with gains alone (0, and kappa with --order 1); with
-                              gains or time constants --order 1 adds the ET 1/N term of phi's (and with
-                              time constants of x's) O(1) spread (sampled, se beside it)
+                              spread), except x's with gains alone (0, and kappa with --order 1) and
+                              x's ZF with time constants (their noise's O(dt^2) spread; kappa with
+                              --order 1); with gains or time constants --order 1 adds the ET 1/N term
+                              of phi's (and with time constants of x's) O(1) spread (sampled, se)
     cross_mean                c = mean_{i != j} C_ij: 0 by the x -> -x symmetry
     cross_var                 var_{i != j} C_ij: O(1/N), always omitted; see n_cross_var
     pr                        (Tr C)^2 / Tr C^2: extensive, always omitted; see pr_over_n

@@ -1345,6 +1345,17 @@ ClassKappas setNeuronClassSite(TheoryPrediction& p, const EnsembleSpec& spec, bo
         });
         if (!error.empty()) p.notes.push_back("the site-to-site variance of C_ii failed (" + error + ")");
     }
+    // x's ZF C_ii spread over the classes only by their own noise's O(dt^2 / tau^2), so its auto_var's 1/N
+    // coefficient is the within-class spread alone; the rest of section 10's terms are below 1e-4 of it here.
+    if (perNeuron(spec.network.tau) && !linear) {
+        const std::string error = attempt([&] {
+            p.at(Variable::X, CovarianceKind::ZeroFrequency).firstOrder(Statistic::AutoVar) =
+                TheoryQuantity::of(
+                    detail::neuronClassXZeroFrequencyAutoVariance(points, g, dt, spec.coupling.zero_diagonal),
+                    Basis::Derived);
+        });
+        if (!error.empty()) p.notes.push_back("x's ZF site-to-site variance of C_ii failed (" + error + ")");
+    }
     double gamma2 = 0.0;
     for (const detail::NeuronClassPoint& c : points) gamma2 += c.weight * c.gamma * c.gamma;
     p.delta0 = TheoryQuantity::of(four.equal_time.x.auto_mean.value, Basis::Exact);

@@ -342,6 +342,27 @@ ClassXAutoVariance gainClassXAutoVariance(const std::vector<GainClassSite>& clas
     return out;
 }
 
+double neuronClassXZeroFrequencyAutoVariance(const std::vector<NeuronClassPoint>& classes, double g,
+                                             double dt, bool zero_diagonal) {
+    if (classes.empty()) throw std::domain_error("site auto variance: no neuron classes");
+    double zf_square = 0.0, gamma2 = 0.0;  // E_c S_c(0)^2 (per step) and Gamma^2
+    for (const NeuronClassPoint& c : classes) {
+        const double s0 = zeroFrequencyPower(c.c_phi, 1.0);
+        zf_square += c.weight * s0 * s0;
+        gamma2 += c.weight * c.gamma * c.gamma;
+    }
+    const double gamma = std::sqrt(gamma2);
+    std::vector<SelfFeedback> responses;
+    for (const NeuronClassPoint& c : classes)
+        responses.push_back({{}, 2.0 * c.gamma * zeroFrequencyPower(c.delta, dt)});
+    // Every leak is 1 at zero frequency, so any class's step gives the input's kernel and the ladder.
+    const StepCoefficients& step = classes.front().step;
+    const std::vector<double> feedback = selfFeedbackVariances(responses, gamma, g, step, zero_diagonal);
+    double kappa = zeroFrequencyInputVariance({}, 1.0, {std::sqrt(zf_square)}, gamma, g, step, dt);
+    for (std::size_t c = 0; c < classes.size(); ++c) kappa += classes[c].weight * feedback[c];
+    return kappa;
+}
+
 double gainClassPhiAutoVariance(const Activation& phi, const std::vector<GainNode>& gains,
                                 const std::vector<GainClassSite>& classes, const std::vector<double>& delta,
                                 double g, const StepCoefficients& step, bool zero_diagonal) {

@@ -91,4 +91,13 @@ NeuronClassAutoVariance neuronClassAutoVariance(const Activation& phi,
                                                 const std::vector<NeuronClassPoint>& classes, double g,
                                                 bool zero_diagonal);
 
+// x's ZF kappa with classes of time constant and gain, E_c kappa_c (heterogeneity.md, section 10). x's ZF
+// power is the field's ZF power plus the class's own noise's (every leak passes zero frequency whole), so a
+// class-c site moves it as a gain class does: its input row through the population's E_c S_c(0)^2 and its
+// self-feedback through the response 2 gamma_c ZF_c, with the classes' rung Gamma^2. ZF_c is the class's own:
+// the recursion's noise adds sigma^2 (h coth h - 1), h = dt / (2 tau), which is not negligible for the
+// fastest classes (tau = 0.04 at dt = 0.05: +7 %), so no one class's ZF_x stands for all.
+double neuronClassXZeroFrequencyAutoVariance(const std::vector<NeuronClassPoint>& classes, double g,
+                                             double dt, bool zero_diagonal);
+
 }  // namespace quench::theory::detail

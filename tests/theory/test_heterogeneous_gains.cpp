@@ -238,6 +238,15 @@ TEST(HeterogeneousGains, PredictRoutesGainsAndTagsWhatItDerives) {
     const TheoryQuantity& et_m2 = nonlinear_tau.at(Variable::X, CovarianceKind::EqualTime).at(Statistic::ZM2);
     ASSERT_TRUE(et_m2.available()) << et_m2.reason;
     EXPECT_EQ(et_m2.basis, Basis::Derived);
+    // x's ZF C_ii spread over the classes only by their noise's O(dt^2) (auto_var's limit is tiny) and its
+    // 1/N coefficient is the classes' within-class spread (heterogeneity.md, section 10).
+    const CovariancePrediction& x_zf = nonlinear_tau.at(Variable::X, CovarianceKind::ZeroFrequency);
+    ASSERT_TRUE(x_zf.at(Statistic::AutoVar).available()) << x_zf.at(Statistic::AutoVar).reason;
+    EXPECT_LT(*x_zf.at(Statistic::AutoVar).value, 1e-4);
+    const TheoryQuantity& x_zf_kappa = x_zf.firstOrder(Statistic::AutoVar);
+    ASSERT_TRUE(x_zf_kappa.available()) << x_zf_kappa.reason;
+    EXPECT_EQ(x_zf_kappa.basis, Basis::Derived);
+    EXPECT_GT(*x_zf_kappa.value, 0.1);
     // Without single-site sampling nothing covers them.
     PredictOptions no_sampling;
     no_sampling.sample_single_site = false;

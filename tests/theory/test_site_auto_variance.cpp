@@ -327,9 +327,10 @@ TEST(ConnectedThreePoint, SumsMatchTheClosedFormsOfErf) {
 
 // E_c kappa_c over classes of time constant and gain (neuronClassAutoVariance; heterogeneity.md, section 10)
 // at white noise of unit sigma, the time constants' classes as the N = infinity site takes them.
-detail::NeuronClassAutoVariance neuronKappaAt(const Activation& phi, const std::vector<GainNode>& gains,
-                                              const std::vector<double>& taus, double g, double dt,
-                                              bool zero_diagonal) {
+std::vector<detail::NeuronClassPoint> neuronClassPointsAt(const Activation& phi,
+                                                          const std::vector<GainNode>& gains,
+                                                          const std::vector<double>& taus, double g,
+                                                          double dt) {
     EnsembleSpec spec;
     spec.integration.dt = dt;
     spec.noise.sigma = 1.0;
@@ -338,7 +339,13 @@ detail::NeuronClassAutoVariance neuronKappaAt(const Activation& phi, const std::
         classes.push_back({1.0 / static_cast<double>(taus.size()), stepCoefficients(spec, tau)});
     const std::vector<detail::TimeConstantClassSite> sites =
         detail::timeConstantClassSitesUntilDecayed(phi, gains, classes, g, dt);
-    return detail::neuronClassAutoVariance(phi, detail::neuronClassPoints(phi, gains, sites), g,
+    return detail::neuronClassPoints(phi, gains, sites);
+}
+
+detail::NeuronClassAutoVariance neuronKappaAt(const Activation& phi, const std::vector<GainNode>& gains,
+                                              const std::vector<double>& taus, double g, double dt,
+                                              bool zero_diagonal) {
+    return detail::neuronClassAutoVariance(phi, neuronClassPointsAt(phi, gains, taus, g, dt), g,
                                            zero_diagonal);
 }
 
@@ -372,6 +379,46 @@ TEST(NeuronClassAutoVariance, ALinearPhiSpreadsLikeXInEveryClassOfTimeConstant) 
             neuronKappaAt(linear, {{1.0, 1.0}}, {0.5, 1.0, 2.0}, 0.5, 0.05, zero_diagonal);
         EXPECT_NEAR(k.phi, k.x, 1e-12 * k.x) << "zero diagonal " << zero_diagonal;
         EXPECT_GT(k.x, 0.0);
+    }
+}
+
+// x's ZF spread with classes of time constant (heterogeneity.md, section 10): one class of unit time
+// constant is the gain classes' site, whose ZF value is section 8's.
+TEST(NeuronClassXZeroFrequencyAutoVariance, OneClassOfTimeConstantIsTheGainClassesValue) {
+    const Activation tanh = quench::testing::activationOf(ActivationKind::Tanh);
+    const std::vector<GainNode> gains{{0.6, 0.5}, {1.4, 0.5}};
+    for (const bool zero_diagonal : {false, true}) {
+        const double one = detail::neuronClassXZeroFrequencyAutoVariance(
+            neuronClassPointsAt(tanh, gains, {1.0}, 1.0, 0.05), 1.0, 0.05, zero_diagonal);
+        const double x = classKappaAt(tanh, gains, 1.0, 0.05, zero_diagonal).zero_frequency;
+        EXPECT_NEAR(one, x, 1e-5 * x) << "zero diagonal " << zero_diagonal;
+    }
+}
+
+// A linear network's classes of time constant differ at zero frequency only by their own noise's power
+// ZF_c = sigma^2 h coth h, h = dt / (2 tau): every class's gain is 1, so E_c kappa_c is the homogeneous
+// closed form with ZF^2 -> E_c ZF_c^2, input 2 g^4 / (1 - g^2)^2 and feedback 4 (nu g^2 + g^4 / (1 - g^2)).
+// The fast class (tau = 0.04 at dt = 0.05) carries 7 % more noise power than the slow ones, which is why no
+// one class's ZF_x may stand for all.
+TEST(NeuronClassXZeroFrequencyAutoVariance, ALinearNetworksClassesSpreadByTheirOwnNoisePower) {
+    const Activation linear = quench::testing::activationOf(ActivationKind::Linear);
+    const double g = 0.5, dt = 0.05, g2 = g * g;
+    const std::vector<detail::NeuronClassPoint> points =
+        neuronClassPointsAt(linear, {{1.0, 1.0}}, {0.04, 1.0, 2.0}, g, dt);
+    double mean_square = 0.0;
+    std::vector<double> zf;
+    for (const detail::NeuronClassPoint& c : points) {
+        zf.push_back(detail::zeroFrequencyPower(c.delta, dt));
+        mean_square += c.weight * zf.back() * zf.back();
+    }
+    EXPECT_GT(zf.front(), 1.06 * zf.back());
+    for (const bool zero_diagonal : {false, true}) {
+        const double nu = zero_diagonal ? 0.0 : 1.0;
+        const double expected = mean_square * (2.0 * g2 * g2 / ((1.0 - g2) * (1.0 - g2)) +
+                                               4.0 * (nu * g2 + g2 * g2 / (1.0 - g2)));
+        EXPECT_NEAR(detail::neuronClassXZeroFrequencyAutoVariance(points, g, dt, zero_diagonal), expected,
+                    1e-6 * expected)
+            << "zero diagonal " << zero_diagonal;
     }
 }
 
