@@ -214,7 +214,10 @@ std::string helpFooter() {
     return R"(
 What it does: for every point of the --scan grid and every size in --n, runs the ensemble of CONFIG
 (with network.n and ensemble.realizations set per size), computes the theory for the point
-(quench theory), fits S(N) = S_inf + a/N (+ b/N^2) to each statistic and compares.
+(quench theory), fits S(N) = S_inf + a/N (+ b/N^2) to each statistic and compares. With per-neuron
+gains or time constants, each size's means are regressed on exact zero-mean controls of the
+realizations' own draws (9 per drawn parameter, where R >= 10 per coefficient): the same
+expectation without most of the draws' scatter; runs/ keep the plain values.
 
 Config: a [validate] section in CONFIG (ignored by simulate and theory) holds the defaults:
   [validate]

@@ -475,9 +475,8 @@ std::string reportMarkdown(const ValidationReport& r, const std::vector<std::str
     if (usesDrawControls(r.run))
         md << "- per-neuron draws: at each size marked \"controls\" every statistic's disorder mean is the "
               "intercept of its regression on exact zero-mean controls of the realizations' own gains and "
-              "time "
-              "constants (means and plug-in (co)variances of 1/p, p, log p), with the regression's standard "
-              "error: the same expectation, without most of the scatter of the draws "
+              "time constants (means and plug-in (co)variances of 1/p, p, log p), with the regression's "
+              "standard error: the same expectation, without most of the scatter of the draws "
               "(host/validate/neuron_draw_controls.hpp); runs/*.csv keep the plain per-realization values\n";
     md << fmt::format("- verdict rule: {}\n\n", verdictRule(r.plan.threshold));
     md << fmt::format("**Exact statistics: {} PASS, {} FAIL → {}.** ", n.pass[0], n.fail[0],
