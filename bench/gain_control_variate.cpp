@@ -13,13 +13,13 @@
 // zero-mean controls mean_i h(tau_i) - E h, h = 1/tau, tau and log tau (E h by 48-node quadrature), span most
 // of it; six more, the plug-in (co)variances of the h(tau_i) less (1 - 1/N) times their exact values, span
 // the realization's sample spread of the time constants, which the auto_var inherits (heterogeneity.md,
-// section 10).
+// section 10). These nine are the ones quench validate itself regresses on (neuron_draw_controls.hpp).
 //   quench_gain_control_variate --seed 21 --n 25 --realizations 8192 --cv 0.5 --delta0 0.6645 > m.csv
 //   quench_gain_control_variate --parameter tau --seed 31 --n 25 --realizations 8192 --cv 0.5 > m.csv
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
-#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -29,6 +29,7 @@
 #include "quench/rng.hpp"
 #include "quench/theory/gaussian_average.hpp"
 #include "quench/theory/heterogeneous_gains.hpp"
+#include "validate/neuron_draw_controls.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"per-realization control variate of the auto means with per-neuron gains"};
@@ -58,41 +59,16 @@ int main(int argc, char** argv) {
     gain.cv = cv;
     gain.mean = mean;
     if (parameter == "tau") {
-        const auto h = [](double tau) { return std::array<double, 3>{1.0 / tau, tau, std::log(tau)}; };
-        // The three means, then the six plug-in (co)variances of h over the realization's neurons.
-        constexpr std::array<std::array<std::size_t, 2>, 6> pairs{
-            {{0, 0}, {1, 1}, {2, 2}, {0, 1}, {0, 2}, {1, 2}}};
-        std::array<double, 3> expected{};
-        std::array<double, 6> expected_product{};
-        for (const theory::GainNode& c : theory::gainQuadrature(gain)) {
-            const std::array<double, 3> at = h(c.b);
-            for (std::size_t k = 0; k < 3; ++k) expected[k] += c.weight * at[k];
-            for (std::size_t q = 0; q < pairs.size(); ++q)
-                expected_product[q] += c.weight * at[pairs[q][0]] * at[pairs[q][1]];
-        }
+        // The controls quench validate regresses on (neuron_draw_controls.hpp), in its order.
+        EnsembleSpec spec;
+        spec.network.n = n;
+        spec.network.tau = gain;
+        spec.ensemble.seed = seed;
         fmt::print(
             "realization,control_inverse,control_tau,control_log,spread_inverse,spread_tau,spread_log,"
             "spread_inverse_tau,spread_inverse_log,spread_tau_log\n");
-        const double nd = static_cast<double>(n);
-        for (std::int64_t r = first; r < first + realizations; ++r) {
-            std::array<double, 3> sum{};
-            std::array<double, 6> product{};
-            for (const double tau : drawNeuronParameters(gain, seed, RngStream::NeuronTimeConstant, r, n)) {
-                const std::array<double, 3> at = h(tau);
-                for (std::size_t k = 0; k < 3; ++k) sum[k] += at[k];
-                for (std::size_t q = 0; q < pairs.size(); ++q)
-                    product[q] += at[pairs[q][0]] * at[pairs[q][1]];
-            }
-            fmt::print("{},{:.17g},{:.17g},{:.17g}", r, sum[0] / nd - expected[0], sum[1] / nd - expected[1],
-                       sum[2] / nd - expected[2]);
-            for (std::size_t q = 0; q < pairs.size(); ++q) {
-                const std::size_t k = pairs[q][0], l = pairs[q][1];
-                const double plug_in = product[q] / nd - (sum[k] / nd) * (sum[l] / nd);
-                const double covariance = expected_product[q] - expected[k] * expected[l];
-                fmt::print(",{:.17g}", plug_in - (1.0 - 1.0 / nd) * covariance);
-            }
-            fmt::print("\n");
-        }
+        for (std::int64_t r = first; r < first + realizations; ++r)
+            fmt::print("{},{:.17g}\n", r, fmt::join(validation::neuronDrawControls(spec, r), ","));
         return 0;
     }
     const theory::GaussHermiteRule& rule = theory::defaultGaussHermiteRule();
