@@ -67,8 +67,9 @@ void appendControls(const NeuronParameterSpec& p, std::uint64_t seed, RngStream 
     }
 }
 
-// Solves A X = B (k x k symmetric, B k x 2, row-major) in place by Cholesky; false when A is not positive
-// definite or so ill-conditioned (reciprocal condition below 1e-12) that the controls are degenerate.
+// Solves A x = b (k x k symmetric, row-major) in place by Cholesky, leaving A's factor in `a`; false when A
+// is not positive definite or so ill-conditioned (reciprocal condition below 1e-12) that the controls are
+// degenerate.
 bool solveWellPosed(std::vector<double>& a, std::vector<double>& b, std::size_t k) {
     const auto ki = static_cast<lapack_int>(k);
     double norm = 0.0;  // the 1-norm dpocon needs: the largest column sum of |A|
@@ -81,7 +82,82 @@ bool solveWellPosed(std::vector<double>& a, std::vector<double>& b, std::size_t 
     double rcond = 0.0;
     if (LAPACKE_dpocon(LAPACK_ROW_MAJOR, 'L', ki, a.data(), ki, norm, &rcond) != 0 || !(rcond > 1e-12))
         return false;
-    return LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', ki, 2, a.data(), ki, b.data(), 2) == 0;
+    return LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', ki, 1, a.data(), ki, b.data(), 1) == 0;
+}
+
+// What the regression needs of the controls alone, shared by every statistic regressed on them: their means,
+// the Cholesky factor of their centred cross-product A and u = A^-1 mbar (the intercept's leverage mbar . u).
+struct ControlDesign {
+    std::size_t k = 0;
+    std::vector<double> mean, factor, u;
+    double leverage = 0.0;
+};
+
+std::optional<ControlDesign> designOf(const std::vector<std::vector<double>>& controls) {
+    const std::size_t r = controls.size();
+    if (r == 0 || controls.front().empty()) return std::nullopt;
+    ControlDesign d;
+    d.k = controls.front().size();
+    const std::size_t k = d.k;
+    if (r < static_cast<std::size_t>(kMinRealizationsPerControl) * (k + 1)) return std::nullopt;
+    const double rd = static_cast<double>(r);
+    d.mean.assign(k, 0.0);
+    for (const std::vector<double>& row : controls) {
+        if (row.size() != k) return std::nullopt;
+        for (std::size_t p = 0; p < k; ++p) {
+            if (!std::isfinite(row[p])) return std::nullopt;
+            d.mean[p] += row[p] / rd;
+        }
+    }
+    d.factor.assign(k * k, 0.0);
+    for (const std::vector<double>& row : controls)
+        for (std::size_t p = 0; p < k; ++p)
+            for (std::size_t q = 0; q < k; ++q)
+                d.factor[p * k + q] += (row[p] - d.mean[p]) * (row[q] - d.mean[q]);
+    for (std::size_t p = 0; p < k; ++p) {
+        const double spread = d.factor[p * k + p];
+        // A control that does not vary beyond rounding (a constant) spans nothing.
+        if (!(spread > 1e-20 * rd * (d.mean[p] * d.mean[p] + spread / rd))) return std::nullopt;
+    }
+    d.u = d.mean;
+    if (!solveWellPosed(d.factor, d.u, k)) return std::nullopt;
+    for (std::size_t p = 0; p < k; ++p) d.leverage += d.mean[p] * d.u[p];
+    return d;
+}
+
+// The intercept at m = 0 (where the controls' exact mean is) of the centred regression y - ybar = beta (m -
+// mbar), with its variance s^2 (1/R + mbar . A^-1 mbar).
+std::optional<Estimate> estimateWith(const ControlDesign& d, const std::vector<double>& values,
+                                     const std::vector<std::vector<double>>& controls) {
+    const std::size_t r = values.size(), k = d.k;
+    if (r != controls.size()) return std::nullopt;
+    const double rd = static_cast<double>(r);
+    double y_mean = 0.0;
+    for (const double v : values) {
+        if (!std::isfinite(v)) return std::nullopt;
+        y_mean += v / rd;
+    }
+    std::vector<double> beta(k, 0.0);  // M_c^T (y - ybar), then A^-1 of it
+    for (std::size_t i = 0; i < r; ++i)
+        for (std::size_t p = 0; p < k; ++p) beta[p] += (controls[i][p] - d.mean[p]) * (values[i] - y_mean);
+    const auto ki = static_cast<lapack_int>(k);
+    if (LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', ki, 1, d.factor.data(), ki, beta.data(), 1) != 0)
+        return std::nullopt;
+    double rss = 0.0;
+    for (std::size_t i = 0; i < r; ++i) {
+        double fitted = y_mean;
+        for (std::size_t p = 0; p < k; ++p) fitted += beta[p] * (controls[i][p] - d.mean[p]);
+        rss += (values[i] - fitted) * (values[i] - fitted);
+    }
+    double shift = 0.0;
+    for (std::size_t p = 0; p < k; ++p) shift += beta[p] * d.mean[p];
+    const double s2 = rss / (rd - static_cast<double>(k) - 1.0);
+    Estimate e = estimate(values);  // the raw median and count
+    e.mean = y_mean - shift;
+    e.sem = std::sqrt(s2 * (1.0 / rd + d.leverage));
+    e.var = e.sem * e.sem * rd;
+    if (!std::isfinite(e.mean) || !std::isfinite(e.sem)) return std::nullopt;
+    return e;
 }
 
 }  // namespace
@@ -103,54 +179,8 @@ std::vector<double> neuronDrawControls(const EnsembleSpec& spec, std::int64_t re
 
 std::optional<Estimate> controlledEstimate(const std::vector<double>& values,
                                            const std::vector<std::vector<double>>& controls) {
-    const std::size_t r = values.size();
-    if (r == 0 || controls.size() != r || controls.front().empty()) return std::nullopt;
-    const std::size_t k = controls.front().size();
-    if (r < static_cast<std::size_t>(kMinRealizationsPerControl) * (k + 1)) return std::nullopt;
-    const double rd = static_cast<double>(r);
-    double y_mean = 0.0;
-    std::vector<double> m_mean(k, 0.0);
-    for (std::size_t i = 0; i < r; ++i) {
-        if (!std::isfinite(values[i]) || controls[i].size() != k) return std::nullopt;
-        y_mean += values[i] / rd;
-        for (std::size_t a = 0; a < k; ++a) {
-            if (!std::isfinite(controls[i][a])) return std::nullopt;
-            m_mean[a] += controls[i][a] / rd;
-        }
-    }
-    // Centred normal equations A [beta u] = [M_c^T (y - ybar), mbar]: beta the slopes, u for the intercept's
-    // variance s^2 (1/R + mbar^T A^-1 mbar) at m = 0, where the controls' exact mean is.
-    std::vector<double> a(k * k, 0.0), rhs(k * 2, 0.0);
-    for (std::size_t i = 0; i < r; ++i)
-        for (std::size_t p = 0; p < k; ++p) {
-            const double dp = controls[i][p] - m_mean[p];
-            rhs[p * 2] += dp * (values[i] - y_mean);
-            for (std::size_t q = 0; q < k; ++q) a[p * k + q] += dp * (controls[i][q] - m_mean[q]);
-        }
-    for (std::size_t p = 0; p < k; ++p) {
-        rhs[p * 2 + 1] = m_mean[p];
-        // A control that does not vary beyond rounding (a constant) spans nothing.
-        if (!(a[p * k + p] > 1e-20 * rd * (m_mean[p] * m_mean[p] + a[p * k + p] / rd))) return std::nullopt;
-    }
-    if (!solveWellPosed(a, rhs, k)) return std::nullopt;
-    double rss = 0.0;
-    for (std::size_t i = 0; i < r; ++i) {
-        double fitted = y_mean;
-        for (std::size_t p = 0; p < k; ++p) fitted += rhs[p * 2] * (controls[i][p] - m_mean[p]);
-        rss += (values[i] - fitted) * (values[i] - fitted);
-    }
-    double shift = 0.0, leverage = 0.0;
-    for (std::size_t p = 0; p < k; ++p) {
-        shift += rhs[p * 2] * m_mean[p];
-        leverage += m_mean[p] * rhs[p * 2 + 1];
-    }
-    const double s2 = rss / (rd - static_cast<double>(k) - 1.0);
-    Estimate e = estimate(values);  // the raw median and count
-    e.mean = y_mean - shift;
-    e.sem = std::sqrt(s2 * (1.0 / rd + leverage));
-    e.var = e.sem * e.sem * rd;
-    if (!std::isfinite(e.mean) || !std::isfinite(e.sem)) return std::nullopt;
-    return e;
+    const std::optional<ControlDesign> design = designOf(controls);
+    return design ? estimateWith(*design, values, controls) : std::nullopt;
 }
 
 int applyNeuronDrawControls(const EnsembleSpec& spec, const std::vector<RealizationResult>& results,
@@ -161,12 +191,14 @@ int applyNeuronDrawControls(const EnsembleSpec& spec, const std::vector<Realizat
     std::vector<std::vector<double>> controls;
     controls.reserve(results.size());
     for (const RealizationResult& r : results) controls.push_back(neuronDrawControls(spec, r.realization));
+    const std::optional<ControlDesign> design = designOf(controls);
+    if (!design) return 0;
     std::vector<double> values(results.size());
     for (int v = 0; v < kVariableCount; ++v)
         for (int c = 0; c < kCovarianceCount; ++c)
             for (int s = 0; s < kStatisticCount; ++s) {
                 for (std::size_t i = 0; i < results.size(); ++i) values[i] = results[i].cov[v][c].stats[s];
-                if (const std::optional<Estimate> e = controlledEstimate(values, controls))
+                if (const std::optional<Estimate> e = estimateWith(*design, values, controls))
                     summary.est[v][c][s] = *e;
             }
     return count;
